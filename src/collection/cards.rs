@@ -1,0 +1,386 @@
+//! Cards and the review log: the daily queue's queries and the write of each
+//! answer (card update + log row in one transaction).
+
+use super::{Collection, unknown_deck};
+use crate::clock::Day;
+use crate::error::Result;
+use crate::model::CardKind;
+use crate::scheduler::{CardState, Ease, Grade, Outcome, ReviewKind};
+use rusqlite::{OptionalExtension, Row, TransactionBehavior, named_params, params};
+
+/// A card as stored, with its deck's name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Card {
+    pub id: i64,
+    pub uid: String,
+    pub deck_id: i64,
+    pub deck: String,
+    pub kind: CardKind,
+    pub front: String,
+    pub back: String,
+    pub code: Option<String>,
+    pub tags: String,
+    pub source: String,
+    pub state: CardState,
+    pub suspended: bool,
+    pub buried_until: Option<Day>,
+    pub retired: bool,
+}
+
+/// Where a card stands today, as `py201 cards` reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    New,
+    Learning,
+    Review,
+    Suspended,
+    Buried,
+    Retired,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::New => "new",
+            Status::Learning => "learning",
+            Status::Review => "review",
+            Status::Suspended => "suspended",
+            Status::Buried => "buried",
+            Status::Retired => "retired",
+        }
+    }
+}
+
+impl Card {
+    pub fn status(&self, today: Day) -> Status {
+        if self.retired {
+            Status::Retired
+        } else if self.suspended {
+            Status::Suspended
+        } else if self.buried_until.is_some_and(|d| d > today) {
+            Status::Buried
+        } else if self.state.is_new() {
+            Status::New
+        } else if self.state.needs_repeat(today) {
+            Status::Learning
+        } else {
+            Status::Review
+        }
+    }
+}
+
+const CARD_COLUMNS: &str =
+    "c.id, c.uid, c.deck_id, d.name AS deck, c.kind, c.front, c.back, c.code,
+    c.tags, c.source, c.reps, c.interval, c.ease, c.due, c.lapses, c.repeat_on, c.suspended,
+    c.buried_until, c.retired";
+
+fn row_to_card(r: &Row<'_>) -> rusqlite::Result<Card> {
+    let kind: String = r.get("kind")?;
+    Ok(Card {
+        id: r.get("id")?,
+        uid: r.get("uid")?,
+        deck_id: r.get("deck_id")?,
+        deck: r.get("deck")?,
+        // The CHECK constraint on `kind` makes the fallback unreachable.
+        kind: CardKind::parse(&kind).unwrap_or(CardKind::Basic),
+        front: r.get("front")?,
+        back: r.get("back")?,
+        code: r.get("code")?,
+        tags: r.get("tags")?,
+        source: r.get("source")?,
+        state: CardState {
+            reps: r.get("reps")?,
+            interval: r.get("interval")?,
+            ease: Ease(r.get("ease")?),
+            due: r.get("due")?,
+            lapses: r.get("lapses")?,
+            repeat_on: r.get("repeat_on")?,
+        },
+        suspended: r.get("suspended")?,
+        buried_until: r.get("buried_until")?,
+        retired: r.get("retired")?,
+    })
+}
+
+/// Counts that size a review session.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DayCounts {
+    pub due: u32,
+    pub new: u32,
+    pub repeats: u32,
+    pub new_done_today: u32,
+    pub reviews_done_today: u32,
+}
+
+/// One deck's row in `py201 decks`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeckRow {
+    pub name: String,
+    pub new: u32,
+    pub due: u32,
+    pub total: u32,
+}
+
+const ACTIVE: &str = "c.retired = 0 AND c.suspended = 0
+    AND (c.buried_until IS NULL OR c.buried_until <= :today)
+    AND (:deck IS NULL OR c.deck_id = :deck)";
+
+impl Collection {
+    pub fn deck_names(&self) -> Result<Vec<String>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT name FROM decks ORDER BY position")?;
+        let names = stmt
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(names)
+    }
+
+    /// The id of the deck called `name` (case-insensitive), or an error listing the decks.
+    pub fn deck_id(&self, name: &str) -> Result<i64> {
+        self.conn
+            .prepare_cached("SELECT id FROM decks WHERE name = ?1 COLLATE NOCASE")?
+            .query_row([name.trim()], |r| r.get(0))
+            .optional()?
+            .ok_or_else(|| unknown_deck(self, name))
+    }
+
+    pub fn card(&self, id: i64) -> Result<Option<Card>> {
+        let sql = format!(
+            "SELECT {CARD_COLUMNS} FROM cards c JOIN decks d ON d.id = c.deck_id WHERE c.id = ?1"
+        );
+        Ok(self
+            .conn
+            .prepare_cached(&sql)?
+            .query_row([id], row_to_card)
+            .optional()?)
+    }
+
+    /// Every card in course order, optionally of one deck.
+    pub fn cards(&self, deck: Option<i64>) -> Result<Vec<Card>> {
+        let sql = format!(
+            "SELECT {CARD_COLUMNS} FROM cards c JOIN decks d ON d.id = c.deck_id
+             WHERE ?1 IS NULL OR c.deck_id = ?1 ORDER BY c.position"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let cards = stmt
+            .query_map([deck], row_to_card)?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(cards)
+    }
+
+    /// The most overdue card due by `today`.
+    pub fn next_due(&self, today: Day, deck: Option<i64>) -> Result<Option<Card>> {
+        let sql = format!(
+            "SELECT {CARD_COLUMNS} FROM cards c JOIN decks d ON d.id = c.deck_id
+             WHERE c.due <= :today AND {ACTIVE} AND (c.repeat_on IS NULL OR c.repeat_on <> :today)
+             ORDER BY c.due, c.id LIMIT 1"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        Ok(stmt
+            .query_row(named_params! {":today": today, ":deck": deck}, row_to_card)
+            .optional()?)
+    }
+
+    /// The next new card in course order.
+    pub fn next_new(&self, today: Day, deck: Option<i64>) -> Result<Option<Card>> {
+        let sql = format!(
+            "SELECT {CARD_COLUMNS} FROM cards c JOIN decks d ON d.id = c.deck_id
+             WHERE c.due IS NULL AND {ACTIVE} ORDER BY c.position LIMIT 1"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        Ok(stmt
+            .query_row(named_params! {":today": today, ":deck": deck}, row_to_card)
+            .optional()?)
+    }
+
+    /// The same-day repeat that has waited longest (SM-2: graded < 4 today).
+    pub fn next_repeat(&self, today: Day, deck: Option<i64>) -> Result<Option<Card>> {
+        let sql = format!(
+            "SELECT {CARD_COLUMNS} FROM cards c JOIN decks d ON d.id = c.deck_id
+             WHERE c.repeat_on = :today AND {ACTIVE}
+             ORDER BY (SELECT max(r.id) FROM revlog r WHERE r.card_id = c.id) LIMIT 1"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        Ok(stmt
+            .query_row(named_params! {":today": today, ":deck": deck}, row_to_card)
+            .optional()?)
+    }
+
+    pub fn day_counts(&self, today: Day, deck: Option<i64>) -> Result<DayCounts> {
+        let sql = format!(
+            "SELECT
+               (SELECT count(*) FROM cards c WHERE c.due <= :today AND {ACTIVE}
+                  AND (c.repeat_on IS NULL OR c.repeat_on <> :today)),
+               (SELECT count(*) FROM cards c WHERE c.due IS NULL AND {ACTIVE}),
+               (SELECT count(*) FROM cards c WHERE c.repeat_on = :today AND {ACTIVE}),
+               (SELECT count(*) FROM revlog WHERE day = :today AND is_repeat = 0 AND due_before IS NULL),
+               (SELECT count(*) FROM revlog WHERE day = :today AND is_repeat = 0 AND due_before IS NOT NULL)"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        Ok(
+            stmt.query_row(named_params! {":today": today, ":deck": deck}, |r| {
+                Ok(DayCounts {
+                    due: r.get(0)?,
+                    new: r.get(1)?,
+                    repeats: r.get(2)?,
+                    new_done_today: r.get(3)?,
+                    reviews_done_today: r.get(4)?,
+                })
+            })?,
+        )
+    }
+
+    /// Per deck: new cards, cards due by `today`, and all live cards.
+    pub fn deck_rows(&self, today: Day) -> Result<Vec<DeckRow>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT d.name,
+               count(c.id) FILTER (WHERE c.due IS NULL AND c.suspended = 0),
+               count(c.id) FILTER (WHERE c.due <= ?1 AND c.suspended = 0
+                   AND (c.buried_until IS NULL OR c.buried_until <= ?1)),
+               count(c.id)
+             FROM decks d LEFT JOIN cards c ON c.deck_id = d.id AND c.retired = 0
+             GROUP BY d.id ORDER BY d.position",
+        )?;
+        let rows = stmt
+            .query_map([today], |r| {
+                Ok(DeckRow {
+                    name: r.get(0)?,
+                    new: r.get(1)?,
+                    due: r.get(2)?,
+                    total: r.get(3)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    /// The earliest due day after `today` and how many cards fall on it.
+    pub fn next_due_day(&self, today: Day, deck: Option<i64>) -> Result<Option<(Day, u32)>> {
+        let sql = format!(
+            "SELECT c.due, count(*) FROM cards c
+             WHERE c.due = (SELECT min(c.due) FROM cards c WHERE c.due > :today AND {ACTIVE})
+               AND {ACTIVE}"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let row: (Option<Day>, u32) = stmt
+            .query_row(named_params! {":today": today, ":deck": deck}, |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?;
+        Ok(row.0.map(|d| (d, row.1)))
+    }
+
+    /// Grades card `id` in one immediate transaction: the current state is
+    /// re-read inside it (another session may have answered the card), the
+    /// scheduler decides, and the card update and its log row commit together.
+    /// Returns the outcome and the log row's id.
+    pub fn answer(
+        &mut self,
+        id: i64,
+        grade: Grade,
+        at: AnswerTime,
+        schedule: impl FnOnce(&CardState) -> Outcome,
+    ) -> Result<(CardState, Outcome, i64)> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let before = tx
+            .prepare_cached(
+                "SELECT reps, interval, ease, due, lapses, repeat_on FROM cards WHERE id = ?1",
+            )?
+            .query_row([id], |r| {
+                Ok(CardState {
+                    reps: r.get(0)?,
+                    interval: r.get(1)?,
+                    ease: Ease(r.get(2)?),
+                    due: r.get(3)?,
+                    lapses: r.get(4)?,
+                    repeat_on: r.get(5)?,
+                })
+            })?;
+        let out = schedule(&before);
+        let s = out.state;
+        tx.prepare_cached(
+            "UPDATE cards SET reps = ?2, interval = ?3, ease = ?4, due = ?5, lapses = ?6, repeat_on = ?7
+             WHERE id = ?1",
+        )?
+        .execute(params![id, s.reps, s.interval, s.ease.0, s.due, s.lapses, s.repeat_on])?;
+        tx.prepare_cached(
+            "INSERT INTO revlog (card_id, time_ms, day, grade, is_repeat, taken_ms,
+                reps_before, reps_after, interval_before, interval_after, ease_before, ease_after,
+                due_before, due_after, lapses_before, lapses_after, repeat_on_before, repeat_on_after)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+        )?
+        .execute(params![
+            id,
+            at.time_ms,
+            at.day,
+            grade.value(),
+            out.kind == ReviewKind::Repeat,
+            at.taken_ms,
+            before.reps,
+            s.reps,
+            before.interval,
+            s.interval,
+            before.ease.0,
+            s.ease.0,
+            before.due,
+            s.due,
+            before.lapses,
+            s.lapses,
+            before.repeat_on,
+            s.repeat_on
+        ])?;
+        let log_id = tx.last_insert_rowid();
+        tx.commit()?;
+        Ok((before, out, log_id))
+    }
+
+    /// Undoes the answer logged as `log_id`: the card gets back the exact state
+    /// recorded before it, and the log row is deleted, in one transaction.
+    pub fn undo_answer(&mut self, log_id: i64) -> Result<bool> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let n = tx.execute(
+            "UPDATE cards SET (reps, interval, ease, due, lapses, repeat_on) =
+               (SELECT reps_before, interval_before, ease_before, due_before, lapses_before, repeat_on_before
+                FROM revlog WHERE id = ?1)
+             WHERE id = (SELECT card_id FROM revlog WHERE id = ?1)",
+            [log_id],
+        )?;
+        tx.execute("DELETE FROM revlog WHERE id = ?1", [log_id])?;
+        tx.commit()?;
+        Ok(n == 1)
+    }
+
+    pub fn set_suspended(&self, id: i64, suspended: bool) -> Result<()> {
+        self.conn.execute(
+            "UPDATE cards SET suspended = ?2 WHERE id = ?1",
+            params![id, suspended],
+        )?;
+        Ok(())
+    }
+
+    pub fn set_buried_until(&self, id: i64, until: Option<Day>) -> Result<()> {
+        self.conn.execute(
+            "UPDATE cards SET buried_until = ?2 WHERE id = ?1",
+            params![id, until],
+        )?;
+        Ok(())
+    }
+
+    pub fn revlog_count(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("SELECT count(*) FROM revlog", [], |r| r.get(0))?)
+    }
+}
+
+/// When an answer happened, as the log records it.
+#[derive(Debug, Clone, Copy)]
+pub struct AnswerTime {
+    pub time_ms: i64,
+    pub day: Day,
+    pub taken_ms: i64,
+}

@@ -1,0 +1,156 @@
+//! Opening a collection file safely.
+
+use super::{APPLICATION_ID, SCHEMA, SCHEMA_VERSION, STEPS};
+use crate::error::{Error, Result};
+use rusqlite::{Connection, OpenFlags};
+use std::{fs, io::Read, path::Path, time::Duration};
+
+fn bad(path: &Path, why: impl Into<String>) -> Error {
+    Error::BadCollection {
+        path: path.to_path_buf(),
+        why: why.into(),
+    }
+}
+
+/// Looks at an existing file's header before SQLite touches it: SQLite would
+/// happily open a text file and only fail later, after we had set pragmas.
+fn check_file(path: &Path, len: u64) -> Result<()> {
+    let mut header = [0u8; 100];
+    let mut f = fs::File::open(path).map_err(|e| bad(path, format!("cannot read: {e}")))?;
+    let n = f
+        .read(&mut header)
+        .map_err(|e| bad(path, format!("cannot read: {e}")))?;
+    if n < 16 || &header[..16] != b"SQLite format 3\0" {
+        return Err(bad(path, "not a py201 collection (not an SQLite database)"));
+    }
+    if n < 100 {
+        return Err(bad(
+            path,
+            "collection file is truncated (shorter than its header)",
+        ));
+    }
+    let page_size = match u16::from_be_bytes([header[16], header[17]]) {
+        1 => 65_536,
+        p => u64::from(p),
+    };
+    let pages = u64::from(u32::from_be_bytes([
+        header[28], header[29], header[30], header[31],
+    ]));
+    let counter_valid = header[24..28] == header[92..96];
+    // With a write-ahead log present the main file may legitimately lag its
+    // header until the log is checkpointed, so only judge a file without one.
+    let wal = path.with_file_name(format!(
+        "{}-wal",
+        path.file_name()
+            .map(|n| n.to_string_lossy())
+            .unwrap_or_default()
+    ));
+    let wal_len = fs::metadata(&wal).map(|m| m.len()).unwrap_or(0);
+    if page_size < 512 || !page_size.is_power_of_two() {
+        return Err(bad(
+            path,
+            "collection file is damaged (bad page size in its header)",
+        ));
+    }
+    if wal_len == 0
+        && (len % page_size != 0 || (counter_valid && pages > 0 && len < pages * page_size))
+    {
+        return Err(bad(
+            path,
+            format!(
+                "collection file is truncated ({len} bytes, its header says {})",
+                pages * page_size
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Opens `path`, creating it (and its folder) when missing. Returns the
+/// connection and whether the collection was created now.
+pub fn open(path: &Path) -> Result<(Connection, bool)> {
+    match fs::metadata(path) {
+        Ok(m) if m.is_dir() => return Err(bad(path, "is a directory, not a collection file")),
+        Ok(m) if m.len() > 0 => check_file(path, m.len())?,
+        Ok(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                fs::create_dir_all(dir).map_err(|e| {
+                    bad(path, format!("cannot create folder {}: {e}", dir.display()))
+                })?;
+            }
+        }
+        Err(e) => return Err(bad(path, format!("cannot open: {e}"))),
+    }
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+        | OpenFlags::SQLITE_OPEN_CREATE
+        | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(path, flags).map_err(|e| bad(path, e.to_string()))?;
+    conn.busy_timeout(Duration::from_secs(5))?;
+    let probe = |e: rusqlite::Error| match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::NotADatabase) => {
+            bad(path, "not a py201 collection (not an SQLite database)")
+        }
+        Some(rusqlite::ErrorCode::DatabaseCorrupt) => {
+            bad(path, "collection file is damaged (corrupt database)")
+        }
+        _ => bad(path, e.to_string()),
+    };
+    let app_id: i32 = conn
+        .query_row("PRAGMA application_id", [], |r| r.get(0))
+        .map_err(probe)?;
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(probe)?;
+    let tables: i64 = conn
+        .query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))
+        .map_err(probe)?;
+    if tables > 0 && app_id != APPLICATION_ID {
+        return Err(bad(path, "an SQLite database, but not a py201 collection"));
+    }
+    if version > SCHEMA_VERSION {
+        return Err(Error::NewerSchema {
+            path: path.to_path_buf(),
+            found: version,
+            known: SCHEMA_VERSION,
+        });
+    }
+    // WAL: readers never block the writer, and a killed process loses nothing
+    // that was committed. NORMAL sync is durable across process crashes.
+    conn.execute_batch(
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
+    )
+    .map_err(|e| bad(path, e.to_string()))?;
+    if tables == 0 {
+        create_schema(&conn)?;
+        return Ok((conn, true));
+    }
+    if version < SCHEMA_VERSION {
+        migrate(&conn, version)?;
+    }
+    Ok((conn, false))
+}
+
+pub fn create_schema(conn: &Connection) -> Result<()> {
+    conn.execute_batch(&format!(
+        "BEGIN IMMEDIATE; {SCHEMA}
+         PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
+    ))?;
+    Ok(())
+}
+
+/// Runs the upgrade steps from `from` to the current version, each in its own
+/// transaction together with its version bump.
+fn migrate(conn: &Connection, from: i64) -> Result<()> {
+    for (i, step) in STEPS
+        .iter()
+        .enumerate()
+        .skip(usize::try_from(from - 1).unwrap_or(0))
+    {
+        let to = i as i64 + 2;
+        conn.execute_batch(&format!(
+            "BEGIN IMMEDIATE; {step} PRAGMA user_version = {to}; COMMIT;"
+        ))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,42 @@
+use super::Ctx;
+use crate::cli::ConfigArgs;
+use crate::collection::config::KEYS;
+use anyhow::{Result, bail};
+use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
+use std::process::ExitCode;
+
+pub fn run(ctx: &Ctx, args: ConfigArgs) -> Result<ExitCode> {
+    let mut col = ctx.open()?;
+    match (args.key, args.value) {
+        (None, _) => {
+            let mut table = Table::new();
+            table
+                .load_style(UTF8_FULL_CONDENSED)
+                .set_header(vec!["Key", "Value", "Allowed", "Meaning"]);
+            for (k, allowed, meaning) in KEYS {
+                table.add_row(vec![
+                    k.to_string(),
+                    col.config().get(k).unwrap_or_default(),
+                    allowed.to_string(),
+                    meaning.to_string(),
+                ]);
+            }
+            println!("{table}");
+        }
+        (Some(k), None) => match col.config().get(&k) {
+            Some(v) => println!("{v}"),
+            None => {
+                // Reuse the setter's message, which lists the keys.
+                let mut probe = *col.config();
+                if let Err(e) = probe.set(&k, "") {
+                    bail!(e);
+                }
+            }
+        },
+        (Some(k), Some(v)) => {
+            col.set_config(&k, &v)?;
+            println!("{k} = {}", col.config().get(&k).unwrap_or_default());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,34 @@
+use super::Ctx;
+use anyhow::Result;
+use comfy_table::{Cell, CellAlignment, Table, presets::UTF8_FULL_CONDENSED};
+use std::process::ExitCode;
+
+pub fn run(ctx: &Ctx) -> Result<ExitCode> {
+    let col = ctx.open()?;
+    let today = ctx.clock.today(col.config().day_starts_at);
+    let rows = col.deck_rows(today)?;
+    let mut table = Table::new();
+    table
+        .load_style(UTF8_FULL_CONDENSED)
+        .set_header(vec!["Deck", "New", "Due", "Total"]);
+    let (mut n, mut d, mut t) = (0, 0, 0);
+    for r in &rows {
+        n += r.new;
+        d += r.due;
+        t += r.total;
+        table.add_row(vec![
+            Cell::new(crate::review::render::sanitize(&r.name)),
+            Cell::new(r.new).set_alignment(CellAlignment::Right),
+            Cell::new(r.due).set_alignment(CellAlignment::Right),
+            Cell::new(r.total).set_alignment(CellAlignment::Right),
+        ]);
+    }
+    table.add_row(vec![
+        Cell::new("All decks"),
+        Cell::new(n).set_alignment(CellAlignment::Right),
+        Cell::new(d).set_alignment(CellAlignment::Right),
+        Cell::new(t).set_alignment(CellAlignment::Right),
+    ]);
+    println!("{table}");
+    Ok(ExitCode::SUCCESS)
+}

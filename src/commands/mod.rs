@@ -1,0 +1,83 @@
+//! One module per subcommand: parse -> core -> render. Nothing here computes
+//! what the core computes.
+
+mod cards;
+mod check;
+mod config;
+mod decks;
+mod review;
+
+use crate::cli::{Cli, Command};
+use crate::clock::Clock;
+use crate::collection::Collection;
+use crate::decks::builtin;
+use anyhow::{Context, Result};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Name of the environment variable that seeds interval fuzz.
+pub const SEED_VAR: &str = "PY201_SEED";
+
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    let clock = Clock::from_env()?;
+    let ctx = Ctx { db: cli.db, clock };
+    let result = match cli.command {
+        Command::Review(a) => review::run(&ctx, a),
+        Command::Decks => decks::run(&ctx),
+        Command::Cards(a) => cards::run(&ctx, a),
+        Command::Config(a) => config::run(&ctx, a),
+        Command::Check(a) => check::run(a),
+    };
+    match result {
+        // A closed pipe (`py201 cards | head`) is the reader's choice, not an error.
+        Err(e) if is_broken_pipe(&e) => Ok(ExitCode::SUCCESS),
+        r => r,
+    }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            || matches!(c.downcast_ref::<crate::error::Error>(), Some(crate::error::Error::Io(io)) if io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+pub struct Ctx {
+    db: Option<PathBuf>,
+    pub clock: Clock,
+}
+
+impl Ctx {
+    fn db_path(&self) -> Result<PathBuf> {
+        if let Some(p) = &self.db {
+            return Ok(p.clone());
+        }
+        let dirs = directories::ProjectDirs::from("", "", "py201").context(
+            "cannot find a data directory for the collection (no home directory?); pass --db PATH",
+        )?;
+        Ok(dirs.data_dir().join("collection.db"))
+    }
+
+    /// Opens the collection (creating it on first use) and brings its built-in
+    /// decks up to date, saying in one line what changed.
+    pub fn open(&self) -> Result<Collection> {
+        let path = self.db_path()?;
+        let mut col = Collection::open(&path)?;
+        let created = col.created;
+        if let Some(r) = builtin::ensure(&mut col)? {
+            if created {
+                eprintln!(
+                    "py201: new collection at {} with {} Py201 cards",
+                    path.display(),
+                    r.added
+                );
+            } else if r.changed() {
+                eprintln!(
+                    "py201: built-in decks updated: {} added, {} updated, {} retired (progress kept)",
+                    r.added, r.updated, r.retired
+                );
+            }
+        }
+        Ok(col)
+    }
+}

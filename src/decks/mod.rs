@@ -1,0 +1,440 @@
+//! The deck file format (TOML, one file per course section): parsing,
+//! validation for `py201 check`, and the decks embedded in the binary.
+//!
+//! A card's identity is the `id` written in its file, never a hash of its
+//! text, so fixing a typo keeps the card's history.
+
+pub mod builtin;
+pub mod cloze;
+pub mod pycheck;
+
+use crate::model::{CardContent, CardKind, DeckContent};
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::fmt;
+use toml::Spanned;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DeckFile {
+    deck: DeckHeader,
+    #[serde(default)]
+    cards: Vec<Spanned<CardSpec>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DeckHeader {
+    name: String,
+    #[serde(default)]
+    description: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CardSpec {
+    id: Option<String>,
+    kind: Option<String>,
+    source: Option<String>,
+    front: Option<String>,
+    back: Option<String>,
+    text: Option<String>,
+    code: Option<String>,
+    #[serde(default)]
+    tags: Vec<String>,
+    #[serde(rename = "ref")]
+    reference: Option<String>,
+    python: Option<String>,
+    check: Option<CheckSpec>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CheckSpec {
+    code: String,
+    expect: String,
+}
+
+/// A problem in a deck file, located by file and line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub file: String,
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(l) => write!(f, "{}:{}: {}", self.file, l, self.message),
+            None => write!(f, "{}: {}", self.file, self.message),
+        }
+    }
+}
+
+/// A Python check attached to a card: run `code`, compare stdout with `expect`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PyCheck {
+    pub card: String,
+    pub file: String,
+    pub line: usize,
+    pub code: String,
+    pub expect: String,
+    /// The card's `python` field: "3.12", "3.12+" or "3.11-3.12".
+    pub python: Option<String>,
+}
+
+/// A parsed deck file: its content, its checks, and facts the quality tests read.
+#[derive(Debug, Clone)]
+pub struct ParsedDeck {
+    pub content: DeckContent,
+    pub checks: Vec<PyCheck>,
+    /// Per note id: (line, has a `ref`, has a check).
+    pub notes: Vec<NoteInfo>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NoteInfo {
+    pub id: String,
+    pub line: usize,
+    pub source: String,
+    pub has_ref: bool,
+    pub has_check: bool,
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text.as_bytes()[..offset.min(text.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}
+
+fn valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 120
+        && id.bytes().all(|b| {
+            b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_' || b == b'.'
+        })
+}
+
+/// Accepts "3.12", "3.12+" or "3.11-3.12".
+pub fn valid_python_spec(s: &str) -> bool {
+    let ver = |v: &str| {
+        v.split_once('.').is_some_and(|(a, b)| {
+            a == "3" && !b.is_empty() && b.bytes().all(|c| c.is_ascii_digit())
+        })
+    };
+    match (s.strip_suffix('+'), s.split_once('-')) {
+        (Some(v), _) => ver(v),
+        (None, Some((a, b))) => ver(a) && ver(b),
+        (None, None) => ver(s),
+    }
+}
+
+/// Parses one deck file. `file` names it in problems. Every problem found is
+/// returned, not just the first.
+pub fn parse(file: &str, text: &str) -> Result<ParsedDeck, Vec<Problem>> {
+    let problem = |line: Option<usize>, message: String| Problem {
+        file: file.to_string(),
+        line,
+        message,
+    };
+    let deck: DeckFile = toml::from_str(text).map_err(|e| {
+        let line = e.span().map(|s| line_of(text, s.start));
+        vec![problem(line, e.message().trim().replace('\n', " "))]
+    })?;
+    let mut problems = Vec::new();
+    if deck.deck.name.trim().is_empty() {
+        problems.push(problem(None, "[deck] name is empty".into()));
+    }
+    let mut content = DeckContent {
+        name: deck.deck.name.trim().to_string(),
+        description: deck.deck.description,
+        cards: vec![],
+    };
+    let mut checks = Vec::new();
+    let mut notes = Vec::new();
+    let mut ids: HashMap<String, usize> = HashMap::new();
+    for spanned in deck.cards {
+        let line = line_of(text, spanned.span().start);
+        let c = spanned.into_inner();
+        let mut bad = |m: String| problems.push(problem(Some(line), m));
+        let Some(id) = c.id.as_deref().map(str::trim).filter(|s| !s.is_empty()) else {
+            bad("card has no id".into());
+            continue;
+        };
+        let id = id.to_string();
+        if !valid_id(&id) {
+            bad(format!(
+                "card id {id:?} must be lowercase letters, digits, '-', '_' or '.'"
+            ));
+        }
+        if let Some(first) = ids.insert(id.clone(), line) {
+            bad(format!("duplicate card id {id:?} (first at line {first})"));
+        }
+        let kind_str = c.kind.as_deref().unwrap_or("basic");
+        let Some(kind) = CardKind::parse(kind_str) else {
+            bad(format!(
+                "card {id}: unknown kind {kind_str:?} (kinds: basic, cloze, typed)"
+            ));
+            continue;
+        };
+        let nonempty = |v: &Option<String>| v.as_deref().is_some_and(|s| !s.trim().is_empty());
+        if let Some(p) = &c.python {
+            if !valid_python_spec(p) {
+                bad(format!(
+                    "card {id}: python {p:?} must look like \"3.12\", \"3.12+\" or \"3.11-3.12\""
+                ));
+            }
+        }
+        if c.code.as_deref().is_some_and(|s| s.trim().is_empty()) {
+            bad(format!("card {id}: code is empty"));
+        }
+        let source = c.source.clone().unwrap_or_default().trim().to_string();
+        let check = match (&c.check, kind) {
+            (Some(ch), _) => Some((ch.code.clone(), ch.expect.clone())),
+            (None, CardKind::Typed) => c.code.clone().zip(c.back.clone()),
+            (None, _) => None,
+        };
+        if c.code.is_some() && check.is_none() {
+            bad(format!(
+                "card {id}: a card with code needs a [cards.check] (or kind = \"typed\")"
+            ));
+        }
+        if let Some(ch) = &c.check {
+            if ch.code.trim().is_empty() {
+                bad(format!("card {id}: check.code is empty"));
+            }
+        }
+        let tags: Vec<String> = c
+            .tags
+            .iter()
+            .map(|t| t.trim().replace(' ', "_"))
+            .filter(|t| !t.is_empty())
+            .collect();
+        match kind {
+            CardKind::Basic | CardKind::Typed => {
+                if c.text.is_some() {
+                    bad(format!(
+                        "card {id}: `text` is for cloze cards; use front and back"
+                    ));
+                }
+                if !nonempty(&c.front) {
+                    bad(format!("card {id}: front is missing or empty"));
+                }
+                if !nonempty(&c.back) {
+                    bad(format!("card {id}: back is missing or empty"));
+                }
+                if kind == CardKind::Typed && c.code.is_none() && c.check.is_none() {
+                    bad(format!(
+                        "card {id}: a typed card needs code (what the learner evaluates) or a check"
+                    ));
+                }
+                content.cards.push(CardContent {
+                    uid: id.clone(),
+                    kind,
+                    front: c.front.clone().unwrap_or_default().trim().to_string(),
+                    back: c.back.clone().unwrap_or_default().trim().to_string(),
+                    code: c.code.clone().map(|s| s.trim_end().to_string()),
+                    tags: tags.clone(),
+                    source: source.clone(),
+                });
+            }
+            CardKind::Cloze => {
+                if c.front.is_some() {
+                    bad(format!("card {id}: cloze cards use `text`, not `front`"));
+                }
+                let text = c.text.clone().unwrap_or_default();
+                match cloze::numbers(&text) {
+                    Err(e) => bad(format!("card {id}: {e}")),
+                    Ok(ns) => {
+                        for n in ns {
+                            let Ok((front, mut back)) = cloze::render(&text, n) else {
+                                continue;
+                            };
+                            if let Some(extra) =
+                                c.back.as_deref().map(str::trim).filter(|s| !s.is_empty())
+                            {
+                                back = format!("{}\n\n{extra}", back.trim());
+                            }
+                            content.cards.push(CardContent {
+                                uid: format!("{id}:c{n}"),
+                                kind,
+                                front: front.trim().to_string(),
+                                back: back.trim().to_string(),
+                                code: c.code.clone().map(|s| s.trim_end().to_string()),
+                                tags: tags.clone(),
+                                source: source.clone(),
+                            });
+                        }
+                    }
+                }
+            }
+        }
+        if let Some((code, expect)) = &check {
+            checks.push(PyCheck {
+                card: id.clone(),
+                file: file.to_string(),
+                line,
+                code: code.clone(),
+                expect: expect.clone(),
+                python: c.python.clone(),
+            });
+        }
+        notes.push(NoteInfo {
+            id,
+            line,
+            source,
+            has_ref: nonempty(&c.reference),
+            has_check: check.is_some(),
+        });
+    }
+    if problems.is_empty() {
+        Ok(ParsedDeck {
+            content,
+            checks,
+            notes,
+        })
+    } else {
+        Err(problems)
+    }
+}
+
+/// Parses several files, also checking that card ids are unique across all of them.
+pub fn parse_all<'a>(
+    files: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> Result<Vec<ParsedDeck>, Vec<Problem>> {
+    let mut problems = Vec::new();
+    let mut decks = Vec::new();
+    let mut owner: HashMap<String, String> = HashMap::new();
+    let mut deck_names: HashMap<String, String> = HashMap::new();
+    for (file, text) in files {
+        match parse(file, text) {
+            Err(mut p) => problems.append(&mut p),
+            Ok(d) => {
+                if let Some(other) =
+                    deck_names.insert(d.content.name.to_lowercase(), file.to_string())
+                {
+                    problems.push(Problem {
+                        file: file.into(),
+                        line: None,
+                        message: format!("deck name {:?} is also used by {other}", d.content.name),
+                    });
+                }
+                for n in &d.notes {
+                    if let Some(other) = owner.insert(n.id.clone(), file.to_string()) {
+                        if other != file {
+                            problems.push(Problem {
+                                file: file.into(),
+                                line: Some(n.line),
+                                message: format!("duplicate card id {:?} (also in {other})", n.id),
+                            });
+                        }
+                    }
+                }
+                decks.push(d);
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(decks)
+    } else {
+        Err(problems)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"
+[deck]
+name = "Test"
+
+[[cards]]
+id = "a"
+source = "S"
+front = "Q"
+back = "A"
+
+[[cards]]
+id = "b"
+kind = "cloze"
+text = "{{c1::x}} and {{c2::y}}"
+
+[[cards]]
+id = "c"
+kind = "typed"
+front = "What prints?"
+code = '''
+print(1 + 1)
+'''
+back = "2"
+"#;
+
+    #[test]
+    fn parses_every_kind_and_expands_clozes() {
+        let d = parse("t.toml", GOOD)
+            .map_err(|p| format!("{p:?}"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let uids: Vec<&str> = d.content.cards.iter().map(|c| c.uid.as_str()).collect();
+        assert_eq!(uids, ["a", "b:c1", "b:c2", "c"]);
+        assert_eq!(d.checks.len(), 1);
+        assert_eq!(
+            (d.checks[0].code.trim(), d.checks[0].expect.as_str()),
+            ("print(1 + 1)", "2")
+        );
+        assert_eq!(d.content.cards[1].front, "[...] and y");
+    }
+
+    #[test]
+    fn lists_every_problem_with_lines() {
+        let text = "[deck]\nname = \"T\"\n\n[[cards]]\nid = \"a\"\nkind = \"weird\"\n\n[[cards]]\nid = \"a\"\nfront = \"\"\nback = \"x\"\n\n[[cards]]\nid = \"z\"\nkind = \"cloze\"\ntext = \"none\"\n";
+        let p = parse("t.toml", text).err().unwrap_or_default();
+        let shown: Vec<String> = p.iter().map(ToString::to_string).collect();
+        assert_eq!(shown.len(), 4, "{shown:#?}");
+        assert!(
+            shown[0].starts_with("t.toml:4: card a: unknown kind"),
+            "{shown:#?}"
+        );
+        assert!(
+            shown
+                .iter()
+                .any(|s| s.starts_with("t.toml:8: duplicate card id")),
+            "{shown:#?}"
+        );
+        assert!(
+            shown
+                .iter()
+                .any(|s| s.contains("front is missing or empty")),
+            "{shown:#?}"
+        );
+        assert!(
+            shown
+                .iter()
+                .any(|s| s.starts_with("t.toml:13: card z: cloze text has no deletion")),
+            "{shown:#?}"
+        );
+    }
+
+    #[test]
+    fn syntax_errors_have_a_line() {
+        let p = parse("t.toml", "[deck]\nname = \"T\"\n[[cards]]\nid = \n")
+            .err()
+            .unwrap_or_default();
+        assert_eq!(p.len(), 1);
+        assert_eq!(p[0].line, Some(4), "{p:?}");
+        assert!(!p[0].message.contains('\n'));
+    }
+
+    #[test]
+    fn python_specs() {
+        for ok in ["3.12", "3.12+", "3.11-3.13"] {
+            assert!(valid_python_spec(ok), "{ok}");
+        }
+        for bad in ["3", "py3.12", "3.x", "3.12++", ""] {
+            assert!(!valid_python_spec(bad), "{bad}");
+        }
+    }
+}

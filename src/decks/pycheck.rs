@@ -1,0 +1,184 @@
+//! Running the Python checks that deck cards carry, against every CPython
+//! installed, so a card's claim is verified rather than trusted.
+//!
+//! A check without a `python` field runs on every installed CPython from 3.11
+//! up; `"3.12"`, `"3.12+"` and `"3.11-3.12"` narrow that. A check whose
+//! versions are all missing is reported as skipped, never as passed.
+
+use super::PyCheck;
+use std::io::Read;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The oldest CPython the decks are checked against.
+pub const OLDEST_MINOR: u32 = 11;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Interpreter {
+    pub minor: u32,
+    pub path: PathBuf,
+}
+
+fn minor_of(path: &PathBuf) -> Option<u32> {
+    let out = Command::new(path)
+        .arg("--version")
+        .stderr(Stdio::null())
+        .output()
+        .ok()?;
+    if !out.status.success() {
+        return None;
+    }
+    let v = String::from_utf8_lossy(&out.stdout);
+    let v = v.trim().strip_prefix("Python 3.")?;
+    v.split('.').next()?.parse().ok()
+}
+
+/// Every CPython 3.11+ found as `python3.N` on PATH or under pyenv, one per minor version.
+pub fn interpreters() -> Vec<Interpreter> {
+    let mut found: Vec<Interpreter> = Vec::new();
+    let pyenv_root = std::env::var_os("PYENV_ROOT")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".pyenv")));
+    for minor in OLDEST_MINOR..=20 {
+        let mut candidates = vec![PathBuf::from(format!("python3.{minor}"))];
+        if let Some(root) = &pyenv_root {
+            if let Ok(rd) = std::fs::read_dir(root.join("versions")) {
+                let mut dirs: Vec<PathBuf> = rd
+                    .filter_map(Result::ok)
+                    .map(|e| e.path())
+                    .filter(|p| {
+                        p.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
+                            n.strip_prefix(&format!("3.{minor}."))
+                                .is_some_and(|rest| rest.bytes().all(|b| b.is_ascii_digit()))
+                        })
+                    })
+                    .collect();
+                dirs.sort();
+                candidates.extend(
+                    dirs.into_iter()
+                        .rev()
+                        .map(|d| d.join(format!("bin/python3.{minor}"))),
+                );
+            }
+        }
+        if let Some(path) = candidates.into_iter().find(|p| minor_of(p) == Some(minor)) {
+            found.push(Interpreter { minor, path });
+        }
+    }
+    found
+}
+
+/// Which minor versions (of 3.x) a `python` field asks for, among `available`.
+pub fn wanted(spec: Option<&str>, available: &[u32]) -> Vec<u32> {
+    let minor = |s: &str| {
+        s.trim()
+            .strip_prefix("3.")
+            .and_then(|m| m.parse::<u32>().ok())
+    };
+    let (lo, hi) = match spec {
+        None => (OLDEST_MINOR, u32::MAX),
+        Some(s) => match (s.strip_suffix('+'), s.split_once('-')) {
+            (Some(v), _) => (minor(v).unwrap_or(u32::MAX), u32::MAX),
+            (None, Some((a, b))) => (minor(a).unwrap_or(u32::MAX), minor(b).unwrap_or(0)),
+            (None, None) => {
+                let m = minor(s).unwrap_or(u32::MAX);
+                (m, m)
+            }
+        },
+    };
+    available
+        .iter()
+        .copied()
+        .filter(|m| (lo..=hi).contains(m))
+        .collect()
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    Pass,
+    Fail(String),
+}
+
+/// Runs one check with one interpreter: stdout, trimmed, must equal `expect`, trimmed.
+pub fn run(check: &PyCheck, py: &Interpreter, timeout: Duration) -> Verdict {
+    let child = Command::new(&py.path)
+        .args(["-X", "utf8", "-c", &check.code])
+        .env("PYTHONHASHSEED", "0")
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn();
+    let mut child = match child {
+        Ok(c) => c,
+        Err(e) => return Verdict::Fail(format!("cannot start {}: {e}", py.path.display())),
+    };
+    let (mut out, mut err) = (String::new(), String::new());
+    let mut so = child.stdout.take();
+    let mut se = child.stderr.take();
+    let reader = std::thread::spawn(move || {
+        let mut s = String::new();
+        if let Some(e) = se.as_mut() {
+            let _ = e.read_to_string(&mut s);
+        }
+        s
+    });
+    let start = Instant::now();
+    if let Some(o) = so.as_mut() {
+        let _ = o.read_to_string(&mut out);
+    }
+    loop {
+        match child.try_wait() {
+            Ok(Some(_)) => break,
+            Ok(None) if start.elapsed() > timeout => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Verdict::Fail(format!("timed out after {timeout:?}"));
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(2)),
+            Err(e) => return Verdict::Fail(e.to_string()),
+        }
+    }
+    if let Ok(s) = reader.join() {
+        err = s;
+    }
+    let got = out.replace("\r\n", "\n");
+    if got.trim() == check.expect.replace("\r\n", "\n").trim() {
+        Verdict::Pass
+    } else {
+        let tail: String = err
+            .trim()
+            .lines()
+            .last()
+            .unwrap_or("")
+            .chars()
+            .take(300)
+            .collect();
+        Verdict::Fail(format!(
+            "expected {:?}, got {:?}{}",
+            check.expect.trim(),
+            got.trim(),
+            if tail.is_empty() {
+                String::new()
+            } else {
+                format!(" ({tail})")
+            }
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn version_specs_select_minors() {
+        let have = [11, 12, 13];
+        assert_eq!(wanted(None, &have), vec![11, 12, 13]);
+        assert_eq!(wanted(Some("3.12"), &have), vec![12]);
+        assert_eq!(wanted(Some("3.12+"), &have), vec![12, 13]);
+        assert_eq!(wanted(Some("3.11-3.12"), &have), vec![11, 12]);
+        assert_eq!(wanted(Some("3.14"), &have), Vec::<u32>::new());
+    }
+}

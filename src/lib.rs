@@ -1,0 +1,15 @@
+//! py201: a spaced-repetition flashcard engine for the Py201 course.
+//!
+//! The binary is a thin shell over this library: `scheduler` is pure,
+//! `collection` owns all SQL, `decks` the deck file format, `review` the
+//! session, `commands` one module per subcommand.
+
+pub mod cli;
+pub mod clock;
+pub mod collection;
+pub mod commands;
+pub mod decks;
+pub mod error;
+pub mod model;
+pub mod review;
+pub mod scheduler;

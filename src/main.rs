@@ -1,0 +1,15 @@
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = py201::cli::Cli::parse();
+    match py201::commands::run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            // One line, whatever the chain of causes: "py201: error: a: b: c".
+            let msg = format!("{e:#}").replace('\n', " ");
+            eprintln!("py201: error: {msg}");
+            ExitCode::from(1)
+        }
+    }
+}

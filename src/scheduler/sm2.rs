@@ -1,0 +1,317 @@
+//! SM-2 exactly as SuperMemo published it (Wozniak, 1987), plus py201's two
+//! documented additions: optional interval fuzz and a maximum interval.
+//!
+//! * After every first review of the day (failures included):
+//!   `EF' = EF + (0.1 - (5-q)(0.08 + (5-q)*0.02))`, never below 1.3. A failure
+//!   does not reset EF.
+//! * q >= 3: n = 0 -> 1 day, n = 1 -> 6 days, n >= 2 -> ceil(I * EF) with the
+//!   EF from *before* this review's update; then n += 1.
+//! * q < 3: n = 0 and the interval is 1 day.
+//! * Same-day repeats (a card graded < 4 today, asked again until it gets 4 or
+//!   5) change nothing but the pending-repeat mark.
+
+use super::{CardState, Ease, Grade, Outcome, ReviewKind, Scheduler, Settings};
+use crate::clock::Day;
+use rand::{Rng, RngExt};
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Sm2 {
+    pub settings: Settings,
+}
+
+impl Sm2 {
+    pub fn new(settings: Settings) -> Self {
+        Self { settings }
+    }
+
+    /// The exact SM-2 step, before fuzz and the maximum interval.
+    fn step(&self, s: &CardState, grade: Grade, today: Day) -> Outcome {
+        if s.needs_repeat(today) {
+            let state = CardState {
+                repeat_on: (grade.value() < 4).then_some(today),
+                ..*s
+            };
+            return Outcome {
+                state,
+                kind: ReviewKind::Repeat,
+            };
+        }
+        let ease = next_ease(s.ease, grade);
+        let (reps, interval, lapses) = if grade.is_pass() {
+            let interval = match s.reps {
+                0 => 1,
+                1 => 6,
+                _ => mul_ceil(s.interval.max(1), s.ease),
+            };
+            (s.reps + 1, interval, s.lapses)
+        } else {
+            (0, 1, s.lapses + u32::from(!s.is_new()))
+        };
+        let interval = interval.clamp(1, self.settings.max_interval.max(1));
+        let state = CardState {
+            reps,
+            interval,
+            ease,
+            due: Some(today.saturating_add(interval as Day)),
+            lapses,
+            repeat_on: (grade.value() < 4).then_some(today),
+        };
+        Outcome {
+            state,
+            kind: ReviewKind::First,
+        }
+    }
+}
+
+impl Scheduler for Sm2 {
+    fn answer<R: Rng + ?Sized>(
+        &self,
+        state: &CardState,
+        grade: Grade,
+        today: Day,
+        rng: &mut R,
+    ) -> Outcome {
+        let mut out = self.step(state, grade, today);
+        if out.kind == ReviewKind::First && self.settings.fuzz {
+            if let Some((lo, hi)) = fuzz_range(out.state.interval, self.settings.max_interval) {
+                let interval = rng.random_range(lo..=hi);
+                out.state.interval = interval;
+                out.state.due = Some(today.saturating_add(interval as Day));
+            }
+        }
+        out
+    }
+
+    fn preview(&self, state: &CardState, today: Day) -> [Outcome; 6] {
+        Grade::ALL.map(|g| self.step(state, g, today))
+    }
+}
+
+/// EF after grade `q`, in exact thousandths: the deltas for q = 5..0 are
+/// +100, 0, -140, -320, -540, -800.
+pub fn next_ease(ef: Ease, q: Grade) -> Ease {
+    let d = i32::from(5 - q.value());
+    let delta = 100 - d * (80 + d * 20);
+    let ef = (i32::from(ef.0) + delta).max(i32::from(Ease::MIN.0));
+    Ease(u16::try_from(ef).unwrap_or(u16::MAX))
+}
+
+/// `ceil(interval * ef)` in integers.
+fn mul_ceil(interval: u32, ef: Ease) -> u32 {
+    let v = (u64::from(interval) * u64::from(ef.0)).div_ceil(1000);
+    u32::try_from(v).unwrap_or(u32::MAX)
+}
+
+/// The inclusive range a fuzzed interval is drawn from, or `None` when the
+/// interval is left exact (under 3 days). The spread is ±15% under a week,
+/// ±10% under 20 days, ±5% beyond, and at least ±1 day; the range never goes
+/// below 1 or above `max`.
+pub fn fuzz_range(interval: u32, max: u32) -> Option<(u32, u32)> {
+    if interval < 3 {
+        return None;
+    }
+    let pct = match interval {
+        0..7 => 15,
+        7..20 => 10,
+        _ => 5,
+    };
+    let spread = ((u64::from(interval) * pct + 50) / 100).max(1) as u32;
+    let lo = interval.saturating_sub(spread).max(1);
+    let hi = interval.saturating_add(spread).min(max.max(1));
+    Some((lo.min(hi), hi))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::{SeedableRng, rngs::StdRng};
+
+    fn exact() -> Sm2 {
+        Sm2::new(Settings {
+            fuzz: false,
+            max_interval: 36_500,
+        })
+    }
+
+    fn g(v: u8) -> Grade {
+        Grade::try_from(v).unwrap_or(Grade::ALL[0])
+    }
+
+    /// Walks one card through `grades`, one review per day on its due date,
+    /// and checks (interval, EF in thousandths, n, lapses) after each answer.
+    fn walk(grades: &[u8], expected: &[(u32, u16, u32, u32)]) {
+        let s = exact();
+        let mut rng = StdRng::seed_from_u64(0);
+        let mut state = CardState::NEW;
+        let mut today: Day = 20_000;
+        for (i, (&q, &(ivl, ef, n, lapses))) in grades.iter().zip(expected).enumerate() {
+            let out = s.answer(&state, g(q), today, &mut rng);
+            assert_eq!(out.kind, ReviewKind::First, "step {i}");
+            let st = out.state;
+            assert_eq!(
+                (st.interval, st.ease.0, st.reps, st.lapses),
+                (ivl, ef, n, lapses),
+                "step {i} (q={q})"
+            );
+            assert_eq!(st.due, Some(today + ivl as Day), "due at step {i}");
+            state = st;
+            today += ivl as Day;
+        }
+    }
+
+    #[test]
+    fn sequence_5_5_4_4_5_3_1_4_5_5_matches_hand_worked_values() {
+        // Worked by hand from the formulas in the module docs:
+        //  q=5: n0 -> 1d, EF 2.6        q=5: n1 -> 6d, EF 2.7
+        //  q=4: ceil(6*2.7)=17, EF 2.7  q=4: ceil(17*2.7)=46
+        //  q=5: ceil(46*2.7)=125, EF 2.8
+        //  q=3: ceil(125*2.8)=350 (exactly; EF before the update), EF 2.66
+        //  q=1: fail -> 1d, n=0, EF 2.12, 1 lapse
+        //  q=4: n0 -> 1d   q=5: n1 -> 6d, EF 2.22   q=5: ceil(6*2.22)=14, EF 2.32
+        walk(
+            &[5, 5, 4, 4, 5, 3, 1, 4, 5, 5],
+            &[
+                (1, 2600, 1, 0),
+                (6, 2700, 2, 0),
+                (17, 2700, 3, 0),
+                (46, 2700, 4, 0),
+                (125, 2800, 5, 0),
+                (350, 2660, 6, 0),
+                (1, 2120, 0, 1),
+                (1, 2120, 1, 1),
+                (6, 2220, 2, 1),
+                (14, 2320, 3, 1),
+            ],
+        );
+    }
+
+    #[test]
+    fn sequence_0_0_5_5_3_floors_ef_at_1_3() {
+        // q=0 on a new card: EF 1.7, not a lapse (never learned).
+        // q=0 again: EF 0.9 -> floor 1.3; a lapse now. q=5: 1d, EF 1.4.
+        // q=5: 6d, EF 1.5. q=3: ceil(6*1.5)=9, EF 1.36.
+        walk(
+            &[0, 0, 5, 5, 3],
+            &[
+                (1, 1700, 0, 0),
+                (1, 1300, 0, 1),
+                (1, 1400, 1, 1),
+                (6, 1500, 2, 1),
+                (9, 1360, 3, 1),
+            ],
+        );
+    }
+
+    #[test]
+    fn ease_deltas_per_grade() {
+        let deltas: Vec<i32> = Grade::ALL
+            .iter()
+            .map(|&q| i32::from(next_ease(Ease(2500), q).0) - 2500)
+            .collect();
+        assert_eq!(deltas, vec![-800, -540, -320, -140, 0, 100]);
+    }
+
+    #[test]
+    fn below_four_marks_a_same_day_repeat_which_changes_nothing_else() {
+        let s = exact();
+        let mut rng = StdRng::seed_from_u64(1);
+        let today = 100;
+        let first = s.answer(&CardState::NEW, g(3), today, &mut rng).state;
+        assert_eq!(first.repeat_on, Some(today));
+        assert_eq!((first.interval, first.ease.0, first.reps), (1, 2360, 1));
+        let again = s.answer(&first, g(2), today, &mut rng);
+        assert_eq!(again.kind, ReviewKind::Repeat);
+        assert_eq!(
+            again.state, first,
+            "a failed repeat keeps everything, still pending"
+        );
+        let done = s.answer(&again.state, g(4), today, &mut rng);
+        assert_eq!(done.kind, ReviewKind::Repeat);
+        assert_eq!(
+            done.state,
+            CardState {
+                repeat_on: None,
+                ..first
+            }
+        );
+        // A pending repeat from an earlier day is stale: the next answer is a normal review.
+        let next_day = s.answer(&first, g(5), today + 1, &mut rng);
+        assert_eq!(next_day.kind, ReviewKind::First);
+        assert_eq!(next_day.state.interval, 6);
+    }
+
+    #[test]
+    fn maximum_interval_caps_growth() {
+        let s = Sm2::new(Settings {
+            fuzz: false,
+            max_interval: 30,
+        });
+        let state = CardState {
+            reps: 5,
+            interval: 25,
+            ease: Ease(2500),
+            due: Some(10),
+            ..CardState::NEW
+        };
+        let out = s.answer(&state, g(5), 10, &mut StdRng::seed_from_u64(0));
+        assert_eq!(out.state.interval, 30);
+        assert_eq!(out.state.due, Some(40));
+    }
+
+    #[test]
+    fn fuzz_ranges_are_documented_bounds() {
+        assert_eq!(fuzz_range(1, 100), None);
+        assert_eq!(fuzz_range(2, 100), None);
+        assert_eq!(fuzz_range(3, 100), Some((2, 4)));
+        assert_eq!(fuzz_range(6, 100), Some((5, 7)));
+        assert_eq!(fuzz_range(17, 100), Some((15, 19)));
+        assert_eq!(fuzz_range(350, 36_500), Some((332, 368)));
+        assert_eq!(fuzz_range(100, 100), Some((95, 100)));
+    }
+
+    #[test]
+    fn fuzz_is_deterministic_for_a_seed_and_stays_in_range() {
+        let s = Sm2::new(Settings {
+            fuzz: true,
+            max_interval: 36_500,
+        });
+        let state = CardState {
+            reps: 2,
+            interval: 6,
+            ease: Ease(2500),
+            due: Some(50),
+            ..CardState::NEW
+        };
+        let draw = |seed| {
+            s.answer(&state, g(4), 50, &mut StdRng::seed_from_u64(seed))
+                .state
+                .interval
+        };
+        let mut seen = std::collections::BTreeSet::new();
+        for seed in 0..200 {
+            let i = draw(seed);
+            assert_eq!(i, draw(seed));
+            assert!(
+                (13..=17).contains(&i),
+                "15 fuzzed to {i} (range ±2: 10% of 15, rounded)"
+            );
+            seen.insert(i);
+        }
+        assert_eq!(seen.len(), 5, "fuzz should actually spread: {seen:?}");
+    }
+
+    #[test]
+    fn preview_matches_unfuzzed_answers() {
+        let s = exact();
+        let state = CardState {
+            reps: 2,
+            interval: 6,
+            ease: Ease(2500),
+            due: Some(50),
+            ..CardState::NEW
+        };
+        let p = s.preview(&state, 50);
+        let ivls: Vec<u32> = p.iter().map(|o| o.state.interval).collect();
+        assert_eq!(ivls, vec![1, 1, 1, 15, 15, 15]);
+    }
+}

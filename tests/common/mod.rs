@@ -1,0 +1,98 @@
+//! Shared helpers for end-to-end tests: a temporary collection holding a
+//! fixture deck, and the real `py201` binary run against it.
+#![allow(dead_code)]
+
+use assert_cmd::Command;
+use py201::collection::Collection;
+use std::path::{Path, PathBuf};
+use tempfile::TempDir;
+
+pub const T0: &str = "2026-01-05T09:00:00Z";
+
+pub struct Env {
+    pub dir: TempDir,
+    pub db: PathBuf,
+}
+
+/// A fresh collection with the deck in `tests/fixtures/decks/{fixture}` added.
+pub fn env_with(fixture: &str) -> Env {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let db = dir.path().join("collection.db");
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/decks")
+        .join(fixture);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let deck = py201::decks::parse(fixture, &text).unwrap_or_else(|p| panic!("{p:?}"));
+    let mut col = Collection::open(&db).unwrap_or_else(|e| panic!("open: {e}"));
+    col.sync_decks(&[deck.content], false)
+        .unwrap_or_else(|e| panic!("sync: {e}"));
+    Env { dir, db }
+}
+
+pub fn empty_env() -> Env {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let db = dir.path().join("collection.db");
+    Env { dir, db }
+}
+
+impl Env {
+    /// The real binary, pointed at this collection, at time `now`, in UTC.
+    pub fn cmd(&self, now: &str) -> Command {
+        let mut c = Command::cargo_bin("py201").unwrap_or_else(|e| panic!("binary: {e}"));
+        c.env("PY201_DB", &self.db)
+            .env("PY201_NOW", now)
+            .env("TZ", "UTC")
+            .env("PY201_SEED", "7")
+            .env_remove("NO_COLOR")
+            .current_dir(self.dir.path());
+        c
+    }
+
+    pub fn run_ok(&self, now: &str, args: &[&str], stdin: &str) -> String {
+        let out = self
+            .cmd(now)
+            .args(args)
+            .write_stdin(stdin)
+            .output()
+            .unwrap_or_else(|e| panic!("run: {e}"));
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert!(
+            out.status.success(),
+            "py201 {args:?} failed: {}\nstdout:\n{stdout}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        stdout
+    }
+
+    pub fn config(&self, key: &str, value: &str) {
+        self.run_ok(T0, &["config", key, value], "");
+    }
+
+    /// `py201 cards --json --deck NAME` parsed.
+    pub fn cards(&self, now: &str, deck: &str) -> Vec<serde_json::Value> {
+        let out = self.run_ok(now, &["cards", "--json", "--deck", deck], "");
+        serde_json::from_str(&out).unwrap_or_else(|e| panic!("cards --json: {e}\n{out}"))
+    }
+
+    pub fn card(&self, now: &str, deck: &str, id: &str) -> serde_json::Value {
+        self.cards(now, deck)
+            .into_iter()
+            .find(|c| c["id"] == id)
+            .unwrap_or_else(|| panic!("no card {id}"))
+    }
+}
+
+/// The fronts shown, in order ("Q: ..." lines).
+pub fn questions(out: &str) -> Vec<String> {
+    out.lines()
+        .filter_map(|l| l.strip_prefix("Q: "))
+        .map(str::to_string)
+        .collect()
+}
+
+pub fn at_day(n: i64) -> String {
+    // Day 1 is 2026-01-05.
+    let d =
+        chrono::NaiveDate::from_ymd_opt(2026, 1, 4).unwrap_or_default() + chrono::Duration::days(n);
+    format!("{}T09:00:00Z", d.format("%Y-%m-%d"))
+}
