@@ -61,6 +61,7 @@ pub struct ConfigArgs {
     /// Setting to show or change
     pub key: Option<String>,
     /// New value
+    #[arg(allow_hyphen_values = true)]
     pub value: Option<String>,
 }
 

@@ -16,16 +16,18 @@ pub struct Env {
 
 /// A fresh collection with the deck in `tests/fixtures/decks/{fixture}` added.
 pub fn env_with(fixture: &str) -> Env {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/decks").join(fixture);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    env_with_text(&text)
+}
+
+/// A fresh collection with the deck file `text` added.
+pub fn env_with_text(text: &str) -> Env {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
     let db = dir.path().join("collection.db");
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/decks")
-        .join(fixture);
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let deck = py201::decks::parse(fixture, &text).unwrap_or_else(|p| panic!("{p:?}"));
+    let deck = py201::decks::parse("fixture.toml", text).unwrap_or_else(|p| panic!("{p:?}"));
     let mut col = Collection::open(&db).unwrap_or_else(|e| panic!("open: {e}"));
-    col.sync_decks(&[deck.content], false)
-        .unwrap_or_else(|e| panic!("sync: {e}"));
+    col.sync_decks(&[deck.content], false).unwrap_or_else(|e| panic!("sync: {e}"));
     Env { dir, db }
 }
 
@@ -95,4 +97,24 @@ pub fn at_day(n: i64) -> String {
     let d =
         chrono::NaiveDate::from_ymd_opt(2026, 1, 4).unwrap_or_default() + chrono::Duration::days(n);
     format!("{}T09:00:00Z", d.format("%Y-%m-%d"))
+}
+
+/// A deck "Many" of `n` basic cards m-0, m-1, ...
+pub fn many_cards(n: usize) -> String {
+    let mut s = String::from("[deck]\nname = \"Many\"\n");
+    for i in 0..n {
+        s.push_str(&format!("\n[[cards]]\nid = \"m-{i}\"\nfront = \"Question {i}\"\nback = \"Answer {i}\"\n"));
+    }
+    s
+}
+
+/// The one line a failing command printed on stderr.
+pub fn one_line_error(out: &std::process::Output) -> String {
+    assert!(!out.status.success(), "expected failure, got success: {}", String::from_utf8_lossy(&out.stdout));
+    assert_eq!(out.status.code(), Some(1), "exit code");
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(err.lines().count(), 1, "one line expected:\n{err}");
+    assert!(err.starts_with("py201: error: "), "{err}");
+    assert!(!err.contains("panicked") && !err.contains("backtrace"), "{err}");
+    err
 }
