@@ -10,10 +10,20 @@ fn bytes(p: &std::path::Path) -> Vec<u8> {
 #[test]
 fn unknown_deck_names_the_decks_there_are() {
     let env = env_with("test.toml");
-    for args in [&["review", "--deck", "Nope"][..], &["cards", "--deck", "Nope"][..]] {
-        let out = env.cmd(T0).args(args).output().unwrap_or_else(|e| panic!("{e}"));
+    for args in [
+        &["review", "--deck", "Nope"][..],
+        &["cards", "--deck", "Nope"][..],
+    ] {
+        let out = env
+            .cmd(T0)
+            .args(args)
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"));
         let err = one_line_error(&out);
-        assert!(err.contains("no deck named \"Nope\"") && err.contains("Test"), "{err}");
+        assert!(
+            err.contains("no deck named \"Nope\"") && err.contains("Test"),
+            "{err}"
+        );
     }
     // Deck names match without regard to case.
     env.run_ok(T0, &["review", "--deck", "test"], "q\n");
@@ -24,10 +34,20 @@ fn db_that_is_a_directory() {
     let env = empty_env();
     let dir = env.dir.path().join("somedir");
     std::fs::create_dir(&dir).unwrap_or_else(|e| panic!("{e}"));
-    let out = env.cmd(T0).args(["--db"]).arg(&dir).arg("review").output().unwrap_or_else(|e| panic!("{e}"));
+    let out = env
+        .cmd(T0)
+        .args(["--db"])
+        .arg(&dir)
+        .arg("review")
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
     let err = one_line_error(&out);
     assert!(err.contains("is a directory"), "{err}");
-    assert_eq!(std::fs::read_dir(&dir).map(|d| d.count()).unwrap_or(99), 0, "nothing written inside");
+    assert_eq!(
+        std::fs::read_dir(&dir).map(|d| d.count()).unwrap_or(99),
+        0,
+        "nothing written inside"
+    );
 }
 
 #[test]
@@ -37,12 +57,23 @@ fn db_that_is_a_text_file_is_left_untouched() {
     std::fs::write(&file, "my precious notes\n".repeat(300)).unwrap_or_else(|e| panic!("{e}"));
     let before = bytes(&file);
     for cmd in ["review", "decks", "cards"] {
-        let out = env.cmd(T0).arg("--db").arg(&file).arg(cmd).output().unwrap_or_else(|e| panic!("{e}"));
+        let out = env
+            .cmd(T0)
+            .arg("--db")
+            .arg(&file)
+            .arg(cmd)
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"));
         let err = one_line_error(&out);
         assert!(err.contains("notes.txt: not a py201 collection"), "{err}");
     }
     assert_eq!(bytes(&file), before);
-    let names: Vec<_> = std::fs::read_dir(env.dir.path()).into_iter().flatten().flatten().map(|e| e.file_name()).collect();
+    let names: Vec<_> = std::fs::read_dir(env.dir.path())
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.file_name())
+        .collect();
     assert_eq!(names.len(), 1, "no -wal/-shm files beside it: {names:?}");
 }
 
@@ -53,7 +84,11 @@ fn truncated_database_is_refused_and_left_untouched() {
     assert!(full.len() > 64 * 1024, "fixture big enough: {}", full.len());
     std::fs::write(&env.db, &full[..full.len() / 2]).unwrap_or_else(|e| panic!("{e}"));
     let before = bytes(&env.db);
-    let out = env.cmd(T0).arg("review").output().unwrap_or_else(|e| panic!("{e}"));
+    let out = env
+        .cmd(T0)
+        .arg("review")
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
     let err = one_line_error(&out);
     assert!(err.contains("truncated"), "{err}");
     assert_eq!(bytes(&env.db), before);
@@ -64,11 +99,20 @@ fn another_programs_sqlite_database_is_refused() {
     let env = empty_env();
     {
         let conn = rusqlite::Connection::open(&env.db).unwrap_or_else(|e| panic!("{e}"));
-        conn.execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1);").unwrap_or_else(|e| panic!("{e}"));
+        conn.execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1);")
+            .unwrap_or_else(|e| panic!("{e}"));
     }
     let before = bytes(&env.db);
-    let err = one_line_error(&env.cmd(T0).arg("decks").output().unwrap_or_else(|e| panic!("{e}")));
-    assert!(err.contains("an SQLite database, but not a py201 collection"), "{err}");
+    let err = one_line_error(
+        &env.cmd(T0)
+            .arg("decks")
+            .output()
+            .unwrap_or_else(|e| panic!("{e}")),
+    );
+    assert!(
+        err.contains("an SQLite database, but not a py201 collection"),
+        "{err}"
+    );
     assert_eq!(bytes(&env.db), before);
 }
 
@@ -77,10 +121,19 @@ fn collection_from_a_newer_py201_is_refused_naming_both_versions() {
     let env = env_with("test.toml");
     {
         let conn = rusqlite::Connection::open(&env.db).unwrap_or_else(|e| panic!("{e}"));
-        conn.execute_batch("PRAGMA user_version = 99;").unwrap_or_else(|e| panic!("{e}"));
+        conn.execute_batch("PRAGMA user_version = 99;")
+            .unwrap_or_else(|e| panic!("{e}"));
     }
-    let err = one_line_error(&env.cmd(T0).arg("decks").output().unwrap_or_else(|e| panic!("{e}")));
-    assert!(err.contains("schema version 99") && err.contains("knows up to 1"), "{err}");
+    let err = one_line_error(
+        &env.cmd(T0)
+            .arg("decks")
+            .output()
+            .unwrap_or_else(|e| panic!("{e}")),
+    );
+    assert!(
+        err.contains("schema version 99") && err.contains("knows up to 1"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -94,31 +147,63 @@ fn bad_config_values_are_refused_and_change_nothing() {
         ("reviews-per-day", "-5", "from 0 to 99999"),
         ("day-starts-at", "25", "from 0 to 23"),
     ] {
-        let out = env.cmd(T0).args(["config", k, v]).output().unwrap_or_else(|e| panic!("{e}"));
+        let out = env
+            .cmd(T0)
+            .args(["config", k, v])
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"));
         let err = one_line_error(&out);
         assert!(err.contains(k) && err.contains(allowed), "{err}");
     }
-    let err = one_line_error(&env.cmd(T0).args(["config", "colour", "blue"]).output().unwrap_or_else(|e| panic!("{e}")));
-    assert!(err.contains("unknown key \"colour\"") && err.contains("new-per-day"), "{err}");
+    let err = one_line_error(
+        &env.cmd(T0)
+            .args(["config", "colour", "blue"])
+            .output()
+            .unwrap_or_else(|e| panic!("{e}")),
+    );
+    assert!(
+        err.contains("unknown key \"colour\"") && err.contains("new-per-day"),
+        "{err}"
+    );
     assert_eq!(env.run_ok(T0, &["config"], ""), listing);
     // A good value is stored and shown.
-    assert_eq!(env.run_ok(T0, &["config", "new-per-day", "7"], ""), "new-per-day = 7\n");
+    assert_eq!(
+        env.run_ok(T0, &["config", "new-per-day", "7"], ""),
+        "new-per-day = 7\n"
+    );
     assert_eq!(env.run_ok(T0, &["config", "new-per-day"], ""), "7\n");
 }
 
 #[test]
 fn bad_clock_and_seed() {
     let env = env_with("test.toml");
-    let err = one_line_error(&env.cmd("next tuesday").arg("decks").output().unwrap_or_else(|e| panic!("{e}")));
-    assert!(err.contains("PY201_NOW") && err.contains("RFC 3339"), "{err}");
-    let out = env.cmd(T0).env("PY201_SEED", "abc").arg("review").output().unwrap_or_else(|e| panic!("{e}"));
+    let err = one_line_error(
+        &env.cmd("next tuesday")
+            .arg("decks")
+            .output()
+            .unwrap_or_else(|e| panic!("{e}")),
+    );
+    assert!(
+        err.contains("PY201_NOW") && err.contains("RFC 3339"),
+        "{err}"
+    );
+    let out = env
+        .cmd(T0)
+        .env("PY201_SEED", "abc")
+        .arg("review")
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
     assert!(one_line_error(&out).contains("PY201_SEED"));
 }
 
 #[test]
 fn usage_errors_exit_2_without_a_panic() {
     let env = env_with("test.toml");
-    let out = env.cmd(T0).args(["review", "--limit", "many"]).output().unwrap_or_else(|e| panic!("{e}"));
+    let out = env
+        .cmd(T0)
+        .args(["review", "--limit", "many"])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(out.status.code(), Some(2));
     assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
 }

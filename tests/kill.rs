@@ -32,7 +32,9 @@ fn kill_after(env: &Env, n: usize) {
         }
     });
     let wait_for = |prefix: &str| loop {
-        let line = rx.recv_timeout(Duration::from_secs(10)).unwrap_or_else(|e| panic!("waiting for {prefix}: {e}"));
+        let line = rx
+            .recv_timeout(Duration::from_secs(10))
+            .unwrap_or_else(|e| panic!("waiting for {prefix}: {e}"));
         if line.starts_with(prefix) {
             return;
         }
@@ -58,12 +60,20 @@ fn sigkill_mid_session_keeps_every_answer_given() {
         kill_after(&env, n);
         expected += n as i64;
         let conn = rusqlite::Connection::open(&env.db).unwrap_or_else(|e| panic!("{e}"));
-        let check: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap_or_else(|e| panic!("{e}"));
+        let check: String = conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(check, "ok");
-        let rows: i64 = conn.query_row("SELECT count(*) FROM revlog", [], |r| r.get(0)).unwrap_or_else(|e| panic!("{e}"));
+        let rows: i64 = conn
+            .query_row("SELECT count(*) FROM revlog", [], |r| r.get(0))
+            .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(rows, expected, "after killing at answer {n}");
         let reviewed: i64 = conn
-            .query_row("SELECT count(*) FROM cards WHERE due IS NOT NULL", [], |r| r.get(0))
+            .query_row(
+                "SELECT count(*) FROM cards WHERE due IS NOT NULL",
+                [],
+                |r| r.get(0),
+            )
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(reviewed, expected);
     }

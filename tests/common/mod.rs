@@ -16,7 +16,9 @@ pub struct Env {
 
 /// A fresh collection with the deck in `tests/fixtures/decks/{fixture}` added.
 pub fn env_with(fixture: &str) -> Env {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/decks").join(fixture);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/decks")
+        .join(fixture);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     env_with_text(&text)
 }
@@ -27,7 +29,8 @@ pub fn env_with_text(text: &str) -> Env {
     let db = dir.path().join("collection.db");
     let deck = py201::decks::parse("fixture.toml", text).unwrap_or_else(|p| panic!("{p:?}"));
     let mut col = Collection::open(&db).unwrap_or_else(|e| panic!("open: {e}"));
-    col.sync_decks(&[deck.content], false).unwrap_or_else(|e| panic!("sync: {e}"));
+    col.sync_decks(&[deck.content], false)
+        .unwrap_or_else(|e| panic!("sync: {e}"));
     Env { dir, db }
 }
 
@@ -103,18 +106,27 @@ pub fn at_day(n: i64) -> String {
 pub fn many_cards(n: usize) -> String {
     let mut s = String::from("[deck]\nname = \"Many\"\n");
     for i in 0..n {
-        s.push_str(&format!("\n[[cards]]\nid = \"m-{i}\"\nfront = \"Question {i}\"\nback = \"Answer {i}\"\n"));
+        s.push_str(&format!(
+            "\n[[cards]]\nid = \"m-{i}\"\nfront = \"Question {i}\"\nback = \"Answer {i}\"\n"
+        ));
     }
     s
 }
 
 /// The one line a failing command printed on stderr.
 pub fn one_line_error(out: &std::process::Output) -> String {
-    assert!(!out.status.success(), "expected failure, got success: {}", String::from_utf8_lossy(&out.stdout));
+    assert!(
+        !out.status.success(),
+        "expected failure, got success: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     assert_eq!(out.status.code(), Some(1), "exit code");
     let err = String::from_utf8_lossy(&out.stderr).into_owned();
     assert_eq!(err.lines().count(), 1, "one line expected:\n{err}");
     assert!(err.starts_with("py201: error: "), "{err}");
-    assert!(!err.contains("panicked") && !err.contains("backtrace"), "{err}");
+    assert!(
+        !err.contains("panicked") && !err.contains("backtrace"),
+        "{err}"
+    );
     err
 }

@@ -1,0 +1,253 @@
+//! The built-in decks: valid, covering every course section, and true: every
+//! card's Python check passes on each installed CPython it is about.
+
+use py201::decks::{ParsedDeck, builtin::BUILTIN_DECKS, parse_all, pycheck};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::sync::Mutex;
+use std::time::Duration;
+
+fn decks() -> Vec<ParsedDeck> {
+    parse_all(BUILTIN_DECKS.iter().map(|(n, t)| (*n, *t))).unwrap_or_else(|p| {
+        panic!(
+            "{}",
+            p.iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n")
+        )
+    })
+}
+
+fn manifest(p: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
+}
+
+/// (heading, is a sub-section) from the fixture list, in course order.
+fn headings() -> Vec<(String, bool)> {
+    let text =
+        std::fs::read_to_string(manifest("tests/fixtures/course/headings.txt")).unwrap_or_default();
+    text.lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .map(|l| (l.trim().to_string(), l.starts_with("  ")))
+        .collect()
+}
+
+#[test]
+fn py201_check_passes_on_decks_folder() {
+    let out = assert_cmd::Command::cargo_bin("py201")
+        .unwrap_or_else(|e| panic!("{e}"))
+        .arg("check")
+        .arg(manifest("decks"))
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("no problems"), "{stdout}");
+}
+
+#[test]
+fn py201_check_lists_every_problem_and_fails() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let a = dir.path().join("a.toml");
+    let b = dir.path().join("b.toml");
+    std::fs::write(&a, "[deck]\nname = \"A\"\n\n[[cards]]\nid = \"x\"\nfront = \"q\"\nback = \"a\"\n\n[[cards]]\nid = \"y\"\nkind = \"cloze\"\ntext = \"{{c1::oops\"\n").unwrap_or_default();
+    std::fs::write(&b, "[deck]\nname = \"B\"\n\n[[cards]]\nid = \"x\"\nkind = \"flash\"\nfront = \"q\"\nback = \"a\"\n\n[[cards]]\nfront = \"\"\n").unwrap_or_default();
+    let out = assert_cmd::Command::cargo_bin("py201")
+        .unwrap_or_else(|e| panic!("{e}"))
+        .arg("check")
+        .arg(dir.path())
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 3, "{stdout}");
+    assert!(
+        lines[0].ends_with("a.toml:9: card y: cloze c1 is not closed with }}"),
+        "{stdout}"
+    );
+    assert!(
+        lines[1].ends_with("b.toml:4: card x: unknown kind \"flash\" (kinds: basic, cloze, typed)"),
+        "{stdout}"
+    );
+    assert!(lines[2].ends_with("b.toml:10: card has no id"), "{stdout}");
+    // A duplicate id across files is found once each file parses.
+    std::fs::write(
+        &b,
+        "[deck]\nname = \"B\"\n\n[[cards]]\nid = \"x\"\nfront = \"q\"\nback = \"a\"\n",
+    )
+    .unwrap_or_default();
+    let out = assert_cmd::Command::cargo_bin("py201")
+        .unwrap_or_else(|e| panic!("{e}"))
+        .arg("check")
+        .arg(dir.path())
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("b.toml:4: duplicate card id \"x\" (also in"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn every_card_is_checked_or_cites_a_source() {
+    let mut missing = Vec::new();
+    for (d, (file, _)) in decks().iter().zip(BUILTIN_DECKS) {
+        for n in &d.notes {
+            if !n.has_ref && !n.has_check {
+                missing.push(format!(
+                    "decks/{file}:{}: card {} has neither a check nor a ref",
+                    n.line, n.id
+                ));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "{}", missing.join("\n"));
+}
+
+#[test]
+fn every_course_heading_has_cards_and_every_card_names_a_heading() {
+    let course =
+        std::fs::read_to_string(manifest("tests/fixtures/course/py201.txt")).unwrap_or_default();
+    let course_lines: BTreeSet<&str> = course.lines().map(str::trim).collect();
+    let heads = headings();
+    assert!(
+        heads.len() >= 40,
+        "heading list incomplete: {}",
+        heads.len()
+    );
+    let known: BTreeSet<&str> = heads.iter().map(|h| h.0.as_str()).collect();
+    let mut per_source: BTreeMap<String, usize> = BTreeMap::new();
+    let mut problems = Vec::new();
+    for d in decks() {
+        for n in &d.notes {
+            if !known.contains(n.source.as_str()) {
+                problems.push(format!(
+                    "card {}: source {:?} is not a course heading",
+                    n.id, n.source
+                ));
+            }
+            *per_source.entry(n.source.clone()).or_default() += 1;
+        }
+    }
+    for (h, _) in &heads {
+        assert!(
+            course_lines.contains(h.as_str()),
+            "heading {h:?} is not a line of the course text"
+        );
+        if per_source.get(h).copied().unwrap_or(0) == 0 {
+            problems.push(format!("course section {h:?} has no cards"));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn the_product_brief_examples_are_in() {
+    let all: Vec<(String, String)> = BUILTIN_DECKS
+        .iter()
+        .flat_map(|(n, t)| {
+            py201::decks::parse(n, t)
+                .map(|d| d.content.cards)
+                .unwrap_or_default()
+        })
+        .map(|c| (c.front.to_lowercase(), c.back.to_lowercase()))
+        .collect();
+    assert!(
+        all.iter()
+            .any(|(f, _)| f.contains("+=") && f.contains("return")),
+        "no card asks what += returns"
+    );
+    assert!(
+        all.iter().any(|(f, _)| f.contains("parameter kinds")),
+        "no card asks which parameter kinds exist"
+    );
+    assert!(all.len() >= 300, "only {} cards", all.len());
+}
+
+/// Runs every Python check with every installed interpreter it applies to.
+/// Long form: `py201 check --python` prints the same verdicts.
+#[test]
+fn every_python_check_passes_on_each_installed_cpython() {
+    let pys = pycheck::interpreters();
+    assert!(
+        !pys.is_empty(),
+        "no CPython 3.11+ found (python3.11, python3.12, ... on PATH or under pyenv)"
+    );
+    let minors: Vec<u32> = pys.iter().map(|p| p.minor).collect();
+    let jobs: Vec<(py201::decks::PyCheck, pycheck::Interpreter)> = decks()
+        .into_iter()
+        .flat_map(|d| d.checks)
+        .flat_map(|c| {
+            let want = pycheck::wanted(c.python.as_deref(), &minors);
+            pys.iter()
+                .filter(|p| want.contains(&p.minor))
+                .map(|p| (c.clone(), p.clone()))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let total_checks: usize = decks().iter().map(|d| d.checks.len()).sum();
+    let skipped: Vec<String> = decks()
+        .into_iter()
+        .flat_map(|d| d.checks)
+        .filter(|c| pycheck::wanted(c.python.as_deref(), &minors).is_empty())
+        .map(|c| {
+            format!(
+                "card {} skipped: needs CPython {:?}, not installed",
+                c.card, c.python
+            )
+        })
+        .collect();
+    let queue = Mutex::new(jobs.into_iter());
+    let failures = Mutex::new(Vec::new());
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(2)
+        .min(8);
+    std::thread::scope(|s| {
+        for _ in 0..threads {
+            s.spawn(|| {
+                loop {
+                    let Some((check, py)) = queue.lock().ok().and_then(|mut q| q.next()) else {
+                        break;
+                    };
+                    if let pycheck::Verdict::Fail(why) =
+                        pycheck::run(&check, &py, Duration::from_secs(60))
+                    {
+                        if let Ok(mut f) = failures.lock() {
+                            f.push(format!(
+                                "{}:{}: card {}: python 3.{}: {why}",
+                                check.file, check.line, check.card, py.minor
+                            ));
+                        }
+                    }
+                }
+            });
+        }
+    });
+    for s in &skipped {
+        eprintln!("{s}");
+    }
+    eprintln!(
+        "{total_checks} checks on CPython 3.{:?}; {} skipped",
+        minors,
+        skipped.len()
+    );
+    let failures = failures.into_inner().unwrap_or_default();
+    assert!(
+        failures.is_empty(),
+        "{} failing checks:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    assert!(
+        total_checks >= 150,
+        "only {total_checks} cards carry a Python check"
+    );
+}

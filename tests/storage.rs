@@ -1,0 +1,118 @@
+//! The storage layer in memory: deck sync keeps progress, undo is exact.
+
+use py201::clock::Day;
+use py201::collection::{Collection, cards::AnswerTime};
+use py201::decks::parse;
+use py201::scheduler::{CardState, Grade, Scheduler, Settings, sm2::Sm2};
+use rand::{SeedableRng, rngs::StdRng};
+
+fn deck(cards: &[(&str, &str)]) -> py201::model::DeckContent {
+    let mut s = String::from("[deck]\nname = \"D\"\n");
+    for (id, front) in cards {
+        s.push_str(&format!(
+            "\n[[cards]]\nid = \"{id}\"\nfront = \"{front}\"\nback = \"x\"\n"
+        ));
+    }
+    parse("d.toml", &s)
+        .map(|d| d.content)
+        .unwrap_or_else(|p| panic!("{p:?}"))
+}
+
+fn answer(col: &mut Collection, id: i64, q: u8, day: Day) -> i64 {
+    let g = Grade::try_from(q).unwrap_or_else(|_| panic!("grade"));
+    let s = Sm2::new(Settings {
+        fuzz: false,
+        max_interval: 36_500,
+    });
+    let at = AnswerTime {
+        time_ms: 0,
+        day,
+        taken_ms: 1000,
+    };
+    let mut rng = StdRng::seed_from_u64(0);
+    col.answer(id, g, at, |st| s.answer(st, g, day, &mut rng))
+        .unwrap_or_else(|e| panic!("{e}"))
+        .2
+}
+
+#[test]
+fn resync_updates_text_in_place_adds_and_retires_without_losing_progress() {
+    let mut col = Collection::in_memory().unwrap_or_else(|e| panic!("{e}"));
+    let r = col
+        .sync_decks(&[deck(&[("a", "A?"), ("b", "B?"), ("c", "C?")])], false)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((r.added, r.updated, r.unchanged, r.retired), (3, 0, 0, 0));
+    let a = col
+        .next_new(100, None)
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| panic!("no card"));
+    answer(&mut col, a.id, 5, 100);
+    answer(&mut col, a.id, 4, 101);
+    let before = col.card(a.id).ok().flatten().map(|c| c.state);
+    // Typo fixed in a, b removed, d added.
+    let r = col
+        .sync_decks(
+            &[deck(&[("a", "A, fixed?"), ("c", "C?"), ("d", "D?")])],
+            false,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((r.added, r.updated, r.unchanged, r.retired), (1, 1, 1, 1));
+    let cards = col.cards(None).unwrap_or_default();
+    let a2 = cards
+        .iter()
+        .find(|c| c.uid == "a")
+        .unwrap_or_else(|| panic!("a"));
+    assert_eq!(a2.front, "A, fixed?");
+    assert_eq!(Some(a2.state), before, "progress kept across a text change");
+    assert!(cards.iter().any(|c| c.uid == "b" && c.retired));
+    assert_eq!(col.revlog_count().unwrap_or(0), 2, "history kept");
+    // Syncing the same content again changes nothing.
+    let r = col
+        .sync_decks(
+            &[deck(&[("a", "A, fixed?"), ("c", "C?"), ("d", "D?")])],
+            false,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(!r.changed());
+    // A retired card that comes back is live again, with its history.
+    let r = col
+        .sync_decks(
+            &[deck(&[
+                ("a", "A, fixed?"),
+                ("b", "B?"),
+                ("c", "C?"),
+                ("d", "D?"),
+            ])],
+            false,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((r.added, r.updated), (0, 1));
+}
+
+#[test]
+fn undo_restores_the_exact_state_and_removes_the_log_row() {
+    let mut col = Collection::in_memory().unwrap_or_else(|e| panic!("{e}"));
+    col.sync_decks(&[deck(&[("a", "A?")])], false)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let id = col.cards(None).unwrap_or_default()[0].id;
+    let mut states = vec![CardState::NEW];
+    let mut logs = vec![];
+    for (q, day) in [(5, 10), (1, 11), (2, 11), (4, 11), (5, 12)] {
+        logs.push(answer(&mut col, id, q, day));
+        states.push(
+            col.card(id)
+                .ok()
+                .flatten()
+                .map(|c| c.state)
+                .unwrap_or_default(),
+        );
+    }
+    while let Some(log) = logs.pop() {
+        states.pop();
+        assert!(col.undo_answer(log).unwrap_or(false));
+        let now = col.card(id).ok().flatten().map(|c| c.state);
+        assert_eq!(now.as_ref(), states.last());
+    }
+    assert_eq!(col.revlog_count().unwrap_or(-1), 0);
+}
