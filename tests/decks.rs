@@ -213,10 +213,7 @@ fn every_python_check_passes_on_each_installed_cpython() {
     std::thread::scope(|s| {
         for _ in 0..threads {
             s.spawn(|| {
-                loop {
-                    let Some((check, py)) = queue.lock().ok().and_then(|mut q| q.next()) else {
-                        break;
-                    };
+                while let Some((check, py)) = queue.lock().ok().and_then(|mut q| q.next()) {
                     if let pycheck::Verdict::Fail(why) =
                         pycheck::run(&check, &py, Duration::from_secs(60))
                     {
