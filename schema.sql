@@ -56,7 +56,7 @@ CREATE TABLE cards (
 -- The daily queue: due cards, most overdue first.
 CREATE INDEX cards_due ON cards (due) WHERE retired = 0 AND suspended = 0 AND due IS NOT NULL;
 -- The daily queue: new cards in course order.
-CREATE INDEX cards_new ON cards (deck_id, position) WHERE retired = 0 AND suspended = 0 AND due IS NULL;
+CREATE INDEX cards_new ON cards (position) WHERE retired = 0 AND suspended = 0 AND due IS NULL;
 -- The daily queue: same-day repeats.
 CREATE INDEX cards_repeat ON cards (repeat_on) WHERE repeat_on IS NOT NULL;
 -- Listing and counting per deck.
