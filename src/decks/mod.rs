@@ -135,15 +135,30 @@ pub fn valid_python_spec(s: &str) -> bool {
 /// Parses one deck file. `file` names it in problems. Every problem found is
 /// returned, not just the first.
 pub fn parse(file: &str, text: &str) -> Result<ParsedDeck, Vec<Problem>> {
+    match parse_lenient(file, text) {
+        (Some(deck), problems) if problems.is_empty() => Ok(deck),
+        (_, problems) => Err(problems),
+    }
+}
+
+/// Like [`parse`], but also returns what could be read from a file with
+/// problems (when its TOML is valid), so checks across files still run.
+fn parse_lenient(file: &str, text: &str) -> (Option<ParsedDeck>, Vec<Problem>) {
     let problem = |line: Option<usize>, message: String| Problem {
         file: file.to_string(),
         line,
         message,
     };
-    let deck: DeckFile = toml::from_str(text).map_err(|e| {
-        let line = e.span().map(|s| line_of(text, s.start));
-        vec![problem(line, e.message().trim().replace('\n', " "))]
-    })?;
+    let deck: DeckFile = match toml::from_str(text) {
+        Ok(d) => d,
+        Err(e) => {
+            let line = e.span().map(|s| line_of(text, s.start));
+            return (
+                None,
+                vec![problem(line, e.message().trim().replace('\n', " "))],
+            );
+        }
+    };
     let mut problems = Vec::new();
     if deck.deck.name.trim().is_empty() {
         problems.push(problem(None, "[deck] name is empty".into()));
@@ -290,15 +305,14 @@ pub fn parse(file: &str, text: &str) -> Result<ParsedDeck, Vec<Problem>> {
             has_check: check.is_some(),
         });
     }
-    if problems.is_empty() {
-        Ok(ParsedDeck {
+    (
+        Some(ParsedDeck {
             content,
             checks,
             notes,
-        })
-    } else {
-        Err(problems)
-    }
+        }),
+        problems,
+    )
 }
 
 /// Parses several files, also checking that card ids are unique across all of them.
@@ -310,9 +324,10 @@ pub fn parse_all<'a>(
     let mut owner: HashMap<String, String> = HashMap::new();
     let mut deck_names: HashMap<String, String> = HashMap::new();
     for (file, text) in files {
-        match parse(file, text) {
-            Err(mut p) => problems.append(&mut p),
-            Ok(d) => {
+        let (deck, mut found) = parse_lenient(file, text);
+        problems.append(&mut found);
+        if let Some(d) = deck {
+            {
                 if let Some(other) =
                     deck_names.insert(d.content.name.to_lowercase(), file.to_string())
                 {
