@@ -25,10 +25,22 @@ CREATE TABLE decks (
     builtin     INTEGER NOT NULL DEFAULT 0 CHECK (builtin IN (0, 1))
 );
 
+-- Notes as their authors wrote them (one [[cards]] entry of a deck file);
+-- a cloze note gives several cards. Kept so a deck exports exactly.
+CREATE TABLE notes (
+    id          TEXT PRIMARY KEY,
+    deck_id     INTEGER NOT NULL REFERENCES decks(id),
+    position    INTEGER NOT NULL,
+    -- the note's fields as JSON (src/decks/mod.rs: NoteSpec)
+    fields      TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX notes_deck ON notes (deck_id, position);
+
 CREATE TABLE cards (
     id          INTEGER PRIMARY KEY,
     -- the stable id written in the deck file; never derived from the text
     uid         TEXT NOT NULL UNIQUE,
+    note_id     TEXT NOT NULL REFERENCES notes(id),
     deck_id     INTEGER NOT NULL REFERENCES decks(id),
     position    INTEGER NOT NULL,
     kind        TEXT NOT NULL CHECK (kind IN ('basic', 'cloze', 'typed')),

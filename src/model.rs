@@ -44,6 +44,8 @@ impl fmt::Display for CardKind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CardContent {
     pub uid: String,
+    /// The id of the note (deck-file entry) this card comes from.
+    pub note: String,
     pub kind: CardKind,
     pub front: String,
     pub back: String,
@@ -58,4 +60,14 @@ pub struct DeckContent {
     pub name: String,
     pub description: String,
     pub cards: Vec<CardContent>,
+    pub notes: Vec<NoteContent>,
+}
+
+/// A note as its author wrote it (one `[[cards]]` entry of a deck file), kept
+/// so a deck can be exported exactly as it was imported.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoteContent {
+    pub id: String,
+    /// The note's fields as JSON (the deck format's `NoteSpec`).
+    pub fields: String,
 }

@@ -64,16 +64,29 @@ impl Collection {
                 params![deck.name, deck.description, position, builtin],
                 |r| r.get(0),
             )?;
+            let mut note = tx.prepare_cached(
+                "INSERT INTO notes (id, deck_id, position, fields) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (id) DO UPDATE SET deck_id = excluded.deck_id,
+                    position = excluded.position, fields = excluded.fields",
+            )?;
+            for (j, n) in deck.notes.iter().enumerate() {
+                note.execute(params![
+                    n.id,
+                    deck_id,
+                    position * DECK_STRIDE + j as i64,
+                    n.fields
+                ])?;
+            }
             let mut find = tx.prepare_cached(
                 "SELECT deck_id, position, kind, front, back, code, tags, source, retired FROM cards WHERE uid = ?1",
             )?;
             let mut insert = tx.prepare_cached(
-                "INSERT INTO cards (uid, deck_id, position, kind, front, back, code, tags, source)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                "INSERT INTO cards (uid, deck_id, position, kind, front, back, code, tags, source, note_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             )?;
             let mut update = tx.prepare_cached(
                 "UPDATE cards SET deck_id = ?2, position = ?3, kind = ?4, front = ?5, back = ?6, code = ?7,
-                    tags = ?8, source = ?9, retired = 0 WHERE uid = ?1",
+                    tags = ?8, source = ?9, note_id = ?10, retired = 0 WHERE uid = ?1",
             )?;
             for (j, c) in deck.cards.iter().enumerate() {
                 seen.insert(c.uid.clone());
@@ -114,7 +127,8 @@ impl Collection {
                     c.back,
                     c.code,
                     tags,
-                    c.source
+                    c.source,
+                    c.note
                 ];
                 match old {
                     None => {

@@ -8,8 +8,8 @@ pub mod builtin;
 pub mod cloze;
 pub mod pycheck;
 
-use crate::model::{CardContent, CardKind, DeckContent};
-use serde::Deserialize;
+use crate::model::{CardContent, CardKind, DeckContent, NoteContent};
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::fmt;
 use toml::Spanned;
@@ -19,7 +19,7 @@ use toml::Spanned;
 struct DeckFile {
     deck: DeckHeader,
     #[serde(default)]
-    cards: Vec<Spanned<CardSpec>>,
+    cards: Vec<Spanned<NoteSpec>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -30,29 +30,40 @@ struct DeckHeader {
     description: String,
 }
 
-#[derive(Debug, Deserialize)]
+/// One `[[cards]]` entry as written in a deck file. It is stored verbatim
+/// (as JSON) with the collection's notes so a deck can be exported exactly.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-struct CardSpec {
-    id: Option<String>,
-    kind: Option<String>,
-    source: Option<String>,
-    front: Option<String>,
-    back: Option<String>,
-    text: Option<String>,
-    code: Option<String>,
-    #[serde(default)]
-    tags: Vec<String>,
-    #[serde(rename = "ref")]
-    reference: Option<String>,
-    python: Option<String>,
-    check: Option<CheckSpec>,
+pub struct NoteSpec {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub python: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub front: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub back: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+    #[serde(rename = "ref", skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub check: Option<CheckSpec>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-struct CheckSpec {
-    code: String,
-    expect: String,
+pub struct CheckSpec {
+    pub code: String,
+    pub expect: String,
 }
 
 /// A problem in a deck file, located by file and line.
@@ -167,6 +178,7 @@ fn parse_lenient(file: &str, text: &str) -> (Option<ParsedDeck>, Vec<Problem>) {
         name: deck.deck.name.trim().to_string(),
         description: deck.deck.description,
         cards: vec![],
+        notes: vec![],
     };
     let mut checks = Vec::new();
     let mut notes = Vec::new();
@@ -247,6 +259,7 @@ fn parse_lenient(file: &str, text: &str) -> (Option<ParsedDeck>, Vec<Problem>) {
                     ));
                 }
                 content.cards.push(CardContent {
+                    note: id.clone(),
                     uid: id.clone(),
                     kind,
                     front: c.front.clone().unwrap_or_default().trim().to_string(),
@@ -274,6 +287,7 @@ fn parse_lenient(file: &str, text: &str) -> (Option<ParsedDeck>, Vec<Problem>) {
                                 back = format!("{}\n\n{extra}", back.trim());
                             }
                             content.cards.push(CardContent {
+                                note: id.clone(),
                                 uid: format!("{id}:c{n}"),
                                 kind,
                                 front: front.trim().to_string(),
@@ -297,6 +311,10 @@ fn parse_lenient(file: &str, text: &str) -> (Option<ParsedDeck>, Vec<Problem>) {
                 python: c.python.clone(),
             });
         }
+        content.notes.push(NoteContent {
+            id: id.clone(),
+            fields: serde_json::to_string(&c).unwrap_or_default(),
+        });
         notes.push(NoteInfo {
             id,
             line,
