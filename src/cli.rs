@@ -34,6 +34,49 @@ pub enum Command {
     Config(ConfigArgs),
     /// Validate deck files (the built-in decks when no path is given)
     Check(CheckArgs),
+    /// Import deck files, CSV/TSV (as Anki writes them) or a JSON backup; all or nothing
+    Import(ImportArgs),
+    /// Export decks as deck files, CSV/TSV, a full JSON backup, or an Anki package
+    Export(ExportArgs),
+    /// List the automatic backups made before imports and restores
+    Backups,
+    /// Replace the collection with a backup (the current state is backed up first)
+    Restore(RestoreArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Files to import (.toml deck files, .csv/.tsv, .json backups)
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Put the cards in this deck (instead of the one the file names)
+    #[arg(long, value_name = "NAME")]
+    pub deck: Option<String>,
+    /// Show what would be added, updated, unchanged and retired; change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Only this deck
+    #[arg(long, value_name = "NAME")]
+    pub deck: Option<String>,
+    /// deck, csv, tsv, json (full backup with history) or apkg (Anki package)
+    #[arg(long, short, value_name = "FORMAT")]
+    pub format: String,
+    /// Output file ("-" or absent: standard output); for deck files without --deck, a folder
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// apkg: include scheduling state and review history
+    #[arg(long)]
+    pub with_progress: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// A backup file, as listed by `py201 backups`
+    pub file: PathBuf,
 }
 
 #[derive(Debug, Args)]

@@ -10,6 +10,7 @@ pub mod collection;
 pub mod commands;
 pub mod decks;
 pub mod error;
+pub mod interop;
 pub mod model;
 pub mod review;
 pub mod scheduler;

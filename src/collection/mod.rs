@@ -4,8 +4,10 @@
 //! Opening never writes to a file until it is known to be a py201 collection
 //! (or a new one): a wrong `--db` must leave the user's file untouched.
 
+pub mod backup;
 pub mod cards;
 pub mod config;
+pub mod export;
 mod open;
 pub mod sync;
 
@@ -30,7 +32,7 @@ pub const SCHEMA_VERSION: i64 = 1 + STEPS.len() as i64;
 pub struct Collection {
     pub conn: Connection,
     path: PathBuf,
-    config: Config,
+    pub(crate) config: Config,
     /// True when this open created the file.
     pub created: bool,
 }
@@ -69,7 +71,7 @@ impl Collection {
         &self.config
     }
 
-    fn load_config(&self) -> Result<Config> {
+    pub(crate) fn load_config(&self) -> Result<Config> {
         let mut cfg = Config::default();
         let mut stmt = self.conn.prepare_cached("SELECT key, value FROM config")?;
         let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;

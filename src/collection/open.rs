@@ -66,27 +66,21 @@ fn check_file(path: &Path, len: u64) -> Result<()> {
     Ok(())
 }
 
-/// Opens `path`, creating it (and its folder) when missing. Returns the
-/// connection and whether the collection was created now.
-pub fn open(path: &Path) -> Result<(Connection, bool)> {
+/// Checks that an existing file looks like an SQLite database (not a
+/// folder, not text, not truncated) without opening it with SQLite.
+pub fn check_existing(path: &Path) -> Result<()> {
     match fs::metadata(path) {
-        Ok(m) if m.is_dir() => return Err(bad(path, "is a directory, not a collection file")),
-        Ok(m) if m.len() > 0 => check_file(path, m.len())?,
-        Ok(_) => {}
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                fs::create_dir_all(dir).map_err(|e| {
-                    bad(path, format!("cannot create folder {}: {e}", dir.display()))
-                })?;
-            }
-        }
-        Err(e) => return Err(bad(path, format!("cannot open: {e}"))),
+        Ok(m) if m.is_dir() => Err(bad(path, "is a directory, not a collection file")),
+        Ok(m) if m.len() == 0 => Err(bad(path, "is empty, not a collection file")),
+        Ok(m) => check_file(path, m.len()),
+        Err(e) => Err(bad(path, format!("cannot open: {e}"))),
     }
-    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
-        | OpenFlags::SQLITE_OPEN_CREATE
-        | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    let conn = Connection::open_with_flags(path, flags).map_err(|e| bad(path, e.to_string()))?;
-    conn.busy_timeout(Duration::from_secs(5))?;
+}
+
+/// Reads the identity of an open database without writing to it: refuses
+/// another program's database and one made by a newer py201. Returns the
+/// number of schema objects (0 for a new, empty file).
+pub fn check_identity(conn: &Connection, path: &Path) -> Result<i64> {
     let probe = |e: rusqlite::Error| match e.sqlite_error_code() {
         Some(rusqlite::ErrorCode::NotADatabase) => {
             bad(path, "not a py201 collection (not an SQLite database)")
@@ -115,6 +109,31 @@ pub fn open(path: &Path) -> Result<(Connection, bool)> {
             known: SCHEMA_VERSION,
         });
     }
+    Ok(tables)
+}
+
+/// Opens `path`, creating it (and its folder) when missing. Returns the
+/// connection and whether the collection was created now.
+pub fn open(path: &Path) -> Result<(Connection, bool)> {
+    match fs::metadata(path) {
+        Ok(m) if m.is_dir() => return Err(bad(path, "is a directory, not a collection file")),
+        Ok(m) if m.len() > 0 => check_file(path, m.len())?,
+        Ok(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                fs::create_dir_all(dir).map_err(|e| {
+                    bad(path, format!("cannot create folder {}: {e}", dir.display()))
+                })?;
+            }
+        }
+        Err(e) => return Err(bad(path, format!("cannot open: {e}"))),
+    }
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+        | OpenFlags::SQLITE_OPEN_CREATE
+        | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(path, flags).map_err(|e| bad(path, e.to_string()))?;
+    conn.busy_timeout(Duration::from_secs(5))?;
+    let tables = check_identity(&conn, path)?;
     // WAL: readers never block the writer, and a killed process loses nothing
     // that was committed. NORMAL sync is durable across process crashes.
     conn.execute_batch(
@@ -125,6 +144,7 @@ pub fn open(path: &Path) -> Result<(Connection, bool)> {
         create_schema(&conn)?;
         return Ok((conn, true));
     }
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     if version < SCHEMA_VERSION {
         migrate(&conn, version)?;
     }

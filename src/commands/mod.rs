@@ -1,10 +1,13 @@
 //! One module per subcommand: parse -> core -> render. Nothing here computes
 //! what the core computes.
 
+mod backups;
 mod cards;
 mod check;
 mod config;
 mod decks;
+mod export;
+mod import;
 mod review;
 
 use crate::cli::{Cli, Command};
@@ -27,6 +30,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Cards(a) => cards::run(&ctx, a),
         Command::Config(a) => config::run(&ctx, a),
         Command::Check(a) => check::run(a),
+        Command::Import(a) => import::run(&ctx, a),
+        Command::Export(a) => export::run(&ctx, a),
+        Command::Backups => backups::list(&ctx),
+        Command::Restore(a) => backups::restore(&ctx, a),
     };
     match result {
         // A closed pipe (`py201 cards | head`) is the reader's choice, not an error.
@@ -48,6 +55,11 @@ pub struct Ctx {
 }
 
 impl Ctx {
+    /// A file-name-safe time stamp from the injected clock, for backups.
+    pub fn stamp(&self) -> String {
+        self.clock.now().format("%Y%m%d-%H%M%S").to_string()
+    }
+
     fn db_path(&self) -> Result<PathBuf> {
         if let Some(p) = &self.db {
             return Ok(p.clone());

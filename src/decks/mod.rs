@@ -170,22 +170,43 @@ fn parse_lenient(file: &str, text: &str) -> (Option<ParsedDeck>, Vec<Problem>) {
             );
         }
     };
+    let notes = deck
+        .cards
+        .into_iter()
+        .map(|sp| (line_of(text, sp.span().start), sp.into_inner()))
+        .collect();
+    from_notes(file, &deck.deck.name, deck.deck.description, notes)
+}
+
+/// Turns notes (with the line each starts on) into a deck: validates each,
+/// expands clozes into one card per deletion, and collects the checks. The
+/// deck file and the CSV/TSV importer both come through here, so a card
+/// means the same whatever file it came from.
+pub fn from_notes(
+    file: &str,
+    name: &str,
+    description: String,
+    specs: Vec<(usize, NoteSpec)>,
+) -> (Option<ParsedDeck>, Vec<Problem>) {
+    let problem = |line: Option<usize>, message: String| Problem {
+        file: file.to_string(),
+        line,
+        message,
+    };
     let mut problems = Vec::new();
-    if deck.deck.name.trim().is_empty() {
+    if name.trim().is_empty() {
         problems.push(problem(None, "[deck] name is empty".into()));
     }
     let mut content = DeckContent {
-        name: deck.deck.name.trim().to_string(),
-        description: deck.deck.description,
+        name: name.trim().to_string(),
+        description,
         cards: vec![],
         notes: vec![],
     };
     let mut checks = Vec::new();
     let mut notes = Vec::new();
     let mut ids: HashMap<String, usize> = HashMap::new();
-    for spanned in deck.cards {
-        let line = line_of(text, spanned.span().start);
-        let c = spanned.into_inner();
+    for (line, c) in specs {
         let mut bad = |m: String| problems.push(problem(Some(line), m));
         let Some(id) = c.id.as_deref().map(str::trim).filter(|s| !s.is_empty()) else {
             bad("card has no id".into());
@@ -252,11 +273,6 @@ fn parse_lenient(file: &str, text: &str) -> (Option<ParsedDeck>, Vec<Problem>) {
                 }
                 if !nonempty(&c.back) {
                     bad(format!("card {id}: back is missing or empty"));
-                }
-                if kind == CardKind::Typed && c.code.is_none() && c.check.is_none() {
-                    bad(format!(
-                        "card {id}: a typed card needs code (what the learner evaluates) or a check"
-                    ));
                 }
                 content.cards.push(CardContent {
                     note: id.clone(),

@@ -1,0 +1,97 @@
+//! Whole-file backups with SQLite's online backup API: consistent even while
+//! another process writes, and restorable without leaving a half-copied file.
+
+use super::{Collection, open};
+use crate::error::{Error, Result};
+use rusqlite::{Connection, MAIN_DB, OpenFlags};
+use std::path::{Path, PathBuf};
+
+/// How many automatic backups are kept.
+pub const KEEP: usize = 10;
+
+impl Collection {
+    /// The folder backups go to: `backups/` beside the collection file.
+    pub fn backup_dir(&self) -> PathBuf {
+        self.path()
+            .parent()
+            .unwrap_or_else(|| Path::new("."))
+            .join("backups")
+    }
+
+    /// Copies the collection to `backups/collection-STAMP.db` and deletes all
+    /// but the newest [`KEEP`] backups. `stamp` comes from the injected clock.
+    pub fn backup(&self, stamp: &str) -> Result<PathBuf> {
+        let dir = self.backup_dir();
+        std::fs::create_dir_all(&dir).map_err(|e| {
+            Error::BadValue(format!(
+                "cannot create backup folder {}: {e}",
+                dir.display()
+            ))
+        })?;
+        let mut path = dir.join(format!("collection-{stamp}.db"));
+        let mut n = 2;
+        while path.exists() {
+            path = dir.join(format!("collection-{stamp}-{n}.db"));
+            n += 1;
+        }
+        self.conn
+            .backup(MAIN_DB, &path, rusqlite::backup::NO_PROGRESS)?;
+        // The backup is a plain single file: no WAL beside it.
+        if let Ok(c) = Connection::open(&path) {
+            let _ = c.execute_batch("PRAGMA journal_mode = DELETE;");
+        }
+        let mut all = self.backups()?;
+        while all.len() > KEEP {
+            let old = all.remove(0);
+            let _ = std::fs::remove_file(old.0);
+        }
+        Ok(path)
+    }
+
+    /// Backups, oldest first: (path, size in bytes).
+    pub fn backups(&self) -> Result<Vec<(PathBuf, u64)>> {
+        let dir = self.backup_dir();
+        let Ok(rd) = std::fs::read_dir(&dir) else {
+            return Ok(vec![]);
+        };
+        let mut v: Vec<(PathBuf, u64)> = rd
+            .filter_map(|e| e.ok())
+            .filter(|e| {
+                let n = e.file_name().to_string_lossy().into_owned();
+                n.starts_with("collection-") && n.ends_with(".db")
+            })
+            .map(|e| (e.path(), e.metadata().map(|m| m.len()).unwrap_or(0)))
+            .collect();
+        v.sort();
+        Ok(v)
+    }
+
+    /// Whether `from` is a py201 collection this version can restore.
+    pub fn check_restorable(from: &Path) -> Result<()> {
+        open::check_existing(from)?;
+        let src =
+            Connection::open_with_flags(from, OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(|e| {
+                Error::BadCollection {
+                    path: from.to_path_buf(),
+                    why: e.to_string(),
+                }
+            })?;
+        if open::check_identity(&src, from)? == 0 {
+            return Err(Error::BadCollection {
+                path: from.to_path_buf(),
+                why: "is an empty database, not a backup".into(),
+            });
+        }
+        Ok(())
+    }
+
+    /// Replaces the collection's content with the collection file `from`,
+    /// which must itself be a py201 collection this version can read.
+    pub fn restore_from(&mut self, from: &Path) -> Result<()> {
+        Self::check_restorable(from)?;
+        self.conn
+            .restore(MAIN_DB, from, rusqlite::backup::NO_PROGRESS)?;
+        self.config = self.load_config()?;
+        Ok(())
+    }
+}

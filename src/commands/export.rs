@@ -1,0 +1,106 @@
+use super::Ctx;
+use crate::cli::ExportArgs;
+use crate::interop::{Format, backup, deckfile, text};
+use anyhow::{Context, Result, anyhow, bail};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Writes via a temporary file and a rename, so an interrupted export never
+/// leaves a half-written file where a good one was.
+fn write_file(path: &Path, data: &str) -> Result<()> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or_else(|| Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.py201-tmp"));
+    std::fs::write(&tmp, data).with_context(|| format!("writing {}", path.display()))?;
+    std::fs::rename(&tmp, path).with_context(|| format!("writing {}", path.display()))?;
+    Ok(())
+}
+
+fn emit(out: Option<&Path>, data: &str) -> Result<()> {
+    match out {
+        Some(p) => write_file(p, data),
+        None => {
+            let mut o = std::io::stdout().lock();
+            o.write_all(data.as_bytes())?;
+            o.flush()?;
+            Ok(())
+        }
+    }
+}
+
+pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<ExitCode> {
+    let format = Format::parse(&args.format).ok_or_else(|| {
+        anyhow!(
+            "--format {:?}: use deck, csv, tsv, json or apkg",
+            args.format
+        )
+    })?;
+    let col = ctx.open()?;
+    let deck = args.deck.as_deref().map(|d| col.deck_id(d)).transpose()?;
+    let out: Option<PathBuf> = args.output.filter(|p| p.as_os_str() != "-");
+    match format {
+        Format::Deck => {
+            let decks = col.deck_notes(deck)?;
+            if deck.is_some() {
+                let d = decks.first().ok_or_else(|| anyhow!("deck not found"))?;
+                emit(out.as_deref(), &deckfile::write(d).map_err(|e| anyhow!(e))?)?;
+            } else {
+                let Some(dir) = out else {
+                    bail!(
+                        "deck files hold one deck each: choose one with --deck NAME, or give -o FOLDER for one file per deck"
+                    );
+                };
+                std::fs::create_dir_all(&dir)
+                    .with_context(|| format!("creating {}", dir.display()))?;
+                for (i, d) in decks.iter().enumerate() {
+                    write_file(
+                        &dir.join(deckfile::file_name(i, &d.name)),
+                        &deckfile::write(d).map_err(|e| anyhow!(e))?,
+                    )?;
+                }
+                eprintln!(
+                    "py201: wrote {} deck files to {}",
+                    decks.len(),
+                    dir.display()
+                );
+            }
+        }
+        Format::Csv | Format::Tsv => {
+            let sep = if format == Format::Tsv { b'\t' } else { b',' };
+            let decks = col.deck_notes(deck)?;
+            emit(
+                out.as_deref(),
+                &text::write(&decks, sep).map_err(|e| anyhow!(e))?,
+            )?;
+        }
+        Format::Json => {
+            if deck.is_some() {
+                bail!(
+                    "a JSON backup holds the whole collection with its history; leave out --deck (or use --format deck)"
+                );
+            }
+            let created = ctx.clock.now().to_rfc3339();
+            emit(
+                out.as_deref(),
+                &backup::write(col.dump()?, created).map_err(|e| anyhow!(e))?,
+            )?;
+        }
+        Format::Apkg => {
+            let Some(path) = out else {
+                bail!("an Anki package is a binary file: give -o FILE.apkg");
+            };
+            let _ = (path, args.with_progress);
+            bail!(
+                "Anki package export (.apkg) is not available in this build yet; use --format tsv and import it in Anki"
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,389 @@
+//! CSV and TSV as Anki writes and reads them ("Notes in Plain Text"): header
+//! lines `#separator:`, `#html:`, `#columns:`, `#deck:`, `#tags column:`,
+//! `#guid column:`, `#notetype column:`, `#deck column:`, then one note per
+//! row, with fields quoted when they hold the separator, quotes or newlines,
+//! so multi-line code survives a round trip.
+
+use crate::collection::export::DeckNotes;
+use crate::decks::{NoteSpec, Problem, from_notes};
+use crate::model::DeckContent;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// Anki's names for the note types py201's kinds map to.
+pub const NOTETYPE_BASIC: &str = "Basic";
+pub const NOTETYPE_TYPED: &str = "Basic (type in the answer)";
+pub const NOTETYPE_CLOZE: &str = "Cloze";
+
+/// A code block is carried in the question field as a fenced block, since
+/// Anki's note types have no field for it.
+const FENCE: &str = "```python\n";
+
+fn notetype(kind: Option<&str>) -> &'static str {
+    match kind {
+        Some("cloze") => NOTETYPE_CLOZE,
+        Some("typed") => NOTETYPE_TYPED,
+        _ => NOTETYPE_BASIC,
+    }
+}
+
+fn kind_of(notetype: &str) -> &'static str {
+    let n = notetype.to_ascii_lowercase();
+    if n.contains("cloze") {
+        "cloze"
+    } else if n.contains("type in") || n == "typed" {
+        "typed"
+    } else {
+        "basic"
+    }
+}
+
+pub fn write(decks: &[DeckNotes], separator: u8) -> Result<String, String> {
+    let sep_name = if separator == b'\t' { "tab" } else { "comma" };
+    let s = char::from(separator);
+    let mut out = format!(
+        "#separator:{sep_name}\n#html:false\n#guid column:1\n#notetype column:2\n#deck column:3\n#tags column:6\n#columns:id{s}notetype{s}deck{s}front{s}back{s}tags{s}source\n"
+    );
+    let mut w = csv::WriterBuilder::new()
+        .delimiter(separator)
+        .has_headers(false)
+        .from_writer(Vec::new());
+    for deck in decks {
+        for (id, fields) in &deck.notes {
+            let n: NoteSpec = serde_json::from_str(fields)
+                .map_err(|e| format!("note {id}: stored fields unreadable: {e}"))?;
+            let mut first = n.front.clone().or(n.text.clone()).unwrap_or_default();
+            if let Some(code) = &n.code {
+                first = format!("{first}\n\n{FENCE}{}\n```", code.trim_end());
+            }
+            let record = [
+                id.as_str(),
+                notetype(n.kind.as_deref()),
+                deck.name.as_str(),
+                &first,
+                n.back.as_deref().unwrap_or(""),
+                &n.tags.join(" "),
+                n.source.as_deref().unwrap_or(""),
+            ];
+            w.write_record(record).map_err(|e| e.to_string())?;
+        }
+    }
+    let body = w.into_inner().map_err(|e| e.to_string())?;
+    out.push_str(&String::from_utf8_lossy(&body));
+    Ok(out)
+}
+
+/// The role of each column of a file.
+#[derive(Debug, Default)]
+struct Columns {
+    id: Option<usize>,
+    notetype: Option<usize>,
+    deck: Option<usize>,
+    tags: Option<usize>,
+    source: Option<usize>,
+    fields: Vec<usize>,
+}
+
+fn separator_from(v: &str) -> Option<u8> {
+    match v.trim().to_ascii_lowercase().as_str() {
+        "tab" | "\\t" => Some(b'\t'),
+        "comma" | "," => Some(b','),
+        "semicolon" | ";" => Some(b';'),
+        "pipe" | "|" => Some(b'|'),
+        "colon" | ":" => Some(b':'),
+        "space" | " " => Some(b' '),
+        _ => None,
+    }
+}
+
+/// Anki writes HTML; the cards here are plain text.
+fn from_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('<') {
+        out.push_str(&rest[..i]);
+        match rest[i..].find('>') {
+            Some(j) => {
+                let tag = rest[i + 1..i + j].trim().to_ascii_lowercase();
+                let starts_line = tag.starts_with("br") || tag == "div" || tag.starts_with("div ");
+                if starts_line
+                    && !(tag.starts_with("div") && (out.is_empty() || out.ends_with('\n')))
+                {
+                    out.push('\n');
+                }
+                rest = &rest[i + j + 1..];
+            }
+            None => {
+                out.push_str(&rest[i..]);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out.replace("&nbsp;", " ")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+        .trim()
+        .to_string()
+}
+
+/// A stable note id: the file's id column when present (kept as is when it is
+/// a valid py201 id, else hex-encoded), otherwise derived from the first
+/// field, so re-importing a file matches the same notes.
+fn note_id(id: Option<&str>, first: &str) -> String {
+    match id.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(id)
+            if id.len() <= 120
+                && id.bytes().all(|b| {
+                    b.is_ascii_lowercase() || b.is_ascii_digit() || b"-_.".contains(&b)
+                }) =>
+        {
+            id.to_string()
+        }
+        Some(id) => format!(
+            "anki-{}",
+            id.bytes().map(|b| format!("{b:02x}")).collect::<String>()
+        ),
+        None => {
+            let mut h = 0xcbf2_9ce4_8422_2325_u64;
+            for b in first.trim().bytes() {
+                h ^= u64::from(b);
+                h = h.wrapping_mul(0x100_0000_01b3);
+            }
+            format!("csv-{h:016x}")
+        }
+    }
+}
+
+/// Reads a CSV/TSV file into decks (one per deck named in it).
+pub fn read(
+    path: &Path,
+    text: &str,
+    rename: Option<&str>,
+) -> Result<Vec<DeckContent>, Vec<Problem>> {
+    let file = path.display().to_string();
+    let bad = |line: Option<usize>, m: String| Problem {
+        file: file.clone(),
+        line,
+        message: m,
+    };
+    let mut problems = Vec::new();
+    let mut separator = match path.extension().and_then(|e| e.to_str()) {
+        Some("tsv" | "tab") => b'\t',
+        Some("csv") => b',',
+        _ if text
+            .lines()
+            .find(|l| !l.starts_with('#'))
+            .is_some_and(|l| l.contains('\t')) =>
+        {
+            b'\t'
+        }
+        _ => b',',
+    };
+    let mut html = false;
+    let mut names: Option<String> = None;
+    let mut header_deck: Option<String> = None;
+    let mut cols = Columns::default();
+    let mut header_lines = 0;
+    let mut body_start = 0;
+    for line in text.split_inclusive('\n') {
+        let Some(h) = line.strip_prefix('#') else {
+            break;
+        };
+        header_lines += 1;
+        body_start += line.len();
+        let h = h.trim_end_matches(['\n', '\r']);
+        let Some((key, value)) = h.split_once(':') else {
+            continue;
+        };
+        let column = |v: &str| {
+            v.trim()
+                .parse::<usize>()
+                .ok()
+                .filter(|&n| n >= 1)
+                .map(|n| n - 1)
+        };
+        match key.trim().to_ascii_lowercase().as_str() {
+            "separator" => match separator_from(value) {
+                Some(s) => separator = s,
+                None => problems.push(bad(
+                    Some(header_lines),
+                    format!(
+                        "#separator:{value} is not one of tab, comma, semicolon, pipe, colon, space"
+                    ),
+                )),
+            },
+            "html" => html = value.trim().eq_ignore_ascii_case("true"),
+            "columns" => names = Some(value.to_string()),
+            "deck" => header_deck = Some(value.trim().to_string()),
+            "tags column" => cols.tags = column(value),
+            "guid column" => cols.id = column(value),
+            "notetype column" => cols.notetype = column(value),
+            "deck column" => cols.deck = column(value),
+            // Other Anki headers (#notetype:, #tags:, #if matches:) carry nothing py201 stores.
+            _ => {}
+        }
+    }
+    let body = &text[body_start..];
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(separator)
+        .has_headers(false)
+        .flexible(false)
+        .from_reader(body.as_bytes());
+    let mut rows: Vec<(usize, Vec<String>)> = Vec::new();
+    for rec in reader.records() {
+        match rec {
+            Ok(r) => {
+                let line = r.position().map_or(0, |p| p.line() as usize) + header_lines;
+                if r.iter().all(|f| f.trim().is_empty()) {
+                    continue;
+                }
+                rows.push((line, r.iter().map(str::to_string).collect()));
+            }
+            Err(e) => {
+                let line = e.position().map(|p| p.line() as usize + header_lines);
+                let why = match e.kind() {
+                    csv::ErrorKind::UnequalLengths {
+                        expected_len, len, ..
+                    } => {
+                        format!("row has {len} fields, the rows before it have {expected_len}")
+                    }
+                    _ => e.to_string(),
+                };
+                problems.push(bad(line, why));
+                break;
+            }
+        }
+    }
+    let width = rows.first().map_or(0, |r| r.1.len());
+    if let Some(n) = &names {
+        let s = char::from(separator);
+        for (i, name) in n.split(s).enumerate() {
+            match name.trim().to_ascii_lowercase().as_str() {
+                "id" | "guid" => cols.id = Some(i),
+                "notetype" | "note type" | "kind" | "type" => cols.notetype = Some(i),
+                "deck" => cols.deck = Some(i),
+                "tags" => cols.tags = Some(i),
+                "source" => cols.source = Some(i),
+                _ => cols.fields.push(i),
+            }
+        }
+    } else {
+        let meta = [cols.id, cols.notetype, cols.deck, cols.tags];
+        cols.fields = (0..width).filter(|i| !meta.contains(&Some(*i))).collect();
+    }
+    if width > 0 && cols.fields.is_empty() {
+        problems.push(bad(
+            None,
+            "no column holds a question: name them with #columns:".into(),
+        ));
+    }
+    if cols.fields.len() > 2 && names.is_none() {
+        problems.push(bad(None, format!("{} text columns, py201 cards have two (front, back): name the columns with #columns:", cols.fields.len())));
+    }
+    let mut by_deck: BTreeMap<String, (usize, Vec<(usize, NoteSpec)>)> = BTreeMap::new();
+    let default_deck = rename
+        .map(str::to_string)
+        .or(header_deck)
+        .unwrap_or_else(|| {
+            path.file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        });
+    for (order, (line, row)) in rows.into_iter().enumerate() {
+        let get = |i: Option<usize>| {
+            i.and_then(|i| row.get(i))
+                .map(|s| if html { from_html(s) } else { s.clone() })
+        };
+        let mut first = get(cols.fields.first().copied()).unwrap_or_default();
+        let back = get(cols.fields.get(1).copied()).filter(|s| !s.trim().is_empty());
+        if first.trim().is_empty() {
+            problems.push(bad(Some(line), "field 1 (front): empty".into()));
+            continue;
+        }
+        let mut code = None;
+        if let Some(at) = first.find(FENCE) {
+            if let Some(end) = first[at + FENCE.len()..].rfind("```") {
+                code = Some(
+                    first[at + FENCE.len()..at + FENCE.len() + end]
+                        .trim_end()
+                        .to_string(),
+                );
+                first = first[..at].trim_end().to_string();
+            }
+        }
+        let kind = kind_of(&get(cols.notetype).unwrap_or_default());
+        let tags = get(cols.tags)
+            .map(|t| t.split_whitespace().map(str::to_string).collect())
+            .unwrap_or_default();
+        let deck = rename
+            .map(str::to_string)
+            .or(get(cols.deck).filter(|d| !d.trim().is_empty()))
+            .unwrap_or_else(|| default_deck.clone());
+        let id = note_id(get(cols.id).as_deref(), &first);
+        let spec = NoteSpec {
+            id: Some(id),
+            kind: (kind != "basic").then(|| kind.to_string()),
+            source: get(cols.source).filter(|s| !s.trim().is_empty()),
+            python: None,
+            front: (kind != "cloze").then(|| first.clone()),
+            text: (kind == "cloze").then(|| first.clone()),
+            code,
+            back,
+            tags,
+            reference: None,
+            check: None,
+        };
+        if kind == "typed" && spec.back.is_none() {
+            problems.push(bad(
+                Some(line),
+                "field 2 (back): a typed card needs the expected answer".into(),
+            ));
+            continue;
+        }
+        if kind == "basic" && spec.back.is_none() {
+            problems.push(bad(Some(line), "field 2 (back): empty".into()));
+            continue;
+        }
+        by_deck
+            .entry(deck)
+            .or_insert((order, Vec::new()))
+            .1
+            .push((line, spec));
+    }
+    let mut decks: Vec<(usize, DeckContent)> = Vec::new();
+    for (name, (order, notes)) in by_deck {
+        let (deck, mut p) = from_notes(&file, &name, String::new(), notes);
+        problems.append(&mut p);
+        if let Some(d) = deck {
+            decks.push((order, d.content));
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    decks.sort_by_key(|d| d.0);
+    Ok(decks.into_iter().map(|d| d.1).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn html_becomes_text() {
+        assert_eq!(from_html("a<br>b &amp; <b>c</b>&lt;d&gt;"), "a\nb & c<d>");
+        assert_eq!(from_html("<div>x</div><div>y</div>"), "x\ny");
+    }
+
+    #[test]
+    fn note_ids_are_stable() {
+        assert_eq!(note_id(Some("dm-x"), "q"), "dm-x");
+        assert_eq!(note_id(Some("Ab#1"), "q"), "anki-41622331");
+        assert_eq!(note_id(None, "q"), note_id(None, " q "));
+        assert_ne!(note_id(None, "q"), note_id(None, "r"));
+    }
+}

@@ -1,0 +1,342 @@
+//! Import and export through the real binary: round trips for every format,
+//! progress kept across re-imports, and bad input refused with nothing changed.
+
+mod common;
+use common::*;
+use std::path::{Path, PathBuf};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/decks")
+        .join(name)
+}
+
+fn write(env: &Env, name: &str, data: &[u8]) -> PathBuf {
+    let p = env.dir.path().join(name);
+    std::fs::write(&p, data).unwrap_or_else(|e| panic!("{e}"));
+    p
+}
+
+fn import(env: &Env, args: &[&str]) -> std::process::Output {
+    env.cmd(T0)
+        .arg("import")
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The whole collection as `export --format json` sees it: equal before and
+/// after means nothing changed.
+fn snapshot(env: &Env) -> String {
+    env.run_ok(T0, &["export", "--format", "json"], "")
+}
+
+/// Card content and state, without the fields that differ between collections.
+fn cards_of(env: &Env, deck: &str) -> Vec<serde_json::Value> {
+    env.cards(T0, deck)
+}
+
+fn fresh_with(fixture_name: &str) -> Env {
+    let env = empty_env();
+    let p = fixture(fixture_name);
+    env.run_ok(T0, &["import", p.to_str().unwrap_or_default()], "");
+    env
+}
+
+#[test]
+fn deck_file_round_trip_changes_nothing() {
+    let env = fresh_with("tricky.toml");
+    let before = cards_of(&env, "Tricky");
+    let first = env.run_ok(T0, &["export", "--deck", "Tricky", "--format", "deck"], "");
+    let f = write(&env, "tricky-export.toml", first.as_bytes());
+    let out = env.run_ok(T0, &["import", f.to_str().unwrap_or_default()], "");
+    assert!(out.contains("Nothing to change."), "{out}");
+    assert_eq!(cards_of(&env, "Tricky"), before);
+    // And exporting again gives the same file.
+    assert_eq!(
+        env.run_ok(T0, &["export", "--deck", "Tricky", "--format", "deck"], ""),
+        first
+    );
+    // The exported file is a valid deck for `py201 check`.
+    let out = env.run_ok(T0, &["check", f.to_str().unwrap_or_default()], "");
+    assert!(out.contains("4 cards: no problems"), "{out}");
+}
+
+#[test]
+fn csv_and_tsv_round_trip_multi_line_code_quotes_and_separators() {
+    for format in ["tsv", "csv"] {
+        let src = fresh_with("tricky.toml");
+        let exported = src.run_ok(T0, &["export", "--deck", "Tricky", "--format", format], "");
+        assert!(exported.starts_with(&format!(
+            "#separator:{}\n#html:false\n",
+            if format == "tsv" { "tab" } else { "comma" }
+        )));
+        let dst = empty_env();
+        let f = write(&dst, &format!("tricky.{format}"), exported.as_bytes());
+        let out = dst.run_ok(T0, &["import", f.to_str().unwrap_or_default()], "");
+        assert!(out.contains("Tricky"), "{out}");
+        assert_eq!(
+            cards_of(&dst, "Tricky"),
+            cards_of(&src, "Tricky"),
+            "{format}"
+        );
+        // Exporting the imported deck gives the same file again.
+        assert_eq!(
+            dst.run_ok(T0, &["export", "--deck", "Tricky", "--format", format], ""),
+            exported
+        );
+    }
+}
+
+#[test]
+fn json_backup_restores_every_card_setting_and_review() {
+    let src = env_with("test.toml");
+    src.config("fuzz", "off");
+    src.config("new-per-day", "7");
+    src.run_ok(
+        &at_day(1),
+        &["review", "--deck", "Test"],
+        "\n5\n\n2\n\n1\n\n4\n\n3\n\n5\n",
+    );
+    src.run_ok(&at_day(2), &["review", "--deck", "Test"], "\n4\n\n4\n\n5\n");
+    let backup = src.run_ok(T0, &["export", "--format", "json", "-o", "-"], "");
+    let dst = empty_env();
+    let f = write(&dst, "backup.json", backup.as_bytes());
+    dst.run_ok(T0, &["decks"], ""); // a new, empty collection (built-in decks only)
+    let out = dst.run_ok(T0, &["import", f.to_str().unwrap_or_default()], "");
+    assert!(out.contains("Restored."), "{out}");
+    for now in [at_day(2), at_day(9)] {
+        assert_eq!(
+            dst.run_ok(&now, &["cards", "--json"], ""),
+            src.run_ok(&now, &["cards", "--json"], ""),
+            "byte-identical cards --json at {now}"
+        );
+    }
+    assert_eq!(dst.run_ok(T0, &["config", "new-per-day"], ""), "7\n");
+    assert_eq!(snapshot(&dst), snapshot(&src));
+    // A backup refuses to replace a collection that has its own history.
+    let out = import(&src, &[f.to_str().unwrap_or_default()]);
+    let err = one_line_error(&out);
+    assert!(err.contains("already holds 9 reviews"), "{err}");
+}
+
+#[test]
+fn reimporting_a_changed_deck_updates_in_place_and_keeps_progress() {
+    let env = fresh_with("test.toml");
+    env.config("fuzz", "off");
+    env.run_ok(&at_day(1), &["review", "--deck", "Test"], "\n5\n\n5\n\n5\n");
+    let text = std::fs::read_to_string(fixture("test.toml")).unwrap_or_default();
+    let changed = text
+        .replace(
+            "Which dunder does `a + b` try first?",
+            "Which method does `a + b` try first?",
+        )
+        .replace("id = \"t-c\"", "id = \"t-d\"")
+        .replace(
+            "Which marker ends the positional-only parameters?",
+            "Which marker starts the keyword-only parameters?",
+        )
+        .replace("back = \"`/`\"", "back = \"`*`\"");
+    let f = write(&env, "test-v2.toml", changed.as_bytes());
+    let before = snapshot(&env);
+    let out = env.run_ok(
+        T0,
+        &["import", "--dry-run", f.to_str().unwrap_or_default()],
+        "",
+    );
+    assert!(
+        out.contains("│ Test ┆     1 ┆       1 ┆         1 ┆       1 │"),
+        "{out}"
+    );
+    assert!(out.contains("Dry run: nothing was changed."));
+    assert_eq!(snapshot(&env), before, "a dry run changes nothing");
+    env.run_ok(T0, &["import", f.to_str().unwrap_or_default()], "");
+    let cards = env.cards(&at_day(1), "Test");
+    let a = cards
+        .iter()
+        .find(|c| c["id"] == "t-a")
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(a["front"], "Which method does `a + b` try first?");
+    assert_eq!(
+        (&a["reps"], &a["ef"], &a["due"]),
+        (
+            &serde_json::json!(1),
+            &serde_json::json!(2.6),
+            &serde_json::json!("2026-01-06")
+        )
+    );
+    let c = cards
+        .iter()
+        .find(|c| c["id"] == "t-c")
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(c["state"], "retired", "removed cards are kept, retired");
+    assert_eq!(
+        cards
+            .iter()
+            .find(|c| c["id"] == "t-d")
+            .map(|c| c["state"].clone()),
+        Some("new".into())
+    );
+    // Retired cards are not reviewed.
+    let out = env.run_ok(&at_day(2), &["review", "--deck", "Test"], "\n4\n\n4\n\n4\n");
+    assert!(!out.contains("positional-only"), "{out}");
+    assert!(
+        out.contains("keyword-only"),
+        "the new card is introduced: {out}"
+    );
+    let backups = env.run_ok(T0, &["backups"], "");
+    assert!(backups.contains("collection-"), "{backups}");
+}
+
+#[test]
+fn bad_input_is_refused_with_nothing_changed() {
+    let env = fresh_with("test.toml");
+    let before = snapshot(&env);
+    let newer = snapshot(&env).replacen("\"schema\": 1", "\"schema\": 99", 1);
+    let mut zip = b"PK\x03\x04".to_vec();
+    zip.extend_from_slice(&[0u8; 64]);
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("empty.tsv", b"".to_vec(), "is empty"),
+        ("binary.csv", vec![0x00, 0x01, 0x02, 0xff, 0x00], "binary file"),
+        ("latin1.tsv", b"caf\xe9\tcoffee\n".to_vec(), "not valid UTF-8"),
+        ("ragged.csv", b"a,b\nc,d,e\n".to_vec(), "row has 3 fields, the rows before it have 2"),
+        ("dupes.toml", b"[deck]\nname = \"D\"\n[[cards]]\nid = \"x\"\nfront = \"q\"\nback = \"a\"\n[[cards]]\nid = \"x\"\nfront = \"r\"\nback = \"b\"\n".to_vec(), "duplicate card id"),
+        ("nocloze.toml", b"[deck]\nname = \"D\"\n[[cards]]\nid = \"x\"\nkind = \"cloze\"\ntext = \"no deletion here\"\n".to_vec(), "no deletion"),
+        ("newer.json", newer.into_bytes(), "made by a newer py201 (schema version 99"),
+        ("truncated.json", before.as_bytes()[..before.len() / 2].to_vec(), "not a valid JSON backup"),
+        ("deck.apkg", zip.clone(), "is an Anki package"),
+        ("photos.zip", zip, "is a zip archive"),
+    ];
+    for (name, data, why) in cases {
+        let f = write(&env, name, &data);
+        let out = import(&env, &[f.to_str().unwrap_or_default()]);
+        assert_eq!(out.status.code(), Some(1), "{name}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(name) && err.contains(why), "{name}: {err}");
+        assert!(
+            err.lines()
+                .last()
+                .unwrap_or("")
+                .starts_with("py201: error: import failed"),
+            "{name}: {err}"
+        );
+        assert!(!err.contains("panicked"));
+        assert_eq!(snapshot(&env), before, "{name} changed the collection");
+    }
+    for (args, why) in [
+        (vec!["missing.toml"], "missing.toml: cannot read"),
+        (vec!["."], "is a directory"),
+    ] {
+        let out = import(&env, &args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            !out.status.success() && err.contains(why),
+            "{args:?}: {err}"
+        );
+    }
+    // All or nothing: a good file beside a bad one imports nothing, and every problem is listed.
+    let good = fixture("tricky.toml");
+    let bad1 = write(&env, "bad1.csv", b"a,b\nc,d,e\n");
+    let bad2 = write(
+        &env,
+        "bad2.toml",
+        b"[deck]\nname = \"E\"\n[[cards]]\nid = \"Q Q\"\nfront = \"q\"\nback = \"a\"\n",
+    );
+    let out = import(
+        &env,
+        &[
+            good.to_str().unwrap_or_default(),
+            bad1.to_str().unwrap_or_default(),
+            bad2.to_str().unwrap_or_default(),
+        ],
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("bad1.csv:2:") && err.contains("bad2.toml:3: card id \"Q Q\""),
+        "{err}"
+    );
+    assert!(
+        err.contains("import failed: 2 problems; nothing was changed"),
+        "{err}"
+    );
+    assert_eq!(snapshot(&env), before);
+}
+
+#[test]
+fn anki_style_csv_with_html_and_named_columns() {
+    let env = empty_env();
+    let f = write(
+        &env,
+        "anki.txt",
+        "#separator:Semicolon\n#html:true\n#columns:Front;Back;Tags\n#deck:Imported\n\"What does <code>len(x)</code> call?\";\"<b>__len__</b><br>always\";dunder len\nWhich is O(1): <i>deque.popleft</i> or list.pop(0)?;deque.popleft;\n".as_bytes(),
+    );
+    env.run_ok(T0, &["import", f.to_str().unwrap_or_default()], "");
+    let cards = env.cards(T0, "Imported");
+    assert_eq!(cards.len(), 2);
+    assert_eq!(cards[0]["front"], "What does len(x) call?");
+    assert_eq!(cards[0]["back"], "__len__\nalways");
+    assert_eq!(cards[0]["tags"], serde_json::json!(["dunder", "len"]));
+    assert_eq!(
+        cards[1]["front"],
+        "Which is O(1): deque.popleft or list.pop(0)?"
+    );
+    // Re-importing the same file matches notes by their first field: nothing changes.
+    let out = env.run_ok(T0, &["import", f.to_str().unwrap_or_default()], "");
+    assert!(out.contains("Nothing to change."), "{out}");
+}
+
+#[test]
+fn backups_keep_the_last_ten_and_restore_works() {
+    let env = fresh_with("test.toml");
+    env.config("fuzz", "off");
+    for i in 0..12 {
+        let t = format!("2026-01-05T10:{i:02}:00Z");
+        let deck = format!(
+            "[deck]\nname = \"K{i}\"\n[[cards]]\nid = \"k{i}\"\nfront = \"q{i}\"\nback = \"a\"\n"
+        );
+        let f = write(&env, &format!("k{i}.toml"), deck.as_bytes());
+        let out = env
+            .cmd(&t)
+            .args(["import", f.to_str().unwrap_or_default()])
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let dir = env.dir.path().join("backups");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), 10, "{names:?}");
+    assert_eq!(
+        names[0], "collection-20260105-100200.db",
+        "the oldest two were removed"
+    );
+    // Restore the state before K11 was imported: K11 disappears.
+    let before_k11 = dir.join("collection-20260105-101100.db");
+    env.run_ok(
+        T0,
+        &["restore", before_k11.to_str().unwrap_or_default()],
+        "",
+    );
+    let decks = env.run_ok(T0, &["decks"], "");
+    assert!(decks.contains("K10") && !decks.contains("K11"), "{decks}");
+    // A file that is not a collection is refused before anything happens.
+    let txt = write(&env, "not-a-backup.db", b"hello");
+    let err = one_line_error(
+        &env.cmd(T0)
+            .args(["restore", txt.to_str().unwrap_or_default()])
+            .output()
+            .unwrap_or_else(|e| panic!("{e}")),
+    );
+    assert!(err.contains("not a py201 collection"), "{err}");
+}
