@@ -42,6 +42,15 @@ pub enum Command {
     Backups,
     /// Replace the collection with a backup (the current state is backed up first)
     Restore(RestoreArgs),
+    /// Check the collection for damage and impossible states; --fix repairs what is safe
+    Doctor(DoctorArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    /// Repair what is safe to repair, after a backup
+    #[arg(long)]
+    pub fix: bool,
 }
 
 #[derive(Debug, Args)]

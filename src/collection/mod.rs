@@ -7,6 +7,7 @@
 pub mod backup;
 pub mod cards;
 pub mod config;
+pub mod doctor;
 pub mod export;
 mod open;
 pub mod sync;

@@ -6,6 +6,7 @@ mod cards;
 mod check;
 mod config;
 mod decks;
+mod doctor;
 mod export;
 mod import;
 mod review;
@@ -34,6 +35,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Export(a) => export::run(&ctx, a),
         Command::Backups => backups::list(&ctx),
         Command::Restore(a) => backups::restore(&ctx, a),
+        Command::Doctor(a) => doctor::run(&ctx, a),
     };
     match result {
         // A closed pipe (`py201 cards | head`) is the reader's choice, not an error.

@@ -1,0 +1,169 @@
+//! Consistency checks for `py201 doctor`, and the repairs that are safe.
+//!
+//! The review log is the record: a card whose scheduling state is impossible
+//! gets back the state its last logged answer left it in.
+
+use super::Collection;
+use crate::error::Result;
+use rusqlite::TransactionBehavior;
+
+/// One kind of problem, how many rows have it, and whether `--fix` repairs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub what: String,
+    pub count: i64,
+    pub fixable: bool,
+}
+
+/// Cards whose state cannot come from any sequence of answers.
+const IMPOSSIBLE: &[(&str, &str)] = &[
+    ("cards with EF below 1.3", "ease < 1300"),
+    (
+        "cards with a negative interval, repetition or lapse count",
+        "interval < 0 OR reps < 0 OR lapses < 0",
+    ),
+    (
+        "reviewed cards with an interval below 1 day",
+        "due IS NOT NULL AND interval < 1",
+    ),
+    (
+        "new cards with review progress",
+        "due IS NULL AND (reps > 0 OR interval > 0 OR lapses > 0)",
+    ),
+    (
+        "cards due before their first review",
+        "due < (SELECT min(r.day) FROM revlog r WHERE r.card_id = c.id)",
+    ),
+    (
+        "reviewed cards without a due date",
+        "due IS NULL AND EXISTS (SELECT 1 FROM revlog r WHERE r.card_id = c.id AND r.is_repeat = 0)",
+    ),
+];
+
+impl Collection {
+    pub fn doctor(&self) -> Result<Vec<Finding>> {
+        let mut out = Vec::new();
+        // CHECK-constraint rows are states the checks below name one by one.
+        let integrity: Vec<String> = self
+            .conn
+            .prepare("PRAGMA integrity_check")?
+            .query_map([], |r| r.get::<_, String>(0))?
+            .filter(|l| {
+                l.as_ref()
+                    .map_or(true, |l| !l.starts_with("CHECK constraint failed"))
+            })
+            .collect::<rusqlite::Result<_>>()?;
+        if !integrity.is_empty() && integrity != ["ok"] {
+            out.push(Finding {
+                what: format!(
+                    "database damaged: {}",
+                    integrity.first().cloned().unwrap_or_default()
+                ),
+                count: integrity.len() as i64,
+                fixable: false,
+            });
+        }
+        let orphans: i64 = self.conn.query_row(
+            "SELECT count(*) FROM revlog WHERE card_id NOT IN (SELECT id FROM cards)",
+            [],
+            |r| r.get(0),
+        )?;
+        if orphans > 0 {
+            out.push(Finding {
+                what: "review-log rows of cards that do not exist".into(),
+                count: orphans,
+                fixable: true,
+            });
+        }
+        let fk: Vec<String> = self
+            .conn
+            .prepare("SELECT \"table\" FROM pragma_foreign_key_check WHERE \"table\" <> 'revlog'")?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        if !fk.is_empty() {
+            out.push(Finding {
+                what: format!(
+                    "rows pointing at missing decks or notes (in {})",
+                    fk.first().cloned().unwrap_or_default()
+                ),
+                count: fk.len() as i64,
+                fixable: false,
+            });
+        }
+        for (what, cond) in IMPOSSIBLE {
+            let n: i64 = self.conn.query_row(
+                &format!("SELECT count(*) FROM cards c WHERE {cond}"),
+                [],
+                |r| r.get(0),
+            )?;
+            if n > 0 {
+                out.push(Finding {
+                    what: (*what).to_string(),
+                    count: n,
+                    fixable: true,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// Repairs what is safe, in one transaction: removes orphaned log rows,
+    /// and gives each card in an impossible state the state its last logged
+    /// answer left (or, with no log, makes it new again). Returns what it did.
+    pub fn doctor_fix(&mut self) -> Result<Vec<String>> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut done = Vec::new();
+        let n = tx.execute(
+            "DELETE FROM revlog WHERE card_id NOT IN (SELECT id FROM cards)",
+            [],
+        )?;
+        if n > 0 {
+            done.push(format!(
+                "removed {n} review-log rows of cards that do not exist"
+            ));
+        }
+        let bad = IMPOSSIBLE
+            .iter()
+            .map(|(_, c)| format!("({c})"))
+            .collect::<Vec<_>>()
+            .join(" OR ");
+        let ids: Vec<i64> = tx
+            .prepare(&format!("SELECT id FROM cards c WHERE {bad}"))?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let (mut rebuilt, mut reset) = (0, 0);
+        for id in ids {
+            let n = tx.execute(
+                "UPDATE cards SET (reps, interval, ease, due, lapses, repeat_on) =
+                   (SELECT reps_after, interval_after, max(ease_after, 1300), due_after, lapses_after, repeat_on_after
+                    FROM revlog WHERE card_id = ?1 ORDER BY id DESC LIMIT 1)
+                 WHERE id = ?1 AND EXISTS (SELECT 1 FROM revlog WHERE card_id = ?1)",
+                [id],
+            )?;
+            if n == 1 {
+                rebuilt += 1;
+            } else {
+                tx.execute(
+                    "UPDATE cards SET reps = 0, interval = 0, ease = 2500, due = NULL, lapses = 0, repeat_on = NULL
+                     WHERE id = ?1",
+                    [id],
+                )?;
+                reset += 1;
+            }
+        }
+        if rebuilt > 0 {
+            done.push(format!(
+                "rebuilt {rebuilt} cards' scheduling state from their review log"
+            ));
+        }
+        if reset > 0 {
+            done.push(format!(
+                "made {reset} cards without review history new again"
+            ));
+        }
+        tx.commit()?;
+        Ok(done)
+    }
+}

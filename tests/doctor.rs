@@ -1,0 +1,63 @@
+//! `py201 doctor` finds damage and impossible states; `--fix` repairs what
+//! is safe after a backup.
+
+mod common;
+use common::*;
+
+#[test]
+fn doctor_finds_and_fixes_impossible_states() {
+    let env = env_with("test.toml");
+    env.config("fuzz", "off");
+    env.run_ok(&at_day(1), &["review", "--deck", "Test"], "\n5\n\n4\n\n5\n");
+    let healthy = env.run_ok(T0, &["doctor"], "");
+    assert!(healthy.starts_with("No problems found"), "{healthy}");
+    let good = env.cards(&at_day(1), "Test");
+    {
+        let conn = rusqlite::Connection::open(&env.db).unwrap_or_else(|e| panic!("{e}"));
+        // Damage the kind a hand edit or a buggy tool could do, bypassing the schema's checks.
+        conn.execute_batch(
+            "PRAGMA ignore_check_constraints = ON; PRAGMA foreign_keys = OFF;
+             UPDATE cards SET ease = 900 WHERE uid = 't-a';
+             UPDATE cards SET interval = -3 WHERE uid = 't-b';
+             UPDATE cards SET due = 1 WHERE uid = 't-c';
+             INSERT INTO revlog (card_id, time_ms, day, grade, is_repeat, taken_ms, reps_before, reps_after,
+                 interval_before, interval_after, ease_before, ease_after, due_before, due_after,
+                 lapses_before, lapses_after)
+               VALUES (9999, 0, 20000, 3, 0, 0, 0, 1, 0, 1, 2500, 2360, NULL, 20001, 0, 0);",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    }
+    let out = env
+        .cmd(T0)
+        .arg("doctor")
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(out.status.code(), Some(1));
+    let report = String::from_utf8_lossy(&out.stdout);
+    for line in [
+        "review-log rows of cards that do not exist: 1 (fixable with --fix)",
+        "cards with EF below 1.3: 1 (fixable with --fix)",
+        "cards with a negative interval, repetition or lapse count: 1 (fixable with --fix)",
+        "cards due before their first review: 1 (fixable with --fix)",
+    ] {
+        assert!(report.contains(line), "{line}\n{report}");
+    }
+    let fixed = env.run_ok(T0, &["doctor", "--fix"], "");
+    assert!(
+        fixed.contains("Backed up to") && fixed.contains("removed 1 review-log rows"),
+        "{fixed}"
+    );
+    assert!(
+        fixed.contains("rebuilt 3 cards' scheduling state from their review log"),
+        "{fixed}"
+    );
+    assert_eq!(
+        env.cards(&at_day(1), "Test"),
+        good,
+        "the log restores each card's state exactly"
+    );
+    assert!(
+        env.run_ok(T0, &["doctor"], "")
+            .starts_with("No problems found")
+    );
+}
