@@ -66,6 +66,10 @@ pub struct CheckSpec {
     pub expect: String,
 }
 
+/// The most a card's field may hold. A flashcard is a few lines; a bigger
+/// field is a mistake (or an attack) and would make every screen unusable.
+pub const MAX_FIELD: usize = 64 * 1024;
+
 /// A problem in a deck file, located by file and line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
@@ -229,6 +233,19 @@ pub fn from_notes(
             continue;
         };
         let nonempty = |v: &Option<String>| v.as_deref().is_some_and(|s| !s.trim().is_empty());
+        for (field, value) in [
+            ("front", &c.front),
+            ("back", &c.back),
+            ("text", &c.text),
+            ("code", &c.code),
+        ] {
+            let len = value.as_deref().map_or(0, str::len);
+            if len > MAX_FIELD {
+                bad(format!(
+                    "card {id}: {field} is {len} bytes; a card field holds at most {MAX_FIELD}"
+                ));
+            }
+        }
         if let Some(p) = &c.python {
             if !valid_python_spec(p) {
                 bad(format!(

@@ -1,0 +1,120 @@
+//! Hostile input: huge files and cards, SQL and terminal metacharacters in
+//! card text, awkward paths. Refused clearly or handled as plain data.
+
+mod common;
+use common::*;
+use std::os::unix::ffi::OsStrExt;
+
+#[test]
+fn fifty_megabyte_single_line_files_are_refused_quickly() {
+    let env = empty_env();
+    let line = "x".repeat(50 * 1024 * 1024);
+    for (name, content) in [
+        ("big.csv", format!("{line},b\n")),
+        (
+            "big.toml",
+            format!(
+                "[deck]\nname = \"B\"\n[[cards]]\nid = \"a\"\nfront = \"{line}\"\nback = \"b\"\n"
+            ),
+        ),
+    ] {
+        let f = env.dir.path().join(name);
+        std::fs::write(&f, content).unwrap_or_else(|e| panic!("{e}"));
+        let started = std::time::Instant::now();
+        let out = env
+            .cmd(T0)
+            .arg("import")
+            .arg(&f)
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{err}");
+        assert!(
+            err.contains("bytes; a card field holds at most 65536"),
+            "{err}"
+        );
+        assert!(
+            started.elapsed().as_secs() < 20,
+            "took {:?}",
+            started.elapsed()
+        );
+    }
+}
+
+#[test]
+fn sql_and_terminal_metacharacters_are_plain_text() {
+    let front = r#"'; DROP TABLE cards; -- \"quoted\" \u001b[2J\u001b]0;pwned\u0007 %s {}"#;
+    let deck = format!(
+        "[deck]\nname = \"Evil'; --\"\n[[cards]]\nid = \"evil\"\nfront = \"{front}\"\nback = \"ok\"\n"
+    );
+    let env = env_with_text(&deck);
+    let cards = env.cards(T0, "Evil'; --");
+    assert_eq!(cards.len(), 1);
+    let stored = cards[0]["front"].as_str().unwrap_or_default().to_string();
+    assert!(
+        stored.starts_with("'; DROP TABLE cards; --") && stored.contains('\u{1b}'),
+        "stored verbatim: {stored:?}"
+    );
+    let out = env
+        .cmd(T0)
+        .args(["review", "--deck", "Evil'; --"])
+        .write_stdin("\n4\n")
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let screen = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        !screen.contains('\u{1b}') && !screen.contains('\u{7}'),
+        "escape sequences reached the terminal: {screen:?}"
+    );
+    assert!(screen.contains("^[[2J^[]0;pwned^G"), "{screen}");
+    let decks = env.run_ok(T0, &["decks"], "");
+    assert!(decks.contains("Evil'; --"));
+}
+
+#[test]
+fn paths_with_spaces_and_non_utf8_bytes() {
+    let env = empty_env();
+    let dir = env
+        .dir
+        .path()
+        .join(std::ffi::OsStr::from_bytes(b"my decks \xff\xfe"));
+    std::fs::create_dir(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let db = dir.join("my collection.db");
+    let deck = dir.join(std::ffi::OsStr::from_bytes(b"deck \xe9.toml"));
+    std::fs::write(&deck, many_cards(2)).unwrap_or_else(|e| panic!("{e}"));
+    let run = |args: &[&std::ffi::OsStr]| {
+        let out = env
+            .cmd(T0)
+            .arg("--db")
+            .arg(&db)
+            .args(args)
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    run(&["import".as_ref(), deck.as_os_str()]);
+    let out = run(&[
+        "cards".as_ref(),
+        "--deck".as_ref(),
+        "Many".as_ref(),
+        "--json".as_ref(),
+    ]);
+    assert!(out.contains("\"m-1\""), "{out}");
+    // A bad file with such a name is named (lossily) in the error.
+    let bad = dir.join(std::ffi::OsStr::from_bytes(b"bad \xff.csv"));
+    std::fs::write(&bad, "a,b\nc\n").unwrap_or_else(|e| panic!("{e}"));
+    let out = env
+        .cmd(T0)
+        .arg("--db")
+        .arg(&db)
+        .arg("import")
+        .arg(&bad)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("bad \u{fffd}.csv:2:"));
+}
