@@ -273,14 +273,17 @@ impl Collection {
     /// Grades card `id` in one immediate transaction: the current state is
     /// re-read inside it (another session may have answered the card), the
     /// scheduler decides, and the card update and its log row commit together.
-    /// Returns the outcome and the log row's id.
+    /// Returns the state before, the outcome and the log row's id; or `None`
+    /// (and nothing written) when the card no longer has the state `shown`,
+    /// because another session answered it while this one displayed it.
     pub fn answer(
         &mut self,
         id: i64,
         grade: Grade,
         at: AnswerTime,
+        shown: Option<&CardState>,
         schedule: impl FnOnce(&CardState) -> Outcome,
-    ) -> Result<(CardState, Outcome, i64)> {
+    ) -> Result<Option<(CardState, Outcome, i64)>> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -298,6 +301,9 @@ impl Collection {
                     repeat_on: r.get(5)?,
                 })
             })?;
+        if shown.is_some_and(|s| *s != before) {
+            return Ok(None);
+        }
         let out = schedule(&before);
         let s = out.state;
         tx.prepare_cached(
@@ -333,7 +339,7 @@ impl Collection {
         ])?;
         let log_id = tx.last_insert_rowid();
         tx.commit()?;
-        Ok((before, out, log_id))
+        Ok(Some((before, out, log_id)))
     }
 
     /// Undoes the answer logged as `log_id`: the card gets back the exact state

@@ -276,9 +276,18 @@ impl<W: Write, R: Rng> Session<'_, W, R> {
             taken_ms: i64::try_from(taken_ms).unwrap_or(i64::MAX),
         };
         let (sched, rng, today) = (self.sched, &mut *self.rng, self.today);
-        let (before, out, log_id) = self
+        let answered = self
             .col
-            .answer(card.id, grade, at, |st| sched.answer(st, grade, today, rng))?;
+            .answer(card.id, grade, at, Some(&card.state), |st| {
+                sched.answer(st, grade, today, rng)
+            })?;
+        let Some((before, out, log_id)) = answered else {
+            writeln!(
+                self.out,
+                "This card was answered in another session meanwhile; moving on."
+            )?;
+            return Ok(());
+        };
         let was_pending = before.needs_repeat(today);
         let now_pending = out.state.needs_repeat(today);
         self.count(source, out.kind, grade, was_pending, now_pending, 1);
