@@ -1,9 +1,9 @@
 use super::{Ctx, SEED_VAR};
 use crate::cli::ReviewArgs;
-use crate::review::{self, Options};
+use crate::review::{self, Channel, Input, Options};
 use anyhow::{Result, bail};
 use rand::{SeedableRng, rngs::StdRng};
-use std::io::{BufWriter, IsTerminal};
+use std::io::BufWriter;
 use std::process::ExitCode;
 
 pub fn run(ctx: &Ctx, args: ReviewArgs) -> Result<ExitCode> {
@@ -23,17 +23,31 @@ pub fn run(ctx: &Ctx, args: ReviewArgs) -> Result<ExitCode> {
         deck,
         limit: args.limit,
     };
-    let stdin = std::io::stdin();
+    // Lines are read on their own thread so that Ctrl-C, SIGHUP and SIGTERM,
+    // which arrive on the signal handler's thread, can end a session that is
+    // waiting at a prompt: the session then prints its summary and exits.
+    let (tx, rx) = std::sync::mpsc::channel();
+    let signals = tx.clone();
+    ctrlc::set_handler(move || {
+        let _ = signals.send(Input::Interrupt);
+    })?;
+    std::thread::spawn(move || {
+        let mut stdin = std::io::stdin().lock();
+        loop {
+            let input = review::read_line(&mut stdin);
+            let end = input == Input::End;
+            if tx.send(input).is_err() || end {
+                break;
+            }
+        }
+    });
     let stdout = std::io::stdout();
-    // On a terminal every prompt must appear at once; in a pipe, buffering
-    // is flushed at each prompt anyway.
-    let _ = stdout.is_terminal();
     review::run(
         &mut col,
         &ctx.clock,
         &mut rng,
         opts,
-        stdin.lock(),
+        Channel(rx),
         BufWriter::new(stdout.lock()),
     )?;
     Ok(ExitCode::SUCCESS)

@@ -66,17 +66,43 @@ enum Action {
     },
 }
 
-enum Input {
+/// One thing the learner did at a prompt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
     Line(String),
+    /// End of input (a closed pipe or terminal).
     End,
+    /// Ctrl-C, a closed terminal (SIGHUP) or SIGTERM: end the session cleanly.
+    Interrupt,
 }
 
-fn read_line(input: &mut impl BufRead) -> Input {
+/// Where the session's input lines come from: a reader (tests, pipes) or a
+/// channel fed by a reader thread and a signal handler.
+pub trait LineSource {
+    fn next_line(&mut self) -> Input;
+}
+
+impl<B: BufRead> LineSource for B {
+    fn next_line(&mut self) -> Input {
+        read_line(self)
+    }
+}
+
+/// Input lines and signals arriving from other threads.
+pub struct Channel(pub std::sync::mpsc::Receiver<Input>);
+
+impl LineSource for Channel {
+    fn next_line(&mut self) -> Input {
+        self.0.recv().unwrap_or(Input::End)
+    }
+}
+
+/// One line without its end; invalid UTF-8 becomes replacement characters
+/// and is then rejected as a grade like any other unknown key.
+pub fn read_line(input: &mut impl BufRead) -> Input {
     let mut buf = Vec::new();
     match input.read_until(b'\n', &mut buf) {
         Ok(0) | Err(_) => Input::End,
-        // Invalid UTF-8 is shown as replacement characters and then rejected
-        // as a grade like any other unknown key.
         Ok(_) => Input::Line(
             String::from_utf8_lossy(&buf)
                 .trim_end_matches(['\n', '\r'])
@@ -111,7 +137,7 @@ pub fn run<W: Write, R: Rng>(
     clock: &Clock,
     rng: &mut R,
     opts: Options,
-    mut input: impl BufRead,
+    mut input: impl LineSource,
     out: W,
 ) -> Result<Summary> {
     let cfg = *col.config();
@@ -182,7 +208,7 @@ impl<W: Write, R: Rng> Session<'_, W, R> {
         )
     }
 
-    fn run(&mut self, input: &mut impl BufRead) -> Result<()> {
+    fn run(&mut self, input: &mut impl LineSource) -> Result<()> {
         loop {
             let Some((card, source)) = self.pick()? else {
                 return Ok(());
@@ -207,8 +233,9 @@ impl<W: Write, R: Rng> Session<'_, W, R> {
             // Reveal step.
             writeln!(self.out, "{}", render::reveal_prompt(card.kind))?;
             self.out.flush()?;
-            let typed = match read_line(input) {
+            let typed = match input.next_line() {
                 Input::End => return Ok(()),
+                Input::Interrupt => return self.interrupted(),
                 Input::Line(l) if card.kind == CardKind::Typed => Some(l),
                 Input::Line(l) => match l.trim() {
                     "q" => return Ok(()),
@@ -234,8 +261,9 @@ impl<W: Write, R: Rng> Session<'_, W, R> {
             loop {
                 writeln!(self.out, "{prompt}")?;
                 self.out.flush()?;
-                let line = match read_line(input) {
+                let line = match input.next_line() {
                     Input::End => return Ok(()),
+                    Input::Interrupt => return self.interrupted(),
                     Input::Line(l) => l,
                 };
                 let key = line.trim();
@@ -267,6 +295,12 @@ impl<W: Write, R: Rng> Session<'_, W, R> {
                 }
             }
         }
+    }
+
+    fn interrupted(&mut self) -> Result<()> {
+        // The terminal may be gone (SIGHUP): failing to say so is fine.
+        let _ = writeln!(self.out, "\nInterrupted; every answer so far is saved.");
+        Ok(())
     }
 
     fn grade(&mut self, card: &Card, source: Source, grade: Grade, taken_ms: u64) -> Result<()> {

@@ -1,0 +1,107 @@
+//! Ctrl-C, a closed terminal (SIGHUP) and a broken pipe end a review without
+//! losing anything.
+
+mod common;
+use common::*;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::{Command, Stdio};
+
+fn start(env: &Env) -> std::process::Child {
+    Command::new(assert_cmd::cargo::cargo_bin("py201"))
+        .args(["review", "--deck", "Many"])
+        .env("PY201_DB", &env.db)
+        .env("PY201_NOW", T0)
+        .env("TZ", "UTC")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn revlog(env: &Env) -> i64 {
+    let conn = rusqlite::Connection::open(&env.db).unwrap_or_else(|e| panic!("{e}"));
+    conn.query_row("SELECT count(*) FROM revlog", [], |r| r.get(0))
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn a_signal_ends_the_session_with_its_summary() {
+    for signal in ["-INT", "-HUP", "-TERM"] {
+        let env = env_with_text(&many_cards(5));
+        let mut child = start(&env);
+        let mut stdin = child.stdin.take().unwrap_or_else(|| panic!("stdin"));
+        let mut out = BufReader::new(child.stdout.take().unwrap_or_else(|| panic!("stdout")));
+        let mut seen = String::new();
+        let mut questions = 0;
+        while questions < 2 {
+            let mut line = String::new();
+            if out.read_line(&mut line).unwrap_or(0) == 0 {
+                panic!("ended early: {seen}");
+            }
+            if line.starts_with("Q: ") {
+                questions += 1;
+                if questions == 1 {
+                    stdin.write_all(b"\n5\n").unwrap_or_else(|e| panic!("{e}"));
+                    stdin.flush().unwrap_or_else(|e| panic!("{e}"));
+                }
+            }
+            seen.push_str(&line);
+        }
+        let pid = child.id().to_string();
+        let status = Command::new("kill")
+            .args([signal, &pid])
+            .status()
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(status.success());
+        let mut rest = String::new();
+        out.read_to_string(&mut rest).unwrap_or_default();
+        let code = child.wait().unwrap_or_else(|e| panic!("{e}"));
+        assert!(code.success(), "{signal}: {code:?}");
+        assert!(
+            rest.contains("Interrupted; every answer so far is saved."),
+            "{signal}: {rest}"
+        );
+        assert!(
+            rest.contains("Reviewed 1 card (1 answer, 0 same-day repeats)"),
+            "{signal}: {rest}"
+        );
+        assert_eq!(revlog(&env), 1);
+        drop(stdin);
+    }
+}
+
+#[test]
+fn a_broken_pipe_loses_no_answer() {
+    let env = env_with_text(&many_cards(5));
+    let mut child = start(&env);
+    let mut stdin = child.stdin.take().unwrap_or_else(|| panic!("stdin"));
+    let mut out = BufReader::new(child.stdout.take().unwrap_or_else(|| panic!("stdout")));
+    let mut questions = 0;
+    while questions < 2 {
+        let mut line = String::new();
+        if out.read_line(&mut line).unwrap_or(0) == 0 {
+            panic!("ended early");
+        }
+        if line.starts_with("Q: ") {
+            questions += 1;
+            if questions == 1 {
+                stdin.write_all(b"\n4\n").unwrap_or_else(|e| panic!("{e}"));
+                stdin.flush().unwrap_or_else(|e| panic!("{e}"));
+            }
+        }
+    }
+    drop(out); // the reader goes away: the next write hits a broken pipe
+    let _ = stdin.write_all(b"\n4\n\n4\n");
+    drop(stdin);
+    let status = child.wait().unwrap_or_else(|e| panic!("{e}"));
+    let mut err = String::new();
+    child.stderr.take().map(|mut e| e.read_to_string(&mut err));
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(status.success(), "{status:?} {err}");
+    assert_eq!(
+        revlog(&env),
+        1,
+        "the answer given before the pipe broke is saved, and only it"
+    );
+}
