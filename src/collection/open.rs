@@ -66,6 +66,18 @@ fn check_file(path: &Path, len: u64) -> Result<()> {
     Ok(())
 }
 
+/// SQLite's words for a read-only or full filesystem, made specific.
+fn write_error(path: &Path, e: rusqlite::Error) -> Error {
+    match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::ReadOnly | rusqlite::ErrorCode::CannotOpen) => bad(
+            path,
+            "cannot write to the collection (read-only file or folder); nothing was changed",
+        ),
+        Some(rusqlite::ErrorCode::DiskFull) => bad(path, "the disk is full; nothing was written"),
+        _ => bad(path, e.to_string()),
+    }
+}
+
 /// Checks that an existing file looks like an SQLite database (not a
 /// folder, not text, not truncated) without opening it with SQLite.
 pub fn check_existing(path: &Path) -> Result<()> {
@@ -88,7 +100,7 @@ pub fn check_identity(conn: &Connection, path: &Path) -> Result<i64> {
         Some(rusqlite::ErrorCode::DatabaseCorrupt) => {
             bad(path, "collection file is damaged (corrupt database)")
         }
-        _ => bad(path, e.to_string()),
+        _ => write_error(path, e),
     };
     let app_id: i32 = conn
         .query_row("PRAGMA application_id", [], |r| r.get(0))
@@ -131,7 +143,7 @@ pub fn open(path: &Path) -> Result<(Connection, bool)> {
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
         | OpenFlags::SQLITE_OPEN_CREATE
         | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    let conn = Connection::open_with_flags(path, flags).map_err(|e| bad(path, e.to_string()))?;
+    let conn = Connection::open_with_flags(path, flags).map_err(|e| write_error(path, e))?;
     conn.busy_timeout(Duration::from_secs(5))?;
     let tables = check_identity(&conn, path)?;
     // WAL: readers never block the writer, and a killed process loses nothing
@@ -139,7 +151,7 @@ pub fn open(path: &Path) -> Result<(Connection, bool)> {
     conn.execute_batch(
         "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
     )
-    .map_err(|e| bad(path, e.to_string()))?;
+    .map_err(|e| write_error(path, e))?;
     if tables == 0 {
         create_schema(&conn)?;
         return Ok((conn, true));

@@ -40,7 +40,38 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     match result {
         // A closed pipe (`py201 cards | head`) is the reader's choice, not an error.
         Err(e) if is_broken_pipe(&e) => Ok(ExitCode::SUCCESS),
+        Err(e) => Err(explain_storage(e, &ctx)),
         r => r,
+    }
+}
+
+/// SQLite's own words for a full disk or a read-only file don't say which
+/// file or that nothing was changed; the transaction was rolled back, so say so.
+fn explain_storage(e: anyhow::Error, ctx: &Ctx) -> anyhow::Error {
+    let code = e.chain().find_map(|c| {
+        c.downcast_ref::<rusqlite::Error>()
+            .or_else(|| match c.downcast_ref::<crate::error::Error>() {
+                Some(crate::error::Error::Sql(s)) => Some(s),
+                _ => None,
+            })
+            .and_then(rusqlite::Error::sqlite_error_code)
+    });
+    let path = ctx
+        .db_path()
+        .map(|p| p.display().to_string())
+        .unwrap_or_default();
+    match code {
+        Some(rusqlite::ErrorCode::DiskFull) => {
+            anyhow::anyhow!(
+                "{path}: the disk is full; nothing was written (free some space and try again)"
+            )
+        }
+        Some(rusqlite::ErrorCode::ReadOnly) | Some(rusqlite::ErrorCode::CannotOpen) => {
+            anyhow::anyhow!(
+                "{path}: cannot write to the collection (read-only file or folder); nothing was changed"
+            )
+        }
+        _ => e,
     }
 }
 
