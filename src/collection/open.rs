@@ -158,7 +158,7 @@ pub fn open(path: &Path) -> Result<(Connection, bool)> {
     }
     let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     if version < SCHEMA_VERSION {
-        migrate(&conn, version)?;
+        migrate(&conn, path, version, STEPS)?;
     }
     Ok((conn, false))
 }
@@ -171,18 +171,90 @@ pub fn create_schema(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
-/// Runs the upgrade steps from `from` to the current version, each in its own
-/// transaction together with its version bump.
-fn migrate(conn: &Connection, from: i64) -> Result<()> {
-    for (i, step) in STEPS
+/// Upgrades a collection made by an older py201: first a copy of it goes to
+/// `backups/collection-schema-{from}.db` beside it (the online backup API,
+/// so the copy is consistent), then each step runs in its own transaction
+/// together with its version bump, so an interrupted upgrade resumes cleanly.
+pub(crate) fn migrate(
+    conn: &Connection,
+    path: &Path,
+    from: i64,
+    steps: &[&str],
+) -> Result<Option<std::path::PathBuf>> {
+    let to = 1 + steps.len() as i64;
+    if from >= to {
+        return Ok(None);
+    }
+    let dir = path
+        .parent()
+        .unwrap_or_else(|| Path::new("."))
+        .join("backups");
+    fs::create_dir_all(&dir)
+        .map_err(|e| bad(path, format!("cannot back up before upgrading: {e}")))?;
+    let mut backup = dir.join(format!("collection-schema-{from}.db"));
+    let mut n = 2;
+    while backup.exists() {
+        backup = dir.join(format!("collection-schema-{from}-{n}.db"));
+        n += 1;
+    }
+    conn.backup(rusqlite::MAIN_DB, &backup, rusqlite::backup::NO_PROGRESS)
+        .map_err(|e| bad(path, format!("cannot back up before upgrading: {e}")))?;
+    for (i, step) in steps
         .iter()
         .enumerate()
         .skip(usize::try_from(from - 1).unwrap_or(0))
     {
-        let to = i as i64 + 2;
+        let version = i as i64 + 2;
         conn.execute_batch(&format!(
-            "BEGIN IMMEDIATE; {step} PRAGMA user_version = {to}; COMMIT;"
+            "BEGIN IMMEDIATE; {step} PRAGMA user_version = {version}; COMMIT;"
         ))?;
     }
-    Ok(())
+    Ok(Some(backup))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn upgrades_step_by_step_after_a_backup() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.path().join("c.db");
+        let (conn, created) = open(&path).unwrap_or_else(|e| panic!("{e}"));
+        assert!(created);
+        conn.execute_batch("INSERT INTO config VALUES ('fuzz', 'off');")
+            .unwrap_or_else(|e| panic!("{e}"));
+        let steps = [
+            "ALTER TABLE config ADD COLUMN note TEXT;",
+            "CREATE TABLE extra (x);",
+        ];
+        let backup = migrate(&conn, &path, 1, &steps).unwrap_or_else(|e| panic!("{e}"));
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap_or(0);
+        assert_eq!(version, 3);
+        let backup = backup.unwrap_or_default();
+        assert!(
+            backup.ends_with("backups/collection-schema-1.db"),
+            "{}",
+            backup.display()
+        );
+        let old = Connection::open(&backup).unwrap_or_else(|e| panic!("{e}"));
+        let v: i64 = old
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap_or(0);
+        let fuzz: String = old
+            .query_row("SELECT value FROM config", [], |r| r.get(0))
+            .unwrap_or_default();
+        assert_eq!(
+            (v, fuzz.as_str()),
+            (1, "off"),
+            "the backup is the collection as it was"
+        );
+        assert_eq!(
+            migrate(&conn, &path, 3, &steps).ok().flatten(),
+            None,
+            "nothing to do at the current version"
+        );
+    }
 }
