@@ -118,3 +118,30 @@ fn undo_restores_the_exact_state_and_removes_the_log_row() {
     }
     assert_eq!(col.revlog_count().unwrap_or(-1), 0);
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+    /// For any grade sequence, undoing answers one by one walks back through
+    /// exactly the states the card had.
+    #[test]
+    fn undo_restores_every_previous_state(answers in proptest::collection::vec((0u8..=5, 0i32..3), 1..25)) {
+        let mut col = Collection::in_memory().unwrap_or_else(|e| panic!("{e}"));
+        col.sync_decks(&[deck(&[("a", "A?")])], false).unwrap_or_else(|e| panic!("{e}"));
+        let id = col.cards(None).unwrap_or_default()[0].id;
+        let mut states = vec![CardState::NEW];
+        let mut logs = vec![];
+        let mut day = 100;
+        for (q, gap) in answers {
+            day += gap;
+            logs.push(answer(&mut col, id, q, day));
+            states.push(col.card(id).ok().flatten().map(|c| c.state).unwrap_or_default());
+        }
+        while let Some(log) = logs.pop() {
+            states.pop();
+            proptest::prop_assert!(col.undo_answer(log).unwrap_or(false));
+            let now = col.card(id).ok().flatten().map(|c| c.state);
+            proptest::prop_assert_eq!(now.as_ref(), states.last());
+        }
+    }
+}
