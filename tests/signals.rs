@@ -6,6 +6,10 @@ use common::*;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::process::{Command, Stdio};
 
+/// These tests spawn and signal children; run them one at a time so a child
+/// of one test never holds an inherited end of the other's pipes.
+static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 fn start(env: &Env) -> std::process::Child {
     Command::new(assert_cmd::cargo::cargo_bin("py201"))
         .args(["review", "--deck", "Many"])
@@ -27,6 +31,7 @@ fn revlog(env: &Env) -> i64 {
 
 #[test]
 fn a_signal_ends_the_session_with_its_summary() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     for signal in ["-INT", "-HUP", "-TERM"] {
         let env = env_with_text(&many_cards(5));
         let mut child = start(&env);
@@ -73,6 +78,7 @@ fn a_signal_ends_the_session_with_its_summary() {
 
 #[test]
 fn a_broken_pipe_loses_no_answer() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let env = env_with_text(&many_cards(5));
     let mut child = start(&env);
     let mut stdin = child.stdin.take().unwrap_or_else(|| panic!("stdin"));

@@ -6,6 +6,7 @@
 //! queried afresh each time, so a second session on the same collection
 //! never shows a card this one has already answered.
 
+pub mod pipe;
 pub mod render;
 
 use crate::clock::{Clock, Day};
@@ -16,6 +17,62 @@ use crate::model::CardKind;
 use crate::scheduler::{Grade, ReviewKind, Scheduler, sm2::Sm2};
 use rand::Rng;
 use std::io::{BufRead, Write};
+
+/// What the learner did at a prompt, as a front end understood it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    /// Show the answer; with the typed answer for typed cards.
+    Reveal(Option<String>),
+    Grade(Grade),
+    Undo,
+    Suspend,
+    Bury,
+    Quit,
+    /// Input ended (a closed pipe).
+    End,
+    /// Ctrl-C, SIGHUP or SIGTERM.
+    Interrupt,
+}
+
+/// How many cards the session still plans to show, by queue.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Left {
+    pub due: u32,
+    pub new: u32,
+    pub repeats: u32,
+}
+
+/// Everything a front end needs to show one card.
+pub struct CardView<'a> {
+    pub card: &'a Card,
+    pub position: u32,
+    pub total: u32,
+    /// "new", "review" or "repeat" (", typed" for typed cards).
+    pub label: String,
+    pub left: Left,
+}
+
+/// A way of showing cards and reading the learner's keys: the line protocol
+/// for pipes (`pipe`), or the full-screen terminal (`terminal`). The session
+/// logic is the same for both.
+pub trait Frontend {
+    /// Shows the question and reads the reveal step: `Reveal`, or a command.
+    fn question(&mut self, view: &CardView<'_>) -> Result<Step>;
+    /// Shows the answer, the typed answer's comparison, and what each grade would do.
+    fn answer(
+        &mut self,
+        view: &CardView<'_>,
+        typed: Option<&str>,
+        preview: &[crate::scheduler::Outcome; 6],
+        fuzz: bool,
+    ) -> Result<()>;
+    /// Reads a grade or a command; anything else is refused inside, and asked again.
+    fn read_grade(&mut self) -> Result<Step>;
+    /// A one-line message ("Undone.", "Buried until tomorrow.").
+    fn note(&mut self, message: &str) -> Result<()>;
+    /// The end-of-session lines.
+    fn finish(&mut self, lines: &[String]) -> Result<()>;
+}
 
 /// Longest time counted for one answer: a learner who walked away did not
 /// study for an hour (Anki caps at 60 s the same way).
@@ -111,11 +168,11 @@ pub fn read_line(input: &mut impl BufRead) -> Input {
     }
 }
 
-struct Session<'a, W: Write, R: Rng> {
+struct Session<'a, F: Frontend, R: Rng> {
     col: &'a mut Collection,
     clock: &'a Clock,
     rng: &'a mut R,
-    out: W,
+    ui: F,
     opts: Options,
     today: Day,
     sched: Sm2,
@@ -129,16 +186,27 @@ struct Session<'a, W: Write, R: Rng> {
     summary: Summary,
 }
 
-/// Runs a session reading `input` and writing to `out` until the queue is
-/// empty, the learner quits, or input ends. Every answer is committed before
-/// the next card is printed.
+/// Runs a session reading `input` and writing to `out` line by line (the
+/// pipe protocol) until the queue is empty, the learner quits, or input ends.
+/// Every answer is committed before the next card is printed.
 pub fn run<W: Write, R: Rng>(
     col: &mut Collection,
     clock: &Clock,
     rng: &mut R,
     opts: Options,
-    mut input: impl LineSource,
+    input: impl LineSource,
     out: W,
+) -> Result<Summary> {
+    run_with(col, clock, rng, opts, pipe::Pipe::new(input, out))
+}
+
+/// Runs a session with any front end (the pipe protocol, or the terminal).
+pub fn run_with<F: Frontend, R: Rng>(
+    col: &mut Collection,
+    clock: &Clock,
+    rng: &mut R,
+    opts: Options,
+    ui: F,
 ) -> Result<Summary> {
     let cfg = *col.config();
     let today = clock.today(cfg.day_starts_at);
@@ -155,7 +223,7 @@ pub fn run<W: Write, R: Rng>(
         col,
         clock,
         rng,
-        out,
+        ui,
         today,
         sched: Sm2::new(cfg.scheduler_settings()),
         due_left,
@@ -169,13 +237,13 @@ pub fn run<W: Write, R: Rng>(
         summary: Summary::default(),
     };
     let started = clock.elapsed_ms();
-    s.run(&mut input)?;
+    s.run()?;
     s.summary.elapsed_ms = clock.elapsed_ms() - started;
     s.print_summary()?;
     Ok(s.summary)
 }
 
-impl<W: Write, R: Rng> Session<'_, W, R> {
+impl<F: Frontend, R: Rng> Session<'_, F, R> {
     fn pick(&mut self) -> Result<Option<(Card, Source)>> {
         if let Some((id, source)) = self.show_next.take() {
             if let Some(card) = self.col.card(id)? {
@@ -208,7 +276,17 @@ impl<W: Write, R: Rng> Session<'_, W, R> {
         )
     }
 
-    fn run(&mut self, input: &mut impl LineSource) -> Result<()> {
+    fn left(&self) -> Left {
+        Left {
+            due: self.due_left.min(self.first_left),
+            new: self
+                .new_left
+                .min(self.first_left.saturating_sub(self.due_left)),
+            repeats: self.repeats_pending,
+        }
+    }
+
+    fn run(&mut self) -> Result<()> {
         loop {
             let Some((card, source)) = self.pick()? else {
                 return Ok(());
@@ -225,73 +303,57 @@ impl<W: Write, R: Rng> Session<'_, W, R> {
             } else {
                 label.to_string()
             };
-            write!(
-                self.out,
-                "{}",
-                render::question(&card, pos, total.max(pos), &label)
-            )?;
-            // Reveal step.
-            writeln!(self.out, "{}", render::reveal_prompt(card.kind))?;
-            self.out.flush()?;
-            let typed = match input.next_line() {
-                Input::End => return Ok(()),
-                Input::Interrupt => return self.interrupted(),
-                Input::Line(l) if card.kind == CardKind::Typed => Some(l),
-                Input::Line(l) => match l.trim() {
-                    "q" => return Ok(()),
-                    "u" => {
-                        self.undo_last()?;
-                        continue;
-                    }
-                    "s" => {
-                        self.suspend(&card, source)?;
-                        continue;
-                    }
-                    "b" => {
-                        self.bury(&card, source)?;
-                        continue;
-                    }
-                    _ => None,
-                },
+            let view = CardView {
+                card: &card,
+                position: pos,
+                total: total.max(pos),
+                label,
+                left: self.left(),
             };
-            write!(self.out, "{}", render::answer(&card, typed.as_deref()))?;
-            // Grade step.
-            let preview = self.sched.preview(&card.state, self.today);
-            let prompt = render::grade_prompt(&preview, self.sched.settings.fuzz);
-            loop {
-                writeln!(self.out, "{prompt}")?;
-                self.out.flush()?;
-                let line = match input.next_line() {
-                    Input::End => return Ok(()),
-                    Input::Interrupt => return self.interrupted(),
-                    Input::Line(l) => l,
-                };
-                let key = line.trim();
-                if let Some(grade) = key.parse::<u8>().ok().and_then(|v| Grade::try_from(v).ok()) {
-                    let taken = (self.clock.elapsed_ms() - shown_at).min(MAX_TAKEN_MS);
-                    self.grade(&card, source, grade, taken)?;
-                    break;
+            let typed = match self.ui.question(&view)? {
+                Step::Reveal(typed) => typed,
+                Step::End | Step::Quit => return Ok(()),
+                Step::Interrupt => return self.interrupted(),
+                Step::Undo => {
+                    self.undo_last()?;
+                    continue;
                 }
-                match key {
-                    "q" => return Ok(()),
-                    "u" => {
+                Step::Suspend => {
+                    self.suspend(&card, source)?;
+                    continue;
+                }
+                Step::Bury => {
+                    self.bury(&card, source)?;
+                    continue;
+                }
+                Step::Grade(_) => None,
+            };
+            let preview = self.sched.preview(&card.state, self.today);
+            self.ui
+                .answer(&view, typed.as_deref(), &preview, self.sched.settings.fuzz)?;
+            loop {
+                match self.ui.read_grade()? {
+                    Step::Grade(grade) => {
+                        let taken = (self.clock.elapsed_ms() - shown_at).min(MAX_TAKEN_MS);
+                        self.grade(&card, source, grade, taken)?;
+                        break;
+                    }
+                    Step::End | Step::Quit => return Ok(()),
+                    Step::Interrupt => return self.interrupted(),
+                    Step::Undo => {
                         if self.undo_last()? {
                             break;
                         }
                     }
-                    "s" => {
+                    Step::Suspend => {
                         self.suspend(&card, source)?;
                         break;
                     }
-                    "b" => {
+                    Step::Bury => {
                         self.bury(&card, source)?;
                         break;
                     }
-                    _ => writeln!(
-                        self.out,
-                        "{:?} is not a grade: type 0-5, or u (undo), s (suspend), b (bury), q (quit)",
-                        render::sanitize(key)
-                    )?,
+                    Step::Reveal(_) => {}
                 }
             }
         }
@@ -299,7 +361,7 @@ impl<W: Write, R: Rng> Session<'_, W, R> {
 
     fn interrupted(&mut self) -> Result<()> {
         // The terminal may be gone (SIGHUP): failing to say so is fine.
-        let _ = writeln!(self.out, "\nInterrupted; every answer so far is saved.");
+        let _ = self.ui.note("\nInterrupted; every answer so far is saved.");
         Ok(())
     }
 
@@ -316,10 +378,8 @@ impl<W: Write, R: Rng> Session<'_, W, R> {
                 sched.answer(st, grade, today, rng)
             })?;
         let Some((before, out, log_id)) = answered else {
-            writeln!(
-                self.out,
-                "This card was answered in another session meanwhile; moving on."
-            )?;
+            self.ui
+                .note("This card was answered in another session meanwhile; moving on.")?;
             return Ok(());
         };
         let was_pending = before.needs_repeat(today);
@@ -378,10 +438,8 @@ impl<W: Write, R: Rng> Session<'_, W, R> {
             card: card.id,
             source,
         });
-        writeln!(
-            self.out,
-            "Suspended: this card will not be shown until you unsuspend it."
-        )?;
+        self.ui
+            .note("Suspended: this card will not be shown until you unsuspend it.")?;
         Ok(())
     }
 
@@ -393,7 +451,7 @@ impl<W: Write, R: Rng> Session<'_, W, R> {
             source,
             before: card.buried_until,
         });
-        writeln!(self.out, "Buried until tomorrow.")?;
+        self.ui.note("Buried until tomorrow.")?;
         Ok(())
     }
 
@@ -408,7 +466,7 @@ impl<W: Write, R: Rng> Session<'_, W, R> {
     /// The card on screen, if any, simply goes back to its queue.
     fn undo_last(&mut self) -> Result<bool> {
         let Some(action) = self.undo.pop() else {
-            writeln!(self.out, "Nothing to undo in this session.")?;
+            self.ui.note("Nothing to undo in this session.")?;
             return Ok(false);
         };
         let (card, source) = match action {
@@ -441,7 +499,7 @@ impl<W: Write, R: Rng> Session<'_, W, R> {
                 (card, source)
             }
         };
-        writeln!(self.out, "Undone.")?;
+        self.ui.note("Undone.")?;
         self.show_next = Some((card, source));
         Ok(true)
     }
@@ -453,24 +511,26 @@ impl<W: Write, R: Rng> Session<'_, W, R> {
         }
     }
 
+    /// The end-of-session lines: the summary, what is left today, what comes next.
     fn print_summary(&mut self) -> Result<()> {
         let s = self.summary;
         let cfg = *self.col.config();
+        let plural = |n: u32| if n == 1 { "" } else { "s" };
+        let mut lines = Vec::new();
         if s.answers == 0 {
-            writeln!(self.out, "\nNo cards reviewed.")?;
+            lines.push("\nNo cards reviewed.".to_string());
         } else {
             let pct = (u64::from(s.passed) * 100 + u64::from(s.answers) / 2) / u64::from(s.answers);
-            writeln!(
-                self.out,
+            lines.push(format!(
                 "\nReviewed {} card{} ({} answer{}, {} same-day repeat{}); {pct}% graded 3 or higher; time {}.",
                 s.cards,
-                if s.cards == 1 { "" } else { "s" },
+                plural(s.cards),
                 s.answers,
-                if s.answers == 1 { "" } else { "s" },
+                plural(s.answers),
                 s.repeats,
-                if s.repeats == 1 { "" } else { "s" },
+                plural(s.repeats),
                 render::duration(s.elapsed_ms)
-            )?;
+            ));
         }
         let counts = self.col.day_counts(self.today, self.opts.deck)?;
         let due = counts.due.min(
@@ -481,27 +541,22 @@ impl<W: Write, R: Rng> Session<'_, W, R> {
             .new
             .min(cfg.new_per_day.saturating_sub(counts.new_done_today));
         if due + new + counts.repeats > 0 {
-            writeln!(
-                self.out,
+            lines.push(format!(
                 "Still to do today: {due} due, {new} new, {} repeats.",
                 counts.repeats
-            )?;
+            ));
         }
-        match self.col.next_due_day(self.today, self.opts.deck)? {
-            Some((day, n)) => writeln!(
-                self.out,
+        lines.push(match self.col.next_due_day(self.today, self.opts.deck)? {
+            Some((day, n)) => format!(
                 "Next due: {}, {n} card{}.",
                 render::relative_day(day, self.today),
-                if n == 1 { "" } else { "s" }
-            )?,
-            None if counts.new > 0 => writeln!(
-                self.out,
-                "Next: {} new cards wait for the coming days.",
-                counts.new
-            )?,
-            None => writeln!(self.out, "Nothing else is scheduled.")?,
-        }
-        self.out.flush()?;
-        Ok(())
+                plural(n)
+            ),
+            None if counts.new > 0 => {
+                format!("Next: {} new cards wait for the coming days.", counts.new)
+            }
+            None => "Nothing else is scheduled.".to_string(),
+        });
+        self.ui.finish(&lines)
     }
 }
