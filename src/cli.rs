@@ -18,6 +18,14 @@ pub struct Cli {
     #[arg(long, global = true, env = "PY201_DB", value_name = "PATH")]
     pub db: Option<PathBuf>,
 
+    /// Print only what was asked for: no notes about new collections, deck updates or backups
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+
+    /// Colour: auto (on a terminal, unless NO_COLOR is set), always, never
+    #[arg(long, global = true, value_name = "WHEN", default_value = "auto", value_parser = ["auto", "always", "never"])]
+    pub color: String,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -30,6 +38,8 @@ pub enum Command {
     Decks,
     /// List cards with their scheduling state
     Cards(CardsArgs),
+    /// Study statistics: today, cards by state, forecast, history, retention, ease, hardest cards
+    Stats(StatsArgs),
     /// Show settings, or set one: `py201 config new-per-day 10`
     Config(ConfigArgs),
     /// Validate deck files (the built-in decks when no path is given)
@@ -44,6 +54,16 @@ pub enum Command {
     Restore(RestoreArgs),
     /// Check the collection for damage and impossible states; --fix repairs what is safe
     Doctor(DoctorArgs),
+    /// Print a shell completion script: `py201 completions bash > /etc/bash_completion.d/py201`
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff): `py201 man | man -l -`
+    Man,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// bash, zsh, fish, elvish or powershell
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Args)]
@@ -104,6 +124,20 @@ pub struct CardsArgs {
     #[arg(long, value_name = "NAME")]
     pub deck: Option<String>,
     /// One JSON array, one object per card (keys documented in the README)
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    /// Only this deck
+    #[arg(long, value_name = "NAME")]
+    pub deck: Option<String>,
+    /// Window of the history, retention and answer-button figures, in days ending today
+    #[arg(long, value_name = "N", default_value_t = 30,
+          value_parser = clap::value_parser!(u32).range(1..=36_500))]
+    pub days: u32,
+    /// One JSON object with every figure (keys documented in the README)
     #[arg(long)]
     pub json: bool,
 }

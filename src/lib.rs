@@ -2,7 +2,8 @@
 //!
 //! The binary is a thin shell over this library: `scheduler` is pure,
 //! `collection` owns all SQL, `decks` the deck file format, `review` the
-//! session, `commands` one module per subcommand.
+//! session, `stats` the figures of `py201 stats`, `commands` one module per
+//! subcommand.
 
 pub mod cli;
 pub mod clock;
@@ -14,3 +15,4 @@ pub mod interop;
 pub mod model;
 pub mod review;
 pub mod scheduler;
+pub mod stats;

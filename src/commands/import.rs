@@ -153,7 +153,9 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<ExitCode> {
     if let Some(pb) = spinner {
         pb.finish_and_clear();
     }
-    println!("{}", report_table(&done));
-    println!("Backup of the previous state: {}", saved.display());
+    if !ctx.quiet {
+        println!("{}", report_table(&done));
+        println!("Backup of the previous state: {}", saved.display());
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -10,6 +10,7 @@ mod doctor;
 mod export;
 mod import;
 mod review;
+mod stats;
 
 use crate::cli::{Cli, Command};
 use crate::clock::Clock;
@@ -24,11 +25,17 @@ pub const SEED_VAR: &str = "PY201_SEED";
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
     let clock = Clock::from_env()?;
-    let ctx = Ctx { db: cli.db, clock };
+    let ctx = Ctx {
+        db: cli.db,
+        clock,
+        color: cli.color,
+        quiet: cli.quiet,
+    };
     let result = match cli.command {
         Command::Review(a) => review::run(&ctx, a),
         Command::Decks => decks::run(&ctx),
         Command::Cards(a) => cards::run(&ctx, a),
+        Command::Stats(a) => stats::run(&ctx, a),
         Command::Config(a) => config::run(&ctx, a),
         Command::Check(a) => check::run(a),
         Command::Import(a) => import::run(&ctx, a),
@@ -36,6 +43,18 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Backups => backups::list(&ctx),
         Command::Restore(a) => backups::restore(&ctx, a),
         Command::Doctor(a) => doctor::run(&ctx, a),
+        Command::Completions(a) => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(a.shell, &mut cmd, "py201", &mut std::io::stdout());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Man => {
+            let cmd = <Cli as clap::CommandFactory>::command();
+            let mut page = Vec::new();
+            clap_mangen::Man::new(cmd).render(&mut page)?;
+            std::io::Write::write_all(&mut std::io::stdout(), &page)?;
+            Ok(ExitCode::SUCCESS)
+        }
     };
     match result {
         // A closed pipe (`py201 cards | head`) is the reader's choice, not an error.
@@ -85,6 +104,10 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
 pub struct Ctx {
     db: Option<PathBuf>,
     pub clock: Clock,
+    /// `--color`: auto, always or never.
+    pub color: String,
+    /// `--quiet`: no informational notes.
+    pub quiet: bool,
 }
 
 impl Ctx {
@@ -109,7 +132,7 @@ impl Ctx {
         let path = self.db_path()?;
         let mut col = Collection::open(&path)?;
         let created = col.created;
-        if let Some(r) = builtin::ensure(&mut col)? {
+        if let Some(r) = builtin::ensure(&mut col)?.filter(|_| !self.quiet) {
             if created {
                 eprintln!(
                     "py201: new collection at {} with {} Py201 cards",

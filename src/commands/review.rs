@@ -1,10 +1,13 @@
 use super::{Ctx, SEED_VAR};
 use crate::cli::ReviewArgs;
+use crate::review::terminal::{Terminal, use_color};
 use crate::review::{self, Channel, Input, Options};
 use anyhow::{Result, bail};
 use rand::{SeedableRng, rngs::StdRng};
-use std::io::BufWriter;
+use std::io::{BufWriter, IsTerminal};
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 pub fn run(ctx: &Ctx, args: ReviewArgs) -> Result<ExitCode> {
     let mut rng = match std::env::var(SEED_VAR) {
@@ -23,6 +26,18 @@ pub fn run(ctx: &Ctx, args: ReviewArgs) -> Result<ExitCode> {
         deck,
         limit: args.limit,
     };
+    let stdout = std::io::stdout();
+    if std::io::stdin().is_terminal() && stdout.is_terminal() {
+        // In raw mode Ctrl-C arrives as a key; SIGHUP and SIGTERM still
+        // arrive as signals and set this flag, which the key loop polls.
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = stop.clone();
+        ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst))?;
+        let color = use_color(&ctx.color, true);
+        let ui = Terminal::new(stdout.lock(), color, stop)?;
+        review::run_with(&mut col, &ctx.clock, &mut rng, opts, ui)?;
+        return Ok(ExitCode::SUCCESS);
+    }
     // Lines are read on their own thread so that Ctrl-C, SIGHUP and SIGTERM,
     // which arrive on the signal handler's thread, can end a session that is
     // waiting at a prompt: the session then prints its summary and exits.
@@ -41,7 +56,6 @@ pub fn run(ctx: &Ctx, args: ReviewArgs) -> Result<ExitCode> {
             }
         }
     });
-    let stdout = std::io::stdout();
     review::run(
         &mut col,
         &ctx.clock,

@@ -6,8 +6,10 @@
 //! queried afresh each time, so a second session on the same collection
 //! never shows a card this one has already answered.
 
+pub mod highlight;
 pub mod pipe;
 pub mod render;
+pub mod terminal;
 
 use crate::clock::{Clock, Day};
 use crate::collection::Collection;
@@ -72,6 +74,13 @@ pub trait Frontend {
     fn note(&mut self, message: &str) -> Result<()>;
     /// The end-of-session lines.
     fn finish(&mut self, lines: &[String]) -> Result<()>;
+}
+
+/// Whether a typed answer matches the expected one. Whitespace runs count as
+/// one space and the ends are trimmed, so a multi-line output can be typed
+/// on the single line a prompt offers.
+pub fn typed_matches(typed: &str, expected: &str) -> bool {
+    typed.split_whitespace().eq(expected.split_whitespace())
 }
 
 /// Longest time counted for one answer: a learner who walked away did not
@@ -558,5 +567,24 @@ impl<F: Frontend, R: Rng> Session<'_, F, R> {
             None => "Nothing else is scheduled.".to_string(),
         });
         self.ui.finish(&lines)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::typed_matches;
+
+    #[test]
+    fn typed_answers_compare_modulo_whitespace_runs() {
+        assert!(typed_matches("  2 ", "2"));
+        assert!(typed_matches(
+            "defined Meta.__call__ A.__init__",
+            "\ndefined\nMeta.__call__\nA.__init__\n"
+        ));
+        assert!(
+            !typed_matches("True [1,2]", "True [1, 2]"),
+            "spaces inside a token still matter"
+        );
+        assert!(!typed_matches("", "x"));
     }
 }

@@ -4,6 +4,7 @@ use crate::clock::{Day, day_string};
 use crate::collection::cards::Card;
 use crate::model::CardKind;
 use crate::scheduler::{Grade, Outcome, ReviewKind};
+use crate::stats::LEECH_LAPSES;
 use std::fmt::Write as _;
 
 /// Card text is data: control characters (terminal escape sequences above
@@ -46,7 +47,17 @@ pub fn question(card: &Card, position: u32, total: u32, label: &str) -> String {
     if let Some(code) = &card.code {
         let _ = writeln!(s, "{}", indent(&sanitize(code), "    "));
     }
+    if let Some(notice) = leech_notice(card) {
+        let _ = writeln!(s, "{notice}");
+    }
     s
+}
+
+/// Said under the question of a leech: a card failed this often is better
+/// rewritten, split or suspended than drilled again.
+pub fn leech_notice(card: &Card) -> Option<String> {
+    let lapses = card.state.lapses;
+    (lapses >= LEECH_LAPSES).then(|| format!("Leech: this card has failed {lapses} times."))
 }
 
 pub fn reveal_prompt(kind: CardKind) -> &'static str {
@@ -59,7 +70,7 @@ pub fn reveal_prompt(kind: CardKind) -> &'static str {
 pub fn answer(card: &Card, typed: Option<&str>) -> String {
     let mut s = format!("A: {}\n", sanitize(&card.back).replace('\n', "\n   "));
     if let Some(t) = typed {
-        if t.trim() == card.back.trim() {
+        if super::typed_matches(t, &card.back) {
             let _ = writeln!(s, "Your answer: {} ✓ matches", sanitize(t.trim()));
         } else {
             let _ = writeln!(s, "Your answer: {} ✗ differs", sanitize(t.trim()));

@@ -29,6 +29,8 @@ pub fn env_with_text(text: &str) -> Env {
     let db = dir.path().join("collection.db");
     let deck = py201::decks::parse("fixture.toml", text).unwrap_or_else(|p| panic!("{p:?}"));
     let mut col = Collection::open(&db).unwrap_or_else(|e| panic!("open: {e}"));
+    // As the binary would on first use, so its first run has nothing to say.
+    py201::decks::builtin::ensure(&mut col).unwrap_or_else(|e| panic!("built-in decks: {e}"));
     col.sync_decks(&[deck.content], false)
         .unwrap_or_else(|e| panic!("sync: {e}"));
     Env { dir, db }

@@ -1,0 +1,573 @@
+//! The queries behind `py201 stats`. Each one is an SQL aggregate that returns
+//! at most one row per day, deck, grade or distinct value, so the cost of a
+//! query never grows with the number of rows of a year-long review log held in
+//! memory. Nothing here derives figures (rates, streak rules, buckets): that is
+//! `crate::stats`, which never runs SQL.
+//!
+//! Day boundaries come from `revlog.day`, the study day stored with each
+//! answer (the rollover hour already applied), and from `today` as
+//! `clock::Clock::today` computes it.
+
+use super::Collection;
+use crate::clock::Day;
+use crate::error::Result;
+use crate::scheduler::Ease;
+use rusqlite::named_params;
+
+/// Whole collection (`None`) or one deck.
+pub type DeckFilter = Option<i64>;
+
+/// The log rows (`r`) of one deck, or all of them when `:deck` is NULL. A
+/// macro so the statements below can be `concat!`ed into constants.
+macro_rules! log_in_deck {
+    () => {
+        "(:deck IS NULL OR r.card_id IN (SELECT id FROM cards WHERE deck_id = :deck))"
+    };
+}
+
+const REVIEW_COUNT: &str = concat!("SELECT count(*) FROM revlog r WHERE ", log_in_deck!());
+
+const TODAY_LOG: &str = concat!(
+    "SELECT count(DISTINCT r.card_id), count(*), coalesce(sum(r.taken_ms), 0)
+     FROM revlog r WHERE r.day = :today AND ",
+    log_in_deck!()
+);
+
+/// Streaks by "gaps and islands": over the distinct study days, `day -
+/// row_number()` is constant within a run of consecutive days.
+const STREAKS: &str = concat!(
+    "WITH days AS (SELECT DISTINCT r.day FROM revlog r WHERE r.day <= :today AND ",
+    log_in_deck!(),
+    "),
+     runs AS (SELECT count(*) AS len, max(day) AS last
+              FROM (SELECT day, day - row_number() OVER (ORDER BY day) AS island FROM days)
+              GROUP BY island)
+     SELECT coalesce((SELECT len FROM runs WHERE last >= :today - 1), 0), coalesce(max(len), 0)
+     FROM runs"
+);
+
+/// A card's state in `Card::status` order (retired > suspended > buried > new
+/// > learning > review), with review split at the mature interval.
+const STATE_COUNTS: &str = "SELECT d.name,
+       count(s.st) FILTER (WHERE s.st = 'new'),
+       count(s.st) FILTER (WHERE s.st = 'learning'),
+       count(s.st) FILTER (WHERE s.st = 'young'),
+       count(s.st) FILTER (WHERE s.st = 'mature'),
+       count(s.st) FILTER (WHERE s.st = 'suspended'),
+       count(s.st) FILTER (WHERE s.st = 'buried'),
+       count(s.st) FILTER (WHERE s.st = 'retired')
+     FROM decks d
+     LEFT JOIN (SELECT c.deck_id, CASE
+                  WHEN c.retired = 1 THEN 'retired'
+                  WHEN c.suspended = 1 THEN 'suspended'
+                  WHEN c.buried_until > :today THEN 'buried'
+                  WHEN c.due IS NULL THEN 'new'
+                  WHEN c.repeat_on = :today THEN 'learning'
+                  WHEN c.interval < :mature THEN 'young'
+                  ELSE 'mature' END AS st
+                FROM cards c) s ON s.deck_id = d.id
+     WHERE :deck IS NULL OR d.id = :deck
+     GROUP BY d.id ORDER BY d.position";
+
+const DUE_OFFSETS: &str = "SELECT max(c.due - :today, -1) AS offset, count(*) FROM cards c
+     WHERE c.retired = 0 AND c.suspended = 0 AND c.due IS NOT NULL
+       AND c.due <= :today + :horizon AND (:deck IS NULL OR c.deck_id = :deck)
+     GROUP BY offset ORDER BY offset";
+
+const DAILY_LOG: &str = concat!(
+    "SELECT r.day, count(*), sum(r.taken_ms) FROM revlog r
+     WHERE r.day BETWEEN :from AND :to AND ",
+    log_in_deck!(),
+    " GROUP BY r.day ORDER BY r.day"
+);
+
+const RETENTION: &str = concat!(
+    "SELECT d.name,
+       count(*) FILTER (WHERE r.interval_before < :mature AND r.grade >= 3),
+       count(*) FILTER (WHERE r.interval_before < :mature),
+       count(*) FILTER (WHERE r.interval_before >= :mature AND r.grade >= 3),
+       count(*) FILTER (WHERE r.interval_before >= :mature)
+     FROM revlog r JOIN cards c ON c.id = r.card_id JOIN decks d ON d.id = c.deck_id
+     WHERE r.day BETWEEN :from AND :to AND r.is_repeat = 0 AND r.due_before IS NOT NULL AND ",
+    log_in_deck!(),
+    " GROUP BY d.id ORDER BY d.position"
+);
+
+const GRADE_COUNTS: &str = concat!(
+    "SELECT CASE WHEN r.is_repeat = 1 THEN 3 WHEN r.due_before IS NULL THEN 0
+                 WHEN r.interval_before < :mature THEN 1 ELSE 2 END AS kind,
+            r.grade, count(*)
+     FROM revlog r WHERE r.day BETWEEN :from AND :to AND ",
+    log_in_deck!(),
+    " GROUP BY kind, r.grade ORDER BY kind, r.grade"
+);
+
+/// Today's answers.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TodayLog {
+    /// Distinct cards answered.
+    pub cards: u32,
+    /// Every answer, same-day repeats included.
+    pub answers: u32,
+    pub time_ms: i64,
+}
+
+/// Consecutive study days with at least one answer.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Streaks {
+    /// The run that ends today or yesterday (a streak is not broken before
+    /// the day is over), else 0.
+    pub current: u32,
+    pub longest: u32,
+}
+
+/// Cards of one deck in each state.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StateRow {
+    pub deck: String,
+    pub new: u32,
+    pub learning: u32,
+    pub young: u32,
+    pub mature: u32,
+    pub suspended: u32,
+    pub buried: u32,
+    pub retired: u32,
+}
+
+/// Answers on one study day.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DayLog {
+    pub day: Day,
+    pub answers: u32,
+    pub time_ms: i64,
+}
+
+/// One deck's retention counts: (passed, reviews) for young and mature cards.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RetentionRow {
+    pub deck: String,
+    pub young: (u32, u32),
+    pub mature: (u32, u32),
+}
+
+/// What kind of answer a log row is, for the answer-button counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AnswerKind {
+    New,
+    Young,
+    Mature,
+    Repeat,
+}
+
+/// A card that gives the learner trouble.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HardCard {
+    pub uid: String,
+    pub deck: String,
+    pub front: String,
+    pub lapses: u32,
+    pub ease: u16,
+    pub interval: u32,
+}
+
+impl Collection {
+    /// Every answer in the log (of the deck's cards).
+    pub fn review_count(&self, deck: DeckFilter) -> Result<u32> {
+        Ok(self
+            .conn
+            .prepare_cached(REVIEW_COUNT)?
+            .query_row(named_params! {":deck": deck}, |r| r.get(0))?)
+    }
+
+    pub fn today_log(&self, today: Day, deck: DeckFilter) -> Result<TodayLog> {
+        let mut stmt = self.conn.prepare_cached(TODAY_LOG)?;
+        Ok(
+            stmt.query_row(named_params! {":today": today, ":deck": deck}, |r| {
+                Ok(TodayLog {
+                    cards: r.get(0)?,
+                    answers: r.get(1)?,
+                    time_ms: r.get(2)?,
+                })
+            })?,
+        )
+    }
+
+    pub fn streaks(&self, today: Day, deck: DeckFilter) -> Result<Streaks> {
+        let mut stmt = self.conn.prepare_cached(STREAKS)?;
+        Ok(
+            stmt.query_row(named_params! {":today": today, ":deck": deck}, |r| {
+                Ok(Streaks {
+                    current: r.get(0)?,
+                    longest: r.get(1)?,
+                })
+            })?,
+        )
+    }
+
+    /// Per deck in course order (every deck, or the one asked for), the cards
+    /// in each state as `Card::status` defines it; review cards are young
+    /// below `mature` days of interval and mature from it.
+    pub fn state_counts(&self, today: Day, mature: u32, deck: DeckFilter) -> Result<Vec<StateRow>> {
+        let mut stmt = self.conn.prepare_cached(STATE_COUNTS)?;
+        let rows = stmt
+            .query_map(
+                named_params! {":today": today, ":mature": mature, ":deck": deck},
+                |r| {
+                    Ok(StateRow {
+                        deck: r.get(0)?,
+                        new: r.get(1)?,
+                        learning: r.get(2)?,
+                        young: r.get(3)?,
+                        mature: r.get(4)?,
+                        suspended: r.get(5)?,
+                        buried: r.get(6)?,
+                        retired: r.get(7)?,
+                    })
+                },
+            )?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    /// Scheduled cards (neither retired nor suspended) by days from `today`
+    /// to their due day, up to `horizon` days ahead; every overdue card is
+    /// counted at offset -1.
+    pub fn due_offsets(
+        &self,
+        today: Day,
+        horizon: u32,
+        deck: DeckFilter,
+    ) -> Result<Vec<(i32, u32)>> {
+        let mut stmt = self.conn.prepare_cached(DUE_OFFSETS)?;
+        let rows = stmt
+            .query_map(
+                named_params! {":today": today, ":horizon": horizon, ":deck": deck},
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    /// Answers and time per study day from `from` to `to`, days without
+    /// answers left out.
+    pub fn daily_log(&self, from: Day, to: Day, deck: DeckFilter) -> Result<Vec<DayLog>> {
+        let mut stmt = self.conn.prepare_cached(DAILY_LOG)?;
+        let rows = stmt
+            .query_map(
+                named_params! {":from": from, ":to": to, ":deck": deck},
+                |r| {
+                    Ok(DayLog {
+                        day: r.get(0)?,
+                        answers: r.get(1)?,
+                        time_ms: r.get(2)?,
+                    })
+                },
+            )?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    /// Per deck with such answers, from `from` to `to`: answers graded 3 or
+    /// more among the day's first reviews of cards already in review (Anki's
+    /// "true retention": same-day repeats and first views of new cards left
+    /// out), young and mature by the interval before the answer.
+    pub fn retention(
+        &self,
+        from: Day,
+        to: Day,
+        mature: u32,
+        deck: DeckFilter,
+    ) -> Result<Vec<RetentionRow>> {
+        let mut stmt = self.conn.prepare_cached(RETENTION)?;
+        let rows = stmt
+            .query_map(
+                named_params! {":from": from, ":to": to, ":mature": mature, ":deck": deck},
+                |r| {
+                    Ok(RetentionRow {
+                        deck: r.get(0)?,
+                        young: (r.get(1)?, r.get(2)?),
+                        mature: (r.get(3)?, r.get(4)?),
+                    })
+                },
+            )?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    /// How many studied cards (reviewed at least once, not retired) have each
+    /// distinct value of `column`, which is `ease` or `interval`.
+    fn studied_by(&self, column: StudiedColumn, deck: DeckFilter) -> Result<Vec<(u32, u32)>> {
+        let sql = match column {
+            StudiedColumn::Ease => {
+                "SELECT c.ease, count(*) FROM cards c
+                 WHERE c.retired = 0 AND c.due IS NOT NULL AND (:deck IS NULL OR c.deck_id = :deck)
+                 GROUP BY c.ease ORDER BY c.ease"
+            }
+            StudiedColumn::Interval => {
+                "SELECT c.interval, count(*) FROM cards c
+                 WHERE c.retired = 0 AND c.due IS NOT NULL AND (:deck IS NULL OR c.deck_id = :deck)
+                 GROUP BY c.interval ORDER BY c.interval"
+            }
+        };
+        let mut stmt = self.conn.prepare_cached(sql)?;
+        let rows = stmt
+            .query_map(named_params! {":deck": deck}, |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    /// (EF in thousandths, cards) for every EF a studied card has.
+    pub fn ease_counts(&self, deck: DeckFilter) -> Result<Vec<(u32, u32)>> {
+        self.studied_by(StudiedColumn::Ease, deck)
+    }
+
+    /// (interval in days, cards) for every interval a studied card has.
+    pub fn interval_counts(&self, deck: DeckFilter) -> Result<Vec<(u32, u32)>> {
+        self.studied_by(StudiedColumn::Interval, deck)
+    }
+
+    /// Studied cards that lapsed or whose EF fell below its start: most lapses first, then lowest
+    /// EF, then course order; at most `limit`.
+    pub fn hardest_cards(&self, limit: u32, deck: DeckFilter) -> Result<Vec<HardCard>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT c.uid, d.name, c.front, c.lapses, c.ease, c.interval
+             FROM cards c JOIN decks d ON d.id = c.deck_id
+             WHERE c.retired = 0 AND c.due IS NOT NULL AND (c.lapses > 0 OR c.ease < :initial)
+               AND (:deck IS NULL OR c.deck_id = :deck)
+             ORDER BY c.lapses DESC, c.ease, c.position LIMIT :limit",
+        )?;
+        let params = named_params! {":initial": Ease::INITIAL.0, ":limit": limit, ":deck": deck};
+        let rows = stmt
+            .query_map(params, |r| {
+                Ok(HardCard {
+                    uid: r.get(0)?,
+                    deck: r.get(1)?,
+                    front: r.get(2)?,
+                    lapses: r.get(3)?,
+                    ease: r.get(4)?,
+                    interval: r.get(5)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    /// Cards (not retired) with at least `min_lapses` lapses.
+    pub fn leech_count(&self, min_lapses: u32, deck: DeckFilter) -> Result<u32> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT count(*) FROM cards c WHERE c.retired = 0 AND c.lapses >= :min
+                   AND (:deck IS NULL OR c.deck_id = :deck)",
+            )?
+            .query_row(named_params! {":min": min_lapses, ":deck": deck}, |r| {
+                r.get(0)
+            })?)
+    }
+
+    /// (kind of answer, grade, answers) from `from` to `to`.
+    pub fn grade_counts(
+        &self,
+        from: Day,
+        to: Day,
+        mature: u32,
+        deck: DeckFilter,
+    ) -> Result<Vec<(AnswerKind, u8, u32)>> {
+        let mut stmt = self.conn.prepare_cached(GRADE_COUNTS)?;
+        let rows = stmt
+            .query_map(
+                named_params! {":from": from, ":to": to, ":mature": mature, ":deck": deck},
+                |r| {
+                    let kind = match r.get::<_, u8>(0)? {
+                        0 => AnswerKind::New,
+                        1 => AnswerKind::Young,
+                        2 => AnswerKind::Mature,
+                        _ => AnswerKind::Repeat,
+                    };
+                    Ok((kind, r.get(1)?, r.get(2)?))
+                },
+            )?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+enum StudiedColumn {
+    Ease,
+    Interval,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::collection::cards::Status;
+    use rusqlite::ToSql;
+
+    fn collection_with(cards: usize) -> Collection {
+        let mut text = String::from("[deck]\nname = \"D\"\n");
+        for i in 0..cards {
+            text.push_str(&format!(
+                "[[cards]]\nid = \"c{i}\"\nfront = \"q\"\nback = \"a\"\n"
+            ));
+        }
+        let deck = crate::decks::parse("d.toml", &text).unwrap_or_else(|p| panic!("{p:?}"));
+        let mut col = Collection::in_memory().unwrap_or_else(|e| panic!("{e}"));
+        col.sync_decks(&[deck.content], false)
+            .unwrap_or_else(|e| panic!("{e}"));
+        col
+    }
+
+    /// Every combination of the columns `Card::status` reads: the SQL must
+    /// put each card in the same state, review split at 21 days.
+    #[test]
+    fn state_counts_agree_with_card_status() {
+        let today: Day = 100;
+        let mut combos = Vec::new();
+        for retired in [0, 1] {
+            for suspended in [0, 1] {
+                for buried in [None, Some(today), Some(today + 1)] {
+                    for due in [None, Some(today + 3)] {
+                        for repeat_on in [None, Some(today - 1), Some(today)] {
+                            for interval in [1, 20, 21] {
+                                combos.push((retired, suspended, buried, due, repeat_on, interval));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let col = collection_with(combos.len());
+        for (i, (retired, suspended, buried, due, repeat_on, interval)) in combos.iter().enumerate()
+        {
+            col.conn
+                .execute(
+                    "UPDATE cards SET retired = ?2, suspended = ?3, buried_until = ?4, due = ?5,
+                       repeat_on = ?6, interval = ?7 WHERE uid = ?1",
+                    rusqlite::params![
+                        format!("c{i}"),
+                        retired,
+                        suspended,
+                        buried,
+                        due,
+                        repeat_on,
+                        interval
+                    ],
+                )
+                .unwrap_or_else(|e| panic!("{e}"));
+        }
+        let mut want = StateRow {
+            deck: "D".to_string(),
+            ..StateRow::default()
+        };
+        for card in col.cards(None).unwrap_or_else(|e| panic!("{e}")) {
+            let n = match card.status(today) {
+                Status::New => &mut want.new,
+                Status::Learning => &mut want.learning,
+                Status::Review if card.state.interval < 21 => &mut want.young,
+                Status::Review => &mut want.mature,
+                Status::Suspended => &mut want.suspended,
+                Status::Buried => &mut want.buried,
+                Status::Retired => &mut want.retired,
+            };
+            *n += 1;
+        }
+        let every = [
+            want.new,
+            want.learning,
+            want.young,
+            want.mature,
+            want.suspended,
+            want.buried,
+            want.retired,
+        ];
+        assert!(every.iter().all(|&n| n > 0), "every state occurs: {want:?}");
+        let got = col
+            .state_counts(today, 21, None)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(got, vec![want]);
+    }
+
+    fn plan(col: &Collection, sql: &str, params: &[(&str, &dyn ToSql)]) -> String {
+        let mut stmt = col
+            .conn
+            .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let rows = stmt
+            .query_map(params, |r| r.get::<_, String>(3))
+            .unwrap_or_else(|e| panic!("{e}"));
+        rows.map(|r| r.unwrap_or_default())
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// The window queries read the log through its day index, not by a scan
+    /// of every answer ever given.
+    #[test]
+    fn window_queries_use_the_day_index() {
+        let col = collection_with(1);
+        for deck in [None, Some(1_i64)] {
+            let (today, from, mature, horizon) = (100, 71, 21, 28);
+            let d: &dyn ToSql = &deck;
+            for (name, sql, params) in [
+                (
+                    "today",
+                    TODAY_LOG,
+                    vec![(":today", &today as &dyn ToSql), (":deck", d)],
+                ),
+                (
+                    "streaks",
+                    STREAKS,
+                    vec![(":today", &today as &dyn ToSql), (":deck", d)],
+                ),
+                (
+                    "daily log",
+                    DAILY_LOG,
+                    vec![
+                        (":from", &from as &dyn ToSql),
+                        (":to", &today),
+                        (":deck", d),
+                    ],
+                ),
+                (
+                    "retention",
+                    RETENTION,
+                    vec![
+                        (":from", &from as &dyn ToSql),
+                        (":to", &today),
+                        (":mature", &mature),
+                        (":deck", d),
+                    ],
+                ),
+                (
+                    "buttons",
+                    GRADE_COUNTS,
+                    vec![
+                        (":from", &from as &dyn ToSql),
+                        (":to", &today),
+                        (":mature", &mature),
+                        (":deck", d),
+                    ],
+                ),
+            ] {
+                let p = plan(&col, sql, &params);
+                assert!(
+                    p.contains("INDEX revlog_day"),
+                    "{name}, deck {deck:?}:\n{p}"
+                );
+            }
+            let params = [
+                (":today", &today as &dyn ToSql),
+                (":horizon", &horizon),
+                (":deck", d),
+            ];
+            let p = plan(&col, DUE_OFFSETS, &params);
+            assert!(
+                p.contains("INDEX cards_due"),
+                "forecast, deck {deck:?}:\n{p}"
+            );
+        }
+    }
+}

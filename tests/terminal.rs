@@ -1,0 +1,226 @@
+//! `py201 review` in a real pseudo-terminal, keys sent one at a time, the
+//! screen read back through a terminal emulator (vt100) at each step.
+
+mod common;
+use common::*;
+use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+use std::io::{Read, Write};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+struct Tty {
+    screen: Arc<Mutex<vt100::Parser>>,
+    raw: Arc<Mutex<Vec<u8>>>,
+    writer: Box<dyn Write + Send>,
+    child: Box<dyn portable_pty::Child + Send + Sync>,
+}
+
+impl Tty {
+    fn start(env: &Env, args: &[&str], extra_env: &[(&str, &str)]) -> Tty {
+        let pty = native_pty_system()
+            .openpty(PtySize {
+                rows: 30,
+                cols: 90,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap_or_else(|e| panic!("openpty: {e}"));
+        let mut cmd = CommandBuilder::new(assert_cmd::cargo::cargo_bin("py201"));
+        cmd.args(args);
+        cmd.env("PY201_DB", &env.db);
+        cmd.env("PY201_NOW", T0);
+        cmd.env("TZ", "UTC");
+        cmd.env("TERM", "xterm-256color");
+        cmd.env_remove("NO_COLOR");
+        for (k, v) in extra_env {
+            cmd.env(k, v);
+        }
+        let child = pty
+            .slave
+            .spawn_command(cmd)
+            .unwrap_or_else(|e| panic!("spawn: {e}"));
+        drop(pty.slave);
+        let mut reader = pty
+            .master
+            .try_clone_reader()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let writer = pty.master.take_writer().unwrap_or_else(|e| panic!("{e}"));
+        let screen = Arc::new(Mutex::new(vt100::Parser::new(
+            std::num::NonZero::<u16>::MIN.saturating_add(29),
+            std::num::NonZero::<u16>::MIN.saturating_add(89),
+            0,
+        )));
+        let raw = Arc::new(Mutex::new(Vec::new()));
+        let (s, r) = (screen.clone(), raw.clone());
+        std::thread::spawn(move || {
+            let _keep = pty.master;
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                if let Ok(mut p) = s.lock() {
+                    p.process(&buf[..n]);
+                }
+                if let Ok(mut v) = r.lock() {
+                    v.extend_from_slice(&buf[..n]);
+                }
+            }
+        });
+        Tty {
+            screen,
+            raw,
+            writer,
+            child,
+        }
+    }
+
+    fn text(&self) -> String {
+        self.screen
+            .lock()
+            .map(|p| p.screen().contents())
+            .unwrap_or_default()
+    }
+
+    /// Waits until the screen shows `what`; returns the screen.
+    fn wait_for(&self, what: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let t = self.text();
+            if t.contains(what) {
+                return t;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(15),
+                "waited for {what:?}; screen:\n{t}"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    fn keys(&mut self, k: &str) {
+        self.writer
+            .write_all(k.as_bytes())
+            .unwrap_or_else(|e| panic!("{e}"));
+        self.writer.flush().unwrap_or_else(|e| panic!("{e}"));
+    }
+
+    fn wait_exit(&mut self) {
+        let start = Instant::now();
+        while self.child.try_wait().ok().flatten().is_none() {
+            assert!(
+                start.elapsed() < Duration::from_secs(15),
+                "py201 did not exit:\n{}",
+                self.text()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+#[test]
+fn a_review_as_the_learner_sees_it() {
+    let env = env_with("tricky.toml");
+    let mut t = Tty::start(&env, &["review", "--deck", "Tricky"], &[]);
+    // A typed card: header, question, code in a box, the answer line.
+    let s = t.wait_for("Your answer:");
+    assert!(s.contains("Tricky · 1/4 · new, typed"), "{s}");
+    assert!(s.contains("new 4 · due 0 · repeats 0"), "{s}");
+    assert!(s.contains("│ def gen():"), "{s}");
+    assert!(s.contains("│     x = yield 1"), "indentation kept: {s}");
+    // Type a wrong answer: single keys, no line protocol.
+    t.keys("2");
+    t.wait_for("Your answer: 2");
+    t.keys("\r");
+    let s = t.wait_for("✗ differs");
+    assert!(s.contains("Expected:    1"), "{s}");
+    // The grade preview comes from the scheduler: a new card goes 1 day on any grade.
+    assert!(
+        s.contains("4 good 1d") && s.contains("0 blackout 1d"),
+        "{s}"
+    );
+    // A key that is not a grade is refused without recording anything.
+    t.keys("x");
+    t.wait_for("grade with 0-5");
+    t.keys("1");
+    // Next card: the screen is redrawn, not scrolled.
+    // 5 now: the failed card comes back as a same-day repeat.
+    let s = t.wait_for("Tricky · 2/5 · new");
+    assert!(!s.contains("def gen()"), "old card still on screen: {s}");
+    assert!(
+        s.contains("repeats 1"),
+        "the failed card waits for its repeat: {s}"
+    );
+    t.keys("?");
+    t.wait_for("Keys");
+    t.keys("z");
+    t.wait_for("Counter('a,b') has");
+    t.keys(" ");
+    let s = t.wait_for("(a comma;");
+    assert!(s.contains("second line"), "{s}");
+    t.keys("4");
+    let s = t.wait_for("Tricky · 3/5");
+    assert!(
+        s.contains("[...]") || s.contains("[where?]"),
+        "a cloze card: {s}"
+    );
+    t.keys("q");
+    t.wait_exit();
+    let s = t.text();
+    assert!(
+        s.contains("Reviewed 2 cards (2 answers, 0 same-day repeats); 50% graded 3 or higher"),
+        "{s}"
+    );
+    let conn = rusqlite::Connection::open(&env.db).unwrap_or_else(|e| panic!("{e}"));
+    let rows: i64 = conn
+        .query_row("SELECT count(*) FROM revlog", [], |r| r.get(0))
+        .unwrap_or(-1);
+    assert_eq!(rows, 2);
+}
+
+#[test]
+fn ctrl_c_ends_the_session_with_the_summary() {
+    let env = env_with("test.toml");
+    let mut t = Tty::start(&env, &["review", "--deck", "Test"], &[]);
+    t.wait_for("Test · 1/3 · new");
+    t.keys(" ");
+    t.wait_for("4 good");
+    t.keys("4");
+    t.wait_for("Test · 2/3");
+    t.keys("\x03");
+    t.wait_exit();
+    assert!(
+        t.text().contains("Reviewed 1 card (1 answer"),
+        "{}",
+        t.text()
+    );
+}
+
+#[test]
+fn colour_follows_no_color_and_the_flag() {
+    let sgr_colour = |raw: &[u8]| {
+        raw.windows(4)
+            .any(|w| w == b"\x1b[38" || w == b"\x1b[32" || w == b"\x1b[36")
+    };
+    for (args, extra, want) in [
+        (vec!["review", "--deck", "Kinds"], vec![], true),
+        (
+            vec!["review", "--deck", "Kinds"],
+            vec![("NO_COLOR", "1")],
+            false,
+        ),
+        (
+            vec!["--color", "never", "review", "--deck", "Kinds"],
+            vec![],
+            false,
+        ),
+    ] {
+        let env = env_with("kinds.toml");
+        let mut t = Tty::start(&env, &args, &extra);
+        t.wait_for("Your answer:");
+        t.keys("\x1b");
+        t.wait_exit();
+        let raw = t.raw.lock().map(|r| r.clone()).unwrap_or_default();
+        assert_eq!(sgr_colour(&raw), want, "{args:?} {extra:?}");
+    }
+}
