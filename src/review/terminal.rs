@@ -224,7 +224,15 @@ impl<W: Write> Terminal<W> {
             cursor::MoveTo(0, 0)
         )?;
         let body = usize::from(rows).saturating_sub(3);
-        for (i, line) in self.lines.iter().take(body).enumerate() {
+        // Too tall for the terminal: keep the header, and show the end of the
+        // card (the answer and the typed comparison matter most once revealed).
+        let skip = self.lines.len().saturating_sub(body);
+        let shown = self
+            .lines
+            .iter()
+            .take(2)
+            .chain(self.lines.iter().skip(2 + skip));
+        for (i, line) in shown.take(body).enumerate() {
             queue!(self.out, cursor::MoveTo(0, i as u16))?;
             for (text, st) in line {
                 queue!(
