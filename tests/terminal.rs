@@ -224,3 +224,25 @@ fn colour_follows_no_color_and_the_flag() {
         assert_eq!(sgr_colour(&raw), want, "{args:?} {extra:?}");
     }
 }
+
+#[test]
+fn a_closed_terminal_ends_the_session_and_keeps_the_answers() {
+    let env = env_with("test.toml");
+    let mut t = Tty::start(&env, &["review", "--deck", "Test"], &[]);
+    t.wait_for("Test · 1/3 · new");
+    t.keys(" ");
+    t.wait_for("4 good");
+    t.keys("4");
+    t.wait_for("Test · 2/3");
+    let pid = t.child.process_id().unwrap_or_else(|| panic!("pid"));
+    let sent = std::process::Command::new("kill")
+        .args(["-HUP", &pid.to_string()])
+        .status();
+    assert!(sent.map(|s| s.success()).unwrap_or(false));
+    t.wait_exit();
+    let conn = rusqlite::Connection::open(&env.db).unwrap_or_else(|e| panic!("{e}"));
+    let rows: i64 = conn
+        .query_row("SELECT count(*) FROM revlog", [], |r| r.get(0))
+        .unwrap_or(-1);
+    assert_eq!(rows, 1);
+}

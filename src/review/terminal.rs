@@ -25,6 +25,10 @@ pub struct Terminal<W: Write> {
     color: bool,
     /// Set by the signal handler (SIGHUP, SIGTERM): end the session.
     stop: Arc<AtomicBool>,
+    /// Terminal events, read on their own thread: crossterm's reader spins
+    /// without returning once the terminal is gone, so the session must be
+    /// able to look away from it (to the stop flag and the terminal's size).
+    events: std::sync::mpsc::Receiver<Event>,
     lines: Vec<Vec<Span>>,
     footer: Vec<Span>,
     message: Option<String>,
@@ -48,7 +52,16 @@ impl<W: Write> Terminal<W> {
     pub fn new(mut out: W, color: bool, stop: Arc<AtomicBool>) -> Result<Self> {
         terminal::enable_raw_mode()?;
         execute!(out, terminal::EnterAlternateScreen, cursor::Hide)?;
+        let (tx, events) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            while let Ok(ev) = event::read() {
+                if tx.send(ev).is_err() {
+                    break;
+                }
+            }
+        });
         Ok(Self {
+            events,
             out,
             color,
             stop,
@@ -266,12 +279,13 @@ impl<W: Write> Terminal<W> {
             if self.stop.load(Ordering::SeqCst) {
                 return Ok(None);
             }
-            if event::poll(Duration::from_millis(150))? {
-                match event::read()? {
-                    Event::Key(k) if k.kind != KeyEventKind::Release => return Ok(Some(k)),
-                    Event::Resize(..) => self.draw()?,
-                    _ => {}
-                }
+            match self.events.recv_timeout(Duration::from_millis(150)) {
+                Ok(Event::Key(k)) if k.kind != KeyEventKind::Release => return Ok(Some(k)),
+                Ok(Event::Resize(..)) => self.draw()?,
+                Ok(_) => {}
+                // A hung-up terminal has no size: treat it like SIGHUP.
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout) if terminal::size().is_ok() => {}
+                Err(_) => return Ok(None),
             }
         }
     }
