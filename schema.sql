@@ -71,6 +71,8 @@ CREATE INDEX cards_due ON cards (due) WHERE retired = 0 AND suspended = 0 AND du
 CREATE INDEX cards_new ON cards (position) WHERE retired = 0 AND suspended = 0 AND due IS NULL;
 -- The daily queue: same-day repeats.
 CREATE INDEX cards_repeat ON cards (repeat_on) WHERE repeat_on IS NOT NULL;
+-- Exporting a deck: the live cards of each note.
+CREATE INDEX cards_note ON cards (note_id);
 -- Listing and counting per deck.
 CREATE INDEX cards_deck ON cards (deck_id, position);
 
