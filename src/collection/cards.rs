@@ -207,19 +207,22 @@ impl Collection {
             .optional()?)
     }
 
+    /// Today's counts. Due and new cards are counted only up to the daily
+    /// limits (all a day can use), so the cost stays flat however many
+    /// cards a collection holds.
     pub fn day_counts(&self, today: Day, deck: Option<i64>) -> Result<DayCounts> {
         let sql = format!(
             "SELECT
-               (SELECT count(*) FROM cards c WHERE c.due <= :today AND {ACTIVE}
-                  AND (c.repeat_on IS NULL OR c.repeat_on <> :today)),
-               (SELECT count(*) FROM cards c WHERE c.due IS NULL AND {ACTIVE}),
+               (SELECT count(*) FROM (SELECT 1 FROM cards c WHERE c.due <= :today AND {ACTIVE}
+                  AND (c.repeat_on IS NULL OR c.repeat_on <> :today) LIMIT :due_cap)),
+               (SELECT count(*) FROM (SELECT 1 FROM cards c WHERE c.due IS NULL AND {ACTIVE} LIMIT :new_cap)),
                (SELECT count(*) FROM cards c WHERE c.repeat_on = :today AND {ACTIVE}),
                (SELECT count(*) FROM revlog WHERE day = :today AND is_repeat = 0 AND due_before IS NULL),
                (SELECT count(*) FROM revlog WHERE day = :today AND is_repeat = 0 AND due_before IS NOT NULL)"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         Ok(
-            stmt.query_row(named_params! {":today": today, ":deck": deck}, |r| {
+            stmt.query_row(named_params! {":today": today, ":deck": deck, ":due_cap": self.config.reviews_per_day, ":new_cap": self.config.new_per_day}, |r| {
                 Ok(DayCounts {
                     due: r.get(0)?,
                     new: r.get(1)?,
@@ -229,6 +232,15 @@ impl Collection {
                 })
             })?,
         )
+    }
+
+    /// All new cards that could be shown (not capped by the daily limit).
+    pub fn new_card_count(&self, today: Day, deck: Option<i64>) -> Result<u32> {
+        let sql = format!("SELECT count(*) FROM cards c WHERE c.due IS NULL AND {ACTIVE}");
+        Ok(self
+            .conn
+            .prepare_cached(&sql)?
+            .query_row(named_params! {":today": today, ":deck": deck}, |r| r.get(0))?)
     }
 
     /// Per deck: new cards, cards due by `today`, and all live cards.

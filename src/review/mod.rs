@@ -562,7 +562,10 @@ impl<F: Frontend, R: Rng> Session<'_, F, R> {
                 plural(n)
             ),
             None if counts.new > 0 => {
-                format!("Next: {} new cards wait for the coming days.", counts.new)
+                format!(
+                    "Next: {} new cards wait for the coming days.",
+                    self.col.new_card_count(self.today, self.opts.deck)?
+                )
             }
             None => "Nothing else is scheduled.".to_string(),
         });

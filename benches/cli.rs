@@ -1,0 +1,189 @@
+//! Whole-process benchmark: times real `py201` processes on generated
+//! collections and prints medians and peak memory as a Markdown table.
+//!
+//!     cargo bench --bench cli                          # N = 1k, 10k, 100k
+//!     PY201_BENCH_SIZES=1000,10000,100000,1000000 cargo bench --bench cli
+//!
+//! Each figure is the median of PY201_BENCH_RUNS (default 5) runs of the
+//! whole process (start-up included); peak memory is the child's maximum
+//! resident set size (wait4). Collections are generated once per size under
+//! target/bench/ (N cards, R = min(10 N, 1,000,000) review-log rows, half of
+//! the cards due) and reused.
+
+// wait4 is the one way to read a child's own peak memory; nothing else here is unsafe.
+#![allow(unsafe_code)]
+
+#[path = "support/gen.rs"]
+mod generator;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+const NOW: &str = "2026-11-25T09:00:00Z";
+
+struct Sample {
+    ms: f64,
+    rss_kb: i64,
+}
+
+/// Runs `py201 args` with `stdin`, returning wall time and peak RSS.
+// libc::wait4 reaps the child (std cannot report its rusage).
+#[allow(clippy::zombie_processes)]
+fn run(bin: &Path, db: &Path, args: &[&str], stdin: &[u8]) -> Sample {
+    let start = Instant::now();
+    let mut child = Command::new(bin)
+        .arg("--db")
+        .arg(db)
+        .arg("-q")
+        .args(args)
+        .env("PY201_NOW", NOW)
+        .env("TZ", "UTC")
+        .env("PY201_SEED", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("spawn {}: {e}", bin.display()));
+    if let Some(mut i) = child.stdin.take() {
+        let _ = i.write_all(stdin);
+    }
+    let pid = child.id() as libc::pid_t;
+    let mut status = 0;
+    // SAFETY: an all-zero rusage is a valid value for wait4 to fill in.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: pid is our child, status and usage point to live locals.
+    let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    let ms = start.elapsed().as_secs_f64() * 1000.0;
+    assert_eq!(r, pid, "wait4");
+    assert!(
+        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+        "py201 {args:?} failed"
+    );
+    Sample {
+        ms,
+        rss_kb: usage.ru_maxrss,
+    }
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(|a, b| a.total_cmp(b));
+    v[v.len() / 2]
+}
+
+fn main() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let bin = root.join("target/release/py201");
+    let built = Command::new("cargo")
+        .args(["build", "--release", "--quiet"])
+        .current_dir(root)
+        .status();
+    assert!(
+        built.map(|s| s.success()).unwrap_or(false),
+        "cargo build --release"
+    );
+    let sizes: Vec<usize> = std::env::var("PY201_BENCH_SIZES")
+        .unwrap_or_else(|_| "1000,10000,100000".into())
+        .split(',')
+        .filter_map(|s| s.trim().parse().ok())
+        .collect();
+    let runs: usize = std::env::var("PY201_BENCH_RUNS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(5);
+    let dir = root.join("target/bench");
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let today = py201::clock::date_to_day(
+        chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap_or_default(),
+    );
+    println!("| operation | cards | reviews | median ms | min ms | max ms | peak RSS MB |");
+    println!("|---|---:|---:|---:|---:|---:|---:|");
+    for &n in &sizes {
+        let r = (10 * n).min(1_000_000);
+        let db = dir.join(format!("c-{n}-{r}.db"));
+        if !db.exists() {
+            let t = Instant::now();
+            let tmp = dir.join("generating.db");
+            let _ = std::fs::remove_file(&tmp);
+            generator::generate(&tmp, n, r, 42, today).unwrap_or_else(|e| panic!("generate: {e}"));
+            std::fs::rename(&tmp, &db).unwrap_or_else(|e| panic!("{e}"));
+            eprintln!(
+                "generated {n} cards, {r} reviews in {:.1} s",
+                t.elapsed().as_secs_f64()
+            );
+        }
+        let tsv = dir.join(format!("cards-{n}.tsv"));
+        if !tsv.exists() {
+            let mut s =
+                String::from("#separator:tab\n#html:false\n#columns:id\tfront\tback\ttags\n");
+            for i in 0..n {
+                s.push_str(&format!(
+                    "imp-{i}\tImported question {i}: what is asked here?\tAnswer {i}\ttag{}\n",
+                    i % 7
+                ));
+            }
+            std::fs::write(&tsv, s).unwrap_or_else(|e| panic!("{e}"));
+        }
+        let empty = dir.join("empty.db");
+        if !empty.exists() {
+            run(&bin, &empty, &["decks"], b"");
+        }
+        let scratch = dir.join("scratch.db");
+        let copy = |from: &Path| {
+            for ext in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{ext}", scratch.display()));
+            }
+            std::fs::copy(from, &scratch).unwrap_or_else(|e| panic!("{e}"));
+        };
+        let answers = "\n4\n".repeat(1000);
+        let out: PathBuf = dir.join("export.out");
+        let out_s = out.to_string_lossy().into_owned();
+        let tsv_s = tsv.to_string_lossy().into_owned();
+        type Op<'a> = (&'a str, Box<dyn Fn() -> Sample + 'a>);
+        let ops: Vec<Op> = vec![
+            (
+                "review: start to first card, quit",
+                Box::new(|| run(&bin, &db, &["review"], b"q\n")),
+            ),
+            (
+                "review: 1,000 answers",
+                Box::new(|| {
+                    copy(&db);
+                    run(
+                        &bin,
+                        &scratch,
+                        &["review", "--limit", "1000"],
+                        answers.as_bytes(),
+                    )
+                }),
+            ),
+            ("stats", Box::new(|| run(&bin, &db, &["stats"], b""))),
+            ("decks", Box::new(|| run(&bin, &db, &["decks"], b""))),
+            (
+                "import TSV of N cards",
+                Box::new(|| {
+                    copy(&empty);
+                    run(&bin, &scratch, &["import", &tsv_s], b"")
+                }),
+            ),
+            (
+                "export TSV",
+                Box::new(|| run(&bin, &db, &["export", "--format", "tsv", "-o", &out_s], b"")),
+            ),
+        ];
+        for (name, op) in &ops {
+            let samples: Vec<Sample> = (0..runs).map(|_| op()).collect();
+            let ms: Vec<f64> = samples.iter().map(|s| s.ms).collect();
+            let rss = samples.iter().map(|s| s.rss_kb).max().unwrap_or(0) as f64 / 1024.0;
+            let (lo, hi) = (
+                ms.iter().cloned().fold(f64::MAX, f64::min),
+                ms.iter().cloned().fold(0.0, f64::max),
+            );
+            println!(
+                "| {name} | {n} | {r} | {:.1} | {lo:.1} | {hi:.1} | {rss:.1} |",
+                median(ms.clone())
+            );
+        }
+    }
+}

@@ -1,0 +1,68 @@
+//! In-process hot paths: scheduling one answer (pure), finding the next
+//! card, and one answer's whole transaction, on a generated collection.
+//!
+//!     cargo bench --bench hot_paths
+
+#[path = "support/gen.rs"]
+mod generator;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use py201::collection::{Collection, cards::AnswerTime};
+use py201::scheduler::{CardState, Ease, Grade, Scheduler, Settings, sm2::Sm2};
+use rand::{SeedableRng, rngs::StdRng};
+use std::hint::black_box;
+
+fn benches(c: &mut Criterion) {
+    let sched = Sm2::new(Settings::default());
+    let state = CardState {
+        reps: 4,
+        interval: 40,
+        ease: Ease(2500),
+        due: Some(20_000),
+        lapses: 1,
+        repeat_on: None,
+    };
+    let mut rng = StdRng::seed_from_u64(1);
+    let g = Grade::try_from(4).unwrap_or(Grade::ALL[0]);
+    c.bench_function("sm2: schedule one answer", |b| {
+        b.iter(|| sched.answer(black_box(&state), g, black_box(20_000), &mut rng))
+    });
+
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let path = dir.path().join("c.db");
+    let today = 20_600;
+    generator::generate(&path, 100_000, 1_000_000, 7, today).unwrap_or_else(|e| panic!("{e}"));
+    let mut col = Collection::open(&path).unwrap_or_else(|e| panic!("{e}"));
+    c.bench_function("queue: next due card (100k cards)", |b| {
+        b.iter(|| col.next_due(black_box(today), None))
+    });
+    c.bench_function("queue: today's counts (100k cards)", |b| {
+        b.iter(|| col.day_counts(black_box(today), None))
+    });
+    // The same card answered over and over: the cost is the transaction
+    // (read state, update card, insert log row, commit), not the queue.
+    let card = col
+        .next_due(today, None)
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| panic!("no due card"));
+    c.bench_function("answer: whole transaction (100k cards, 1M reviews)", |b| {
+        b.iter(|| {
+            let at = AnswerTime {
+                time_ms: 0,
+                day: today,
+                taken_ms: 1000,
+            };
+            col.answer(card.id, g, at, None, |st| {
+                sched.answer(st, g, today, &mut rng)
+            })
+        })
+    });
+}
+
+criterion_group! {
+    name = hot;
+    config = Criterion::default().sample_size(30);
+    targets = benches
+}
+criterion_main!(hot);
