@@ -150,6 +150,8 @@ fn main() {
                 "review: 1,000 answers",
                 Box::new(|| {
                     copy(&db);
+                    // Limits high enough that the session really answers 1,000 cards.
+                    run(&bin, &scratch, &["config", "reviews-per-day", "99999"], b"");
                     run(
                         &bin,
                         &scratch,

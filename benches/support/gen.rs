@@ -20,11 +20,6 @@ pub fn generate(
     py201::decks::builtin::ensure(&mut col).map_err(|e| e.to_string())?;
     let mut rng = StdRng::seed_from_u64(seed);
     let tx = col.conn.transaction().map_err(|e| e.to_string())?;
-    // Limits high enough that a scripted session really answers 1,000 cards.
-    tx.execute_batch(
-        "INSERT INTO config VALUES ('new-per-day', '9999'), ('reviews-per-day', '99999');",
-    )
-    .map_err(|e| e.to_string())?;
     {
         let mut deck = tx
             .prepare("INSERT INTO decks (name, description, position, builtin) VALUES (?1, '', ?2, 0) RETURNING id")
