@@ -10,6 +10,7 @@ pub mod config;
 pub mod doctor;
 pub mod export;
 mod open;
+pub mod package;
 pub mod stats;
 pub mod sync;
 

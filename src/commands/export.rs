@@ -1,6 +1,6 @@
 use super::Ctx;
 use crate::cli::ExportArgs;
-use crate::interop::{Format, backup, deckfile, text};
+use crate::interop::{Format, apkg, backup, deckfile, text};
 use anyhow::{Context, Result, anyhow, bail};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 /// Writes via a temporary file and a rename, so an interrupted export never
 /// leaves a half-written file where a good one was.
-fn write_file(path: &Path, data: &str) -> Result<()> {
+fn write_file(path: &Path, data: impl AsRef<[u8]>) -> Result<()> {
     let dir = path
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
@@ -96,10 +96,33 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<ExitCode> {
             let Some(path) = out else {
                 bail!("an Anki package is a binary file: give -o FILE.apkg");
             };
-            let _ = (path, args.with_progress);
-            bail!(
-                "Anki package export (.apkg) is not available in this build yet; use --format tsv and import it in Anki"
-            );
+            let data = col.package_data(deck, args.with_progress)?;
+            let opts = apkg::Options {
+                with_progress: args.with_progress,
+                now_ms: ctx.clock.now().timestamp_millis(),
+                today: ctx.clock.today(col.config().day_starts_at),
+                config: *col.config(),
+            };
+            let (bytes, done) = apkg::write(&data, &opts)
+                .with_context(|| format!("exporting {}", path.display()))?;
+            write_file(&path, bytes)?;
+            if !ctx.quiet {
+                let n = |count: usize, what: &str| {
+                    format!("{count} {what}{}", if count == 1 { "" } else { "s" })
+                };
+                let reviews = if args.with_progress {
+                    format!(", {}", n(done.reviews, "review"))
+                } else {
+                    String::new()
+                };
+                eprintln!(
+                    "py201: wrote {}: {}, {}, {}{reviews}",
+                    path.display(),
+                    n(done.decks, "deck"),
+                    n(done.notes, "note"),
+                    n(done.cards, "card")
+                );
+            }
         }
     }
     Ok(ExitCode::SUCCESS)

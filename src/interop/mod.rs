@@ -2,6 +2,7 @@
 //! the same domain types (`DeckContent`, or a whole-collection `Dump`), so
 //! the collection never knows which file a card came from.
 
+pub mod apkg;
 pub mod backup;
 pub mod deckfile;
 pub mod text;

@@ -98,6 +98,12 @@ fn separator_from(v: &str) -> Option<u8> {
 
 /// Anki writes HTML; the cards here are plain text.
 fn from_html(s: &str) -> String {
+    html_text(s).trim().to_string()
+}
+
+/// Tags removed (`<br>` and `<div>` start a line), entities decoded,
+/// whitespace kept as it is.
+fn html_text(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
     while let Some(i) = rest.find('<') {
@@ -120,14 +126,75 @@ fn from_html(s: &str) -> String {
         }
     }
     out.push_str(rest);
-    out.replace("&nbsp;", " ")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&")
-        .trim()
-        .to_string()
+    decode_entities(&out)
+}
+
+/// The named entities Anki writes, and numeric ones (its CSV import writes
+/// `'` as `&#x27;`). Anything else is left as written.
+fn decode_entities(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        let entity = rest[1..]
+            .find(';')
+            .filter(|&end| end <= 10)
+            .map(|end| (&rest[1..=end], end + 2));
+        let decoded = entity.and_then(|(name, len)| {
+            let ch = match name {
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                "nbsp" => Some(' '),
+                _ => {
+                    let n = match name.strip_prefix("#x").or_else(|| name.strip_prefix("#X")) {
+                        Some(hex) => u32::from_str_radix(hex, 16).ok(),
+                        None => name.strip_prefix('#').and_then(|d| d.parse().ok()),
+                    };
+                    n.and_then(char::from_u32)
+                }
+            };
+            ch.map(|c| (c, len))
+        });
+        match decoded {
+            Some((c, len)) => {
+                out.push(c);
+                rest = &rest[len..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A question as py201's Anki package writes it: the text, then the code in
+/// a `<pre>` block (`<pre><code>`, or whatever Anki's editor made of it).
+/// Returns the text and the code.
+fn split_code_block(field: &str) -> Option<(String, String)> {
+    let lower = field.to_ascii_lowercase();
+    let start = lower.match_indices("<pre").map(|(i, _)| i).find(|&i| {
+        matches!(
+            lower.as_bytes().get(i + 4),
+            Some(b'>' | b' ' | b'\t' | b'\n')
+        )
+    })?;
+    let open_end = start + lower[start..].find('>')? + 1;
+    let close = lower.rfind("</pre>").filter(|&c| c >= open_end)?;
+    let code = html_text(&field[open_end..close]);
+    let code = code.trim_start_matches(['\n', '\r']).trim_end().to_string();
+    let after = from_html(&field[close + "</pre>".len()..]);
+    let mut question = from_html(&field[..start]);
+    if !after.is_empty() {
+        question = format!("{question}\n{after}");
+    }
+    (!code.is_empty()).then_some((question, code))
 }
 
 /// A stable note id: the file's id column when present (kept as is when it is
@@ -298,14 +365,23 @@ pub fn read(
             i.and_then(|i| row.get(i))
                 .map(|s| if html { from_html(s) } else { s.clone() })
         };
-        let mut first = get(cols.fields.first().copied()).unwrap_or_default();
+        // An Anki package's layout: the code in its own <pre> block.
+        let pre = cols
+            .fields
+            .first()
+            .and_then(|&i| row.get(i))
+            .filter(|_| html)
+            .and_then(|s| split_code_block(s));
+        let (mut first, mut code) = match pre {
+            Some((question, code)) => (question, Some(code)),
+            None => (get(cols.fields.first().copied()).unwrap_or_default(), None),
+        };
         let back = get(cols.fields.get(1).copied()).filter(|s| !s.trim().is_empty());
         if first.trim().is_empty() {
             problems.push(bad(Some(line), "field 1 (front): empty".into()));
             continue;
         }
-        let mut code = None;
-        if let Some(at) = first.find(FENCE) {
+        if let Some(at) = first.find(FENCE).filter(|_| code.is_none()) {
             if let Some(end) = first[at + FENCE.len()..].rfind("```") {
                 code = Some(
                     first[at + FENCE.len()..at + FENCE.len() + end]
@@ -377,6 +453,24 @@ mod tests {
     fn html_becomes_text() {
         assert_eq!(from_html("a<br>b &amp; <b>c</b>&lt;d&gt;"), "a\nb & c<d>");
         assert_eq!(from_html("<div>x</div><div>y</div>"), "x\ny");
+        assert_eq!(
+            from_html("Counter(&#x27;a&#x27;) &#39;&#8364;&apos; &bogus; & &amp;lt;"),
+            "Counter('a') '\u{20ac}' &bogus; & &lt;"
+        );
+    }
+
+    #[test]
+    fn a_pre_block_is_the_code() {
+        let field = "What does &quot;this&quot; print?<pre><code>if a &lt; b:\n    print(1)\n\nx()</code></pre>";
+        assert_eq!(
+            split_code_block(field),
+            Some((
+                "What does \"this\" print?".to_string(),
+                "if a < b:\n    print(1)\n\nx()".to_string()
+            ))
+        );
+        assert_eq!(split_code_block("a <prefix> b"), None);
+        assert_eq!(split_code_block("no code here"), None);
     }
 
     #[test]

@@ -1,0 +1,506 @@
+//! Anki packages (.apkg), export only: a zip holding `collection.anki2`, an
+//! Anki collection in the legacy schema 11 that every Anki since 2.1 (and
+//! AnkiDroid) imports, and `media`, the map of media files (`{}`: none).
+//!
+//! The collection is built in memory (one transaction, prepared statements),
+//! serialized and zipped, so nothing is left behind on failure and the caller
+//! writes the finished bytes in one go. The SQL here is Anki's file format,
+//! not py201's storage: py201's data comes in through
+//! `Collection::package_data`.
+//!
+//! Mapping (also in the README):
+//! * kinds: basic -> "Basic" (Front/Back), typed -> "Basic (type in the
+//!   answer)" (Front/Back, `{{type:Back}}`), cloze -> "Cloze" (Text/Back
+//!   Extra, deletion N is card ordinal N-1). A note's code follows its
+//!   question as a `<pre><code>` block; text is HTML-escaped, newlines `<br>`.
+//! * identity: the note guid is the py201 note id (as in the TSV export's guid
+//!   column), and the three note types have fixed ids, so importing a newer
+//!   export updates the notes already in Anki instead of adding copies.
+//! * decks: py201's deck names, unchanged.
+//! * progress (only with `--with-progress`): reviewed cards become Anki
+//!   review cards (ivl, factor = EF in thousandths, lapses, due date),
+//!   suspended and buried cards keep that state, `reps` is the number of
+//!   answers (Anki counts every answer; SM-2's n is not an Anki field), and
+//!   every answer becomes a revlog row. Without it every card is new.
+
+use crate::clock::Day;
+use crate::collection::Config;
+use crate::collection::package::{PackageCard, PackageData, PackageReview};
+use crate::decks::NoteSpec;
+use crate::error::{Error, Result};
+use crate::model::CardKind;
+use rusqlite::{Connection, params};
+use std::collections::HashMap;
+use std::io::Write;
+
+mod schema11;
+use schema11::{
+    DEFAULT_DECK, INDEXES, NOTETYPE_BASIC, NOTETYPE_CLOZE, NOTETYPE_TYPED, SCHEMA, anki_deck_ids,
+    col_conf, deck_conf, decks, notetypes,
+};
+
+/// Anki's card types and queues (schema 11, v2 scheduler).
+const TYPE_NEW: i64 = 0;
+const TYPE_REVIEW: i64 = 2;
+const QUEUE_SUSPENDED: i64 = -1;
+const QUEUE_BURIED: i64 = -3;
+/// Anki's revlog types.
+const REVLOG_LEARN: i64 = 0;
+const REVLOG_REVIEW: i64 = 1;
+const REVLOG_RELEARN: i64 = 2;
+
+pub struct Options {
+    pub with_progress: bool,
+    /// Export time in milliseconds: note and card ids are made from it, as
+    /// Anki makes them from the time they are added.
+    pub now_ms: i64,
+    pub today: Day,
+    pub config: Config,
+}
+
+/// What went into a package, for the message after writing it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Summary {
+    pub decks: usize,
+    pub notes: usize,
+    pub cards: usize,
+    pub reviews: usize,
+}
+
+/// The `.apkg` file's bytes.
+pub fn write(data: &PackageData, opts: &Options) -> Result<(Vec<u8>, Summary)> {
+    let mut conn = build_collection(data, opts)?;
+    let collection = conn.serialize("main")?;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    // Level 1: the collection is mostly text and shrinks ~4x anyway; higher
+    // levels double the time on large decks for a few percent.
+    let deflated = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .compression_level(Some(1))
+        .large_file(collection.len() > u32::MAX as usize);
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    zip.start_file("collection.anki2", deflated)
+        .map_err(zip_error)?;
+    zip.write_all(&collection)?;
+    zip.start_file("media", stored).map_err(zip_error)?;
+    zip.write_all(b"{}")?;
+    let bytes = zip.finish().map_err(zip_error)?.into_inner();
+    let summary = Summary {
+        decks: data.decks.len(),
+        notes: data.notes.len(),
+        cards: data.cards.len(),
+        reviews: if opts.with_progress {
+            data.revlog.len()
+        } else {
+            0
+        },
+    };
+    Ok((bytes, summary))
+}
+
+fn zip_error(e: zip::result::ZipError) -> Error {
+    Error::Io(std::io::Error::other(e))
+}
+
+/// One note as Anki stores it.
+struct AnkiNote {
+    notetype: i64,
+    fields: [String; 2],
+    tags: String,
+}
+
+fn bad(m: String) -> Error {
+    Error::BadValue(m)
+}
+
+fn anki_note(id: &str, fields: &str) -> Result<AnkiNote> {
+    let n: NoteSpec = serde_json::from_str(fields)
+        .map_err(|e| bad(format!("note {id}: stored fields unreadable: {e}")))?;
+    let kind = CardKind::parse(n.kind.as_deref().unwrap_or("basic")).unwrap_or(CardKind::Basic);
+    let trimmed = |v: &Option<String>| v.as_deref().unwrap_or("").trim().to_string();
+    let code = n
+        .code
+        .as_deref()
+        .map(str::trim_end)
+        .filter(|c| !c.is_empty());
+    let (notetype, question) = match kind {
+        CardKind::Basic => (NOTETYPE_BASIC, trimmed(&n.front)),
+        CardKind::Typed => (NOTETYPE_TYPED, trimmed(&n.front)),
+        CardKind::Cloze => (NOTETYPE_CLOZE, trimmed(&n.text)),
+    };
+    let mut first = html(&question);
+    if let Some(code) = code {
+        first.push_str(&code_block(code, kind == CardKind::Cloze));
+    }
+    // As deck files are read (decks::from_notes): spaces inside a tag become '_'.
+    let tags: Vec<String> = n
+        .tags
+        .iter()
+        .map(|t| t.trim().replace(' ', "_"))
+        .filter(|t| !t.is_empty())
+        .collect();
+    Ok(AnkiNote {
+        notetype,
+        fields: [first, html(&trimmed(&n.back))],
+        tags: if tags.is_empty() {
+            String::new()
+        } else {
+            format!(" {} ", tags.join(" "))
+        },
+    })
+}
+
+/// Text as an Anki field: HTML-escaped, one `<br>` per newline.
+fn html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    for ch in text.chars() {
+        match ch {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\n' => out.push_str("<br>"),
+            '\r' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Code keeps its newlines and indentation inside `<pre>`. In a cloze note
+/// a `{{` in the code would be read by Anki as the start of a deletion, so
+/// it is written as an entity there.
+fn code_block(code: &str, cloze: bool) -> String {
+    let mut escaped = String::with_capacity(code.len() + 32);
+    for ch in code.chars() {
+        match ch {
+            '&' => escaped.push_str("&amp;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            '\r' => {}
+            c => escaped.push(c),
+        }
+    }
+    if cloze {
+        escaped = escaped.replace("{{", "&#123;{");
+    }
+    format!("<pre><code>{escaped}</code></pre>")
+}
+
+/// Anki's sort field: the first field without tags or entities.
+fn strip_html(field: &str) -> String {
+    let mut out = String::with_capacity(field.len());
+    let mut rest = field;
+    while let Some(i) = rest.find('<') {
+        out.push_str(&rest[..i]);
+        match rest[i..].find('>') {
+            Some(j) => rest = &rest[i + j + 1..],
+            None => {
+                out.push_str(&rest[i..]);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&#123;", "{")
+        .replace("&amp;", "&")
+}
+
+/// Anki's duplicate check: the first 4 bytes of the SHA-1 of the stripped
+/// first field.
+fn checksum(sort_field: &str) -> i64 {
+    let digest = sha1_smol::Sha1::from(sort_field).digest().bytes();
+    i64::from(u32::from_be_bytes([
+        digest[0], digest[1], digest[2], digest[3],
+    ]))
+}
+
+/// A py201 grade as one of Anki's four buttons: 0-2 Again, 3 Hard, 4 Good, 5 Easy.
+fn button(grade: u8) -> i64 {
+    match grade {
+        ..=2 => 1,
+        3 => 2,
+        4 => 3,
+        _ => 4,
+    }
+}
+
+fn revlog_type(r: &PackageReview) -> i64 {
+    if r.first_view {
+        REVLOG_LEARN
+    } else if r.is_repeat {
+        // A same-day repeat after a lapse is Anki's relearning; after the
+        // first view, or a pass graded 3, it is learning.
+        if r.reps_before == 0 && r.lapses_before > 0 {
+            REVLOG_RELEARN
+        } else {
+            REVLOG_LEARN
+        }
+    } else {
+        REVLOG_REVIEW
+    }
+}
+
+/// The cloze number of a card (`note:cN`), as Anki's 0-based card ordinal.
+fn ordinal(card: &PackageCard) -> Result<i64> {
+    if card.kind != CardKind::Cloze {
+        return Ok(0);
+    }
+    card.uid
+        .strip_prefix(card.note_id.as_str())
+        .and_then(|s| s.strip_prefix(":c"))
+        .and_then(|n| n.parse::<u16>().ok())
+        .filter(|&n| n >= 1)
+        .map(|n| i64::from(n) - 1)
+        .ok_or_else(|| {
+            bad(format!(
+                "card {}: not a cloze deletion Anki can number (c1 to c65535)",
+                card.uid
+            ))
+        })
+}
+
+/// The Anki collection, in memory.
+fn build_collection(data: &PackageData, opts: &Options) -> Result<Connection> {
+    let mut conn = Connection::open_in_memory()?;
+    conn.execute_batch(SCHEMA)?;
+    let progress = opts.with_progress;
+    // Anki counts review days from the collection's creation day; it is put
+    // no later than the earliest due date, so every due day is positive.
+    let first_day = data
+        .cards
+        .iter()
+        .filter(|_| progress)
+        .filter_map(|c| c.state.due)
+        .fold(opts.today, Day::min);
+    let crt = i64::from(first_day) * 86_400 + i64::from(opts.config.day_starts_at) * 3_600;
+    let now_s = opts.now_ms.div_euclid(1000);
+    let mut answers: HashMap<i64, i64> = HashMap::new();
+    if progress {
+        for r in &data.revlog {
+            *answers.entry(r.card_id).or_default() += 1;
+        }
+    }
+    let tx = conn.transaction()?;
+    tx.execute(
+        "INSERT INTO col VALUES (1, ?1, ?2, ?2, 11, 0, 0, 0, ?3, ?4, ?5, ?6, '{}')",
+        params![
+            crt,
+            opts.now_ms,
+            col_conf(opts, data.cards.len()).to_string(),
+            notetypes().to_string(),
+            decks(data, now_s).to_string(),
+            deck_conf(&opts.config).to_string(),
+        ],
+    )?;
+    let deck_ids = anki_deck_ids(data);
+    let mut note_ids: HashMap<&str, i64> = HashMap::with_capacity(data.notes.len());
+    let mut note_decks: HashMap<&str, i64> = HashMap::with_capacity(data.notes.len());
+    {
+        let mut st =
+            tx.prepare("INSERT INTO notes VALUES (?1, ?2, ?3, ?4, -1, ?5, ?6, ?7, ?8, 0, '')")?;
+        let base = (opts.now_ms - data.notes.len() as i64).max(1);
+        let mut flds = String::new();
+        for (i, n) in data.notes.iter().enumerate() {
+            let note = anki_note(&n.id, &n.fields)?;
+            let nid = base + i as i64;
+            let sort = strip_html(&note.fields[0]);
+            flds.clear();
+            flds.push_str(&note.fields[0]);
+            flds.push('\x1f');
+            flds.push_str(&note.fields[1]);
+            st.execute(params![
+                nid,
+                n.id,
+                note.notetype,
+                now_s,
+                note.tags,
+                flds,
+                sort,
+                checksum(&sort)
+            ])?;
+            note_ids.insert(n.id.as_str(), nid);
+            note_decks.insert(
+                n.id.as_str(),
+                deck_ids.get(&n.deck_id).copied().unwrap_or(DEFAULT_DECK),
+            );
+        }
+    }
+    let mut card_ids: HashMap<i64, i64> = HashMap::with_capacity(data.cards.len());
+    {
+        let mut st = tx.prepare(
+            "INSERT INTO cards VALUES (?1, ?2, ?3, ?4, ?5, -1, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 0, 0, 0, 0, '')",
+        )?;
+        let base = (opts.now_ms - data.cards.len() as i64).max(1);
+        let mut new_position = 0_i64;
+        for (j, c) in data.cards.iter().enumerate() {
+            let (Some(&nid), Some(&did)) = (
+                note_ids.get(c.note_id.as_str()),
+                note_decks.get(c.note_id.as_str()),
+            ) else {
+                return Err(bad(format!(
+                    "card {}: its note {} is missing",
+                    c.uid, c.note_id
+                )));
+            };
+            let cid = base + j as i64;
+            let s = &c.state;
+            let (ctype, mut queue, due, ivl, factor) = match s.due.filter(|_| progress) {
+                Some(day) => (
+                    TYPE_REVIEW,
+                    2,
+                    i64::from(day - first_day),
+                    i64::from(s.interval.max(1)),
+                    i64::from(s.ease.0),
+                ),
+                None => {
+                    new_position += 1;
+                    (TYPE_NEW, 0, new_position, 0, 0)
+                }
+            };
+            if progress && c.suspended {
+                queue = QUEUE_SUSPENDED;
+            } else if progress && c.buried_until.is_some_and(|d| d > opts.today) {
+                queue = QUEUE_BURIED;
+            }
+            let (reps, lapses) = if progress {
+                (
+                    answers.get(&c.id).copied().unwrap_or(0),
+                    i64::from(s.lapses),
+                )
+            } else {
+                (0, 0)
+            };
+            st.execute(params![
+                cid,
+                nid,
+                did,
+                ordinal(c)?,
+                now_s,
+                ctype,
+                queue,
+                due,
+                ivl,
+                factor,
+                reps,
+                lapses
+            ])?;
+            card_ids.insert(c.id, cid);
+        }
+    }
+    if progress {
+        let mut st =
+            tx.prepare("INSERT INTO revlog VALUES (?1, ?2, -1, ?3, ?4, ?5, ?6, ?7, ?8)")?;
+        // Anki keys the log by answer time in milliseconds and skips an id it
+        // already has, so answers given in the same millisecond get the next
+        // free one.
+        let mut last = i64::MIN;
+        for r in &data.revlog {
+            let Some(&cid) = card_ids.get(&r.card_id) else {
+                continue;
+            };
+            let id = r.time_ms.max(last.saturating_add(1));
+            last = id;
+            st.execute(params![
+                id,
+                cid,
+                button(r.grade),
+                r.interval_after,
+                r.interval_before,
+                r.ease_after,
+                r.taken_ms,
+                revlog_type(r)
+            ])?;
+        }
+    }
+    tx.commit()?;
+    conn.execute_batch(INDEXES)?;
+    Ok(conn)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_becomes_escaped_html_and_back() {
+        assert_eq!(html("a < b && c\nd"), "a &lt; b &amp;&amp; c<br>d");
+        let field = format!(
+            "{}{}",
+            html("Q?"),
+            code_block("if a<b:\n    x = {{1}}", true)
+        );
+        assert_eq!(
+            field,
+            "Q?<pre><code>if a&lt;b:\n    x = &#123;{1}}</code></pre>"
+        );
+        assert_eq!(strip_html(&field), "Q?if a<b:\n    x = {{1}}");
+    }
+
+    #[test]
+    fn checksum_is_ankis() {
+        // sha1("abc") = a9993e36...
+        assert_eq!(checksum("abc"), 0xa999_3e36);
+    }
+
+    /// The package's structure, without Anki: tests/anki.rs imports it into
+    /// the real thing.
+    #[test]
+    fn a_package_is_a_zipped_schema_11_collection() -> Result<()> {
+        let deck = crate::decks::parse(
+            "k.toml",
+            "[deck]\nname = \"K\"\n[[cards]]\nid = \"k-a\"\nfront = \"1 < 2?\"\nback = \"yes\"\ntags = [\"x\"]\n\
+             [[cards]]\nid = \"k-c\"\nkind = \"cloze\"\ntext = \"{{c1::a}} {{c2::b}}\"\n",
+        )
+        .map_err(|p| bad(format!("{p:?}")))?;
+        let mut col = crate::collection::Collection::in_memory()?;
+        col.sync_decks(&[deck.content], false)?;
+        let data = col.package_data(None, true)?;
+        let opts = Options {
+            with_progress: true,
+            now_ms: 1_767_603_600_000,
+            today: 20_458,
+            config: Config::default(),
+        };
+        let (bytes, summary) = write(&data, &opts)?;
+        assert_eq!((summary.notes, summary.cards), (2, 3));
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(zip_error)?;
+        let mut media = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name("media").map_err(zip_error)?, &mut media)?;
+        assert_eq!(media, "{}");
+        let mut file = zip.by_name("collection.anki2").map_err(zip_error)?;
+        let mut anki = Connection::open_in_memory()?;
+        let size = usize::try_from(file.size()).unwrap_or(0);
+        anki.deserialize_read_exact("main", &mut file, size, true)?;
+        let ver: i64 = anki.query_row("SELECT ver FROM col", [], |r| r.get(0))?;
+        assert_eq!(ver, 11);
+        let notes: Vec<(String, String, String)> = anki
+            .prepare("SELECT guid, flds, tags FROM notes ORDER BY id")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        assert_eq!(
+            notes,
+            [
+                ("k-a".into(), "1 &lt; 2?\x1fyes".into(), " x ".into()),
+                (
+                    "k-c".into(),
+                    "{{c1::a}} {{c2::b}}\x1f".into(),
+                    String::new()
+                ),
+            ]
+        );
+        let ords: Vec<i64> = anki
+            .prepare("SELECT ord FROM cards ORDER BY id")?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        assert_eq!(ords, [0, 0, 1]);
+        Ok(())
+    }
+
+    #[test]
+    fn grades_map_to_buttons() {
+        assert_eq!((0..=5).map(button).collect::<Vec<_>>(), [1, 1, 1, 2, 3, 4]);
+    }
+}

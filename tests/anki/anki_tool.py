@@ -1,0 +1,137 @@
+"""Drives the real Anki library (the `anki` package from PyPI) for tests/anki.rs.
+
+Each command builds a fresh Anki collection in a temporary folder, so runs
+never share state:
+
+    anki_tool.py dump FILE...            import each .apkg or .csv/.tsv, print the cards as JSON
+    anki_tool.py export-tsv OUT FILE...  import them, then write "Notes in Plain Text" (TSV with
+                                         HTML, guid, note type, deck and tags columns) to OUT
+
+The JSON has Anki's "today" and one object per card (sorted by deck, guid,
+ordinal): its fields and rendered question/answer turned from HTML back into
+text, tags, deck, note type, and the scheduling columns and revlog rows as
+Anki stored them.
+"""
+
+import datetime
+import html
+import json
+import os
+import re
+import sys
+import tempfile
+
+from anki.collection import (
+    Collection,
+    ImportAnkiPackageOptions,
+    ImportAnkiPackageRequest,
+    ImportCsvRequest,
+    NoteIdsLimit,
+)
+
+BLOCK_TAG = re.compile(r"(?i)<(?:br|hr|/?div|/?pre|/?p)\b[^>]*>")
+ANY_TAG = re.compile(r"<[^>]*>")
+STYLE = re.compile(r"(?is)<style>.*?</style>")
+TYPE_ANSWER = re.compile(r"\[\[type:[^\]]*\]\]")
+
+
+def to_text(s):
+    """HTML as a person reads it: block tags are line breaks, entities decoded."""
+    s = STYLE.sub("", s)
+    s = BLOCK_TAG.sub("\n", s)
+    s = ANY_TAG.sub("", s)
+    return html.unescape(s).strip()
+
+
+def import_file(col, path):
+    if path.endswith(".apkg"):
+        options = ImportAnkiPackageOptions(with_scheduling=True, with_deck_configs=False)
+        col.import_anki_package(ImportAnkiPackageRequest(package_path=path, options=options))
+    else:
+        metadata = col.get_csv_metadata(path=path, delimiter=None)
+        col.import_csv(ImportCsvRequest(path=path, metadata=metadata))
+
+
+def anki_today(col):
+    rollover = col.get_config("rollover", 4)
+    now = datetime.datetime.now() - datetime.timedelta(hours=rollover)
+    return now.date()
+
+
+def dump(col):
+    today = anki_today(col)
+    cards = []
+    for cid in col.find_cards(""):
+        card = col.get_card(cid)
+        note = card.note()
+        notetype = note.note_type()
+        names = [f["name"] for f in notetype["flds"]]
+        question = TYPE_ANSWER.sub("", card.question())
+        answer = card.answer()
+        # The reviewer puts the expected answer where {{type:Back}} is.
+        answer = TYPE_ANSWER.sub(lambda _: note[names[1]], answer)
+        if "<hr id=answer>" in answer:
+            answer = answer.split("<hr id=answer>", 1)[1]
+        due_date = None
+        if card.type == 2:
+            due_date = (today + datetime.timedelta(days=card.due - col.sched.today)).isoformat()
+        revlog = [
+            {"id": r[0], "ease": r[1], "ivl": r[2], "lastIvl": r[3], "factor": r[4], "time": r[5], "type": r[6]}
+            for r in col.db.all(
+                "select id, ease, ivl, lastIvl, factor, time, type from revlog where cid = ? order by id",
+                card.id,
+            )
+        ]
+        cards.append(
+            {
+                "deck": col.decks.name(card.did),
+                "guid": note.guid,
+                "notetype": notetype["name"],
+                "ord": card.ord,
+                "fields": [to_text(f) for f in note.fields],
+                "tags": sorted(note.tags),
+                "question": to_text(question),
+                "answer": to_text(answer),
+                "type": card.type,
+                "queue": card.queue,
+                "due": card.due,
+                "due_date": due_date,
+                "ivl": card.ivl,
+                "factor": card.factor,
+                "reps": card.reps,
+                "lapses": card.lapses,
+                "revlog": revlog,
+            }
+        )
+    cards.sort(key=lambda c: (c["deck"], c["guid"], c["ord"]))
+    return {"today": today.isoformat(), "cards": cards}
+
+
+def main(argv):
+    with tempfile.TemporaryDirectory() as tmp:
+        col = Collection(os.path.join(tmp, "collection.anki2"))
+        try:
+            if argv[0] == "dump":
+                for path in argv[1:]:
+                    import_file(col, path)
+                json.dump(dump(col), sys.stdout, indent=1)
+            elif argv[0] == "export-tsv":
+                for path in argv[2:]:
+                    import_file(col, path)
+                col.export_note_csv(
+                    out_path=argv[1],
+                    limit=NoteIdsLimit(note_ids=col.find_notes("")),
+                    with_html=True,
+                    with_tags=True,
+                    with_deck=True,
+                    with_notetype=True,
+                    with_guid=True,
+                )
+            else:
+                sys.exit(f"unknown command {argv[0]!r}")
+        finally:
+            col.close()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
