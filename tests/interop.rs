@@ -114,6 +114,17 @@ fn json_backup_restores_every_card_setting_and_review() {
     }
     assert_eq!(dst.run_ok(T0, &["config", "new-per-day"], ""), "7\n");
     assert_eq!(snapshot(&dst), snapshot(&src));
+    for args in [
+        &["stats", "--json"][..],
+        &["stats"][..],
+        &["stats", "--deck", "Test", "--days", "90"][..],
+    ] {
+        assert_eq!(
+            dst.run_ok(&at_day(3), args, ""),
+            src.run_ok(&at_day(3), args, ""),
+            "identical {args:?}"
+        );
+    }
     // A backup refuses to replace a collection that has its own history.
     let out = import(&src, &[f.to_str().unwrap_or_default()]);
     let err = one_line_error(&out);
