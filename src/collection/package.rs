@@ -56,8 +56,9 @@ pub struct PackageReview {
     pub ease_after: u16,
 }
 
-/// Decks, notes and cards in course order; `revlog` in answer order, empty
-/// unless progress was asked for.
+/// Decks, notes and cards in course order (positions are global: the deck's
+/// position times a stride, plus the place in its file); `revlog` in answer
+/// order, empty unless progress was asked for.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PackageData {
     pub decks: Vec<PackageDeck>,
@@ -83,28 +84,11 @@ impl Collection {
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        let notes = tx
-            .prepare_cached(
-                "SELECT n.id, n.deck_id, n.fields FROM notes n JOIN decks d ON d.id = n.deck_id
-                 WHERE (?1 IS NULL OR n.deck_id = ?1)
-                   AND EXISTS (SELECT 1 FROM cards c WHERE c.note_id = n.id AND c.retired = 0)
-                 ORDER BY d.position, n.position",
-            )?
-            .query_map([deck], |r| {
-                Ok(PackageNote {
-                    id: r.get(0)?,
-                    deck_id: r.get(1)?,
-                    fields: r.get(2)?,
-                })
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
         let cards = tx
             .prepare_cached(
-                "SELECT c.id, c.uid, c.note_id, c.kind, c.reps, c.interval, c.ease, c.due, c.lapses,
-                        c.repeat_on, c.suspended, c.buried_until
-                 FROM cards c JOIN decks d ON d.id = c.deck_id
-                 WHERE c.retired = 0 AND (?1 IS NULL OR c.deck_id = ?1)
-                 ORDER BY d.position, c.position",
+                "SELECT id, uid, note_id, kind, reps, interval, ease, due, lapses, repeat_on,
+                        suspended, buried_until
+                 FROM cards WHERE retired = 0 AND (?1 IS NULL OR deck_id = ?1) ORDER BY position",
             )?
             .query_map([deck], |r| {
                 let kind: String = r.get(3)?;
@@ -126,6 +110,26 @@ impl Collection {
                     buried_until: r.get(11)?,
                 })
             })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        // A note is live when one of its cards is: known from the cards
+        // just read, which is cheaper than asking SQLite once per note.
+        let live_notes: HashSet<&str> = cards.iter().map(|c| c.note_id.as_str()).collect();
+        let notes = tx
+            .prepare_cached(
+                "SELECT id, deck_id, fields FROM notes WHERE ?1 IS NULL OR deck_id = ?1
+                 ORDER BY position",
+            )?
+            .query_map([deck], |r| {
+                Ok(PackageNote {
+                    id: r.get(0)?,
+                    deck_id: r.get(1)?,
+                    fields: r.get(2)?,
+                })
+            })?
+            .filter(|n| {
+                n.as_ref()
+                    .map_or(true, |n| live_notes.contains(n.id.as_str()))
+            })
             .collect::<rusqlite::Result<Vec<_>>>()?;
         let revlog = if with_revlog {
             // Filtered here rather than joined in SQL: a million-row log is

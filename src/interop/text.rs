@@ -471,6 +471,24 @@ mod tests {
         );
         assert_eq!(split_code_block("a <prefix> b"), None);
         assert_eq!(split_code_block("no code here"), None);
+        // Odd HTML is read without panicking, and whatever is not an entity stays.
+        for odd in [
+            "<pre",
+            "<pre>",
+            "</pre><pre>",
+            "<PRE>é</pre>",
+            "&#x;",
+            "&#99999999;",
+            "&#xD800;",
+            "&",
+            "&;",
+            "é&amp",
+            "<pre>&#x1F600;</pre>x",
+        ] {
+            let _ = split_code_block(odd);
+            let _ = from_html(odd);
+        }
+        assert_eq!(from_html("&#xD800; &#x1F600;"), "&#xD800; \u{1F600}");
     }
 
     #[test]
