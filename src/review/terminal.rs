@@ -339,6 +339,29 @@ impl<W: Write> Terminal<W> {
         }
     }
 
+    /// Waits for a key this prompt accepts (`accept`) or a command; `?`
+    /// shows the help, anything else shows `hint` and is asked again.
+    fn prompt(&mut self, hint: &str, accept: impl Fn(KeyCode) -> Option<Step>) -> Result<Step> {
+        loop {
+            self.draw()?;
+            self.message = None;
+            let Some(k) = self.key()? else {
+                return Ok(Step::Interrupt);
+            };
+            if let Some(c) = Self::command(&k) {
+                return Ok(c);
+            }
+            if let Some(step) = accept(k.code) {
+                return Ok(step);
+            }
+            if k.code == KeyCode::Char('?') {
+                self.help()?;
+            } else {
+                self.message = Some(hint.into());
+            }
+        }
+    }
+
     /// A one-line editor for typed answers.
     fn read_typed(&mut self) -> Result<Step> {
         let mut buf = String::new();
@@ -457,21 +480,13 @@ impl<W: Write> Frontend for Terminal<W> {
             ("q", "quit"),
             ("?", "help"),
         ]);
-        loop {
-            self.draw()?;
-            self.message = None;
-            let Some(k) = self.key()? else {
-                return Ok(Step::Interrupt);
-            };
-            if let Some(c) = Self::command(&k) {
-                return Ok(c);
-            }
-            match k.code {
-                KeyCode::Enter | KeyCode::Char(' ') => return Ok(Step::Reveal(None)),
-                KeyCode::Char('?') => self.help()?,
-                _ => self.message = Some("space shows the answer; ? lists the keys".into()),
-            }
-        }
+        self.prompt(
+            "space shows the answer; ? lists the keys",
+            |code| match code {
+                KeyCode::Enter | KeyCode::Char(' ') => Some(Step::Reveal(None)),
+                _ => None,
+            },
+        )
     }
 
     fn answer(
@@ -515,25 +530,16 @@ impl<W: Write> Frontend for Terminal<W> {
     }
 
     fn read_grade(&mut self) -> Result<Step> {
-        loop {
-            self.draw()?;
-            self.message = None;
-            let Some(k) = self.key()? else {
-                return Ok(Step::Interrupt);
-            };
-            if let Some(c) = Self::command(&k) {
-                return Ok(c);
-            }
-            match k.code {
-                KeyCode::Char(c @ '0'..='5') => {
-                    if let Some(g) = c.to_digit(10).and_then(|d| Grade::try_from(d as u8).ok()) {
-                        return Ok(Step::Grade(g));
-                    }
-                }
-                KeyCode::Char('?') => self.help()?,
-                _ => self.message = Some("grade with 0-5 (4 = good); ? lists the keys".into()),
-            }
-        }
+        self.prompt(
+            "grade with 0-5 (4 = good); ? lists the keys",
+            |code| match code {
+                KeyCode::Char(c @ '0'..='5') => c
+                    .to_digit(10)
+                    .and_then(|d| Grade::try_from(d as u8).ok())
+                    .map(Step::Grade),
+                _ => None,
+            },
+        )
     }
 
     fn note(&mut self, message: &str) -> Result<()> {
