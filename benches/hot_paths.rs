@@ -21,6 +21,7 @@ fn benches(c: &mut Criterion) {
         due: Some(20_000),
         lapses: 1,
         repeat_on: None,
+        ..CardState::NEW
     };
     let mut rng = StdRng::seed_from_u64(1);
     let g = Grade::try_from(4).unwrap_or(Grade::ALL[0]);

@@ -5,6 +5,7 @@ use super::{Collection, unknown_deck};
 use crate::clock::Day;
 use crate::error::Result;
 use crate::model::CardKind;
+use crate::scheduler::fsrs::{LearnStep, Memory};
 use crate::scheduler::{CardState, Ease, Grade, Outcome, ReviewKind};
 use rusqlite::{OptionalExtension, Row, TransactionBehavior, named_params, params};
 
@@ -61,7 +62,7 @@ impl Card {
             Status::Buried
         } else if self.state.is_new() {
             Status::New
-        } else if self.state.needs_repeat(today) {
+        } else if self.state.needs_repeat(today) || self.state.step.is_some() {
             Status::Learning
         } else {
             Status::Review
@@ -72,7 +73,46 @@ impl Card {
 const CARD_COLUMNS: &str =
     "c.id, c.uid, c.deck_id, d.name AS deck, c.kind, c.front, c.back, c.code,
     c.tags, c.source, c.reps, c.interval, c.ease, c.due, c.lapses, c.repeat_on, c.suspended,
-    c.buried_until, c.retired";
+    c.buried_until, c.retired, c.stability, c.difficulty, c.step, c.step_due_ms";
+
+/// The FSRS part of a card's state from the four columns named (stability,
+/// difficulty, step, step_due_ms).
+fn fsrs_part(
+    r: &Row<'_>,
+    names: [&str; 4],
+) -> rusqlite::Result<(Option<Memory>, Option<LearnStep>)> {
+    let s: Option<f32> = r.get(names[0])?;
+    let d: Option<f32> = r.get(names[1])?;
+    let step: Option<u32> = r.get(names[2])?;
+    let due_ms: Option<i64> = r.get(names[3])?;
+    Ok((
+        s.zip(d).map(|(stability, difficulty)| Memory {
+            stability,
+            difficulty,
+        }),
+        step.map(|index| LearnStep {
+            index,
+            due_ms: due_ms.unwrap_or(0),
+        }),
+    ))
+}
+
+const FSRS_COLUMNS: [&str; 4] = ["stability", "difficulty", "step", "step_due_ms"];
+
+/// A card's scheduling state from a row with the cards table's column names.
+pub(crate) fn row_to_state(r: &Row<'_>) -> rusqlite::Result<CardState> {
+    let (memory, step) = fsrs_part(r, FSRS_COLUMNS)?;
+    Ok(CardState {
+        reps: r.get("reps")?,
+        interval: r.get("interval")?,
+        ease: Ease(r.get("ease")?),
+        due: r.get("due")?,
+        lapses: r.get("lapses")?,
+        repeat_on: r.get("repeat_on")?,
+        memory,
+        step,
+    })
+}
 
 fn row_to_card(r: &Row<'_>) -> rusqlite::Result<Card> {
     let kind: String = r.get("kind")?;
@@ -88,14 +128,7 @@ fn row_to_card(r: &Row<'_>) -> rusqlite::Result<Card> {
         code: r.get("code")?,
         tags: r.get("tags")?,
         source: r.get("source")?,
-        state: CardState {
-            reps: r.get("reps")?,
-            interval: r.get("interval")?,
-            ease: Ease(r.get("ease")?),
-            due: r.get("due")?,
-            lapses: r.get("lapses")?,
-            repeat_on: r.get("repeat_on")?,
-        },
+        state: row_to_state(r)?,
         suspended: r.get("suspended")?,
         buried_until: r.get("buried_until")?,
         retired: r.get("retired")?,
@@ -174,6 +207,7 @@ impl Collection {
         let sql = format!(
             "SELECT {CARD_COLUMNS} FROM cards c JOIN decks d ON d.id = c.deck_id
              WHERE c.due <= :today AND {ACTIVE} AND (c.repeat_on IS NULL OR c.repeat_on <> :today)
+               AND c.step IS NULL
              ORDER BY c.due, c.id LIMIT 1"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
@@ -207,6 +241,20 @@ impl Collection {
             .optional()?)
     }
 
+    /// The FSRS learning card whose step ends soonest, among those due by
+    /// `today` (steps that ended on an earlier day included).
+    pub fn next_learning(&self, today: Day, deck: Option<i64>) -> Result<Option<Card>> {
+        let sql = format!(
+            "SELECT {CARD_COLUMNS} FROM cards c JOIN decks d ON d.id = c.deck_id
+             WHERE c.step IS NOT NULL AND c.due <= :today AND {ACTIVE}
+             ORDER BY c.step_due_ms, c.id LIMIT 1"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        Ok(stmt
+            .query_row(named_params! {":today": today, ":deck": deck}, row_to_card)
+            .optional()?)
+    }
+
     /// Today's counts. Due and new cards are counted only up to the daily
     /// limits (all a day can use), so the cost stays flat however many
     /// cards a collection holds.
@@ -214,9 +262,10 @@ impl Collection {
         let sql = format!(
             "SELECT
                (SELECT count(*) FROM (SELECT 1 FROM cards c WHERE c.due <= :today AND {ACTIVE}
-                  AND (c.repeat_on IS NULL OR c.repeat_on <> :today) LIMIT :due_cap)),
+                  AND (c.repeat_on IS NULL OR c.repeat_on <> :today) AND c.step IS NULL LIMIT :due_cap)),
                (SELECT count(*) FROM (SELECT 1 FROM cards c WHERE c.due IS NULL AND {ACTIVE} LIMIT :new_cap)),
-               (SELECT count(*) FROM cards c WHERE c.repeat_on = :today AND {ACTIVE}),
+               (SELECT count(*) FROM cards c WHERE c.repeat_on = :today AND {ACTIVE})
+                 + (SELECT count(*) FROM cards c WHERE c.step IS NOT NULL AND c.due <= :today AND {ACTIVE}),
                (SELECT count(*) FROM revlog WHERE day = :today AND is_repeat = 0 AND due_before IS NULL),
                (SELECT count(*) FROM revlog WHERE day = :today AND is_repeat = 0 AND due_before IS NOT NULL)"
         );
@@ -301,33 +350,44 @@ impl Collection {
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let before = tx
             .prepare_cached(
-                "SELECT reps, interval, ease, due, lapses, repeat_on FROM cards WHERE id = ?1",
+                "SELECT reps, interval, ease, due, lapses, repeat_on,
+                        stability, difficulty, step, step_due_ms
+                 FROM cards WHERE id = ?1",
             )?
-            .query_row([id], |r| {
-                Ok(CardState {
-                    reps: r.get(0)?,
-                    interval: r.get(1)?,
-                    ease: Ease(r.get(2)?),
-                    due: r.get(3)?,
-                    lapses: r.get(4)?,
-                    repeat_on: r.get(5)?,
-                })
-            })?;
+            .query_row([id], row_to_state)?;
         if shown.is_some_and(|s| *s != before) {
             return Ok(None);
         }
         let out = schedule(&before);
         let s = out.state;
+        let (sb, db, stb, sdb) = fsrs_values(&before);
+        let (sa, da, sta, sda) = fsrs_values(&s);
         tx.prepare_cached(
-            "UPDATE cards SET reps = ?2, interval = ?3, ease = ?4, due = ?5, lapses = ?6, repeat_on = ?7
+            "UPDATE cards SET reps = ?2, interval = ?3, ease = ?4, due = ?5, lapses = ?6, repeat_on = ?7,
+                stability = ?8, difficulty = ?9, step = ?10, step_due_ms = ?11
              WHERE id = ?1",
         )?
-        .execute(params![id, s.reps, s.interval, s.ease.0, s.due, s.lapses, s.repeat_on])?;
+        .execute(params![
+            id,
+            s.reps,
+            s.interval,
+            s.ease.0,
+            s.due,
+            s.lapses,
+            s.repeat_on,
+            sa,
+            da,
+            sta,
+            sda
+        ])?;
         tx.prepare_cached(
             "INSERT INTO revlog (card_id, time_ms, day, grade, is_repeat, taken_ms,
                 reps_before, reps_after, interval_before, interval_after, ease_before, ease_after,
-                due_before, due_after, lapses_before, lapses_after, repeat_on_before, repeat_on_after)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+                due_before, due_after, lapses_before, lapses_after, repeat_on_before, repeat_on_after,
+                stability_before, stability_after, difficulty_before, difficulty_after,
+                step_before, step_after, step_due_ms_before, step_due_ms_after)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
+                ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)",
         )?
         .execute(params![
             id,
@@ -347,7 +407,15 @@ impl Collection {
             before.lapses,
             s.lapses,
             before.repeat_on,
-            s.repeat_on
+            s.repeat_on,
+            sb,
+            sa,
+            db,
+            da,
+            stb,
+            sta,
+            sdb,
+            sda
         ])?;
         let log_id = tx.last_insert_rowid();
         tx.commit()?;
@@ -361,8 +429,10 @@ impl Collection {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let n = tx.execute(
-            "UPDATE cards SET (reps, interval, ease, due, lapses, repeat_on) =
-               (SELECT reps_before, interval_before, ease_before, due_before, lapses_before, repeat_on_before
+            "UPDATE cards SET (reps, interval, ease, due, lapses, repeat_on,
+                    stability, difficulty, step, step_due_ms) =
+               (SELECT reps_before, interval_before, ease_before, due_before, lapses_before, repeat_on_before,
+                    stability_before, difficulty_before, step_before, step_due_ms_before
                 FROM revlog WHERE id = ?1)
              WHERE id = (SELECT card_id FROM revlog WHERE id = ?1)",
             [log_id],
@@ -393,6 +463,16 @@ impl Collection {
             .conn
             .query_row("SELECT count(*) FROM revlog", [], |r| r.get(0))?)
     }
+}
+
+/// The FSRS columns' values for a state: stability, difficulty, step, step_due_ms.
+pub(crate) fn fsrs_values(s: &CardState) -> (Option<f32>, Option<f32>, Option<u32>, Option<i64>) {
+    (
+        s.memory.map(|m| m.stability),
+        s.memory.map(|m| m.difficulty),
+        s.step.map(|st| st.index),
+        s.step.map(|st| st.due_ms),
+    )
 }
 
 /// When an answer happened, as the log records it.

@@ -5,6 +5,24 @@
 
 use crate::error::Error;
 use crate::scheduler::Settings;
+use crate::scheduler::fsrs::{FsrsSettings, Steps};
+
+/// Which scheduler decides intervals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SchedulerKind {
+    #[default]
+    Sm2,
+    Fsrs,
+}
+
+impl SchedulerKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SchedulerKind::Sm2 => "sm2",
+            SchedulerKind::Fsrs => "fsrs",
+        }
+    }
+}
 
 /// Every setting, with its parsed value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -14,6 +32,11 @@ pub struct Config {
     pub new_per_day: u32,
     pub reviews_per_day: u32,
     pub day_starts_at: u8,
+    pub scheduler: SchedulerKind,
+    /// FSRS's desired retention in thousandths (900 = 0.90).
+    pub desired_retention: u16,
+    pub learning_steps: Steps,
+    pub relearning_steps: Steps,
 }
 
 impl Default for Config {
@@ -24,6 +47,10 @@ impl Default for Config {
             new_per_day: 20,
             reviews_per_day: 200,
             day_starts_at: 4,
+            scheduler: SchedulerKind::Sm2,
+            desired_retention: 900,
+            learning_steps: FsrsSettings::default().learning_steps,
+            relearning_steps: FsrsSettings::default().relearning_steps,
         }
     }
 }
@@ -55,6 +82,26 @@ pub const KEYS: &[(&str, &str, &str)] = &[
         "an hour from 0 to 23 (local time)",
         "the hour a new study day begins",
     ),
+    (
+        "scheduler",
+        "sm2 or fsrs",
+        "who decides intervals: SM-2 (1987) or FSRS-6; switching keeps every card's progress",
+    ),
+    (
+        "desired-retention",
+        "a number from 0.70 to 0.99",
+        "FSRS: the probability of recall each review aims at",
+    ),
+    (
+        "learning-steps",
+        "up to 8 delays such as \"1m 10m\" (units s, m, h, d; each at most 30d), or \"\"",
+        "FSRS: same-day steps a new card goes through before its first interval",
+    ),
+    (
+        "relearning-steps",
+        "up to 8 delays such as \"10m\" (units s, m, h, d; each at most 30d), or \"\"",
+        "FSRS: same-day steps a forgotten card goes through before its new interval",
+    ),
 ];
 
 fn number(key: &str, v: &str, lo: u32, hi: u32) -> Result<u32, Error> {
@@ -85,6 +132,28 @@ impl Config {
             "new-per-day" => self.new_per_day = number(key, value, 0, 9_999)?,
             "reviews-per-day" => self.reviews_per_day = number(key, value, 0, 99_999)?,
             "day-starts-at" => self.day_starts_at = number(key, value, 0, 23)? as u8,
+            "scheduler" => {
+                self.scheduler = match value.trim().to_ascii_lowercase().as_str() {
+                    "sm2" | "sm-2" => SchedulerKind::Sm2,
+                    "fsrs" => SchedulerKind::Fsrs,
+                    _ => return Err(bad(key, value)),
+                }
+            }
+            "desired-retention" => {
+                self.desired_retention = value
+                    .trim()
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|r| (0.70..=0.99).contains(r))
+                    .map(|r| (r * 1000.0).round() as u16)
+                    .ok_or_else(|| bad(key, value))?
+            }
+            "learning-steps" => {
+                self.learning_steps = Steps::parse(value).ok_or_else(|| bad(key, value))?
+            }
+            "relearning-steps" => {
+                self.relearning_steps = Steps::parse(value).ok_or_else(|| bad(key, value))?
+            }
             _ => {
                 let known: Vec<&str> = KEYS.iter().map(|k| k.0).collect();
                 return Err(Error::BadValue(format!(
@@ -104,8 +173,20 @@ impl Config {
             "new-per-day" => self.new_per_day.to_string(),
             "reviews-per-day" => self.reviews_per_day.to_string(),
             "day-starts-at" => self.day_starts_at.to_string(),
+            "scheduler" => self.scheduler.as_str().to_string(),
+            "desired-retention" => retention_text(self.desired_retention),
+            "learning-steps" => self.learning_steps.to_string(),
+            "relearning-steps" => self.relearning_steps.to_string(),
             _ => return None,
         })
+    }
+
+    pub fn fsrs_settings(&self) -> FsrsSettings {
+        FsrsSettings {
+            desired_retention: f32::from(self.desired_retention) / 1000.0,
+            learning_steps: self.learning_steps,
+            relearning_steps: self.relearning_steps,
+        }
     }
 
     pub fn scheduler_settings(&self) -> Settings {
@@ -113,6 +194,15 @@ impl Config {
             fuzz: self.fuzz,
             max_interval: self.max_interval,
         }
+    }
+}
+
+/// 900 -> "0.90", 905 -> "0.905".
+fn retention_text(thousandths: u16) -> String {
+    if thousandths % 10 == 0 {
+        format!("{:.2}", f64::from(thousandths) / 1000.0)
+    } else {
+        format!("{:.3}", f64::from(thousandths) / 1000.0)
     }
 }
 
@@ -140,6 +230,11 @@ mod tests {
             ("new-per-day", "-1"),
             ("day-starts-at", "24"),
             ("reviews-per-day", "lots"),
+            ("scheduler", "sm17"),
+            ("desired-retention", "0.5"),
+            ("desired-retention", "1"),
+            ("learning-steps", "10x"),
+            ("relearning-steps", "0m"),
         ] {
             let e = c.set(k, v).err().map(|e| e.to_string()).unwrap_or_default();
             assert!(e.contains(k) && e.contains("use "), "{e}");
@@ -154,5 +249,20 @@ mod tests {
             e.contains("unknown key") && e.contains("new-per-day"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn fsrs_settings_parse_and_show() {
+        let mut c = Config::default();
+        assert!(c.set("desired-retention", "0.85").is_ok());
+        assert_eq!(c.desired_retention, 850);
+        assert_eq!(c.get("desired-retention").as_deref(), Some("0.85"));
+        assert!(c.set("learning-steps", "30s 5m,1h 1d").is_ok());
+        assert_eq!(c.learning_steps.as_slice(), &[30, 300, 3600, 86_400]);
+        assert_eq!(c.get("learning-steps").as_deref(), Some("30s 5m 1h 1d"));
+        assert!(c.set("relearning-steps", "").is_ok());
+        assert!(c.relearning_steps.is_empty());
+        assert!(c.set("scheduler", "FSRS").is_ok());
+        assert_eq!(c.get("scheduler").as_deref(), Some("fsrs"));
     }
 }

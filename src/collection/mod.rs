@@ -9,6 +9,7 @@ pub mod cards;
 pub mod config;
 pub mod doctor;
 pub mod export;
+pub mod fsrs;
 mod open;
 pub mod package;
 pub mod stats;
@@ -28,7 +29,7 @@ pub const SCHEMA: &str = include_str!("../../schema.sql");
 
 /// Upgrade steps, append-only: `STEPS[i]` takes version `i + 1` to `i + 2`.
 /// `schema.sql` always equals version 1 plus every step.
-pub const STEPS: &[&str] = &[];
+pub const STEPS: &[&str] = &[include_str!("steps/v2.sql")];
 
 pub const SCHEMA_VERSION: i64 = 1 + STEPS.len() as i64;
 
@@ -116,6 +117,24 @@ impl Collection {
             params![key, value],
         )?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn schema_sql_ends_with_every_step() {
+        let mut rest = super::SCHEMA;
+        for step in super::STEPS.iter().rev() {
+            rest = rest
+                .trim_end()
+                .strip_suffix(step.trim_end())
+                .unwrap_or_default();
+            assert!(
+                !rest.is_empty(),
+                "schema.sql must end with each step, in order"
+            );
+        }
     }
 }
 

@@ -222,7 +222,8 @@ mod tests {
         let path = dir.path().join("c.db");
         let (conn, created) = open(&path).unwrap_or_else(|e| panic!("{e}"));
         assert!(created);
-        conn.execute_batch("INSERT INTO config VALUES ('fuzz', 'off');")
+        // Synthetic steps on top of a collection taken to be at version 1.
+        conn.execute_batch("INSERT INTO config VALUES ('fuzz', 'off'); PRAGMA user_version = 1;")
             .unwrap_or_else(|e| panic!("{e}"));
         let steps = [
             "ALTER TABLE config ADD COLUMN note TEXT;",

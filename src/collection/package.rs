@@ -105,6 +105,7 @@ impl Collection {
                         due: r.get(7)?,
                         lapses: r.get(8)?,
                         repeat_on: r.get(9)?,
+                        ..CardState::NEW
                     },
                     suspended: r.get(10)?,
                     buried_until: r.get(11)?,

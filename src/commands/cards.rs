@@ -21,6 +21,10 @@ struct CardJson<'a> {
     ef: f64,
     reps: u32,
     lapses: u32,
+    /// FSRS stability in days and difficulty (1-10), 4 decimals; null when
+    /// the card has no memory state (new, or FSRS never switched on).
+    stability: Option<f64>,
+    difficulty: Option<f64>,
     front: &'a str,
     back: &'a str,
     tags: Vec<&'a str>,
@@ -39,11 +43,18 @@ fn to_json(c: &Card, today: Day) -> CardJson<'_> {
         ef: f64::from(c.state.ease.0) / 1000.0,
         reps: c.state.reps,
         lapses: c.state.lapses,
+        stability: c.state.memory.map(|m| round4(m.stability)),
+        difficulty: c.state.memory.map(|m| round4(m.difficulty)),
         front: &c.front,
         back: &c.back,
         tags: c.tags.split_whitespace().collect(),
         source: &c.source,
     }
+}
+
+/// An f32 from FSRS as a JSON number with at most 4 decimals.
+fn round4(v: f32) -> f64 {
+    (f64::from(v) * 10_000.0).round() / 10_000.0
 }
 
 pub fn run(ctx: &Ctx, args: CardsArgs) -> Result<ExitCode> {

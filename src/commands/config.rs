@@ -1,6 +1,6 @@
 use super::Ctx;
 use crate::cli::ConfigArgs;
-use crate::collection::config::KEYS;
+use crate::collection::config::{KEYS, SchedulerKind};
 use anyhow::{Result, bail};
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 use std::process::ExitCode;
@@ -33,6 +33,28 @@ pub fn run(ctx: &Ctx, args: ConfigArgs) -> Result<ExitCode> {
                 }
             }
         },
+        (Some(k), Some(v)) if k == "scheduler" => {
+            let mut probe = *col.config();
+            probe.set(&k, &v)?;
+            let cfg = probe;
+            let today = ctx.clock.today(cfg.day_starts_at);
+            let now_ms = ctx.clock.now().timestamp_millis();
+            let was = col.config().scheduler;
+            let done = col.switch_scheduler(cfg.scheduler, today, now_ms)?;
+            println!("{k} = {}", cfg.scheduler.as_str());
+            if was != cfg.scheduler && !ctx.quiet {
+                match cfg.scheduler {
+                    SchedulerKind::Fsrs => eprintln!(
+                        "py201: FSRS memory states set for {} cards from their review log and {} from their SM-2 ease and interval; due dates kept",
+                        done.from_log, done.from_sm2
+                    ),
+                    SchedulerKind::Sm2 => eprintln!(
+                        "py201: SM-2 takes over with every card's due date, interval and EF; {} cards left their FSRS learning steps",
+                        done.steps_ended
+                    ),
+                }
+            }
+        }
         (Some(k), Some(v)) => {
             col.set_config(&k, &v)?;
             println!("{k} = {}", col.config().get(&k).unwrap_or_default());

@@ -2,7 +2,11 @@
 //! answers line by line, and writing each answer before the next card shows.
 //!
 //! Order: cards due (most overdue first), then new cards up to the day's
-//! limit (course order), then SM-2's same-day repeats. The next card is
+//! limit (course order), then SM-2's same-day repeats. Under FSRS, a card
+//! whose learning step has ended comes first of all; cards whose step has
+//! not ended yet come last, soonest first, once nothing else is left (as
+//! Anki's learn-ahead does), so a session ends with every learning step of
+//! the day done. Time is the injected clock's (`PY201_NOW`). The next card is
 //! queried afresh each time, so a second session on the same collection
 //! never shows a card this one has already answered.
 
@@ -14,9 +18,10 @@ pub mod terminal;
 use crate::clock::{Clock, Day};
 use crate::collection::Collection;
 use crate::collection::cards::{AnswerTime, Card};
+use crate::collection::config::SchedulerKind;
 use crate::error::Result;
 use crate::model::CardKind;
-use crate::scheduler::{Grade, ReviewKind, Scheduler, sm2::Sm2};
+use crate::scheduler::{Active, Grade, ReviewKind, Scheduler, sm2::Sm2};
 use rand::Rng;
 use std::io::{BufRead, Write};
 
@@ -60,13 +65,13 @@ pub struct CardView<'a> {
 pub trait Frontend {
     /// Shows the question and reads the reveal step: `Reveal`, or a command.
     fn question(&mut self, view: &CardView<'_>) -> Result<Step>;
-    /// Shows the answer, the typed answer's comparison, and what each grade would do.
+    /// Shows the answer, the typed answer's comparison, and what each grade
+    /// would do ([`render::hints`]: `None` for an SM-2 same-day repeat).
     fn answer(
         &mut self,
         view: &CardView<'_>,
         typed: Option<&str>,
-        preview: &[crate::scheduler::Outcome; 6],
-        fuzz: bool,
+        hints: &[Option<String>; 6],
     ) -> Result<()>;
     /// Reads a grade or a command; anything else is refused inside, and asked again.
     fn read_grade(&mut self) -> Result<Step>;
@@ -109,6 +114,8 @@ enum Source {
     Due,
     New,
     Repeat,
+    /// An FSRS learning step (shown ahead of due cards once it has ended).
+    Learning,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -120,6 +127,7 @@ enum Action {
         kind: ReviewKind,
         grade: Grade,
         repeat_pending: bool,
+        now_pending: bool,
     },
     Suspend {
         card: i64,
@@ -184,7 +192,7 @@ struct Session<'a, F: Frontend, R: Rng> {
     ui: F,
     opts: Options,
     today: Day,
-    sched: Sm2,
+    sched: Active,
     due_left: u32,
     new_left: u32,
     first_left: u32,
@@ -228,13 +236,19 @@ pub fn run_with<F: Frontend, R: Rng>(
         .new
         .min(cfg.new_per_day.saturating_sub(counts.new_done_today));
     let first_left = opts.limit.unwrap_or(u32::MAX);
+    let sched = match cfg.scheduler {
+        SchedulerKind::Sm2 => Active::Sm2(Sm2::new(cfg.scheduler_settings())),
+        SchedulerKind::Fsrs => Active::Fsrs(Box::new(
+            col.fsrs_scheduler(clock.now().timestamp_millis())?,
+        )),
+    };
     let mut s = Session {
         col,
         clock,
         rng,
         ui,
         today,
-        sched: Sm2::new(cfg.scheduler_settings()),
+        sched,
         due_left,
         new_left,
         first_left,
@@ -260,6 +274,18 @@ impl<F: Frontend, R: Rng> Session<'_, F, R> {
             }
         }
         let (today, deck) = (self.today, self.opts.deck);
+        let learning = if self.sched.is_fsrs() {
+            self.col.next_learning(today, deck)?
+        } else {
+            None
+        };
+        let now_ms = self.clock.now().timestamp_millis();
+        if let Some(c) = learning
+            .as_ref()
+            .filter(|c| c.state.step.is_some_and(|s| s.due_ms <= now_ms))
+        {
+            return Ok(Some((c.clone(), Source::Learning)));
+        }
         if self.first_left > 0 && self.due_left > 0 {
             if let Some(c) = self.col.next_due(today, deck)? {
                 return Ok(Some((c, Source::Due)));
@@ -269,6 +295,9 @@ impl<F: Frontend, R: Rng> Session<'_, F, R> {
             if let Some(c) = self.col.next_new(today, deck)? {
                 return Ok(Some((c, Source::New)));
             }
+        }
+        if let Some(c) = learning {
+            return Ok(Some((c, Source::Learning)));
         }
         Ok(self
             .col
@@ -306,6 +335,7 @@ impl<F: Frontend, R: Rng> Session<'_, F, R> {
                 Source::New => "new",
                 Source::Due => "review",
                 Source::Repeat => "repeat",
+                Source::Learning => "learning",
             };
             let label = if card.kind == CardKind::Typed {
                 format!("{label}, typed")
@@ -337,9 +367,10 @@ impl<F: Frontend, R: Rng> Session<'_, F, R> {
                 }
                 Step::Grade(_) => None,
             };
+            let now_ms = self.set_now();
             let preview = self.sched.preview(&card.state, self.today);
-            self.ui
-                .answer(&view, typed.as_deref(), &preview, self.sched.settings.fuzz)?;
+            let hints = render::hints(&preview, self.sched.fuzz(), self.sched.is_fsrs(), now_ms);
+            self.ui.answer(&view, typed.as_deref(), &hints)?;
             loop {
                 match self.ui.read_grade()? {
                     Step::Grade(grade) => {
@@ -374,13 +405,22 @@ impl<F: Frontend, R: Rng> Session<'_, F, R> {
         Ok(())
     }
 
+    /// Gives FSRS the time of the answer (its learning steps count from it).
+    fn set_now(&mut self) -> i64 {
+        let now_ms = self.clock.now().timestamp_millis();
+        if let Active::Fsrs(f) = &mut self.sched {
+            f.now_ms = now_ms;
+        }
+        now_ms
+    }
+
     fn grade(&mut self, card: &Card, source: Source, grade: Grade, taken_ms: u64) -> Result<()> {
         let at = AnswerTime {
-            time_ms: self.clock.now().timestamp_millis(),
+            time_ms: self.set_now(),
             day: self.today,
             taken_ms: i64::try_from(taken_ms).unwrap_or(i64::MAX),
         };
-        let (sched, rng, today) = (self.sched, &mut *self.rng, self.today);
+        let (sched, rng, today) = (&self.sched, &mut *self.rng, self.today);
         let answered = self
             .col
             .answer(card.id, grade, at, Some(&card.state), |st| {
@@ -391,8 +431,8 @@ impl<F: Frontend, R: Rng> Session<'_, F, R> {
                 .note("This card was answered in another session meanwhile; moving on.")?;
             return Ok(());
         };
-        let was_pending = before.needs_repeat(today);
-        let now_pending = out.state.needs_repeat(today);
+        let was_pending = before.pending_today(today);
+        let now_pending = out.state.pending_today(today);
         self.count(source, out.kind, grade, was_pending, now_pending, 1);
         self.undo.push(Action::Answer {
             log_id,
@@ -401,6 +441,7 @@ impl<F: Frontend, R: Rng> Session<'_, F, R> {
             kind: out.kind,
             grade,
             repeat_pending: was_pending,
+            now_pending,
         });
         Ok(())
     }
@@ -434,7 +475,7 @@ impl<F: Frontend, R: Rng> Session<'_, F, R> {
                 add(&mut self.new_left, -sign);
                 add(&mut self.first_left, -sign);
             }
-            Source::Repeat => {}
+            Source::Repeat | Source::Learning => {}
         }
         let delta = i32::from(now_pending) - i32::from(was_pending);
         add(&mut self.repeats_pending, delta * sign);
@@ -466,7 +507,9 @@ impl<F: Frontend, R: Rng> Session<'_, F, R> {
 
     fn drop_from_plan(&mut self, source: Source) {
         match source {
-            Source::Repeat => self.repeats_pending = self.repeats_pending.saturating_sub(1),
+            Source::Repeat | Source::Learning => {
+                self.repeats_pending = self.repeats_pending.saturating_sub(1)
+            }
             _ => self.planned = self.planned.saturating_sub(1),
         }
     }
@@ -486,11 +529,11 @@ impl<F: Frontend, R: Rng> Session<'_, F, R> {
                 kind,
                 grade,
                 repeat_pending,
+                now_pending,
             } => {
                 self.col.undo_answer(log_id)?;
-                // Reverse exactly what the answer counted: after any answer a
-                // repeat is pending iff the grade was below 4.
-                self.count(source, kind, grade, repeat_pending, grade.value() < 4, -1);
+                // Reverse exactly what the answer counted.
+                self.count(source, kind, grade, repeat_pending, now_pending, -1);
                 (card, source)
             }
             Action::Suspend { card, source } => {
@@ -515,7 +558,7 @@ impl<F: Frontend, R: Rng> Session<'_, F, R> {
 
     fn planned_back(&mut self, source: Source) {
         match source {
-            Source::Repeat => self.repeats_pending += 1,
+            Source::Repeat | Source::Learning => self.repeats_pending += 1,
             _ => self.planned += 1,
         }
     }

@@ -5,7 +5,7 @@
 use super::{CardView, Frontend, Input, LineSource, Step, render};
 use crate::error::Result;
 use crate::model::CardKind;
-use crate::scheduler::{Grade, Outcome};
+use crate::scheduler::Grade;
 use std::io::Write;
 
 pub struct Pipe<L: LineSource, W: Write> {
@@ -56,11 +56,10 @@ impl<L: LineSource, W: Write> Frontend for Pipe<L, W> {
         &mut self,
         view: &CardView<'_>,
         typed: Option<&str>,
-        preview: &[Outcome; 6],
-        fuzz: bool,
+        hints: &[Option<String>; 6],
     ) -> Result<()> {
         write!(self.out, "{}", render::answer(view.card, typed))?;
-        self.prompt = render::grade_prompt(preview, fuzz);
+        self.prompt = render::grade_prompt(hints);
         Ok(())
     }
 

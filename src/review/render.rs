@@ -83,17 +83,42 @@ fn days(n: u32, fuzzed: bool) -> String {
     format!("{}{n}d", if fuzzed { "~" } else { "" })
 }
 
-/// The grade legend with what each grade would do, from the real scheduler.
-pub fn grade_prompt(preview: &[Outcome; 6], fuzz: bool) -> String {
+/// When each grade would bring the card back, from the real scheduler:
+/// `None` for an SM-2 same-day repeat (it only repeats today), `"10m"` for
+/// an FSRS learning step, `"6d"` (`"~6d"` with fuzz) for an interval.
+pub fn hints(preview: &[Outcome; 6], fuzz: bool, fsrs: bool, now_ms: i64) -> [Option<String>; 6] {
+    preview.map(|o| {
+        if let Some(step) = o.state.step {
+            let secs = (step.due_ms.saturating_sub(now_ms) / 1000).max(0);
+            return Some(delay(secs));
+        }
+        if o.kind == ReviewKind::Repeat && !fsrs {
+            return None;
+        }
+        let i = o.state.interval;
+        Some(days(i, fuzz && i >= 3))
+    })
+}
+
+/// A learning step's delay, rounded to its largest unit: 30s, 6m, 2h, 1d.
+pub fn delay(secs: i64) -> String {
+    let round = |size: i64| (secs + size / 2) / size;
+    match secs {
+        ..60 => format!("{}s", secs.max(0)),
+        60..3600 => format!("{}m", round(60)),
+        3600..86_400 => format!("{}h", round(3600)),
+        _ => format!("{}d", round(86_400)),
+    }
+}
+
+/// The grade legend with what each grade would do (see [`hints`]).
+pub fn grade_prompt(hints: &[Option<String>; 6]) -> String {
     let parts: Vec<String> = Grade::ALL
         .iter()
-        .zip(preview)
-        .map(|(g, o)| match o.kind {
-            ReviewKind::Repeat => format!("{} {}", g.value(), g.label()),
-            ReviewKind::First => {
-                let i = o.state.interval;
-                format!("{} {} ({})", g.value(), g.label(), days(i, fuzz && i >= 3))
-            }
+        .zip(hints)
+        .map(|(g, h)| match h {
+            None => format!("{} {}", g.value(), g.label()),
+            Some(h) => format!("{} {} ({h})", g.value(), g.label()),
         })
         .collect();
     format!(

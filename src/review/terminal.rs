@@ -7,7 +7,7 @@ use super::highlight::{Kind, highlight};
 use super::{CardView, Frontend, Step, render};
 use crate::error::Result;
 use crate::model::CardKind;
-use crate::scheduler::{Grade, Outcome, ReviewKind};
+use crate::scheduler::Grade;
 use crossterm::event::{self, Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use crossterm::style::{Attribute, Color, ContentStyle, PrintStyledContent, StyledContent};
 use crossterm::{cursor, execute, queue, terminal};
@@ -493,8 +493,7 @@ impl<W: Write> Frontend for Terminal<W> {
         &mut self,
         v: &CardView<'_>,
         typed: Option<&str>,
-        preview: &[Outcome; 6],
-        fuzz: bool,
+        hints: &[Option<String>; 6],
     ) -> Result<()> {
         let dim = self.st(Some(Color::DarkGrey), &[]);
         self.lines.push(vec![]);
@@ -509,15 +508,9 @@ impl<W: Write> Frontend for Terminal<W> {
         }
         let parts: Vec<(String, String)> = Grade::ALL
             .iter()
-            .zip(preview)
-            .map(|(g, o)| {
-                let when = match o.kind {
-                    ReviewKind::Repeat => "again".to_string(),
-                    ReviewKind::First => {
-                        let i = o.state.interval;
-                        format!("{}{i}d", if fuzz && i >= 3 { "~" } else { "" })
-                    }
-                };
+            .zip(hints)
+            .map(|(g, h)| {
+                let when = h.as_deref().unwrap_or("again");
                 (g.value().to_string(), format!("{} {when}", g.label()))
             })
             .collect();

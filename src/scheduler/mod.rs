@@ -4,8 +4,10 @@
 //! touches the database, the clock or a global RNG, so every schedule can be
 //! replayed exactly and tested in isolation (the shape of Anki's
 //! `rslib/src/scheduler/states/`). The review loop talks to a scheduler only
-//! through [`Scheduler`], so FSRS can sit behind the same interface later.
+//! through [`Scheduler`]: SM-2 ([`sm2`]) or FSRS ([`fsrs`]), whichever the
+//! collection's `scheduler` setting names ([`Active`]).
 
+pub mod fsrs;
 pub mod sm2;
 
 use crate::clock::Day;
@@ -78,6 +80,11 @@ pub struct CardState {
     /// Set to the study day on which the card was graded below 4: SM-2 asks
     /// for it again that same day until it gets a 4 or 5.
     pub repeat_on: Option<Day>,
+    /// FSRS memory state: set on the switch to FSRS and by every answer
+    /// under it; `None` for new cards and collections that never used FSRS.
+    pub memory: Option<fsrs::Memory>,
+    /// FSRS (re)learning step the card is in, if any.
+    pub step: Option<fsrs::LearnStep>,
 }
 
 impl CardState {
@@ -88,6 +95,8 @@ impl CardState {
         due: None,
         lapses: 0,
         repeat_on: None,
+        memory: None,
+        step: None,
     };
 
     pub fn is_new(&self) -> bool {
@@ -97,6 +106,12 @@ impl CardState {
     /// Whether the card waits for a same-day repeat on `today`.
     pub fn needs_repeat(&self, today: Day) -> bool {
         self.repeat_on == Some(today)
+    }
+
+    /// Whether the card waits to be seen again today: an SM-2 same-day
+    /// repeat, or an FSRS learning step ending today (or before).
+    pub fn pending_today(&self, today: Day) -> bool {
+        self.needs_repeat(today) || (self.step.is_some() && self.due.is_some_and(|d| d <= today))
     }
 }
 
@@ -150,4 +165,46 @@ pub trait Scheduler {
 
     /// What each grade would do, without fuzz: for "3 -> 6 days" hints.
     fn preview(&self, state: &CardState, today: Day) -> [Outcome; 6];
+}
+
+/// The scheduler the collection's settings name.
+#[derive(Debug, Clone)]
+pub enum Active {
+    Sm2(sm2::Sm2),
+    Fsrs(Box<fsrs::Fsrs>),
+}
+
+impl Active {
+    pub fn fuzz(&self) -> bool {
+        match self {
+            Active::Sm2(s) => s.settings.fuzz,
+            Active::Fsrs(f) => f.settings.fuzz,
+        }
+    }
+
+    pub fn is_fsrs(&self) -> bool {
+        matches!(self, Active::Fsrs(_))
+    }
+}
+
+impl Scheduler for Active {
+    fn answer<R: Rng + ?Sized>(
+        &self,
+        state: &CardState,
+        grade: Grade,
+        today: Day,
+        rng: &mut R,
+    ) -> Outcome {
+        match self {
+            Active::Sm2(s) => s.answer(state, grade, today, rng),
+            Active::Fsrs(f) => f.answer(state, grade, today, rng),
+        }
+    }
+
+    fn preview(&self, state: &CardState, today: Day) -> [Outcome; 6] {
+        match self {
+            Active::Sm2(s) => s.preview(state, today),
+            Active::Fsrs(f) => f.preview(state, today),
+        }
+    }
 }

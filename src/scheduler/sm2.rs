@@ -55,6 +55,10 @@ impl Sm2 {
             due: Some(today.saturating_add(interval as Day)),
             lapses,
             repeat_on: (grade.value() < 4).then_some(today),
+            // SM-2 leaves the FSRS memory state alone (it is recomputed from
+            // the log on the next switch to FSRS) and knows no learning steps.
+            memory: s.memory,
+            step: None,
         };
         Outcome {
             state,

@@ -1,0 +1,244 @@
+//! FSRS's storage: switching schedulers (memory states from the review log),
+//! the fitted parameters, and the review history the optimizer reads.
+
+use super::Collection;
+use super::config::SchedulerKind;
+use crate::clock::Day;
+use crate::error::{Error, Result};
+use crate::scheduler::fsrs::{self as fs, Answer, Fsrs, Memory, Start};
+use crate::scheduler::{Ease, Grade};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+
+/// `meta` key of the fitted FSRS parameters (21 numbers, space-separated).
+const PARAMS_KEY: &str = "fsrs-params";
+
+/// One card's review log, in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CardHistory {
+    pub card_id: i64,
+    pub answers: Vec<Answer>,
+    /// The card's SM-2 state before its first logged answer, when it was
+    /// not new then.
+    pub start: Option<Start>,
+}
+
+/// What a switch did, for the one-line report.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Switched {
+    pub from_log: u32,
+    pub from_sm2: u32,
+    pub steps_ended: u32,
+}
+
+impl Collection {
+    /// The FSRS parameters in use: the fitted ones, or the crate's defaults.
+    pub fn fsrs_params(&self) -> Result<Vec<f32>> {
+        load_params(&self.conn)
+    }
+
+    /// Whether the parameters in use were fitted by `py201 optimize`.
+    pub fn fsrs_params_fitted(&self) -> Result<bool> {
+        Ok(self.meta(PARAMS_KEY)?.is_some())
+    }
+
+    /// The FSRS scheduler with this collection's parameters and settings at `now_ms`.
+    pub fn fsrs_scheduler(&self, now_ms: i64) -> Result<Fsrs> {
+        let cfg = self.config();
+        Fsrs::new(
+            &self.fsrs_params()?,
+            cfg.fsrs_settings(),
+            cfg.scheduler_settings(),
+            now_ms,
+        )
+        .map_err(|e| Error::BadValue(format!("FSRS parameters: {e}")))
+    }
+
+    /// Every card's review log (cards with at least one answer), in card order.
+    pub fn histories(&self, deck: Option<i64>) -> Result<Vec<CardHistory>> {
+        histories(&self.conn, deck)
+    }
+
+    /// Switches the scheduler, keeping every card's progress (see the
+    /// README, "SM-2 or FSRS?"):
+    /// * to FSRS: each card's memory state comes from its review log (or its
+    ///   SM-2 ease and interval); a pending SM-2 same-day repeat becomes a
+    ///   relearning step due now; due dates stay.
+    /// * to SM-2: a card still in an FSRS learning step becomes what SM-2
+    ///   makes of a failed card: due the next day, with a same-day repeat
+    ///   pending when the step ends today.
+    pub fn switch_scheduler(
+        &mut self,
+        to: SchedulerKind,
+        today: Day,
+        now_ms: i64,
+    ) -> Result<Switched> {
+        let mut cfg = *self.config();
+        let from = cfg.scheduler;
+        cfg.scheduler = to;
+        let mut done = Switched::default();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        if from != to {
+            match to {
+                SchedulerKind::Fsrs => {
+                    let fsrs = Fsrs::new(
+                        &load_params(&tx)?,
+                        cfg.fsrs_settings(),
+                        cfg.scheduler_settings(),
+                        now_ms,
+                    )
+                    .map_err(|e| Error::BadValue(format!("FSRS parameters: {e}")))?;
+                    let (a, b) = recompute_memory(&tx, &fsrs)?;
+                    done.from_log = a;
+                    done.from_sm2 = b;
+                    done.steps_ended = tx.execute(
+                        "UPDATE cards SET step = 0, step_due_ms = ?2, due = ?1, repeat_on = NULL
+                         WHERE repeat_on = ?1",
+                        params![today, now_ms],
+                    )? as u32;
+                    tx.execute(
+                        "UPDATE cards SET repeat_on = NULL WHERE repeat_on IS NOT NULL",
+                        [],
+                    )?;
+                }
+                SchedulerKind::Sm2 => {
+                    done.steps_ended = tx.execute(
+                        "UPDATE cards SET
+                           repeat_on = CASE WHEN due >= ?1 THEN ?1 END,
+                           due = CASE WHEN due >= ?1 THEN ?1 + 1 ELSE due END,
+                           interval = max(interval, 1),
+                           step = NULL, step_due_ms = NULL
+                         WHERE step IS NOT NULL",
+                        [today],
+                    )? as u32;
+                }
+            }
+        }
+        tx.execute(
+            "INSERT INTO config (key, value) VALUES ('scheduler', ?1)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [to.as_str()],
+        )?;
+        tx.commit()?;
+        self.config = cfg;
+        Ok(done)
+    }
+
+    /// Stores fitted parameters and recomputes every memory state with them.
+    pub fn store_fsrs_params(&mut self, params: &[f32], now_ms: i64) -> Result<()> {
+        let text: Vec<String> = params.iter().map(|p| format!("{p}")).collect();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute(
+            "INSERT INTO meta (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            params![PARAMS_KEY, text.join(" ")],
+        )?;
+        if self.config.scheduler == SchedulerKind::Fsrs {
+            let cfg = self.config;
+            let fsrs = Fsrs::new(
+                params,
+                cfg.fsrs_settings(),
+                cfg.scheduler_settings(),
+                now_ms,
+            )
+            .map_err(|e| Error::BadValue(format!("FSRS parameters: {e}")))?;
+            recompute_memory(&tx, &fsrs)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+}
+
+/// The stored parameters; a missing or damaged value gives the crate's
+/// defaults rather than blocking reviews.
+fn load_params(conn: &Connection) -> Result<Vec<f32>> {
+    let col_params: Option<String> = conn
+        .prepare_cached("SELECT value FROM meta WHERE key = ?1")?
+        .query_row([PARAMS_KEY], |r| r.get(0))
+        .optional()?;
+    let parsed: Option<Vec<f32>> = col_params.and_then(|t| {
+        t.split_whitespace()
+            .map(|v| v.parse::<f32>().ok().filter(|x| x.is_finite()))
+            .collect()
+    });
+    Ok(match parsed {
+        Some(p) if p.len() == 21 && ::fsrs::FSRS::new(&p).is_ok() => p,
+        _ => ::fsrs::DEFAULT_PARAMETERS.to_vec(),
+    })
+}
+
+/// Every card's review log (cards with at least one answer), in card order.
+fn histories(conn: &Connection, deck: Option<i64>) -> Result<Vec<CardHistory>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT r.card_id, r.day, r.grade, r.due_before, r.interval_before, r.ease_before
+             FROM revlog r JOIN cards c ON c.id = r.card_id
+             WHERE ?1 IS NULL OR c.deck_id = ?1
+             ORDER BY r.card_id, r.id",
+    )?;
+    let mut rows = stmt.query([deck])?;
+    let mut out: Vec<CardHistory> = Vec::new();
+    while let Some(r) = rows.next()? {
+        let card_id: i64 = r.get(0)?;
+        let day: Day = r.get(1)?;
+        let grade = Grade::try_from(r.get::<_, u8>(2)?).unwrap_or(Grade::ALL[0]);
+        let answer = Answer { day, grade };
+        match out.last_mut() {
+            Some(h) if h.card_id == card_id => h.answers.push(answer),
+            _ => {
+                let due_before: Option<Day> = r.get(3)?;
+                let interval: u32 = r.get(4)?;
+                let ease: u16 = r.get(5)?;
+                let start = due_before.map(|d| Start {
+                    ease: Ease(ease),
+                    interval,
+                    last_day: d.saturating_sub(interval as Day),
+                });
+                out.push(CardHistory {
+                    card_id,
+                    answers: vec![answer],
+                    start,
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Sets every reviewed card's memory state from its log (or from its
+/// SM-2 ease and interval when it has none), in one transaction.
+fn recompute_memory(conn: &Connection, fsrs: &Fsrs) -> Result<(u32, u32)> {
+    let histories = histories(conn, None)?;
+    let model = fsrs.model();
+    let mut set =
+        conn.prepare_cached("UPDATE cards SET stability = ?2, difficulty = ?3 WHERE id = ?1")?;
+    let mut from_log = 0;
+    for h in &histories {
+        let m = fs::memory_from_history(model, &h.answers, h.start);
+        set.execute(params![
+            h.card_id,
+            m.map(|m| m.stability),
+            m.map(|m| m.difficulty)
+        ])?;
+        from_log += 1;
+    }
+    // Reviewed cards with no log (progress imported without one).
+    let mut no_log = conn.prepare_cached(
+        "SELECT id, ease, interval FROM cards c WHERE due IS NOT NULL
+               AND NOT EXISTS (SELECT 1 FROM revlog r WHERE r.card_id = c.id)",
+    )?;
+    let rows: Vec<(i64, u16, u32)> = no_log
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (id, ease, interval) in &rows {
+        let m: Option<Memory> = fs::from_sm2(model, Ease(*ease), *interval);
+        set.execute(params![id, m.map(|m| m.stability), m.map(|m| m.difficulty)])?;
+    }
+    conn.execute(
+        "UPDATE cards SET stability = NULL, difficulty = NULL WHERE due IS NULL",
+        [],
+    )?;
+    Ok((from_log, rows.len() as u32))
+}
