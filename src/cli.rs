@@ -40,8 +40,12 @@ pub enum Command {
     Cards(CardsArgs),
     /// Study statistics: today, cards by state, forecast, history, retention, ease, hardest cards
     Stats(StatsArgs),
-    /// Show settings, or set one: `py201 config new-per-day 10`
+    /// Show settings, or set one: `py201 config new-per-day 10`, `py201 config scheduler fsrs`
     Config(ConfigArgs),
+    /// Fit FSRS's parameters to this collection's review log and store them
+    Optimize(OptimizeArgs),
+    /// Simulate SM-2 and FSRS at several retentions over your cards: workload and recall
+    Simulate(SimulateArgs),
     /// Validate deck files (the built-in decks when no path is given)
     Check(CheckArgs),
     /// Import deck files, CSV/TSV (as Anki writes them) or a JSON backup; all or nothing
@@ -140,6 +144,31 @@ pub struct StatsArgs {
     /// One JSON object with every figure (keys documented in the README)
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct OptimizeArgs {
+    /// Print the fit and its figures; store nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SimulateArgs {
+    /// Days to simulate
+    #[arg(long, value_name = "N", default_value_t = 365,
+          value_parser = clap::value_parser!(u32).range(1..=3650))]
+    pub days: u32,
+    /// New cards introduced per day
+    #[arg(long, value_name = "N", default_value_t = 20,
+          value_parser = clap::value_parser!(u32).range(0..=9999))]
+    pub new_per_day: u32,
+    /// Only this deck's cards
+    #[arg(long, value_name = "NAME")]
+    pub deck: Option<String>,
+    /// Seed of the simulated learner's answers (same seed, same output)
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub seed: u64,
 }
 
 #[derive(Debug, Args)]

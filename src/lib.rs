@@ -2,7 +2,8 @@
 //!
 //! The binary is a thin shell over this library: `scheduler` is pure,
 //! `collection` owns all SQL, `decks` the deck file format, `review` the
-//! session, `stats` the figures of `py201 stats`, `commands` one module per
+//! session, `stats` the figures of `py201 stats`, `optimize` and `simulate` FSRS's
+//! fitting and py201's schedule simulator, `commands` one module per
 //! subcommand.
 
 pub mod cli;
@@ -13,6 +14,8 @@ pub mod decks;
 pub mod error;
 pub mod interop;
 pub mod model;
+pub mod optimize;
 pub mod review;
 pub mod scheduler;
+pub mod simulate;
 pub mod stats;

@@ -120,6 +120,21 @@ impl Collection {
     }
 }
 
+impl From<&Collection> for PathBuf {
+    fn from(c: &Collection) -> Self {
+        c.path.clone()
+    }
+}
+
+/// Maps "no such deck" to a message listing the decks there are.
+pub(crate) fn unknown_deck(col: &Collection, name: &str) -> Error {
+    let known = col.deck_names().map(|v| v.join(", ")).unwrap_or_default();
+    Error::UnknownDeck {
+        name: name.to_string(),
+        known,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -135,20 +150,5 @@ mod tests {
                 "schema.sql must end with each step, in order"
             );
         }
-    }
-}
-
-impl From<&Collection> for PathBuf {
-    fn from(c: &Collection) -> Self {
-        c.path.clone()
-    }
-}
-
-/// Maps "no such deck" to a message listing the decks there are.
-pub(crate) fn unknown_deck(col: &Collection, name: &str) -> Error {
-    let known = col.deck_names().map(|v| v.join(", ")).unwrap_or_default();
-    Error::UnknownDeck {
-        name: name.to_string(),
-        known,
     }
 }

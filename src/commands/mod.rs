@@ -9,7 +9,9 @@ mod decks;
 mod doctor;
 mod export;
 mod import;
+mod optimize;
 mod review;
+mod simulate;
 mod stats;
 
 use crate::cli::{Cli, Command};
@@ -37,6 +39,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Cards(a) => cards::run(&ctx, a),
         Command::Stats(a) => stats::run(&ctx, a),
         Command::Config(a) => config::run(&ctx, a),
+        Command::Optimize(a) => optimize::run(&ctx, a),
+        Command::Simulate(a) => simulate::run(&ctx, a),
         Command::Check(a) => check::run(a),
         Command::Import(a) => import::run(&ctx, a),
         Command::Export(a) => export::run(&ctx, a),

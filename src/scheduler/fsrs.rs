@@ -93,7 +93,7 @@ impl Steps {
     pub const MAX: usize = 8;
 
     pub fn new(secs: &[u32]) -> Option<Steps> {
-        if secs.len() > Self::MAX || secs.iter().any(|&s| s == 0) {
+        if secs.len() > Self::MAX || secs.contains(&0) {
             return None;
         }
         let mut out = Steps {

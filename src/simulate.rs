@@ -1,0 +1,347 @@
+//! `py201 simulate`: what SM-2 and FSRS at several desired retentions would
+//! cost and give over the coming days, on the learner's own cards.
+//!
+//! A day-by-day loop drives py201's own schedulers (the pure [`Sm2`] and
+//! [`Fsrs`] of `scheduler`, with the collection's settings) against a
+//! simulated learner whose memory follows the FSRS model with the
+//! collection's parameters: the crate's `next_states` moves each card's true
+//! memory state, and `current_retrievability` gives the probability that a
+//! review is recalled. The crate's own simulator schedules only by FSRS, so it
+//! cannot compare SM-2; one loop for every schedule keeps the comparison fair.
+//! Answer-grade shares and seconds per answer are the crate's simulator
+//! defaults. Pure and deterministic for a seed: no database, no clock.
+
+use crate::clock::Day;
+use crate::scheduler::fsrs::{Fsrs, FsrsSettings, Memory};
+use crate::scheduler::sm2::Sm2;
+use crate::scheduler::{CardState, Grade, Scheduler, Settings};
+use fsrs::{MemoryState, SimulatorConfig};
+use rand::rngs::StdRng;
+use rand::{RngExt, SeedableRng};
+
+/// FSRS desired retentions compared with SM-2.
+pub const RETENTIONS: [f32; 4] = [0.80, 0.85, 0.90, 0.95];
+
+/// Minutes between a failed answer and its SM-2 same-day repeat (the rest of
+/// the session), for the learner's recall of it.
+pub const REPEAT_AFTER_SECS: u32 = 600;
+
+/// One of the learner's cards as the simulation starts.
+#[derive(Debug, Clone, Copy)]
+pub struct SimCard {
+    pub state: CardState,
+    /// The learner's memory of it (from its log), `None` for new cards.
+    pub truth: Option<Memory>,
+    /// Its last answer's day, for reviewed cards.
+    pub last_day: Option<Day>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Input {
+    /// In course order; new cards are introduced in this order.
+    pub cards: Vec<SimCard>,
+    pub params: Vec<f32>,
+    pub settings: Settings,
+    pub fsrs: FsrsSettings,
+    pub reviews_per_day: u32,
+    pub new_per_day: u32,
+    pub days: u32,
+    pub today: Day,
+    pub seed: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Policy {
+    Sm2,
+    Fsrs(f32),
+}
+
+impl Policy {
+    pub fn name(self) -> String {
+        match self {
+            Policy::Sm2 => "SM-2".to_string(),
+            Policy::Fsrs(r) => format!("FSRS {r:.2}"),
+        }
+    }
+}
+
+/// What one schedule cost and gave.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    pub policy: Policy,
+    /// Answers per day, same-day repeats and learning steps included.
+    pub answers_per_day: Vec<u32>,
+    /// Seconds spent answering, in all.
+    pub seconds: f64,
+    /// Expected number of cards recalled on the day after the last: the sum
+    /// of every introduced card's probability of recall then.
+    pub known_at_end: f64,
+    /// Share of reviews (first answers of the day to cards learned before)
+    /// that were recalled.
+    pub retention: f64,
+}
+
+impl Outcome {
+    pub fn mean_per_day(&self) -> f64 {
+        let n = self.answers_per_day.len().max(1) as f64;
+        self.answers_per_day
+            .iter()
+            .map(|&a| f64::from(a))
+            .sum::<f64>()
+            / n
+    }
+
+    pub fn peak_per_day(&self) -> u32 {
+        self.answers_per_day.iter().copied().max().unwrap_or(0)
+    }
+}
+
+/// Runs every schedule: SM-2, then FSRS at each of [`RETENTIONS`].
+pub fn run(input: &Input) -> Result<Vec<Outcome>, fsrs::FSRSError> {
+    let mut policies = vec![Policy::Sm2];
+    policies.extend(RETENTIONS.iter().map(|&r| Policy::Fsrs(r)));
+    policies.into_iter().map(|p| run_one(input, p)).collect()
+}
+
+struct Learner {
+    model: fsrs::FSRS,
+    decay: f32,
+    cfg: SimulatorConfig,
+}
+
+impl Learner {
+    fn rating_for_recall(&self, rng: &mut StdRng) -> u32 {
+        let [hard, good, _easy] = self.cfg.review_rating_prob;
+        let x: f32 = rng.random_range(0.0..1.0);
+        if x < hard {
+            2
+        } else if x < hard + good {
+            3
+        } else {
+            4
+        }
+    }
+
+    fn first_rating(&self, rng: &mut StdRng) -> u32 {
+        let p = self.cfg.first_rating_prob;
+        let x: f32 = rng.random_range(0.0..1.0);
+        let mut acc = 0.0;
+        for (i, w) in p.iter().enumerate() {
+            acc += w;
+            if x < acc {
+                return i as u32 + 1;
+            }
+        }
+        3
+    }
+
+    /// The learner answers after `elapsed` days (fractions for same-day
+    /// answers): returns the rating and moves the true memory state.
+    fn answer(&self, truth: &mut Option<Memory>, elapsed: f32, rng: &mut StdRng) -> (u32, bool) {
+        let rating = match truth {
+            None => self.first_rating(rng),
+            Some(m) => {
+                let r = fsrs::current_retrievability(MemoryState::from(*m), elapsed, self.decay);
+                if rng.random_range(0.0f32..1.0) < r {
+                    self.rating_for_recall(rng)
+                } else {
+                    1
+                }
+            }
+        };
+        let days = elapsed.floor() as u32;
+        if let Ok(n) = self
+            .model
+            .next_states(truth.map(MemoryState::from), 0.9, days)
+        {
+            let next = [n.again, n.hard, n.good, n.easy][(rating - 1) as usize].memory;
+            *truth = Some(next.into());
+        }
+        (rating, rating > 1)
+    }
+}
+
+/// py201's grade for the learner's FSRS rating: Again 1, Hard 3, Good 4, Easy 5.
+fn grade(rating: u32) -> Grade {
+    let g = match rating {
+        1 => 1,
+        2 => 3,
+        3 => 4,
+        _ => 5,
+    };
+    Grade::try_from(g).unwrap_or(Grade::ALL[0])
+}
+
+enum Sched {
+    Sm2(Sm2),
+    Fsrs(Box<Fsrs>),
+}
+
+fn run_one(input: &Input, policy: Policy) -> Result<Outcome, fsrs::FSRSError> {
+    let learner = Learner {
+        model: fsrs::FSRS::new(&input.params)?,
+        decay: input
+            .params
+            .get(20)
+            .copied()
+            .unwrap_or(fsrs::FSRS6_DEFAULT_DECAY),
+        cfg: SimulatorConfig::default(),
+    };
+    let mut sched = match policy {
+        Policy::Sm2 => Sched::Sm2(Sm2::new(input.settings)),
+        Policy::Fsrs(r) => Sched::Fsrs(Box::new(Fsrs::new(
+            &input.params,
+            FsrsSettings {
+                desired_retention: r,
+                ..input.fsrs
+            },
+            input.settings,
+            0,
+        )?)),
+    };
+    let mut rng = StdRng::seed_from_u64(input.seed);
+    let mut cards: Vec<SimCard> = input
+        .cards
+        .iter()
+        .map(|c| SimCard {
+            state: CardState {
+                repeat_on: None,
+                step: None,
+                ..c.state
+            },
+            ..*c
+        })
+        .collect();
+    let new_order: Vec<usize> = (0..cards.len())
+        .filter(|&i| cards[i].state.is_new())
+        .collect();
+    let mut next_new = 0;
+    let costs = learner.cfg.state_rating_costs;
+    let mut out = Outcome {
+        policy,
+        answers_per_day: Vec::with_capacity(input.days as usize),
+        seconds: 0.0,
+        known_at_end: 0.0,
+        retention: 0.0,
+    };
+    let (mut reviews, mut recalled) = (0u64, 0u64);
+    for d in 0..input.days {
+        let day = input.today + d as Day;
+        let mut due: Vec<usize> = (0..cards.len())
+            .filter(|&i| cards[i].state.due.is_some_and(|x| x <= day))
+            .collect();
+        due.sort_by_key(|&i| (cards[i].state.due, i));
+        due.truncate(input.reviews_per_day as usize);
+        let fresh = new_order
+            .len()
+            .saturating_sub(next_new)
+            .min(input.new_per_day as usize);
+        due.extend(new_order[next_new..next_new + fresh].iter().copied());
+        next_new += fresh;
+        let mut answers = 0u32;
+        // Each day's session starts at 09:00 (ms on the simulated clock).
+        let mut now_ms = i64::from(day) * 86_400_000 + 9 * 3_600_000;
+        for i in due {
+            let c = &mut cards[i];
+            let mut first = true;
+            let was_new = c.state.is_new();
+            let mut elapsed = c.last_day.map_or(0.0, |l| (day - l).max(0) as f32);
+            for _ in 0..30 {
+                // The crate's cost table rows: learning, review, relearning.
+                let kind = if was_new {
+                    0
+                } else if c.state.step.is_some() || !first {
+                    2
+                } else {
+                    1
+                };
+                let (rating, ok) = learner.answer(&mut c.truth, elapsed, &mut rng);
+                if first && kind == 1 {
+                    reviews += 1;
+                    recalled += u64::from(ok);
+                }
+                out.seconds += f64::from(costs[kind][(rating - 1) as usize]);
+                answers += 1;
+                now_ms += 20_000;
+                let next = match &mut sched {
+                    Sched::Sm2(s) => s.answer(&c.state, grade(rating), day, &mut rng),
+                    Sched::Fsrs(f) => {
+                        f.now_ms = now_ms;
+                        f.answer(&c.state, grade(rating), day, &mut rng)
+                    }
+                };
+                c.state = next.state;
+                c.last_day = Some(day);
+                first = false;
+                if !c.state.pending_today(day) {
+                    break;
+                }
+                // The next same-day answer: after the learning step, or (SM-2)
+                // at the end of the session.
+                let wait = match c.state.step {
+                    Some(st) => ((st.due_ms - now_ms).max(0) / 1000) as u32,
+                    None => REPEAT_AFTER_SECS,
+                };
+                elapsed = wait as f32 / 86_400.0;
+            }
+        }
+        out.answers_per_day.push(answers);
+    }
+    let end = input.today + input.days as Day;
+    out.known_at_end = cards
+        .iter()
+        .filter_map(|c| {
+            let m = c.truth?;
+            let last = c.last_day?;
+            Some(f64::from(fsrs::current_retrievability(
+                MemoryState::from(m),
+                (end - last).max(0) as f32,
+                learner.decay,
+            )))
+        })
+        .sum();
+    out.retention = if reviews == 0 {
+        0.0
+    } else {
+        recalled as f64 / reviews as f64
+    };
+    Ok(out)
+}
+
+/// One text line per schedule: daily answers as bars ▁▂▃▄▅▆▇█, `width`
+/// columns (each the mean of its days), all on one scale.
+pub fn chart(outcomes: &[Outcome], width: usize) -> Vec<String> {
+    const BARS: [char; 9] = [' ', '▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    let buckets = |v: &[u32]| -> Vec<f64> {
+        let n = v.len().max(1);
+        let w = width.min(n).max(1);
+        (0..w)
+            .map(|b| {
+                let (lo, hi) = (b * n / w, ((b + 1) * n / w).max(b * n / w + 1));
+                let s = &v[lo.min(v.len())..hi.min(v.len())];
+                s.iter().map(|&x| f64::from(x)).sum::<f64>() / s.len().max(1) as f64
+            })
+            .collect()
+    };
+    let all: Vec<Vec<f64>> = outcomes
+        .iter()
+        .map(|o| buckets(&o.answers_per_day))
+        .collect();
+    let max = all
+        .iter()
+        .flatten()
+        .copied()
+        .fold(0.0f64, f64::max)
+        .max(1.0);
+    outcomes
+        .iter()
+        .zip(&all)
+        .map(|(o, b)| {
+            let bars: String = b
+                .iter()
+                .map(|&x| BARS[((x / max) * 8.0).ceil().clamp(0.0, 8.0) as usize])
+                .collect();
+            format!("{:<10} │{bars}│", o.policy.name())
+        })
+        .collect()
+}
