@@ -8,6 +8,7 @@ pub mod render;
 
 use crate::clock::{Day, day_string};
 use crate::collection::Collection;
+use crate::collection::config::SchedulerKind;
 use crate::collection::stats::{AnswerKind, DeckFilter, RetentionRow, StateRow};
 use crate::error::Result;
 use serde::Serialize;
@@ -29,6 +30,8 @@ pub const EASE_BUCKETS: [u32; 8] = [1300, 1500, 1700, 1900, 2100, 2300, 2500, 27
 /// Lower bounds of the interval histogram's buckets, in days; 21 is where
 /// young turns mature.
 pub const INTERVAL_BUCKETS: [u32; 8] = [1, 2, 7, 14, 21, 60, 180, 365];
+/// Lower bounds of the FSRS stability histogram's buckets, in days.
+pub const STABILITY_BUCKETS: [u32; 8] = [0, 1, 7, 21, 60, 180, 365, 1000];
 
 /// What `py201 stats` was asked for.
 #[derive(Debug, Clone, Copy)]
@@ -63,6 +66,25 @@ pub struct Stats {
     pub hardest: Vec<Hard>,
     pub leeches: u32,
     pub buttons: Buttons,
+    /// Only while FSRS schedules (`config scheduler fsrs`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fsrs: Option<FsrsFigures>,
+}
+
+/// FSRS's view of the cards: predicted recall today and stability.
+#[derive(Debug, Clone, Serialize)]
+pub struct FsrsFigures {
+    pub desired_retention: f64,
+    /// "fitted" (by `py201 optimize`) or "default".
+    pub parameters: String,
+    /// Reviewed cards with a memory state.
+    pub cards: u32,
+    /// Mean predicted probability of recall today (4 decimals); `None` with no cards.
+    pub average_recall: Option<f64>,
+    /// Cards whose predicted recall today is below the desired retention.
+    pub below_retention: u32,
+    /// Stability in whole days (rounded down); the average likewise.
+    pub stability: Histogram<u32>,
 }
 
 #[derive(Debug, Clone, Copy, Default, Serialize)]
@@ -294,6 +316,42 @@ pub fn compute(col: &Collection, today: Day, opts: Options) -> Result<Stats> {
             .collect(),
         leeches: col.leech_count(LEECH_LAPSES, deck)?,
         buttons: buttons(col.grade_counts(from, today, MATURE_DAYS, deck)?),
+        fsrs: if col.config().scheduler == SchedulerKind::Fsrs {
+            Some(fsrs_figures(col, today, deck)?)
+        } else {
+            None
+        },
+    })
+}
+
+fn fsrs_figures(col: &Collection, today: Day, deck: DeckFilter) -> Result<FsrsFigures> {
+    let fsrs = col.fsrs_scheduler(0)?;
+    let retention = fsrs.fsrs.desired_retention;
+    let states = col.memory_states(deck)?;
+    let mut stabilities: std::collections::BTreeMap<u32, u32> = Default::default();
+    let (mut sum, mut below) = (0.0f64, 0u32);
+    for s in &states {
+        let r = fsrs.recall(s, today).unwrap_or(1.0);
+        sum += f64::from(r);
+        below += u32::from(r < retention);
+        if let Some(m) = s.memory {
+            *stabilities.entry(m.stability.floor() as u32).or_default() += 1;
+        }
+    }
+    let counts: Vec<(u32, u32)> = stabilities.into_iter().collect();
+    let n = states.len() as u32;
+    Ok(FsrsFigures {
+        desired_retention: f64::from(col.config().desired_retention) / 1000.0,
+        parameters: if col.fsrs_params_fitted()? {
+            "fitted"
+        } else {
+            "default"
+        }
+        .to_string(),
+        cards: n,
+        average_recall: (n > 0).then(|| (sum / f64::from(n) * 10_000.0).round() / 10_000.0),
+        below_retention: below,
+        stability: histogram(&counts, &STABILITY_BUCKETS, |d| d),
     })
 }
 

@@ -67,6 +67,9 @@ pub fn text(s: &Stats) -> String {
         &retention(s),
     );
     section(&mut out, "Ease and intervals", &ease(s));
+    if let Some(f) = &s.fsrs {
+        section(&mut out, "FSRS: predicted recall and stability", &fsrs(f));
+    }
     section(&mut out, "Hardest cards", &hardest(s));
     section(&mut out, &format!("Answer buttons: {window}"), &buttons(s));
     out
@@ -366,6 +369,27 @@ fn ease(s: &Stats) -> String {
         days(avg_ivl),
         e.cards,
         plural(e.cards)
+    )
+}
+
+fn fsrs(f: &super::FsrsFigures) -> String {
+    let Some(avg) = f.average_recall else {
+        return "No card has an FSRS memory state yet.\n".to_string();
+    };
+    let tab = histogram_table("Stability", &f.stability, |b| match b.to {
+        Some(1) => "under 1 d".to_string(),
+        Some(to) => format!("{}-{} d", b.from, to - 1),
+        None => format!("{}+ d", b.from),
+    });
+    format!(
+        "Average predicted recall today {:.1}% over {} card{} ({} parameters); {} below the desired retention of {:.0}%.\nAverage stability {}.\n{tab}\n",
+        avg * 100.0,
+        f.cards,
+        plural(f.cards),
+        f.parameters,
+        f.below_retention,
+        f.desired_retention * 100.0,
+        days(f.stability.average.unwrap_or(0)),
     )
 }
 
