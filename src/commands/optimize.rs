@@ -19,7 +19,7 @@ pub fn run(ctx: &Ctx, args: OptimizeArgs) -> Result<ExitCode> {
         );
     }
     let progress = fsrs::CombinedProgressState::new_shared();
-    let bar = if std::io::stderr().is_terminal() && !ctx.quiet {
+    let bar = if std::io::stderr().is_terminal() {
         let pb = indicatif::ProgressBar::new(1);
         pb.set_style(
             indicatif::ProgressStyle::with_template(
