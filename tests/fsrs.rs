@@ -374,7 +374,7 @@ fn log_loss(params: &[f32], history: &[(i64, Vec<(i32, u8)>)]) -> f32 {
 fn stored_params(env: &Env) -> Option<Vec<f32>> {
     let conn = rusqlite::Connection::open(&env.db).unwrap_or_else(|e| panic!("{e}"));
     conn.query_row(
-        "SELECT value FROM meta WHERE key = 'fsrs-params'",
+        "SELECT value FROM config WHERE key = 'fsrs-params'",
         [],
         |r| r.get::<_, String>(0),
     )
@@ -462,4 +462,36 @@ fn simulate_is_deterministic_for_a_seed() {
         assert_eq!(rows, 2, "{name}: one table row and one chart line\n{first}");
     }
     assert!(first.contains("Assumptions:"), "{first}");
+}
+
+#[test]
+fn fsrs_state_survives_a_json_backup_and_doctor_finds_nothing_wrong() {
+    let src = env_with("test.toml");
+    src.run_ok(T0, &["config", "scheduler", "fsrs"], "");
+    // a: Good, into its second learning step; b: Easy, graduated; quit at c.
+    src.run_ok(T0, &["review", "--deck", "Test"], "\n4\n\n5\nq\n");
+    let a = src.card(T0, "Test", "t-a");
+    assert_eq!(a["state"], json!("learning"));
+    assert_eq!(a["interval"], json!(0));
+    let healthy = src.run_ok(T0, &["doctor"], "");
+    assert!(
+        healthy.starts_with("No problems found"),
+        "a card in a learning step is no damage:\n{healthy}"
+    );
+    let backup = src.run_ok(T0, &["export", "--format", "json", "-o", "-"], "");
+    let dst = empty_env();
+    let f = dst.dir.path().join("backup.json");
+    std::fs::write(&f, backup.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+    dst.run_ok(T0, &["decks"], "");
+    let out = dst.run_ok(T0, &["import", f.to_str().unwrap_or_default()], "");
+    assert!(out.contains("Restored."), "{out}");
+    assert_eq!(
+        dst.run_ok(T0, &["cards", "--json"], ""),
+        src.run_ok(T0, &["cards", "--json"], ""),
+        "memory states and steps restored exactly"
+    );
+    assert_eq!(dst.run_ok(T0, &["config", "scheduler"], ""), "fsrs\n");
+    // And the restored learning step still comes back in review.
+    let out = dst.run_ok("2026-01-05T09:30:00Z", &["review", "--deck", "Test"], "q\n");
+    assert_eq!(questions(&out), vec![A], "{out}");
 }

@@ -24,7 +24,8 @@ const IMPOSSIBLE: &[(&str, &str)] = &[
     ),
     (
         "reviewed cards with an interval below 1 day",
-        "due IS NOT NULL AND interval < 1",
+        // A new card in an FSRS learning step has no interval yet.
+        "due IS NOT NULL AND interval < 1 AND step IS NULL",
     ),
     (
         "new cards with review progress",
@@ -136,8 +137,10 @@ impl Collection {
         let (mut rebuilt, mut reset) = (0, 0);
         for id in ids {
             let n = tx.execute(
-                "UPDATE cards SET (reps, interval, ease, due, lapses, repeat_on) =
-                   (SELECT reps_after, interval_after, max(ease_after, 1300), due_after, lapses_after, repeat_on_after
+                "UPDATE cards SET (reps, interval, ease, due, lapses, repeat_on,
+                        stability, difficulty, step, step_due_ms) =
+                   (SELECT reps_after, interval_after, max(ease_after, 1300), due_after, lapses_after, repeat_on_after,
+                        stability_after, difficulty_after, step_after, step_due_ms_after
                     FROM revlog WHERE card_id = ?1 ORDER BY id DESC LIMIT 1)
                  WHERE id = ?1 AND EXISTS (SELECT 1 FROM revlog WHERE card_id = ?1)",
                 [id],
@@ -146,7 +149,8 @@ impl Collection {
                 rebuilt += 1;
             } else {
                 tx.execute(
-                    "UPDATE cards SET reps = 0, interval = 0, ease = 2500, due = NULL, lapses = 0, repeat_on = NULL
+                    "UPDATE cards SET reps = 0, interval = 0, ease = 2500, due = NULL, lapses = 0, repeat_on = NULL,
+                        stability = NULL, difficulty = NULL, step = NULL, step_due_ms = NULL
                      WHERE id = ?1",
                     [id],
                 )?;

@@ -18,7 +18,7 @@ pub struct DeckNotes {
 
 /// Every row of every table a learner's data lives in. Field names follow
 /// the columns of schema.sql; the backup file format wraps this.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Dump {
     pub config: Vec<(String, String)>,
     pub decks: Vec<DeckRow>,
@@ -46,7 +46,7 @@ pub struct NoteRow {
     pub fields: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CardRow {
     pub id: i64,
@@ -69,9 +69,18 @@ pub struct CardRow {
     pub suspended: bool,
     pub buried_until: Option<i64>,
     pub retired: bool,
+    /// FSRS memory state and learning step (schema 2); left out when unset.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stability: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub difficulty: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub step: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub step_due_ms: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RevlogRow {
     pub id: i64,
@@ -93,15 +102,35 @@ pub struct RevlogRow {
     pub lapses_after: i64,
     pub repeat_on_before: Option<i64>,
     pub repeat_on_after: Option<i64>,
+    /// FSRS state before and after (schema 2); left out when unset.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stability_before: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stability_after: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub difficulty_before: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub difficulty_after: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub step_before: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub step_after: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub step_due_ms_before: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub step_due_ms_after: Option<i64>,
 }
 
 const CARD_COLS: &str =
     "id, uid, note_id, deck_id, position, kind, front, back, code, tags, source, reps, interval,
-    ease, due, lapses, repeat_on, suspended, buried_until, retired";
+    ease, due, lapses, repeat_on, suspended, buried_until, retired,
+    stability, difficulty, step, step_due_ms";
 const REVLOG_COLS: &str =
     "id, card_id, time_ms, day, grade, is_repeat, taken_ms, reps_before, reps_after,
     interval_before, interval_after, ease_before, ease_after, due_before, due_after, lapses_before,
-    lapses_after, repeat_on_before, repeat_on_after";
+    lapses_after, repeat_on_before, repeat_on_after,
+    stability_before, stability_after, difficulty_before, difficulty_after,
+    step_before, step_after, step_due_ms_before, step_due_ms_after";
 
 impl Collection {
     /// Decks (all, or one) with their live notes, in course order.
@@ -186,6 +215,10 @@ impl Collection {
                     suspended: r.get(17)?,
                     buried_until: r.get(18)?,
                     retired: r.get(19)?,
+                    stability: r.get(20)?,
+                    difficulty: r.get(21)?,
+                    step: r.get(22)?,
+                    step_due_ms: r.get(23)?,
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;
@@ -212,6 +245,14 @@ impl Collection {
                     lapses_after: r.get(16)?,
                     repeat_on_before: r.get(17)?,
                     repeat_on_after: r.get(18)?,
+                    stability_before: r.get(19)?,
+                    stability_after: r.get(20)?,
+                    difficulty_before: r.get(21)?,
+                    difficulty_after: r.get(22)?,
+                    step_before: r.get(23)?,
+                    step_after: r.get(24)?,
+                    step_due_ms_before: r.get(25)?,
+                    step_due_ms_after: r.get(26)?,
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;
@@ -252,7 +293,8 @@ impl Collection {
                 st.execute(params![n.id, n.deck_id, n.position, n.fields])?;
             }
             let mut st = tx.prepare(&format!(
-                "INSERT INTO cards ({CARD_COLS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)"
+                "INSERT INTO cards ({CARD_COLS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,
+                 ?21, ?22, ?23, ?24)"
             ))?;
             for c in &dump.cards {
                 st.execute(params![
@@ -275,11 +317,16 @@ impl Collection {
                     c.repeat_on,
                     c.suspended,
                     c.buried_until,
-                    c.retired
+                    c.retired,
+                    c.stability,
+                    c.difficulty,
+                    c.step,
+                    c.step_due_ms
                 ])?;
             }
             let mut st = tx.prepare(&format!(
-                "INSERT INTO revlog ({REVLOG_COLS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)"
+                "INSERT INTO revlog ({REVLOG_COLS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
+                 ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27)"
             ))?;
             for r in &dump.revlog {
                 st.execute(params![
@@ -301,7 +348,15 @@ impl Collection {
                     r.lapses_before,
                     r.lapses_after,
                     r.repeat_on_before,
-                    r.repeat_on_after
+                    r.repeat_on_after,
+                    r.stability_before,
+                    r.stability_after,
+                    r.difficulty_before,
+                    r.difficulty_after,
+                    r.step_before,
+                    r.step_after,
+                    r.step_due_ms_before,
+                    r.step_due_ms_after
                 ])?;
             }
         }

@@ -9,7 +9,9 @@ use crate::scheduler::fsrs::{self as fs, Answer, Fsrs, Memory, Start};
 use crate::scheduler::{Ease, Grade};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
-/// `meta` key of the fitted FSRS parameters (21 numbers, space-separated).
+/// `config` row of the fitted FSRS parameters (21 numbers, space-separated).
+/// Kept with the settings, so a JSON backup carries them; not a key of
+/// `py201 config`, since only `optimize` sets it.
 const PARAMS_KEY: &str = "fsrs-params";
 
 /// One card's review log, in order.
@@ -38,7 +40,12 @@ impl Collection {
 
     /// Whether the parameters in use were fitted by `py201 optimize`.
     pub fn fsrs_params_fitted(&self) -> Result<bool> {
-        Ok(self.meta(PARAMS_KEY)?.is_some())
+        Ok(self
+            .conn
+            .prepare_cached("SELECT 1 FROM config WHERE key = ?1")?
+            .query_row([PARAMS_KEY], |_| Ok(()))
+            .optional()?
+            .is_some())
     }
 
     /// The FSRS scheduler with this collection's parameters and settings at `now_ms`.
@@ -147,7 +154,7 @@ impl Collection {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         tx.execute(
-            "INSERT INTO meta (key, value) VALUES (?1, ?2)
+            "INSERT INTO config (key, value) VALUES (?1, ?2)
              ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             params![PARAMS_KEY, text.join(" ")],
         )?;
@@ -171,7 +178,7 @@ impl Collection {
 /// defaults rather than blocking reviews.
 fn load_params(conn: &Connection) -> Result<Vec<f32>> {
     let col_params: Option<String> = conn
-        .prepare_cached("SELECT value FROM meta WHERE key = ?1")?
+        .prepare_cached("SELECT value FROM config WHERE key = ?1")?
         .query_row([PARAMS_KEY], |r| r.get(0))
         .optional()?;
     let parsed: Option<Vec<f32>> = col_params.and_then(|t| {
