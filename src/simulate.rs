@@ -18,6 +18,7 @@ use crate::scheduler::{CardState, Grade, Scheduler, Settings};
 use fsrs::{MemoryState, SimulatorConfig};
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
+use std::collections::BTreeMap;
 
 /// FSRS desired retentions compared with SM-2.
 pub const RETENTIONS: [f32; 4] = [0.80, 0.85, 0.90, 0.95];
@@ -60,7 +61,8 @@ impl Policy {
     pub fn name(self) -> String {
         match self {
             Policy::Sm2 => "SM-2".to_string(),
-            Policy::Fsrs(r) => format!("FSRS {r:.2}"),
+            Policy::Fsrs(r) if (r * 100.0).fract().abs() < 0.05 => format!("FSRS {r:.2}"),
+            Policy::Fsrs(r) => format!("FSRS {r:.3}"),
         }
     }
 }
@@ -96,10 +98,17 @@ impl Outcome {
     }
 }
 
-/// Runs every schedule: SM-2, then FSRS at each of [`RETENTIONS`].
+/// Runs every schedule: SM-2, then FSRS at each of [`RETENTIONS`] and at the
+/// collection's own desired retention when it is not one of them.
 pub fn run(input: &Input) -> Result<Vec<Outcome>, fsrs::FSRSError> {
+    let mut retentions = RETENTIONS.to_vec();
+    let own = input.fsrs.desired_retention;
+    if retentions.iter().all(|r| (r - own).abs() > 0.0005) {
+        retentions.push(own);
+        retentions.sort_by(f32::total_cmp);
+    }
     let mut policies = vec![Policy::Sm2];
-    policies.extend(RETENTIONS.iter().map(|&r| Policy::Fsrs(r)));
+    policies.extend(retentions.into_iter().map(Policy::Fsrs));
     policies.into_iter().map(|p| run_one(input, p)).collect()
 }
 
@@ -225,13 +234,25 @@ fn run_one(input: &Input, policy: Policy) -> Result<Outcome, fsrs::FSRSError> {
         retention: 0.0,
     };
     let (mut reviews, mut recalled) = (0u64, 0u64);
+    // Cards by due day; each scheduled card is in exactly one place: here,
+    // or in `waiting` (due, but left over by the daily review limit).
+    let mut by_day: BTreeMap<Day, Vec<usize>> = BTreeMap::new();
+    for (i, c) in cards.iter().enumerate() {
+        if let Some(d) = c.state.due {
+            by_day.entry(d).or_default().push(i);
+        }
+    }
+    let mut waiting: Vec<usize> = Vec::new();
     for d in 0..input.days {
         let day = input.today + d as Day;
-        let mut due: Vec<usize> = (0..cards.len())
-            .filter(|&i| cards[i].state.due.is_some_and(|x| x <= day))
-            .collect();
+        let mut due = std::mem::take(&mut waiting);
+        while let Some(entry) = by_day.first_entry().filter(|e| *e.key() <= day) {
+            due.extend(entry.remove());
+        }
+        // py201's order: most overdue first, then course order.
         due.sort_by_key(|&i| (cards[i].state.due, i));
-        due.truncate(input.reviews_per_day as usize);
+        let limit = (input.reviews_per_day as usize).min(due.len());
+        waiting = due.split_off(limit);
         let fresh = new_order
             .len()
             .saturating_sub(next_new)
@@ -283,6 +304,9 @@ fn run_one(input: &Input, policy: Policy) -> Result<Outcome, fsrs::FSRSError> {
                     None => REPEAT_AFTER_SECS,
                 };
                 elapsed = wait as f32 / 86_400.0;
+            }
+            if let Some(d) = cards[i].state.due {
+                by_day.entry(d.max(day + 1)).or_default().push(i);
             }
         }
         out.answers_per_day.push(answers);
