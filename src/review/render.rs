@@ -163,4 +163,52 @@ mod tests {
         assert_eq!(duration(134_000), "2m 14s");
         assert_eq!(duration(3_720_000), "1h 02m");
     }
+
+    #[test]
+    fn learning_step_delays_round_to_their_unit() {
+        let got: Vec<String> = [30, 330, 600, 5_400, 86_400, 129_600]
+            .iter()
+            .map(|&s| delay(s))
+            .collect();
+        assert_eq!(got, ["30s", "6m", "10m", "2h", "1d", "2d"]);
+    }
+
+    #[test]
+    fn hints_show_steps_days_and_sm2_repeats() {
+        use crate::scheduler::fsrs::LearnStep;
+        use crate::scheduler::{CardState, Outcome, ReviewKind};
+        let now = 1_000_000;
+        let at = |state: CardState, kind: ReviewKind| Outcome { state, kind };
+        let step = CardState {
+            step: Some(LearnStep {
+                index: 0,
+                due_ms: now + 600_000,
+            }),
+            ..CardState::NEW
+        };
+        let days = |n| CardState {
+            interval: n,
+            ..CardState::NEW
+        };
+        let p = [
+            at(step, ReviewKind::First),
+            at(days(1), ReviewKind::Repeat),
+            at(days(2), ReviewKind::First),
+            at(days(3), ReviewKind::First),
+            at(days(6), ReviewKind::First),
+            at(days(9), ReviewKind::First),
+        ];
+        let sm2 = hints(&p, true, false, now);
+        assert_eq!(sm2[1], None, "an SM-2 same-day repeat shows no interval");
+        assert_eq!(sm2[2].as_deref(), Some("2d"));
+        assert_eq!(sm2[4].as_deref(), Some("~6d"));
+        let fsrs = hints(&p, false, true, now);
+        assert_eq!(fsrs[0].as_deref(), Some("10m"));
+        assert_eq!(
+            fsrs[1].as_deref(),
+            Some("1d"),
+            "FSRS graduating from a step"
+        );
+        assert_eq!(fsrs[4].as_deref(), Some("6d"));
+    }
 }
