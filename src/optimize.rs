@@ -55,10 +55,11 @@ pub struct Fit {
     pub rmse: f32,
 }
 
-/// How well `params` predict the training set's outcomes.
-pub fn evaluate(params: &[f32], set: &TrainingSet) -> Result<Fit, fsrs::FSRSError> {
+/// How well `params` predict the training set's outcomes (the set is
+/// consumed: the crate takes its items by value; clone to keep it).
+pub fn evaluate(params: &[f32], set: TrainingSet) -> Result<Fit, fsrs::FSRSError> {
     let model = FSRS::new(params)?;
-    let e = model.evaluate_with_card_ids(set.items.clone(), set.card_ids.clone(), |_| true)?;
+    let e = model.evaluate_with_card_ids(set.items, set.card_ids, |_| true)?;
     Ok(Fit {
         log_loss: e.log_loss,
         rmse: e.rmse_bins,

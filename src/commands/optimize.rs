@@ -4,11 +4,14 @@ use crate::optimize::{self, MIN_REVIEWS};
 use anyhow::{Result, bail};
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 use std::io::IsTerminal;
+use std::io::Write;
 use std::process::ExitCode;
 use std::time::Duration;
 
 pub fn run(ctx: &Ctx, args: OptimizeArgs) -> Result<ExitCode> {
     let mut col = ctx.open()?;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
     let set = optimize::training_set(&col.histories(None)?);
     if set.items.len() < MIN_REVIEWS {
         bail!(
@@ -48,15 +51,12 @@ pub fn run(ctx: &Ctx, args: OptimizeArgs) -> Result<ExitCode> {
         Ok(Err(e)) => bail!("optimize: the FSRS optimizer failed: {e}"),
         Err(_) => bail!("optimize: the FSRS optimizer stopped unexpectedly"),
     };
-    let default = optimize::evaluate(&fsrs::DEFAULT_PARAMETERS, &set)
+    let (reviews, cards) = (set.items.len(), set.cards);
+    let default = optimize::evaluate(&fsrs::DEFAULT_PARAMETERS, set.clone())
         .map_err(|e| anyhow::anyhow!("optimize: evaluating the default parameters: {e}"))?;
-    let fit = optimize::evaluate(&fitted, &set)
+    let fit = optimize::evaluate(&fitted, set)
         .map_err(|e| anyhow::anyhow!("optimize: evaluating the fitted parameters: {e}"))?;
-    println!(
-        "FSRS fitted to {} reviews of {} cards.",
-        set.items.len(),
-        set.cards
-    );
+    writeln!(out, "FSRS fitted to {reviews} reviews of {cards} cards.")?;
     let mut table = Table::new();
     table
         .load_style(UTF8_FULL_CONDENSED)
@@ -71,17 +71,24 @@ pub fn run(ctx: &Ctx, args: OptimizeArgs) -> Result<ExitCode> {
         format!("{:.4}", fit.log_loss),
         format!("{:.4}", fit.rmse),
     ]);
-    println!("{table}");
-    println!("(on your own review history; lower is better)");
+    writeln!(out, "{table}")?;
+    writeln!(out, "(on your own review history; lower is better)")?;
     let text: Vec<String> = fitted.iter().map(|p| format!("{p:.4}")).collect();
-    println!("Fitted parameters: {}", text.join(" "));
+    writeln!(out, "Fitted parameters: {}", text.join(" "))?;
     if args.dry_run {
-        println!("Dry run: nothing stored.");
+        writeln!(out, "Dry run: nothing stored.")?;
     } else if fit.log_loss > default.log_loss {
-        println!("Not stored: the fitted parameters predict your history worse than the defaults.");
+        writeln!(
+            out,
+            "Not stored: the fitted parameters predict your history worse than the defaults."
+        )?;
     } else {
         col.store_fsrs_params(&fitted, ctx.clock.now().timestamp_millis())?;
-        println!("Stored: FSRS schedules with these parameters from now on.");
+        writeln!(
+            out,
+            "Stored: FSRS schedules with these parameters from now on."
+        )?;
     }
+    out.flush()?;
     Ok(ExitCode::SUCCESS)
 }

@@ -6,10 +6,13 @@ use crate::simulate::{self, Input, REPEAT_AFTER_SECS, SimCard};
 use anyhow::Result;
 use comfy_table::{CellAlignment, Table, presets::UTF8_FULL_CONDENSED};
 use std::collections::HashMap;
+use std::io::Write;
 use std::process::ExitCode;
 
 pub fn run(ctx: &Ctx, args: SimulateArgs) -> Result<ExitCode> {
     let col = ctx.open()?;
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
     let cfg = *col.config();
     let today = ctx.clock.today(cfg.day_starts_at);
     let deck = args.deck.as_deref().map(|d| col.deck_id(d)).transpose()?;
@@ -58,13 +61,14 @@ pub fn run(ctx: &Ctx, args: SimulateArgs) -> Result<ExitCode> {
         seed: args.seed,
     };
     let outcomes = simulate::run(&input)?;
-    println!(
+    writeln!(
+        out,
         "Simulated {} days from {} over {n_cards} cards ({n_new} new, {} new per day), seed {}.",
         args.days,
         day_string(today),
         args.new_per_day,
         args.seed
-    );
+    )?;
     let mut table = Table::new();
     table.load_style(UTF8_FULL_CONDENSED).set_header(vec![
         "Schedule",
@@ -89,17 +93,18 @@ pub fn run(ctx: &Ctx, args: SimulateArgs) -> Result<ExitCode> {
             col.set_cell_alignment(CellAlignment::Right);
         }
     }
-    println!("{table}");
+    writeln!(out, "{table}")?;
     let width = 60.min(args.days as usize);
     let peak = outcomes.iter().map(|o| o.peak_per_day()).max().unwrap_or(0);
-    println!(
+    writeln!(
+        out,
         "\nDaily workload (answers per day; each column about {} day(s); full bar = busiest stretch, peak day {peak}):",
         (args.days as usize).div_ceil(width.max(1))
-    );
+    )?;
     for line in simulate::chart(&outcomes, width) {
-        println!("{line}");
+        writeln!(out, "{line}")?;
     }
-    println!(
+    writeln!(out,
         "\nAssumptions:
 - The learner's memory follows FSRS-6 with this collection's {} parameters; each card starts from
   the memory state its review log implies. Recall on a review is drawn with the model's probability.
@@ -118,6 +123,7 @@ pub fn run(ctx: &Ctx, args: SimulateArgs) -> Result<ExitCode> {
         cfg.learning_steps,
         cfg.relearning_steps,
         cfg.reviews_per_day
-    );
+    )?;
+    out.flush()?;
     Ok(ExitCode::SUCCESS)
 }
