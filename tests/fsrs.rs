@@ -495,3 +495,67 @@ fn fsrs_state_survives_a_json_backup_and_doctor_finds_nothing_wrong() {
     let out = dst.run_ok("2026-01-05T09:30:00Z", &["review", "--deck", "Test"], "q\n");
     assert_eq!(questions(&out), vec![A], "{out}");
 }
+
+#[test]
+fn stats_with_fsrs_on_report_predicted_recall_and_stability() {
+    let env = env_with("test.toml");
+    env.config("fuzz", "off");
+    env.run_ok(
+        &at_day(1),
+        &["review", "--deck", "Test"],
+        "\n5\n\n3\n\n1\n\n4\n\n2\n\n4\n",
+    );
+    let sm2 = env.run_ok(&at_day(3), &["stats", "--json", "--deck", "Test"], "");
+    assert!(!sm2.contains("\"fsrs\""), "no FSRS figures under SM-2");
+    env.run_ok(&at_day(2), &["config", "scheduler", "fsrs"], "");
+    // On day 3 every card was last answered 2 days ago (day 1).
+    let mems = [
+        memory(&[(0, 4)]),
+        memory(&[(0, 2), (0, 3)]),
+        memory(&[(0, 1), (0, 1), (0, 3)]),
+    ];
+    let decay = fsrs::DEFAULT_PARAMETERS[20];
+    let recall: Vec<f32> = mems
+        .iter()
+        .map(|&m| fsrs::current_retrievability(m, 2.0, decay))
+        .collect();
+    let mean = recall.iter().map(|&r| f64::from(r)).sum::<f64>() / 3.0;
+    let below = recall.iter().filter(|&&r| r < 0.9).count();
+    let out = env.run_ok(&at_day(3), &["stats", "--json", "--deck", "Test"], "");
+    let v: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}\n{out}"));
+    let f = &v["fsrs"];
+    assert_eq!(f["cards"], json!(3));
+    assert_eq!(f["parameters"], json!("default"));
+    assert_eq!(f["desired_retention"], json!(0.9));
+    assert_eq!(
+        f["average_recall"],
+        json!((mean * 10_000.0).round() / 10_000.0)
+    );
+    assert_eq!(f["below_retention"], json!(below));
+    // Stability histogram: whole days rounded down, buckets from 0, 1, 7, 21, ...
+    let bounds = [0u32, 1, 7, 21, 60, 180, 365, 1000];
+    let mut want = [0u32; 8];
+    for m in &mems {
+        let d = m.stability.floor() as u32;
+        let i = bounds.iter().rposition(|&lo| d >= lo).unwrap_or(0);
+        want[i] += 1;
+    }
+    let got: Vec<u32> = f["stability"]["buckets"]
+        .as_array()
+        .map(|b| {
+            b.iter()
+                .map(|x| x["cards"].as_u64().unwrap_or(99) as u32)
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(got, want);
+    let table = env.run_ok(&at_day(3), &["stats", "--deck", "Test"], "");
+    assert!(
+        table.contains("FSRS: predicted recall and stability")
+            && table.contains(&format!(
+                "Average predicted recall today {:.1}% over 3 cards (default parameters); {below} below the desired retention of 90%.",
+                mean * 100.0
+            )),
+        "{table}"
+    );
+}
