@@ -332,6 +332,27 @@ fn backups_keep_the_last_ten_and_restore_works() {
         names[0], "collection-20260105-100200.db",
         "the oldest two were removed"
     );
+    // An import that changes nothing, or fails, leaves the ten as they were.
+    let again = env.dir.path().join("k11.toml");
+    let bad = write(
+        &env,
+        "bad.toml",
+        b"[deck]\nname = \"B\"\n[[cards]]\nfront = \"q\"\n",
+    );
+    for f in [&again, &bad] {
+        let _ = env
+            .cmd("2026-01-05T11:00:00Z")
+            .args(["import", f.to_str().unwrap_or_default()])
+            .output();
+    }
+    let mut after: Vec<String> = std::fs::read_dir(&dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    after.sort();
+    assert_eq!(after, names);
     // Restore the state before K11 was imported: K11 disappears.
     let before_k11 = dir.join("collection-20260105-101100.db");
     env.run_ok(

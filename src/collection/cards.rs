@@ -388,6 +388,14 @@ impl Collection {
         Ok(())
     }
 
+    /// Every card, retired ones included (the size of a full backup).
+    pub fn cards_total(&self) -> Result<u64> {
+        Ok(self
+            .conn
+            .query_row("SELECT count(*) FROM cards", [], |r| r.get::<_, i64>(0))?
+            .unsigned_abs())
+    }
+
     pub fn revlog_count(&self) -> Result<i64> {
         Ok(self
             .conn

@@ -1,4 +1,4 @@
-use super::Ctx;
+use super::{Ctx, progress};
 use crate::cli::ExportArgs;
 use crate::interop::{Format, apkg, backup, deckfile, text};
 use anyhow::{Context, Result, anyhow, bail};
@@ -42,6 +42,11 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<ExitCode> {
             args.format
         )
     })?;
+    if args.with_progress && format != Format::Apkg {
+        bail!(
+            "--with-progress is for --format apkg; a JSON backup (--format json) always holds the whole history, and deck, CSV and TSV files hold card content only"
+        );
+    }
     let col = ctx.open()?;
     let deck = args.deck.as_deref().map(|d| col.deck_id(d)).transpose()?;
     let out: Option<PathBuf> = args.output.filter(|p| p.as_os_str() != "-");
@@ -75,10 +80,12 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<ExitCode> {
         Format::Csv | Format::Tsv => {
             let sep = if format == Format::Tsv { b'\t' } else { b',' };
             let decks = col.deck_notes(deck)?;
-            emit(
-                out.as_deref(),
-                &text::write(&decks, sep).map_err(|e| anyhow!(e))?,
-            )?;
+            let notes: usize = decks.iter().map(|d| d.notes.len()).sum();
+            // On stdout the bar would share the terminal with the file itself.
+            let pb = progress::bar(notes as u64, "exporting", ctx.quiet || out.is_none());
+            let data = text::write(&decks, sep, &mut |n| pb.inc(n)).map_err(|e| anyhow!(e));
+            pb.finish_and_clear();
+            emit(out.as_deref(), &data?)?;
         }
         Format::Json => {
             if deck.is_some() {
@@ -87,10 +94,14 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<ExitCode> {
                 );
             }
             let created = ctx.clock.now().to_rfc3339();
-            emit(
-                out.as_deref(),
-                &backup::write(col.dump()?, created).map_err(|e| anyhow!(e))?,
-            )?;
+            let cards = col.cards_total()?;
+            let pb = progress::spinner(cards, "writing the backup", ctx.quiet || out.is_none());
+            let data = col
+                .dump()
+                .map_err(anyhow::Error::from)
+                .and_then(|d| backup::write(d, created).map_err(|e| anyhow!(e)));
+            pb.finish_and_clear();
+            emit(out.as_deref(), &data?)?;
         }
         Format::Apkg => {
             let Some(path) = out else {
@@ -103,8 +114,15 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<ExitCode> {
                 today: ctx.clock.today(col.config().day_starts_at),
                 config: *col.config(),
             };
-            let (bytes, done) = apkg::write(&data, &opts)
-                .with_context(|| format!("exporting {}", path.display()))?;
+            let pb = progress::bar(data.cards.len() as u64, "exporting", ctx.quiet);
+            let written = apkg::write(&data, &opts, &mut |n| {
+                pb.inc(n);
+                if pb.position() == pb.length().unwrap_or(0) {
+                    pb.set_message("compressing");
+                }
+            });
+            pb.finish_and_clear();
+            let (bytes, done) = written.with_context(|| format!("exporting {}", path.display()))?;
             write_file(&path, bytes)?;
             if !ctx.quiet {
                 let n = |count: usize, what: &str| {

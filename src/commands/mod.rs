@@ -9,6 +9,7 @@ mod decks;
 mod doctor;
 mod export;
 mod import;
+mod progress;
 mod review;
 mod stats;
 

@@ -38,7 +38,11 @@ fn kind_of(notetype: &str) -> &'static str {
     }
 }
 
-pub fn write(decks: &[DeckNotes], separator: u8) -> Result<String, String> {
+pub fn write(
+    decks: &[DeckNotes],
+    separator: u8,
+    tick: &mut dyn FnMut(u64),
+) -> Result<String, String> {
     let sep_name = if separator == b'\t' { "tab" } else { "comma" };
     let s = char::from(separator);
     let mut out = format!(
@@ -66,6 +70,7 @@ pub fn write(decks: &[DeckNotes], separator: u8) -> Result<String, String> {
                 n.source.as_deref().unwrap_or(""),
             ];
             w.write_record(record).map_err(|e| e.to_string())?;
+            tick(1);
         }
     }
     let body = w.into_inner().map_err(|e| e.to_string())?;
