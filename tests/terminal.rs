@@ -189,11 +189,12 @@ fn ctrl_c_ends_the_session_with_the_summary() {
     t.wait_for("Test · 2/3");
     t.keys("\x03");
     t.wait_exit();
-    assert!(
-        t.text().contains("Reviewed 1 card (1 answer"),
-        "{}",
-        t.text()
-    );
+    let screen = t.text();
+    assert!(screen.contains("Reviewed 1 card (1 answer"), "{screen}");
+    // Then tomorrow and the streak: the one card answered (4, new) is due
+    // tomorrow, and the two not reached are still new (the limit is 20).
+    assert!(screen.contains("Tomorrow: 1 due, 2 new."), "{screen}");
+    assert!(screen.contains("Streak: 1 day in a row."), "{screen}");
 }
 
 #[test]

@@ -192,6 +192,26 @@ impl Collection {
         )
     }
 
+    /// Days in a row with at least one review, ending today (or yesterday,
+    /// until today's first review), for the whole collection. One indexed
+    /// probe per day of the streak, so the end of a session never reads the
+    /// whole log (`streaks` gives the longest run too, for `py201 stats`).
+    pub fn current_streak(&self, today: Day) -> Result<u32> {
+        let mut probe = self
+            .conn
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM revlog WHERE day = ?1)")?;
+        let mut day = today;
+        if !probe.query_row([day], |r| r.get::<_, bool>(0))? {
+            day -= 1;
+        }
+        let mut n = 0;
+        while probe.query_row([day], |r| r.get::<_, bool>(0))? {
+            n += 1;
+            day -= 1;
+        }
+        Ok(n)
+    }
+
     pub fn streaks(&self, today: Day, deck: DeckFilter) -> Result<Streaks> {
         let mut stmt = self.conn.prepare_cached(STREAKS)?;
         Ok(
