@@ -131,7 +131,11 @@ fn collection_from_a_newer_py201_is_refused_naming_both_versions() {
             .unwrap_or_else(|e| panic!("{e}")),
     );
     assert!(
-        err.contains("schema version 99") && err.contains("knows up to 1"),
+        err.contains("schema version 99")
+            && err.contains(&format!(
+                "knows up to {}",
+                py201::collection::SCHEMA_VERSION
+            )),
         "{err}"
     );
 }

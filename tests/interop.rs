@@ -205,7 +205,10 @@ fn reimporting_a_changed_deck_updates_in_place_and_keeps_progress() {
 fn bad_input_is_refused_with_nothing_changed() {
     let env = fresh_with("test.toml");
     let before = snapshot(&env);
-    let newer = snapshot(&env).replacen("\"schema\": 1", "\"schema\": 99", 1);
+    let current = format!("\"schema\": {}", py201::collection::SCHEMA_VERSION);
+    let snap = snapshot(&env);
+    assert!(snap.contains(&current), "a backup names its schema version");
+    let newer = snap.replacen(&current, "\"schema\": 99", 1);
     let mut zip = b"PK\x03\x04".to_vec();
     zip.extend_from_slice(&[0u8; 64]);
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![

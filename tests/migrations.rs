@@ -2,20 +2,49 @@
 //! version (made by that version of py201 from a known history) is opened by
 //! this py201, upgraded if needed, and must hold exactly that history.
 //!
-//! tests/fixtures/collections/v1.db: the Test fixture deck, `fuzz off`, one
-//! session on 2026-01-05 grading t-a 5, t-b 3, t-c 1, then the same-day
-//! repeats t-b 4, t-c 2, t-c 4.
+//! tests/fixtures/collections/vN.db, made by the py201 of schema version N:
+//! the Test fixture deck, `fuzz off`, one session on 2026-01-05 grading t-a 5,
+//! t-b 3, t-c 1, then the same-day repeats t-b 4, t-c 2, t-c 4.
+//!
+//! Versions: 1, the first release; 2 added the daily review summaries
+//! (`revlog_days`, filled from the log on upgrade) and the indexes behind
+//! `py201 decks` and `py201 stats`.
 
 mod common;
 use common::*;
 use serde_json::json;
 
+/// Every released schema version, oldest first.
+const FIXTURES: [&str; 2] = ["v1.db", "v2.db"];
+
+fn fixture(name: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/collections")
+        .join(name)
+}
+
 #[test]
-fn schema_v1_collection_opens_with_its_history() {
+fn every_released_version_has_a_fixture() {
+    assert_eq!(
+        FIXTURES.len() as i64,
+        py201::collection::SCHEMA_VERSION,
+        "a schema change needs a fixture made by its py201"
+    );
+    for f in FIXTURES {
+        assert!(fixture(f).exists(), "{f}");
+    }
+}
+
+#[test]
+fn every_schema_version_opens_with_its_history() {
+    for f in FIXTURES {
+        collection_opens_with_its_history(f);
+    }
+}
+
+fn collection_opens_with_its_history(name: &str) {
     let env = empty_env();
-    let fixture =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/collections/v1.db");
-    std::fs::copy(&fixture, &env.db).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::copy(fixture(name), &env.db).unwrap_or_else(|e| panic!("{e}"));
     let now = "2026-01-05T20:00:00Z";
     // Hand-worked SM-2 (see tests/review_weeks.rs, day 1).
     for (id, interval, ef, reps) in [("t-a", 1, 2.6, 1), ("t-b", 1, 2.36, 1), ("t-c", 1, 1.96, 0)] {
@@ -42,6 +71,14 @@ fn schema_v1_collection_opens_with_its_history() {
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap_or(0);
     assert_eq!(version, py201::collection::SCHEMA_VERSION);
+    // The statistics come from the upgraded summaries: 6 answers, 3 of them
+    // same-day repeats; doctor recomputes the summaries from the log.
+    let stats: serde_json::Value =
+        serde_json::from_str(&env.run_ok(now, &["stats", "--deck", "Test", "--json"], ""))
+            .unwrap_or_default();
+    assert_eq!(stats["reviews"], json!(6), "{name}");
+    let doctor = env.run_ok(now, &["doctor"], "");
+    assert!(doctor.starts_with("No problems found"), "{name}: {doctor}");
     // And it keeps working: the next day's review continues the schedule.
     let out = env.run_ok(&at_day(2), &["review", "--deck", "Test"], "\n5\n\n4\n\n4\n");
     assert_eq!(questions(&out).len(), 3);
@@ -64,10 +101,10 @@ fn upgraded_fixtures_have_exactly_the_schema_of_a_new_collection() {
     };
     let fresh = empty_env();
     fresh.run_ok(T0, &["decks"], "");
-    let old = empty_env();
-    let fixture =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/collections/v1.db");
-    std::fs::copy(&fixture, &old.db).unwrap_or_else(|e| panic!("{e}"));
-    old.run_ok(T0, &["decks"], "");
-    assert_eq!(schema(&old.db), schema(&fresh.db));
+    for f in FIXTURES {
+        let old = empty_env();
+        std::fs::copy(fixture(f), &old.db).unwrap_or_else(|e| panic!("{e}"));
+        old.run_ok(T0, &["decks"], "");
+        assert_eq!(schema(&old.db), schema(&fresh.db), "{f}");
+    }
 }
