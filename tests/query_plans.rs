@@ -50,8 +50,7 @@ fn recorded(col: &mut Collection, f: impl FnOnce(&mut Collection)) -> Vec<String
     col.conn
         .trace_v2(TraceEventCodes::empty(), None::<fn(TraceEvent<'_>)>)
         .unwrap_or_else(|e| panic!("{e}"));
-    let v = seen.lock().map(|v| v.clone()).unwrap_or_default();
-    v
+    seen.lock().map(|v| v.clone()).unwrap_or_default()
 }
 
 /// The plan's lines for one statement.

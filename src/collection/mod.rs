@@ -61,21 +61,6 @@ pub fn steps() -> Vec<&'static str> {
         .collect()
 }
 
-#[cfg(test)]
-mod schema_tests {
-    #[test]
-    fn sections_are_numbered_in_order() {
-        let numbers: Vec<i64> = super::SCHEMA
-            .split(super::SECTION)
-            .skip(1)
-            .map(|s| s.lines().next().unwrap_or("").trim().parse().unwrap_or(0))
-            .collect();
-        let want: Vec<i64> = (2..=super::SCHEMA_VERSION).collect();
-        assert_eq!(numbers, want);
-        assert_eq!(super::steps().len() as i64, super::SCHEMA_VERSION - 1);
-    }
-}
-
 pub struct Collection {
     pub conn: Connection,
     path: PathBuf,
@@ -175,5 +160,20 @@ pub(crate) fn unknown_deck(col: &Collection, name: &str) -> Error {
     Error::UnknownDeck {
         name: name.to_string(),
         known,
+    }
+}
+
+#[cfg(test)]
+mod schema_tests {
+    #[test]
+    fn sections_are_numbered_in_order() {
+        let numbers: Vec<i64> = super::SCHEMA
+            .split(super::SECTION)
+            .skip(1)
+            .map(|s| s.lines().next().unwrap_or("").trim().parse().unwrap_or(0))
+            .collect();
+        let want: Vec<i64> = (2..=super::SCHEMA_VERSION).collect();
+        assert_eq!(numbers, want);
+        assert_eq!(super::steps().len() as i64, super::SCHEMA_VERSION - 1);
     }
 }
