@@ -190,6 +190,14 @@ fn reimporting_a_changed_deck_updates_in_place_and_keeps_progress() {
             .map(|c| c["state"].clone()),
         Some("new".into())
     );
+    // An export holds the live notes in course order, the retired one left out.
+    let tsv = env.run_ok(T0, &["export", "--deck", "Test", "--format", "tsv"], "");
+    let ids: Vec<&str> = tsv
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| l.split('\t').next())
+        .collect();
+    assert_eq!(ids, ["t-a", "t-b", "t-d"], "{tsv}");
     // Retired cards are not reviewed.
     let out = env.run_ok(&at_day(2), &["review", "--deck", "Test"], "\n4\n\n4\n\n4\n");
     assert!(!out.contains("positional-only"), "{out}");

@@ -23,6 +23,40 @@ fn write_file(path: &Path, data: impl AsRef<[u8]>) -> Result<()> {
     Ok(())
 }
 
+/// Writes what `write` produces to `out` (via a temporary file and a
+/// rename, as [`write_file`]) or to stdout, without building it in memory.
+fn emit_with(out: Option<&Path>, write: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
+    match out {
+        Some(path) => {
+            let dir = path
+                .parent()
+                .filter(|d| !d.as_os_str().is_empty())
+                .unwrap_or_else(|| Path::new("."));
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let tmp = dir.join(format!(".{name}.py201-tmp"));
+            let file = std::fs::File::create(&tmp)
+                .with_context(|| format!("writing {}", path.display()))?;
+            let mut buf = std::io::BufWriter::new(file);
+            let done = write(&mut buf).and_then(|()| Ok(buf.flush()?));
+            if let Err(e) = done {
+                let _ = std::fs::remove_file(&tmp);
+                return Err(e.context(format!("writing {}", path.display())));
+            }
+            std::fs::rename(&tmp, path).with_context(|| format!("writing {}", path.display()))?;
+            Ok(())
+        }
+        None => {
+            let mut o = std::io::BufWriter::new(std::io::stdout().lock());
+            write(&mut o)?;
+            o.flush()?;
+            Ok(())
+        }
+    }
+}
+
 fn emit(out: Option<&Path>, data: &str) -> Result<()> {
     match out {
         Some(p) => write_file(p, data),
@@ -83,9 +117,11 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<ExitCode> {
             let notes: usize = decks.iter().map(|d| d.notes.len()).sum();
             // On stdout the bar would share the terminal with the file itself.
             let pb = progress::bar(notes as u64, "exporting", ctx.quiet || out.is_none());
-            let data = text::write(&decks, sep, &mut |n| pb.inc(n)).map_err(|e| anyhow!(e));
+            let done = emit_with(out.as_deref(), |w| {
+                text::write_to(w, &decks, sep, &mut |n| pb.inc(n)).map_err(|e| anyhow!(e))
+            });
             pb.finish_and_clear();
-            emit(out.as_deref(), &data?)?;
+            done?;
         }
         Format::Json => {
             if deck.is_some() {
