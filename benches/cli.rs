@@ -29,26 +29,59 @@ struct Sample {
 }
 
 /// Runs `py201 args` with `stdin`, returning wall time and peak RSS.
-// libc::wait4 reaps the child (std cannot report its rusage).
-#[allow(clippy::zombie_processes)]
+///
+/// The child is started by a fresh, small copy of this benchmark (see
+/// [`measure_child`]) rather than by this process: Linux carries a process's
+/// peak RSS across fork and exec, so a child of this process, which holds a
+/// generated collection's TSV in memory, would report this process's peak.
 fn run(bin: &Path, db: &Path, args: &[&str], stdin: &[u8]) -> Sample {
-    let start = Instant::now();
-    let mut child = Command::new(bin)
+    let me = std::env::current_exe().unwrap_or_else(|e| panic!("current exe: {e}"));
+    let mut child = Command::new(me)
+        .env("PY201_BENCH_CHILD", "1")
+        .arg(bin)
         .arg("--db")
         .arg(db)
         .arg("-q")
         .args(args)
-        .env("PY201_NOW", NOW)
-        .env("TZ", "UTC")
-        .env("PY201_SEED", "1")
         .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
         .spawn()
-        .unwrap_or_else(|e| panic!("spawn {}: {e}", bin.display()));
+        .unwrap_or_else(|e| panic!("spawn the measuring child: {e}"));
     if let Some(mut i) = child.stdin.take() {
         let _ = i.write_all(stdin);
     }
+    let out = child
+        .wait_with_output()
+        .unwrap_or_else(|e| panic!("measuring child: {e}"));
+    assert!(out.status.success(), "py201 {args:?} failed");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut it = text.split_whitespace();
+    let ms = it.next().and_then(|v| v.parse().ok()).unwrap_or(f64::NAN);
+    let rss_kb = it.next().and_then(|v| v.parse().ok()).unwrap_or(0);
+    Sample { ms, rss_kb }
+}
+
+/// The measuring child: runs its arguments as a command with this process's
+/// stdin, times it, and prints "milliseconds peak-RSS-KiB" (wait4).
+// libc::wait4 reaps the child (std cannot report its rusage).
+#[allow(clippy::zombie_processes)]
+fn measure_child() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some((bin, rest)) = args.split_first() else {
+        panic!("measuring child: no command");
+    };
+    let start = Instant::now();
+    let child = Command::new(bin)
+        .args(rest)
+        .env("PY201_NOW", NOW)
+        .env("TZ", "UTC")
+        .env("PY201_SEED", "1")
+        .stdin(Stdio::inherit())
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap_or_else(|e| panic!("spawn {bin}: {e}"));
     let pid = child.id() as libc::pid_t;
     let mut status = 0;
     // SAFETY: an all-zero rusage is a valid value for wait4 to fill in.
@@ -57,14 +90,10 @@ fn run(bin: &Path, db: &Path, args: &[&str], stdin: &[u8]) -> Sample {
     let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
     let ms = start.elapsed().as_secs_f64() * 1000.0;
     assert_eq!(r, pid, "wait4");
-    assert!(
-        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
-        "py201 {args:?} failed"
-    );
-    Sample {
-        ms,
-        rss_kb: usage.ru_maxrss,
+    if !(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0) {
+        std::process::exit(1);
     }
+    println!("{ms} {}", usage.ru_maxrss);
 }
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -73,6 +102,9 @@ fn median(mut v: Vec<f64>) -> f64 {
 }
 
 fn main() {
+    if std::env::var_os("PY201_BENCH_CHILD").is_some() {
+        return measure_child();
+    }
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let bin = root.join("target/release/py201");
     let built = Command::new("cargo")

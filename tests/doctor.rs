@@ -61,3 +61,80 @@ fn doctor_finds_and_fixes_impossible_states() {
             .starts_with("No problems found")
     );
 }
+
+/// The daily summaries behind `py201 stats` follow every answer and undo
+/// exactly (doctor recomputes them from the log and finds no difference);
+/// if they drift anyway, doctor says so and `--fix` rebuilds them.
+#[test]
+fn daily_summaries_follow_answers_and_undo_and_are_rebuilt_when_off() {
+    let env = env_with("test.toml");
+    env.config("fuzz", "off");
+    // Answers, a failure with its same-day repeats, and two undos.
+    env.run_ok(
+        &at_day(1),
+        &["review", "--deck", "Test"],
+        "\n5\n\n3\nu\n\n2\n\n1\n\n4\nu\n\n4\n\n5\n",
+    );
+    env.run_ok(
+        &at_day(2),
+        &["review", "--deck", "Test"],
+        "\n4\n\n1\nu\n\n3\n",
+    );
+    let healthy = env.run_ok(at_day(2).as_str(), &["doctor"], "");
+    assert!(healthy.starts_with("No problems found"), "{healthy}");
+    // A card that moves to another deck takes its history along.
+    {
+        let conn = rusqlite::Connection::open(&env.db).unwrap_or_else(|e| panic!("{e}"));
+        conn.execute_batch(
+            "INSERT INTO decks (name, position) VALUES ('Other', 99);
+             UPDATE cards SET deck_id = (SELECT id FROM decks WHERE name = 'Other') WHERE uid = 't-b';",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    }
+    let healthy = env.run_ok(at_day(2).as_str(), &["doctor"], "");
+    assert!(healthy.starts_with("No problems found"), "{healthy}");
+    let other = env.run_ok(&at_day(2), &["stats", "--deck", "Other", "--json"], "");
+    let other: serde_json::Value = serde_json::from_str(&other).unwrap_or_default();
+    // The deck's review count is the moved card's log, counted row by row.
+    let conn = rusqlite::Connection::open(&env.db).unwrap_or_else(|e| panic!("{e}"));
+    let logged: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM revlog r JOIN cards c ON c.id = r.card_id WHERE c.uid = 't-b'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(logged > 0);
+    assert_eq!(other["reviews"], serde_json::json!(logged), "{other}");
+    let stats = env.run_ok(&at_day(2), &["stats", "--json"], "");
+    {
+        let conn = rusqlite::Connection::open(&env.db).unwrap_or_else(|e| panic!("{e}"));
+        conn.execute_batch(
+            "UPDATE revlog_days SET g5 = g5 + 7, time_ms = time_ms + 1000;
+             INSERT INTO revlog_days VALUES (1, 1, 0, 1, 0, 0, 0, 0, 0, 5);",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    }
+    let out = env
+        .cmd(&at_day(2))
+        .arg("doctor")
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(out.status.code(), Some(1));
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        report.contains("daily statistics summaries that disagree with the review log"),
+        "{report}"
+    );
+    assert_ne!(env.run_ok(&at_day(2), &["stats", "--json"], ""), stats);
+    let fixed = env.run_ok(&at_day(2), &["doctor", "--fix"], "");
+    assert!(
+        fixed.contains("rebuilt the daily statistics summaries from the review log"),
+        "{fixed}"
+    );
+    assert_eq!(env.run_ok(&at_day(2), &["stats", "--json"], ""), stats);
+    assert!(
+        env.run_ok(&at_day(2), &["doctor"], "")
+            .starts_with("No problems found")
+    );
+}

@@ -211,3 +211,25 @@ fn usage_errors_exit_2_without_a_panic() {
     assert_eq!(out.status.code(), Some(2));
     assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
 }
+
+#[test]
+fn with_progress_is_refused_where_it_would_be_ignored() {
+    let env = env_with("test.toml");
+    let out_file = env.dir.path().join("x.tsv");
+    for format in ["tsv", "csv", "deck", "json"] {
+        let out = env
+            .cmd(T0)
+            .args(["export", "--deck", "Test", "--format", format])
+            .arg("--with-progress")
+            .arg("-o")
+            .arg(&out_file)
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let err = one_line_error(&out);
+        assert!(
+            err.contains("--with-progress is for --format apkg"),
+            "{err}"
+        );
+        assert!(!out_file.exists(), "nothing is written");
+    }
+}

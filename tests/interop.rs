@@ -190,6 +190,14 @@ fn reimporting_a_changed_deck_updates_in_place_and_keeps_progress() {
             .map(|c| c["state"].clone()),
         Some("new".into())
     );
+    // An export holds the live notes in course order, the retired one left out.
+    let tsv = env.run_ok(T0, &["export", "--deck", "Test", "--format", "tsv"], "");
+    let ids: Vec<&str> = tsv
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| l.split('\t').next())
+        .collect();
+    assert_eq!(ids, ["t-a", "t-b", "t-d"], "{tsv}");
     // Retired cards are not reviewed.
     let out = env.run_ok(&at_day(2), &["review", "--deck", "Test"], "\n4\n\n4\n\n4\n");
     assert!(!out.contains("positional-only"), "{out}");
@@ -205,11 +213,10 @@ fn reimporting_a_changed_deck_updates_in_place_and_keeps_progress() {
 fn bad_input_is_refused_with_nothing_changed() {
     let env = fresh_with("test.toml");
     let before = snapshot(&env);
-    let newer = snapshot(&env).replacen(
-        &format!("\"schema\": {}", py201::collection::SCHEMA_VERSION),
-        "\"schema\": 99",
-        1,
-    );
+    let current = format!("\"schema\": {}", py201::collection::SCHEMA_VERSION);
+    let snap = snapshot(&env);
+    assert!(snap.contains(&current), "a backup names its schema version");
+    let newer = snap.replacen(&current, "\"schema\": 99", 1);
     let mut zip = b"PK\x03\x04".to_vec();
     zip.extend_from_slice(&[0u8; 64]);
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
@@ -336,6 +343,27 @@ fn backups_keep_the_last_ten_and_restore_works() {
         names[0], "collection-20260105-100200.db",
         "the oldest two were removed"
     );
+    // An import that changes nothing, or fails, leaves the ten as they were.
+    let again = env.dir.path().join("k11.toml");
+    let bad = write(
+        &env,
+        "bad.toml",
+        b"[deck]\nname = \"B\"\n[[cards]]\nfront = \"q\"\n",
+    );
+    for f in [&again, &bad] {
+        let _ = env
+            .cmd("2026-01-05T11:00:00Z")
+            .args(["import", f.to_str().unwrap_or_default()])
+            .output();
+    }
+    let mut after: Vec<String> = std::fs::read_dir(&dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    after.sort();
+    assert_eq!(after, names);
     // Restore the state before K11 was imported: K11 disappears.
     let before_k11 = dir.join("collection-20260105-101100.db");
     env.run_ok(

@@ -58,6 +58,10 @@ fn three_cards_over_three_weeks_follow_sm2_exactly() {
         out.contains("Next due: 2026-01-06 (tomorrow), 3 cards."),
         "{out}"
     );
+    // All three were introduced today and come back tomorrow; the first day
+    // with a review starts the streak.
+    assert!(out.contains("Tomorrow: 3 due, 0 new."), "{out}");
+    assert!(out.contains("Streak: 1 day in a row."), "{out}");
     // q=5 on a new card: 1 day, EF 2.5+0.1. q=3: 1 day, EF 2.5-0.14. q=1: 1 day, n=0,
     // EF 2.5-0.54; not a lapse (the card was new). Repeats change nothing.
     expect(&env, &at_day(1), "t-a", (1, 2.6, 1, 0, "2026-01-06"));
@@ -68,6 +72,9 @@ fn three_cards_over_three_weeks_follow_sm2_exactly() {
     // c 4 -> n was 0 -> 1 day, EF 1.96.
     let out = review(2, "\n5\n\n4\n\n4\n");
     assert_eq!(questions(&out), vec![a, b, c]);
+    // c comes back on day 3; a and b on day 8.
+    assert!(out.contains("Tomorrow: 1 due, 0 new."), "{out}");
+    assert!(out.contains("Streak: 2 days in a row."), "{out}");
     expect(&env, &at_day(2), "t-a", (6, 2.7, 2, 0, "2026-01-12"));
     expect(&env, &at_day(2), "t-b", (6, 2.36, 2, 0, "2026-01-12"));
     expect(&env, &at_day(2), "t-c", (1, 1.96, 1, 0, "2026-01-07"));
@@ -84,11 +91,18 @@ fn three_cards_over_three_weeks_follow_sm2_exactly() {
         out.contains("Next due: 2026-01-12 (in 4 days), 2 cards."),
         "{out}"
     );
+    // Days 1-3 had reviews; day 4 has none yet, so the streak still stands.
+    assert!(out.contains("Tomorrow: 0 due, 0 new."), "{out}");
+    assert!(out.contains("Streak: 3 days in a row."), "{out}");
 
     // Day 8: a 4 -> ceil(6 * 2.7) = 17 days. b 2 -> failure: 1 day, n=0,
     // EF 2.36-0.32 = 2.04, first lapse; then its same-day repeat, graded 5.
     let out = review(8, "\n4\n\n2\n\n5\n");
     assert_eq!(questions(&out), vec![a, b, b]);
+    // Days 4-7 had no review: a new streak starts. b (1 day) and c (due
+    // day 9 since day 3's 6 days) are due tomorrow.
+    assert!(out.contains("Streak: 1 day in a row."), "{out}");
+    assert!(out.contains("Tomorrow: 2 due, 0 new."), "{out}");
     expect(&env, &at_day(8), "t-a", (17, 2.7, 3, 0, "2026-01-29"));
     expect(&env, &at_day(8), "t-b", (1, 2.04, 0, 1, "2026-01-13"));
 

@@ -189,11 +189,12 @@ fn ctrl_c_ends_the_session_with_the_summary() {
     t.wait_for("Test · 2/3");
     t.keys("\x03");
     t.wait_exit();
-    assert!(
-        t.text().contains("Reviewed 1 card (1 answer"),
-        "{}",
-        t.text()
-    );
+    let screen = t.text();
+    assert!(screen.contains("Reviewed 1 card (1 answer"), "{screen}");
+    // Then tomorrow and the streak: the one card answered (4, new) is due
+    // tomorrow, and the two not reached are still new (the limit is 20).
+    assert!(screen.contains("Tomorrow: 1 due, 2 new."), "{screen}");
+    assert!(screen.contains("Streak: 1 day in a row."), "{screen}");
 }
 
 #[test]
@@ -245,4 +246,71 @@ fn a_closed_terminal_ends_the_session_and_keeps_the_answers() {
         .query_row("SELECT count(*) FROM revlog", [], |r| r.get(0))
         .unwrap_or(-1);
     assert_eq!(rows, 1);
+}
+
+/// A TSV of `n` cards, in the format Anki writes.
+fn big_tsv(dir: &std::path::Path, n: usize) -> std::path::PathBuf {
+    let mut s = String::from("#separator:tab\n#html:false\n#columns:id\tfront\tback\n");
+    for i in 0..n {
+        s.push_str(&format!("big-{i}\tQuestion {i}?\tAnswer {i}\n"));
+    }
+    let path = dir.join("big.tsv");
+    std::fs::write(&path, s).unwrap_or_else(|e| panic!("{e}"));
+    path
+}
+
+#[test]
+fn large_imports_and_exports_show_a_progress_bar_on_a_terminal() {
+    let env = empty_env();
+    let tsv = big_tsv(env.dir.path(), 6_000);
+    let tsv = tsv.to_string_lossy().into_owned();
+    let mut t = Tty::start(&env, &["import", &tsv], &[]);
+    t.wait_exit();
+    let raw =
+        String::from_utf8_lossy(&t.raw.lock().map(|r| r.clone()).unwrap_or_default()).into_owned();
+    // The bar is drawn (then cleared); its count is in the byte stream.
+    assert!(raw.contains("importing ["), "{raw}");
+    assert!(raw.contains("/6,000 cards"), "{raw}");
+    assert!(t.text().contains("6000"), "{}", t.text());
+
+    let out = env.dir.path().join("out.tsv");
+    let out = out.to_string_lossy().into_owned();
+    let mut t = Tty::start(
+        &env,
+        &["export", "--deck", "big", "--format", "tsv", "-o", &out],
+        &[],
+    );
+    t.wait_exit();
+    let raw =
+        String::from_utf8_lossy(&t.raw.lock().map(|r| r.clone()).unwrap_or_default()).into_owned();
+    assert!(raw.contains("exporting ["), "{raw}");
+    assert!(raw.contains("/6,000 cards"), "{raw}");
+}
+
+#[test]
+fn no_progress_bar_in_a_pipe_or_for_a_small_import() {
+    let env = empty_env();
+    env.run_ok(T0, &["decks"], "");
+    let tsv = big_tsv(env.dir.path(), 6_000);
+    let out = env
+        .cmd(T0)
+        .arg("import")
+        .arg(&tsv)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+    // A small import on a terminal: no bar either.
+    let small = env.dir.path().join("small.tsv");
+    std::fs::write(
+        &small,
+        "#separator:tab\n#columns:id\tfront\tback\ns-1\tQ?\tA\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let small = small.to_string_lossy().into_owned();
+    let mut t = Tty::start(&env, &["import", &small], &[]);
+    t.wait_exit();
+    let raw =
+        String::from_utf8_lossy(&t.raw.lock().map(|r| r.clone()).unwrap_or_default()).into_owned();
+    assert!(!raw.contains("importing"), "{raw}");
 }

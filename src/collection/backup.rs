@@ -21,6 +21,15 @@ impl Collection {
     /// Copies the collection to `backups/collection-STAMP.db` and deletes all
     /// but the newest [`KEEP`] backups. `stamp` comes from the injected clock.
     pub fn backup(&self, stamp: &str) -> Result<PathBuf> {
+        let path = self.backup_unpruned(stamp)?;
+        self.prune_backups()?;
+        Ok(path)
+    }
+
+    /// Copies the collection like [`Collection::backup`] but deletes no old
+    /// backup yet: an import that turns out to change nothing removes its
+    /// fresh copy again, and must not have pushed out an older good one.
+    pub fn backup_unpruned(&self, stamp: &str) -> Result<PathBuf> {
         let dir = self.backup_dir();
         std::fs::create_dir_all(&dir).map_err(|e| {
             Error::BadValue(format!(
@@ -40,12 +49,17 @@ impl Collection {
         if let Ok(c) = Connection::open(&path) {
             let _ = c.execute_batch("PRAGMA journal_mode = DELETE;");
         }
+        Ok(path)
+    }
+
+    /// Deletes all but the newest [`KEEP`] backups.
+    pub fn prune_backups(&self) -> Result<()> {
         let mut all = self.backups()?;
         while all.len() > KEEP {
             let old = all.remove(0);
             let _ = std::fs::remove_file(old.0);
         }
-        Ok(path)
+        Ok(())
     }
 
     /// Backups, oldest first: (path, size in bytes).

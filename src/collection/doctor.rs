@@ -41,6 +41,21 @@ const IMPOSSIBLE: &[(&str, &str)] = &[
     ),
 ];
 
+/// The daily summaries as the review log says they should be: the same
+/// aggregate schema.sql's version-2 section fills `revlog_days` with, so a
+/// summary that drifted (a log edited by hand, a card deleted outside py201)
+/// can be found and rebuilt.
+const SUMMARY_FROM_LOG: &str = "SELECT r.day, coalesce(c.deck_id, 0),
+       CASE WHEN r.is_repeat = 1 THEN 3 WHEN r.due_before IS NULL THEN 0
+            WHEN r.interval_before < 21 THEN 1 ELSE 2 END AS k,
+       sum(r.grade = 0), sum(r.grade = 1), sum(r.grade = 2), sum(r.grade = 3),
+       sum(r.grade = 4), sum(r.grade = 5), sum(r.taken_ms)
+     FROM revlog r LEFT JOIN cards c ON c.id = r.card_id
+     WHERE true GROUP BY r.day, coalesce(c.deck_id, 0), k";
+
+const SUMMARY_ROWS: &str =
+    "SELECT day, deck_id, kind, g0, g1, g2, g3, g4, g5, time_ms FROM revlog_days";
+
 impl Collection {
     pub fn doctor(&self) -> Result<Vec<Finding>> {
         let mut out = Vec::new();
@@ -89,6 +104,21 @@ impl Collection {
                 ),
                 count: fk.len() as i64,
                 fixable: false,
+            });
+        }
+        let drift: i64 = self.conn.query_row(
+            &format!(
+                "SELECT (SELECT count(*) FROM ({SUMMARY_FROM_LOG} EXCEPT {SUMMARY_ROWS}))
+                      + (SELECT count(*) FROM ({SUMMARY_ROWS} EXCEPT {SUMMARY_FROM_LOG}))"
+            ),
+            [],
+            |r| r.get(0),
+        )?;
+        if drift > 0 {
+            out.push(Finding {
+                what: "daily statistics summaries that disagree with the review log".into(),
+                count: drift,
+                fixable: true,
             });
         }
         for (what, cond) in IMPOSSIBLE {
@@ -166,6 +196,21 @@ impl Collection {
             done.push(format!(
                 "made {reset} cards without review history new again"
             ));
+        }
+        // Last, so it also accounts for the log rows removed above.
+        let drift: i64 = tx.query_row(
+            &format!(
+                "SELECT (SELECT count(*) FROM ({SUMMARY_FROM_LOG} EXCEPT {SUMMARY_ROWS}))
+                      + (SELECT count(*) FROM ({SUMMARY_ROWS} EXCEPT {SUMMARY_FROM_LOG}))"
+            ),
+            [],
+            |r| r.get(0),
+        )?;
+        if drift > 0 {
+            tx.execute_batch(&format!(
+                "DELETE FROM revlog_days; INSERT INTO revlog_days {SUMMARY_FROM_LOG};"
+            ))?;
+            done.push("rebuilt the daily statistics summaries from the review log".into());
         }
         tx.commit()?;
         Ok(done)

@@ -134,29 +134,62 @@ const REVLOG_COLS: &str =
 
 impl Collection {
     /// Decks (all, or one) with their live notes, in course order.
+    ///
+    /// The notes are read in one pass over the table, in its own (id) order,
+    /// and put in course order here: reading them through the (deck,
+    /// position) index costs a lookup by text id per note, and asking for
+    /// each one whether it still has a live card a second lookup, which made
+    /// exporting 100,000 notes take several times longer.
     pub fn deck_notes(&self, deck: Option<i64>) -> Result<Vec<DeckNotes>> {
         let mut decks = self.conn.prepare_cached(
             "SELECT id, name, description, builtin FROM decks WHERE ?1 IS NULL OR id = ?1 ORDER BY position",
         )?;
-        let mut notes = self.conn.prepare_cached(
-            "SELECT n.id, n.fields FROM notes n WHERE n.deck_id = ?1
-               AND EXISTS (SELECT 1 FROM cards c WHERE c.note_id = n.id AND c.retired = 0)
-             ORDER BY n.position",
-        )?;
-        let rows: Vec<(i64, String, String, bool)> = decks
-            .query_map([deck], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
-            .collect::<rusqlite::Result<_>>()?;
-        let mut out = Vec::new();
-        for (id, name, description, builtin) in rows {
-            let notes = notes
-                .query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?
-                .collect::<rusqlite::Result<_>>()?;
+        let mut out: Vec<DeckNotes> = Vec::new();
+        let mut slot: std::collections::HashMap<i64, usize> = std::collections::HashMap::new();
+        let rows = decks.query_map([deck], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, bool>(3)?,
+            ))
+        })?;
+        for row in rows {
+            let (id, name, description, builtin) = row?;
+            slot.insert(id, out.len());
             out.push(DeckNotes {
                 name,
                 description,
                 builtin,
-                notes,
+                notes: Vec::new(),
             });
+        }
+        // Notes whose cards are all retired (few: removed from their deck file).
+        let dead: std::collections::HashSet<String> = self
+            .conn
+            .prepare_cached(
+                "SELECT DISTINCT note_id FROM cards r WHERE r.retired = 1
+                   AND NOT EXISTS (SELECT 1 FROM cards c WHERE c.note_id = r.note_id AND c.retired = 0)",
+            )?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut notes = self.conn.prepare_cached(
+            "SELECT deck_id, position, id, fields FROM notes NOT INDEXED WHERE ?1 IS NULL OR deck_id = ?1",
+        )?;
+        let mut placed: Vec<(usize, i64, String, String)> = Vec::new();
+        let mut rows = notes.query([deck])?;
+        while let Some(r) = rows.next()? {
+            let Some(&i) = slot.get(&r.get::<_, i64>(0)?) else {
+                continue;
+            };
+            let id: String = r.get(2)?;
+            if !dead.contains(&id) {
+                placed.push((i, r.get(1)?, id, r.get(3)?));
+            }
+        }
+        placed.sort_unstable_by_key(|n| (n.0, n.1));
+        for (i, _, id, fields) in placed {
+            out[i].notes.push((id, fields));
         }
         Ok(out)
     }

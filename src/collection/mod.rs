@@ -24,14 +24,43 @@ pub use config::Config;
 /// `PRAGMA application_id` of a py201 collection ("P201").
 pub const APPLICATION_ID: i32 = 0x5032_3031;
 
-/// The schema of a new collection; `migrate::STEPS` upgrade older ones.
+/// The schema of a new collection: every section of `schema.sql`.
 pub const SCHEMA: &str = include_str!("../../schema.sql");
 
-/// Upgrade steps, append-only: `STEPS[i]` takes version `i + 1` to `i + 2`.
-/// `schema.sql` always equals version 1 plus every step.
-pub const STEPS: &[&str] = &[include_str!("steps/v2.sql")];
+/// Starts each upgrade section of `schema.sql` (`-- @version N`).
+const SECTION: &str = "\n-- @version ";
 
-pub const SCHEMA_VERSION: i64 = 1 + STEPS.len() as i64;
+/// How many times `pat` occurs in `s`, at compile time.
+const fn count(s: &str, pat: &str) -> usize {
+    let (s, p) = (s.as_bytes(), pat.as_bytes());
+    let mut n = 0;
+    let mut i = 0;
+    while i + p.len() <= s.len() {
+        let mut j = 0;
+        while j < p.len() && s[i + j] == p[j] {
+            j += 1;
+        }
+        if j == p.len() {
+            n += 1;
+        }
+        i += 1;
+    }
+    n
+}
+
+/// Version 1 plus one per upgrade section of `schema.sql`.
+pub const SCHEMA_VERSION: i64 = 1 + count(SCHEMA, SECTION) as i64;
+
+/// Upgrade steps, append-only: `steps()[i]` takes version `i + 1` to `i + 2`.
+/// They are the sections of `schema.sql` after the first, so a new
+/// collection and an upgraded one run the very same statements.
+pub fn steps() -> Vec<&'static str> {
+    SCHEMA
+        .split(SECTION)
+        .skip(1)
+        .map(|s| s.split_once('\n').map_or("", |(_, body)| body))
+        .collect()
+}
 
 pub struct Collection {
     pub conn: Connection,
@@ -136,19 +165,16 @@ pub(crate) fn unknown_deck(col: &Collection, name: &str) -> Error {
 }
 
 #[cfg(test)]
-mod tests {
+mod schema_tests {
     #[test]
-    fn schema_sql_ends_with_every_step() {
-        let mut rest = super::SCHEMA;
-        for step in super::STEPS.iter().rev() {
-            rest = rest
-                .trim_end()
-                .strip_suffix(step.trim_end())
-                .unwrap_or_default();
-            assert!(
-                !rest.is_empty(),
-                "schema.sql must end with each step, in order"
-            );
-        }
+    fn sections_are_numbered_in_order() {
+        let numbers: Vec<i64> = super::SCHEMA
+            .split(super::SECTION)
+            .skip(1)
+            .map(|s| s.lines().next().unwrap_or("").trim().parse().unwrap_or(0))
+            .collect();
+        let want: Vec<i64> = (2..=super::SCHEMA_VERSION).collect();
+        assert_eq!(numbers, want);
+        assert_eq!(super::steps().len() as i64, super::SCHEMA_VERSION - 1);
     }
 }

@@ -1,6 +1,6 @@
 //! Opening a collection file safely.
 
-use super::{APPLICATION_ID, SCHEMA, SCHEMA_VERSION, STEPS};
+use super::{APPLICATION_ID, SCHEMA, SCHEMA_VERSION, steps};
 use crate::error::{Error, Result};
 use rusqlite::{Connection, OpenFlags};
 use std::{fs, io::Read, path::Path, time::Duration};
@@ -158,7 +158,7 @@ pub fn open(path: &Path) -> Result<(Connection, bool)> {
     }
     let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     if version < SCHEMA_VERSION {
-        migrate(&conn, path, version, STEPS)?;
+        migrate(&conn, path, version, &steps())?;
     }
     Ok((conn, false))
 }
@@ -222,7 +222,7 @@ mod tests {
         let path = dir.path().join("c.db");
         let (conn, created) = open(&path).unwrap_or_else(|e| panic!("{e}"));
         assert!(created);
-        // Synthetic steps on top of a collection taken to be at version 1.
+        // As if made by version 1, then upgraded by two made-up steps.
         conn.execute_batch("INSERT INTO config VALUES ('fuzz', 'off'); PRAGMA user_version = 1;")
             .unwrap_or_else(|e| panic!("{e}"));
         let steps = [

@@ -25,7 +25,31 @@ macro_rules! log_in_deck {
     };
 }
 
-const REVIEW_COUNT: &str = concat!("SELECT count(*) FROM revlog r WHERE ", log_in_deck!());
+/// `revlog_days` rows of one deck, or of all decks when `:deck` is NULL.
+macro_rules! days_in_deck {
+    () => {
+        "(:deck IS NULL OR s.deck_id = :deck)"
+    };
+}
+
+/// The interval from which `revlog_days` counts a review card as mature:
+/// written into the triggers of schema.sql, so `stats::MATURE_DAYS` must
+/// equal it (checked at compile time there).
+pub const SUMMARY_MATURE_DAYS: u32 = 21;
+
+/// Every answer in one row of `revlog_days` (`s`).
+macro_rules! answers {
+    () => {
+        "(s.g0 + s.g1 + s.g2 + s.g3 + s.g4 + s.g5)"
+    };
+}
+
+const REVIEW_COUNT: &str = concat!(
+    "SELECT coalesce(sum(",
+    answers!(),
+    "), 0) FROM revlog_days s WHERE ",
+    days_in_deck!()
+);
 
 const TODAY_LOG: &str = concat!(
     "SELECT count(DISTINCT r.card_id), count(*), coalesce(sum(r.taken_ms), 0)
@@ -36,8 +60,10 @@ const TODAY_LOG: &str = concat!(
 /// Streaks by "gaps and islands": over the distinct study days, `day -
 /// row_number()` is constant within a run of consecutive days.
 const STREAKS: &str = concat!(
-    "WITH days AS (SELECT DISTINCT r.day FROM revlog r WHERE r.day <= :today AND ",
-    log_in_deck!(),
+    "WITH days AS (SELECT DISTINCT s.day FROM revlog_days s WHERE s.day <= :today AND ",
+    answers!(),
+    " > 0 AND ",
+    days_in_deck!(),
     "),
      runs AS (SELECT count(*) AS len, max(day) AS last
               FROM (SELECT day, day - row_number() OVER (ORDER BY day) AS island FROM days)
@@ -75,31 +101,38 @@ const DUE_OFFSETS: &str = "SELECT max(c.due - :today, -1) AS offset, count(*) FR
      GROUP BY offset ORDER BY offset";
 
 const DAILY_LOG: &str = concat!(
-    "SELECT r.day, count(*), sum(r.taken_ms) FROM revlog r
-     WHERE r.day BETWEEN :from AND :to AND ",
-    log_in_deck!(),
-    " GROUP BY r.day ORDER BY r.day"
+    "SELECT s.day, sum(",
+    answers!(),
+    ") AS n, sum(s.time_ms) FROM revlog_days s
+     WHERE s.day BETWEEN :from AND :to AND ",
+    days_in_deck!(),
+    " GROUP BY s.day HAVING n > 0 ORDER BY s.day"
 );
 
+/// First answers of young (kind 1) and mature (kind 2) cards, passed and all.
 const RETENTION: &str = concat!(
     "SELECT d.name,
-       count(*) FILTER (WHERE r.interval_before < :mature AND r.grade >= 3),
-       count(*) FILTER (WHERE r.interval_before < :mature),
-       count(*) FILTER (WHERE r.interval_before >= :mature AND r.grade >= 3),
-       count(*) FILTER (WHERE r.interval_before >= :mature)
-     FROM revlog r JOIN cards c ON c.id = r.card_id JOIN decks d ON d.id = c.deck_id
-     WHERE r.day BETWEEN :from AND :to AND r.is_repeat = 0 AND r.due_before IS NOT NULL AND ",
-    log_in_deck!(),
-    " GROUP BY d.id ORDER BY d.position"
+       sum(s.g3 + s.g4 + s.g5) FILTER (WHERE s.kind = 1),
+       sum(",
+    answers!(),
+    ") FILTER (WHERE s.kind = 1),
+       sum(s.g3 + s.g4 + s.g5) FILTER (WHERE s.kind = 2),
+       sum(",
+    answers!(),
+    ") FILTER (WHERE s.kind = 2)
+     FROM revlog_days s JOIN decks d ON d.id = s.deck_id
+     WHERE s.day BETWEEN :from AND :to AND s.kind IN (1, 2) AND ",
+    days_in_deck!(),
+    " GROUP BY d.id HAVING sum(",
+    answers!(),
+    ") > 0 ORDER BY d.position"
 );
 
 const GRADE_COUNTS: &str = concat!(
-    "SELECT CASE WHEN r.is_repeat = 1 THEN 3 WHEN r.due_before IS NULL THEN 0
-                 WHEN r.interval_before < :mature THEN 1 ELSE 2 END AS kind,
-            r.grade, count(*)
-     FROM revlog r WHERE r.day BETWEEN :from AND :to AND ",
-    log_in_deck!(),
-    " GROUP BY kind, r.grade ORDER BY kind, r.grade"
+    "SELECT s.kind, sum(s.g0), sum(s.g1), sum(s.g2), sum(s.g3), sum(s.g4), sum(s.g5)
+     FROM revlog_days s WHERE s.day BETWEEN :from AND :to AND ",
+    days_in_deck!(),
+    " GROUP BY s.kind ORDER BY s.kind"
 );
 
 /// Today's answers.
@@ -192,6 +225,26 @@ impl Collection {
         )
     }
 
+    /// Days in a row with at least one review, ending today (or yesterday,
+    /// until today's first review), for the whole collection. One indexed
+    /// probe per day of the streak, so the end of a session never reads the
+    /// whole log (`streaks` gives the longest run too, for `py201 stats`).
+    pub fn current_streak(&self, today: Day) -> Result<u32> {
+        let mut probe = self
+            .conn
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM revlog WHERE day = ?1)")?;
+        let mut day = today;
+        if !probe.query_row([day], |r| r.get::<_, bool>(0))? {
+            day -= 1;
+        }
+        let mut n = 0;
+        while probe.query_row([day], |r| r.get::<_, bool>(0))? {
+            n += 1;
+            day -= 1;
+        }
+        Ok(n)
+    }
+
     pub fn streaks(&self, today: Day, deck: DeckFilter) -> Result<Streaks> {
         let mut stmt = self.conn.prepare_cached(STREAKS)?;
         Ok(
@@ -271,22 +324,19 @@ impl Collection {
     /// more among the day's first reviews of cards already in review (Anki's
     /// "true retention": same-day repeats and first views of new cards left
     /// out), young and mature by the interval before the answer.
-    pub fn retention(
-        &self,
-        from: Day,
-        to: Day,
-        mature: u32,
-        deck: DeckFilter,
-    ) -> Result<Vec<RetentionRow>> {
+    pub fn retention(&self, from: Day, to: Day, deck: DeckFilter) -> Result<Vec<RetentionRow>> {
         let mut stmt = self.conn.prepare_cached(RETENTION)?;
+        // A deck with only young (or only mature) answers has NULL sums for the other.
+        let n =
+            |r: &rusqlite::Row, i: usize| r.get::<_, Option<u32>>(i).map(Option::unwrap_or_default);
         let rows = stmt
             .query_map(
-                named_params! {":from": from, ":to": to, ":mature": mature, ":deck": deck},
+                named_params! {":from": from, ":to": to, ":deck": deck},
                 |r| {
                     Ok(RetentionRow {
                         deck: r.get(0)?,
-                        young: (r.get(1)?, r.get(2)?),
-                        mature: (r.get(3)?, r.get(4)?),
+                        young: (n(r, 1)?, n(r, 2)?),
+                        mature: (n(r, 3)?, n(r, 4)?),
                     })
                 },
             )?
@@ -367,30 +417,32 @@ impl Collection {
             })?)
     }
 
-    /// (kind of answer, grade, answers) from `from` to `to`.
+    /// (kind of answer, grade, answers) from `from` to `to`, grades without
+    /// answers left out.
     pub fn grade_counts(
         &self,
         from: Day,
         to: Day,
-        mature: u32,
         deck: DeckFilter,
     ) -> Result<Vec<(AnswerKind, u8, u32)>> {
         let mut stmt = self.conn.prepare_cached(GRADE_COUNTS)?;
-        let rows = stmt
-            .query_map(
-                named_params! {":from": from, ":to": to, ":mature": mature, ":deck": deck},
-                |r| {
-                    let kind = match r.get::<_, u8>(0)? {
-                        0 => AnswerKind::New,
-                        1 => AnswerKind::Young,
-                        2 => AnswerKind::Mature,
-                        _ => AnswerKind::Repeat,
-                    };
-                    Ok((kind, r.get(1)?, r.get(2)?))
-                },
-            )?
-            .collect::<rusqlite::Result<_>>()?;
-        Ok(rows)
+        let mut rows = stmt.query(named_params! {":from": from, ":to": to, ":deck": deck})?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            let kind = match r.get::<_, u8>(0)? {
+                0 => AnswerKind::New,
+                1 => AnswerKind::Young,
+                2 => AnswerKind::Mature,
+                _ => AnswerKind::Repeat,
+            };
+            for grade in 0..6u8 {
+                let n: u32 = r.get(usize::from(grade) + 1)?;
+                if n > 0 {
+                    out.push((kind, grade, n));
+                }
+            }
+        }
+        Ok(out)
     }
 }
 
@@ -503,13 +555,14 @@ mod tests {
             .join("\n")
     }
 
-    /// The window queries read the log through its day index, not by a scan
-    /// of every answer ever given.
+    /// The window queries read today's answers through the log's day index,
+    /// and past days through the daily summaries' primary key (which starts
+    /// with the day), never by a scan of every answer ever given.
     #[test]
     fn window_queries_use_the_day_index() {
         let col = collection_with(1);
         for deck in [None, Some(1_i64)] {
-            let (today, from, mature, horizon) = (100, 71, 21, 28);
+            let (today, from, horizon) = (100, 71, 28);
             let d: &dyn ToSql = &deck;
             for (name, sql, params) in [
                 (
@@ -537,7 +590,6 @@ mod tests {
                     vec![
                         (":from", &from as &dyn ToSql),
                         (":to", &today),
-                        (":mature", &mature),
                         (":deck", d),
                     ],
                 ),
@@ -547,16 +599,21 @@ mod tests {
                     vec![
                         (":from", &from as &dyn ToSql),
                         (":to", &today),
-                        (":mature", &mature),
                         (":deck", d),
                     ],
                 ),
             ] {
                 let p = plan(&col, sql, &params);
-                assert!(
-                    p.contains("INDEX revlog_day"),
-                    "{name}, deck {deck:?}:\n{p}"
-                );
+                let indexed = if name == "today" {
+                    p.contains("SEARCH r USING INDEX revlog_day (day=?)")
+                } else {
+                    p.contains("SEARCH s USING PRIMARY KEY (day")
+                };
+                assert!(indexed, "{name}, deck {deck:?}:\n{p}");
+                let scans_log = p.lines().any(|l| {
+                    l == "SCAN r" || l.starts_with("SCAN r ") || l.starts_with("SCAN revlog")
+                });
+                assert!(!scans_log, "{name}, deck {deck:?}:\n{p}");
             }
             let params = [
                 (":today", &today as &dyn ToSql),

@@ -82,6 +82,19 @@ impl Collection {
         builtin: bool,
         dry_run: bool,
     ) -> Result<SyncReport> {
+        self.sync_decks_progress(decks, builtin, dry_run, &mut |_| {})
+    }
+
+    /// Like [`Collection::sync_decks_with`], calling `tick(n)` after each
+    /// `n` cards so a caller can draw a progress bar without this layer
+    /// knowing about terminals.
+    pub fn sync_decks_progress(
+        &mut self,
+        decks: &[DeckContent],
+        builtin: bool,
+        dry_run: bool,
+        tick: &mut dyn FnMut(u64),
+    ) -> Result<SyncReport> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -197,7 +210,11 @@ impl Collection {
                         }
                     }
                 }
+                if j % 1024 == 1023 {
+                    tick(1024);
+                }
             }
+            tick(deck.cards.len() as u64 % 1024);
             report.decks.push(dr);
         }
         // Cards of the synced decks (all built-in decks, when syncing those)

@@ -1,4 +1,4 @@
-use super::Ctx;
+use super::{Ctx, progress};
 use crate::cli::ExportArgs;
 use crate::interop::{Format, apkg, backup, deckfile, text};
 use anyhow::{Context, Result, anyhow, bail};
@@ -23,6 +23,40 @@ fn write_file(path: &Path, data: impl AsRef<[u8]>) -> Result<()> {
     Ok(())
 }
 
+/// Writes what `write` produces to `out` (via a temporary file and a
+/// rename, as [`write_file`]) or to stdout, without building it in memory.
+fn emit_with(out: Option<&Path>, write: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
+    match out {
+        Some(path) => {
+            let dir = path
+                .parent()
+                .filter(|d| !d.as_os_str().is_empty())
+                .unwrap_or_else(|| Path::new("."));
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let tmp = dir.join(format!(".{name}.py201-tmp"));
+            let file = std::fs::File::create(&tmp)
+                .with_context(|| format!("writing {}", path.display()))?;
+            let mut buf = std::io::BufWriter::new(file);
+            let done = write(&mut buf).and_then(|()| Ok(buf.flush()?));
+            if let Err(e) = done {
+                let _ = std::fs::remove_file(&tmp);
+                return Err(e.context(format!("writing {}", path.display())));
+            }
+            std::fs::rename(&tmp, path).with_context(|| format!("writing {}", path.display()))?;
+            Ok(())
+        }
+        None => {
+            let mut o = std::io::BufWriter::new(std::io::stdout().lock());
+            write(&mut o)?;
+            o.flush()?;
+            Ok(())
+        }
+    }
+}
+
 fn emit(out: Option<&Path>, data: &str) -> Result<()> {
     match out {
         Some(p) => write_file(p, data),
@@ -42,6 +76,11 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<ExitCode> {
             args.format
         )
     })?;
+    if args.with_progress && format != Format::Apkg {
+        bail!(
+            "--with-progress is for --format apkg; a JSON backup (--format json) always holds the whole history, and deck, CSV and TSV files hold card content only"
+        );
+    }
     let col = ctx.open()?;
     let deck = args.deck.as_deref().map(|d| col.deck_id(d)).transpose()?;
     let out: Option<PathBuf> = args.output.filter(|p| p.as_os_str() != "-");
@@ -75,10 +114,14 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<ExitCode> {
         Format::Csv | Format::Tsv => {
             let sep = if format == Format::Tsv { b'\t' } else { b',' };
             let decks = col.deck_notes(deck)?;
-            emit(
-                out.as_deref(),
-                &text::write(&decks, sep).map_err(|e| anyhow!(e))?,
-            )?;
+            let notes: usize = decks.iter().map(|d| d.notes.len()).sum();
+            // On stdout the bar would share the terminal with the file itself.
+            let pb = progress::bar(notes as u64, "exporting", ctx.quiet || out.is_none());
+            let done = emit_with(out.as_deref(), |w| {
+                text::write_to(w, &decks, sep, &mut |n| pb.inc(n)).map_err(|e| anyhow!(e))
+            });
+            pb.finish_and_clear();
+            done?;
         }
         Format::Json => {
             if deck.is_some() {
@@ -87,10 +130,14 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<ExitCode> {
                 );
             }
             let created = ctx.clock.now().to_rfc3339();
-            emit(
-                out.as_deref(),
-                &backup::write(col.dump()?, created).map_err(|e| anyhow!(e))?,
-            )?;
+            let cards = col.cards_total()?;
+            let pb = progress::spinner(cards, "writing the backup", ctx.quiet || out.is_none());
+            let data = col
+                .dump()
+                .map_err(anyhow::Error::from)
+                .and_then(|d| backup::write(d, created).map_err(|e| anyhow!(e)));
+            pb.finish_and_clear();
+            emit(out.as_deref(), &data?)?;
         }
         Format::Apkg => {
             let Some(path) = out else {
@@ -103,8 +150,15 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<ExitCode> {
                 today: ctx.clock.today(col.config().day_starts_at),
                 config: *col.config(),
             };
-            let (bytes, done) = apkg::write(&data, &opts)
-                .with_context(|| format!("exporting {}", path.display()))?;
+            let pb = progress::bar(data.cards.len() as u64, "exporting", ctx.quiet);
+            let written = apkg::write(&data, &opts, &mut |n| {
+                pb.inc(n);
+                if pb.position() == pb.length().unwrap_or(0) {
+                    pb.set_message("compressing");
+                }
+            });
+            pb.finish_and_clear();
+            let (bytes, done) = written.with_context(|| format!("exporting {}", path.display()))?;
             write_file(&path, bytes)?;
             if !ctx.quiet {
                 let n = |count: usize, what: &str| {

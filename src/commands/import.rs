@@ -1,15 +1,11 @@
-use super::Ctx;
+use super::{Ctx, progress};
 use crate::cli::ImportArgs;
 use crate::collection::sync::SyncReport;
 use crate::interop::{self, Payload};
 use crate::model::DeckContent;
 use anyhow::{Result, bail};
 use comfy_table::{Cell, CellAlignment, Table, presets::UTF8_FULL_CONDENSED};
-use std::io::IsTerminal;
 use std::process::ExitCode;
-
-/// Imports at least this many cards get a progress indicator on a terminal.
-const PROGRESS_FROM: usize = 5_000;
 
 fn report_table(r: &SyncReport) -> Table {
     let mut t = Table::new();
@@ -125,34 +121,42 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<ExitCode> {
         );
         return Ok(ExitCode::SUCCESS);
     }
-    let plan = col.sync_decks_with(&decks, false, true)?;
-    if !plan.conflicts.is_empty() {
-        return fail(&plan.conflicts);
-    }
-    if args.dry_run || !plan.changed() {
+    let nothing_to_change = |report: &SyncReport| {
+        if !ctx.quiet {
+            println!("{}", report_table(report));
+            println!("Nothing to change.");
+        }
+        Ok(ExitCode::SUCCESS)
+    };
+    if args.dry_run {
+        let plan = col.sync_decks_with(&decks, false, true)?;
+        if !plan.conflicts.is_empty() {
+            return fail(&plan.conflicts);
+        }
         println!("{}", report_table(&plan));
-        println!(
-            "{}",
-            if args.dry_run {
-                "Dry run: nothing was changed."
-            } else {
-                "Nothing to change."
-            }
-        );
+        println!("Dry run: nothing was changed.");
         return Ok(ExitCode::SUCCESS);
     }
+    // One pass: the backup first, then the sync, which commits only when it
+    // finds no conflict. The backup is pruned into the rotation only once
+    // the import has really changed something; otherwise it is removed.
+    let saved = col.backup_unpruned(&ctx.stamp())?;
     let cards: usize = decks.iter().map(|d| d.cards.len()).sum();
-    let spinner = (cards >= PROGRESS_FROM && std::io::stderr().is_terminal()).then(|| {
-        let pb = indicatif::ProgressBar::new_spinner();
-        pb.set_message(format!("importing {cards} cards"));
-        pb.enable_steady_tick(std::time::Duration::from_millis(100));
-        pb
-    });
-    let saved = col.backup(&ctx.stamp())?;
-    let done = col.sync_decks(&decks, false)?;
-    if let Some(pb) = spinner {
-        pb.finish_and_clear();
-    }
+    let pb = progress::bar(cards as u64, "importing", ctx.quiet);
+    let done = col.sync_decks_progress(&decks, false, false, &mut |n| pb.inc(n));
+    pb.finish_and_clear();
+    let done = match done {
+        Ok(d) if d.conflicts.is_empty() && d.changed() => d,
+        other => {
+            let _ = std::fs::remove_file(&saved);
+            let d = other?;
+            if !d.conflicts.is_empty() {
+                return fail(&d.conflicts);
+            }
+            return nothing_to_change(&d);
+        }
+    };
+    col.prune_backups()?;
     if !ctx.quiet {
         println!("{}", report_table(&done));
         println!("Backup of the previous state: {}", saved.display());

@@ -10,6 +10,7 @@ mod doctor;
 mod export;
 mod import;
 mod optimize;
+mod progress;
 mod review;
 mod simulate;
 mod stats;

@@ -38,16 +38,35 @@ fn kind_of(notetype: &str) -> &'static str {
     }
 }
 
-pub fn write(decks: &[DeckNotes], separator: u8) -> Result<String, String> {
+pub fn write(
+    decks: &[DeckNotes],
+    separator: u8,
+    tick: &mut dyn FnMut(u64),
+) -> Result<String, String> {
+    let mut out = Vec::new();
+    write_to(&mut out, decks, separator, tick)?;
+    String::from_utf8(out).map_err(|e| e.to_string())
+}
+
+/// Like [`write`], straight into `w` (a file or stdout), so a large export
+/// never holds the whole file in memory as well as the notes.
+pub fn write_to(
+    w: &mut dyn std::io::Write,
+    decks: &[DeckNotes],
+    separator: u8,
+    tick: &mut dyn FnMut(u64),
+) -> Result<(), String> {
     let sep_name = if separator == b'\t' { "tab" } else { "comma" };
     let s = char::from(separator);
-    let mut out = format!(
+    write!(
+        w,
         "#separator:{sep_name}\n#html:false\n#guid column:1\n#notetype column:2\n#deck column:3\n#tags column:6\n#columns:id{s}notetype{s}deck{s}front{s}back{s}tags{s}source\n"
-    );
+    )
+    .map_err(|e| e.to_string())?;
     let mut w = csv::WriterBuilder::new()
         .delimiter(separator)
         .has_headers(false)
-        .from_writer(Vec::new());
+        .from_writer(w);
     for deck in decks {
         for (id, fields) in &deck.notes {
             let n: NoteSpec = serde_json::from_str(fields)
@@ -66,11 +85,10 @@ pub fn write(decks: &[DeckNotes], separator: u8) -> Result<String, String> {
                 n.source.as_deref().unwrap_or(""),
             ];
             w.write_record(record).map_err(|e| e.to_string())?;
+            tick(1);
         }
     }
-    let body = w.into_inner().map_err(|e| e.to_string())?;
-    out.push_str(&String::from_utf8_lossy(&body));
-    Ok(out)
+    w.flush().map_err(|e| e.to_string())
 }
 
 /// The role of each column of a file.

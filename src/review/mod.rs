@@ -612,6 +612,18 @@ impl<F: Frontend, R: Rng> Session<'_, F, R> {
             }
             None => "Nothing else is scheduled.".to_string(),
         });
+        // Tomorrow as the learner will meet it: what is due by then (today's
+        // leftovers included) and the new cards, both within the daily limits.
+        let tomorrow = self.col.day_counts(self.today + 1, self.opts.deck)?;
+        let (due, new) = (
+            tomorrow.due.min(cfg.reviews_per_day),
+            tomorrow.new.min(cfg.new_per_day),
+        );
+        lines.push(format!("Tomorrow: {due} due, {new} new."));
+        lines.push(match self.col.current_streak(self.today)? {
+            0 => "Streak: none yet; a review today starts one.".to_string(),
+            n => format!("Streak: {n} day{} in a row.", plural(n)),
+        });
         self.ui.finish(&lines)
     }
 }

@@ -19,6 +19,27 @@ use std::time::Duration;
 /// One styled piece of a screen line.
 type Span = (String, ContentStyle);
 
+/// The screen's colours, by role. Only ANSI colours that stay readable on
+/// both light and dark backgrounds: the bright yellow, cyan and green that
+/// dark-theme tools favour fall to 1.1-1.4:1 contrast on white, so they are
+/// not used at all (the test below measures every colour here against
+/// white and black in the xterm and GNOME/Tango palettes).
+mod palette {
+    use crossterm::style::Color;
+    /// Inline `code` in card text, and numbers and constants in code.
+    pub const CODE: Color = Color::Magenta;
+    /// Keys in the footer, the typed answer, matching characters, builtins.
+    pub const ACCENT: Color = Color::Blue;
+    pub const KEYWORD: Color = Color::DarkMagenta;
+    pub const STRING: Color = Color::DarkRed;
+    /// Box frames, comments, legends.
+    pub const DIM: Color = Color::DarkGrey;
+    /// Wrong characters of a typed answer, warnings.
+    pub const WARN: Color = Color::Red;
+    #[cfg(test)]
+    pub const ALL: [Color; 6] = [CODE, ACCENT, KEYWORD, STRING, DIM, WARN];
+}
+
 /// The terminal front end. Restores the terminal when dropped, whatever happened.
 pub struct Terminal<W: Write> {
     out: W,
@@ -93,7 +114,7 @@ impl<W: Write> Terminal<W> {
 
     /// Text with `inline code` in a code colour, word-wrapped to the screen.
     fn text(&mut self, text: &str, base: ContentStyle, indent: usize) {
-        let code = self.st(Some(Color::Cyan), &[]);
+        let code = self.st(Some(palette::CODE), &[]);
         let width = self.width().saturating_sub(indent + 2).max(10);
         for para in render::sanitize(text).split('\n') {
             let mut line: Vec<Span> = vec![(" ".repeat(indent), base)];
@@ -122,7 +143,7 @@ impl<W: Write> Terminal<W> {
     /// Code, highlighted, indented as written, in a box; long lines wrap with a marker.
     fn code_box(&mut self, code: &str) {
         let inner = self.width().saturating_sub(6).max(10);
-        let frame = self.st(Some(Color::DarkGrey), &[]);
+        let frame = self.st(Some(palette::DIM), &[]);
         let longest = code
             .lines()
             .map(|l| l.chars().count())
@@ -171,25 +192,24 @@ impl<W: Write> Terminal<W> {
     fn kind_style(&self, k: Kind) -> ContentStyle {
         let fg = match k {
             Kind::Plain | Kind::Operator => None,
-            Kind::Keyword => Some(Color::Magenta),
-            Kind::String => Some(Color::Green),
-            Kind::Number | Kind::Constant => Some(Color::Yellow),
-            Kind::Comment => Some(Color::DarkGrey),
-            Kind::Function => Some(Color::Blue),
-            Kind::Builtin | Kind::Type => Some(Color::Cyan),
+            Kind::Keyword => Some(palette::KEYWORD),
+            Kind::String => Some(palette::STRING),
+            Kind::Number | Kind::Constant => Some(palette::CODE),
+            Kind::Comment => Some(palette::DIM),
+            // Function names stand out by weight alone (see the attributes).
+            Kind::Function => None,
+            Kind::Builtin | Kind::Type => Some(palette::ACCENT),
         };
-        self.st(
-            fg,
-            if k == Kind::Comment {
-                &[Attribute::Italic]
-            } else {
-                &[]
-            },
-        )
+        let attrs: &[Attribute] = match k {
+            Kind::Comment => &[Attribute::Italic],
+            Kind::Function => &[Attribute::Bold],
+            _ => &[],
+        };
+        self.st(fg, attrs)
     }
 
     fn header(&mut self, v: &CardView<'_>) {
-        let dim = self.st(Some(Color::DarkGrey), &[]);
+        let dim = self.st(Some(palette::DIM), &[]);
         let bold = self.st(None, &[Attribute::Bold]);
         let left = format!(
             " {} · {}/{} · {}",
@@ -218,7 +238,7 @@ impl<W: Write> Terminal<W> {
             vec![],
         ];
         if let Some(leech) = render::leech_notice(v.card) {
-            let warn = self.st(Some(Color::Red), &[]);
+            let warn = self.st(Some(palette::WARN), &[]);
             self.lines.push(vec![(format!(" {leech}"), warn)]);
             self.lines.push(vec![]);
         }
@@ -255,7 +275,7 @@ impl<W: Write> Terminal<W> {
             }
         }
         if let Some(m) = &self.message {
-            let st = style(self.color, Some(Color::Yellow), &[]);
+            let st = style(self.color, Some(palette::ACCENT), &[Attribute::Bold]);
             queue!(
                 self.out,
                 cursor::MoveTo(0, rows.saturating_sub(2)),
@@ -368,7 +388,7 @@ impl<W: Write> Terminal<W> {
         let prompt_row = self.lines.len();
         loop {
             self.lines.truncate(prompt_row);
-            let st = self.st(Some(Color::Cyan), &[]);
+            let st = self.st(Some(palette::ACCENT), &[]);
             self.lines.push(vec![]);
             self.lines.push(vec![
                 (" Your answer: ".into(), ContentStyle::new()),
@@ -403,8 +423,8 @@ impl<W: Write> Terminal<W> {
     }
 
     fn footer(&mut self, parts: &[(&str, &str)]) {
-        let key = self.st(Some(Color::Cyan), &[Attribute::Bold]);
-        let dim = self.st(Some(Color::DarkGrey), &[]);
+        let key = self.st(Some(palette::ACCENT), &[Attribute::Bold]);
+        let dim = self.st(Some(palette::DIM), &[]);
         self.footer = vec![(" ".into(), ContentStyle::new())];
         for (i, (k, what)) in parts.iter().enumerate() {
             if i > 0 {
@@ -418,9 +438,12 @@ impl<W: Write> Terminal<W> {
     /// The typed answer beside the expected one, differing characters marked.
     fn typed_diff(&mut self, typed: &str, expected: &str) {
         let ok = super::typed_matches(typed, expected);
-        let good = self.st(Some(Color::Green), &[Attribute::Bold]);
-        let bad = self.st(Some(Color::Red), &[Attribute::Bold, Attribute::Underlined]);
-        let missing = self.st(Some(Color::Green), &[Attribute::Underlined]);
+        let good = self.st(Some(palette::ACCENT), &[Attribute::Bold]);
+        let bad = self.st(
+            Some(palette::WARN),
+            &[Attribute::Bold, Attribute::Underlined],
+        );
+        let missing = self.st(Some(palette::ACCENT), &[Attribute::Underlined]);
         let one_line = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
         let (t, e) = (
             render::sanitize(&one_line(typed)),
@@ -495,13 +518,15 @@ impl<W: Write> Frontend for Terminal<W> {
         typed: Option<&str>,
         hints: &[Option<String>; 6],
     ) -> Result<()> {
-        let dim = self.st(Some(Color::DarkGrey), &[]);
+        let dim = self.st(Some(palette::DIM), &[]);
         self.lines.push(vec![]);
         self.lines.push(vec![(
             format!(" {}", "┄".repeat(self.width().saturating_sub(2))),
             dim,
         )]);
-        let answer_style = self.st(Some(Color::Green), &[]);
+        // The answer in the terminal's own foreground: the most readable colour
+        // on any background; the dashed rule above already sets it apart.
+        let answer_style = ContentStyle::new();
         self.text(&v.card.back, answer_style, 1);
         if let Some(t) = typed {
             self.typed_diff(t, &v.card.back);
@@ -561,5 +586,110 @@ pub fn use_color(choice: &str, is_terminal: bool) -> bool {
         "always" => true,
         "never" => false,
         _ => is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::palette;
+    use crossterm::style::Color;
+
+    /// The 16 ANSI colours as two common palettes draw them: xterm's
+    /// defaults and GNOME Terminal's Tango (also VTE's default).
+    const XTERM: [(u8, u8, u8); 16] = [
+        (0, 0, 0),
+        (205, 0, 0),
+        (0, 205, 0),
+        (205, 205, 0),
+        (0, 0, 238),
+        (205, 0, 205),
+        (0, 205, 205),
+        (229, 229, 229),
+        (127, 127, 127),
+        (255, 0, 0),
+        (0, 255, 0),
+        (255, 255, 0),
+        (92, 92, 255),
+        (255, 0, 255),
+        (0, 255, 255),
+        (255, 255, 255),
+    ];
+    const TANGO: [(u8, u8, u8); 16] = [
+        (46, 52, 54),
+        (204, 0, 0),
+        (78, 154, 6),
+        (196, 160, 0),
+        (52, 101, 164),
+        (117, 80, 123),
+        (6, 152, 154),
+        (211, 215, 207),
+        (85, 87, 83),
+        (239, 41, 41),
+        (138, 226, 52),
+        (252, 233, 79),
+        (114, 159, 207),
+        (173, 127, 168),
+        (52, 226, 226),
+        (238, 238, 236),
+    ];
+
+    fn ansi(c: Color) -> usize {
+        match c {
+            Color::Black => 0,
+            Color::DarkRed => 1,
+            Color::DarkGreen => 2,
+            Color::DarkYellow => 3,
+            Color::DarkBlue => 4,
+            Color::DarkMagenta => 5,
+            Color::DarkCyan => 6,
+            Color::Grey => 7,
+            Color::DarkGrey => 8,
+            Color::Red => 9,
+            Color::Green => 10,
+            Color::Yellow => 11,
+            Color::Blue => 12,
+            Color::Magenta => 13,
+            Color::Cyan => 14,
+            _ => 15,
+        }
+    }
+
+    /// WCAG 2 relative luminance and contrast ratio.
+    fn luminance((r, g, b): (u8, u8, u8)) -> f64 {
+        let f = |v: u8| {
+            let v = f64::from(v) / 255.0;
+            if v <= 0.039_28 {
+                v / 12.92
+            } else {
+                ((v + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b)
+    }
+
+    fn contrast(a: (u8, u8, u8), b: (u8, u8, u8)) -> f64 {
+        let (x, y) = (luminance(a), luminance(b));
+        (x.max(y) + 0.05) / (x.min(y) + 0.05)
+    }
+
+    #[test]
+    fn every_colour_reads_on_light_and_dark_backgrounds() {
+        let white = (255, 255, 255);
+        let black = (0, 0, 0);
+        for c in palette::ALL {
+            for (name, p) in [("xterm", &XTERM), ("tango", &TANGO)] {
+                let fg = p[ansi(c)];
+                for (bg_name, bg) in [("white", white), ("black", black)] {
+                    let r = contrast(fg, bg);
+                    // 2.7:1 is as far as the 16 ANSI colours go on both
+                    // backgrounds at once (blue on Tango white); the bright
+                    // yellow this screen once used gave 1.07:1 on white.
+                    assert!(r >= 2.7, "{c:?} in {name} on {bg_name}: {r:.2}:1");
+                }
+            }
+        }
+        // The measure itself: black on white is 21:1, yellow on white ~1.07:1.
+        assert!((contrast(black, white) - 21.0).abs() < 1e-9);
+        assert!(contrast(XTERM[11], white) < 1.1);
     }
 }

@@ -15,6 +15,9 @@ use serde::Serialize;
 
 /// A card is mature from this interval on (Anki's threshold), young below it.
 pub const MATURE_DAYS: u32 = 21;
+// The daily summaries in the collection split young from mature at this
+// same interval (it is written into schema.sql's triggers).
+const _: () = assert!(MATURE_DAYS == crate::collection::stats::SUMMARY_MATURE_DAYS);
 /// A card that lapsed this many times is a leech: it is flagged here and the
 /// review screen says so when it comes up.
 pub const LEECH_LAPSES: u32 = 8;
@@ -296,7 +299,7 @@ pub fn compute(col: &Collection, today: Day, opts: Options) -> Result<Stats> {
         forecast: forecast(col.due_offsets(today, FORECAST_WEEKS * 7, deck)?, today),
         history: history(col, from, today, deck)?,
         calendar: calendar(col, today, deck)?,
-        retention: retention(col.retention(from, today, MATURE_DAYS, deck)?),
+        retention: retention(col.retention(from, today, deck)?),
         ease: histogram(&col.ease_counts(deck)?, &EASE_BUCKETS, |e| {
             f64::from(e) / 1000.0
         }),
@@ -315,7 +318,7 @@ pub fn compute(col: &Collection, today: Day, opts: Options) -> Result<Stats> {
             })
             .collect(),
         leeches: col.leech_count(LEECH_LAPSES, deck)?,
-        buttons: buttons(col.grade_counts(from, today, MATURE_DAYS, deck)?),
+        buttons: buttons(col.grade_counts(from, today, deck)?),
         fsrs: if col.config().scheduler == SchedulerKind::Fsrs {
             Some(fsrs_figures(col, today, deck)?)
         } else {

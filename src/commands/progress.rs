@@ -1,0 +1,41 @@
+//! Progress bars for long imports and exports. They go to stderr, only on a
+//! terminal and only for work big enough to watch: a pipe or a log file never
+//! receives bar redraws, and small decks finish before a bar would help.
+
+use indicatif::{ProgressBar, ProgressStyle};
+use std::io::IsTerminal;
+
+/// Work on at least this many cards gets a bar.
+pub const FROM: u64 = 5_000;
+
+/// A bar over `len` cards, or a hidden one (every call on it a no-op) when
+/// stderr is not a terminal, `--quiet` is on, or the job is small.
+pub fn bar(len: u64, what: &str, quiet: bool) -> ProgressBar {
+    if quiet || len < FROM || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let pb = ProgressBar::new(len);
+    let style = ProgressStyle::with_template(
+        "{msg} [{bar:32}] {human_pos}/{human_len} cards, {elapsed} (about {eta} left)",
+    )
+    .map(|s| s.progress_chars("=> "))
+    .unwrap_or_else(|_| ProgressStyle::default_bar());
+    pb.set_style(style);
+    pb.set_message(what.to_string());
+    // Draw at once: a job that ends within indicatif's first refresh
+    // interval would otherwise show nothing at all.
+    pb.tick();
+    pb
+}
+
+/// A spinner for a step that cannot count its progress (serializing a whole
+/// backup in one go), under the same conditions as [`bar`].
+pub fn spinner(cards: u64, what: &str, quiet: bool) -> ProgressBar {
+    if quiet || cards < FROM || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let pb = ProgressBar::new_spinner();
+    pb.set_message(format!("{what} ({cards} cards)"));
+    pb.enable_steady_tick(std::time::Duration::from_millis(100));
+    pb
+}

@@ -1,0 +1,197 @@
+//! Every statement on the daily path (building the queue, answering, undo,
+//! the session's counts and summary, `py201 decks`) uses an index: each one
+//! is recorded as it runs, then EXPLAIN QUERY PLAN must show no full scan of
+//! the cards table or the review log. Queue and answer statements may not
+//! scan even an index; `decks`, which counts every card per deck, may walk a
+//! covering index but never the table with its card text.
+
+use py201::collection::{Collection, cards::AnswerTime};
+use py201::decks::parse;
+use py201::scheduler::{Grade, Scheduler, Settings, sm2::Sm2};
+use rand::{SeedableRng, rngs::StdRng};
+use rusqlite::trace::{TraceEvent, TraceEventCodes};
+use std::sync::{Arc, Mutex};
+
+fn deck(name: &str, n: usize) -> py201::model::DeckContent {
+    let mut s = format!("[deck]\nname = \"{name}\"\n");
+    for i in 0..n {
+        s.push_str(&format!(
+            "\n[[cards]]\nid = \"{name}-{i}\"\nfront = \"Q{i}?\"\nback = \"A{i}\"\n"
+        ));
+    }
+    parse("d.toml", &s)
+        .map(|d| d.content)
+        .unwrap_or_else(|p| panic!("{p:?}"))
+}
+
+/// Runs `f`, returning the distinct statements it executed (trigger bodies
+/// aside: they run inside the statements that fire them).
+fn recorded(col: &mut Collection, f: impl FnOnce(&mut Collection)) -> Vec<String> {
+    let seen = Arc::new(Mutex::new(Vec::<String>::new()));
+    let sink = seen.clone();
+    col.conn
+        .trace_v2(
+            TraceEventCodes::SQLITE_TRACE_STMT,
+            Some(move |e: TraceEvent<'_>| {
+                if let TraceEvent::Stmt(stmt, text) = e {
+                    if !text.starts_with("--") {
+                        if let Ok(mut v) = sink.lock() {
+                            let sql = stmt.sql().into_owned();
+                            if !v.contains(&sql) {
+                                v.push(sql);
+                            }
+                        }
+                    }
+                }
+            }),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    f(col);
+    col.conn
+        .trace_v2(TraceEventCodes::empty(), None::<fn(TraceEvent<'_>)>)
+        .unwrap_or_else(|e| panic!("{e}"));
+    seen.lock().map(|v| v.clone()).unwrap_or_default()
+}
+
+/// The plan's lines for one statement.
+fn plan(col: &Collection, sql: &str) -> Vec<String> {
+    let mut st = col
+        .conn
+        .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+        .unwrap_or_else(|e| panic!("{e}: {sql}"));
+    // Parameters stay unbound (NULL): the plan is chosen before binding.
+    let mut rows = st.raw_query();
+    let mut out = Vec::new();
+    while let Some(r) = rows.next().unwrap_or_else(|e| panic!("{e}")) {
+        out.push(r.get::<_, String>(3).unwrap_or_else(|e| panic!("{e}")));
+    }
+    out
+}
+
+/// The partial indexes that hold only one queue's cards (schema.sql): walking
+/// one in order with a LIMIT reads the few cards the session shows next.
+const QUEUE_INDEXES: [&str; 4] = ["cards_due", "cards_new", "cards_repeat", "cards_step"];
+
+/// Whether a plan line reads all of `cards` or `revlog` (under any alias):
+/// a SCAN of the table, or of an index that holds every row (allowed with
+/// `covering_ok` when it is a covering index: `decks` must count every card).
+fn full_scan(line: &str, covering_ok: bool) -> bool {
+    let Some(rest) = line.strip_prefix("SCAN ") else {
+        return false;
+    };
+    let table = rest.split_whitespace().next().unwrap_or("");
+    if !matches!(table, "cards" | "c" | "revlog" | "r") {
+        return false;
+    }
+    let index = rest.split_whitespace().last().unwrap_or("");
+    if rest.contains(" INDEX ") && QUEUE_INDEXES.contains(&index) {
+        return false;
+    }
+    !(covering_ok && rest.contains("USING COVERING INDEX"))
+}
+
+#[test]
+fn the_daily_path_never_scans_cards_or_the_log() {
+    let mut col = Collection::in_memory().unwrap_or_else(|e| panic!("{e}"));
+    col.sync_decks(&[deck("a", 300), deck("b", 300)], false)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let deck_b = col.deck_id("b").unwrap_or_else(|e| panic!("{e}"));
+    let sm2 = Sm2::new(Settings {
+        fuzz: false,
+        max_interval: 36_500,
+    });
+    let mut rng = StdRng::seed_from_u64(7);
+    let today = 20_000;
+    // Some history first, so the planner sees a collection in use.
+    for day in today - 30..today {
+        for _ in 0..5 {
+            let Some(c) = col.next_new(day, None).ok().flatten() else {
+                break;
+            };
+            let g = Grade::try_from(4).unwrap_or_else(|_| panic!("grade"));
+            let at = AnswerTime {
+                time_ms: 0,
+                day,
+                taken_ms: 900,
+            };
+            col.answer(c.id, g, at, None, |s| sm2.answer(s, g, day, &mut rng))
+                .unwrap_or_else(|e| panic!("{e}"));
+        }
+    }
+    let queue = recorded(&mut col, |col| {
+        for deck in [None, Some(deck_b)] {
+            col.day_counts(today, deck)
+                .unwrap_or_else(|e| panic!("{e}"));
+            col.next_repeat(today, deck)
+                .unwrap_or_else(|e| panic!("{e}"));
+            col.next_learning(today, deck)
+                .unwrap_or_else(|e| panic!("{e}"));
+            col.next_due(today, deck).unwrap_or_else(|e| panic!("{e}"));
+            col.next_new(today, deck).unwrap_or_else(|e| panic!("{e}"));
+            col.next_due_day(today, deck)
+                .unwrap_or_else(|e| panic!("{e}"));
+        }
+        let c = col
+            .next_due(today, None)
+            .ok()
+            .flatten()
+            .unwrap_or_else(|| panic!("a card is due"));
+        col.card(c.id).unwrap_or_else(|e| panic!("{e}"));
+        for q in [2, 4] {
+            let g = Grade::try_from(q).unwrap_or_else(|_| panic!("grade"));
+            let at = AnswerTime {
+                time_ms: 1,
+                day: today,
+                taken_ms: 900,
+            };
+            let shown = col.card(c.id).ok().flatten().map(|c| c.state);
+            let (_, _, log) = col
+                .answer(c.id, g, at, shown.as_ref(), |s| {
+                    sm2.answer(s, g, today, &mut rng)
+                })
+                .ok()
+                .flatten()
+                .unwrap_or_else(|| panic!("answered"));
+            if q == 4 {
+                col.undo_answer(log).unwrap_or_else(|e| panic!("{e}"));
+            }
+        }
+        col.set_buried_until(c.id, Some(today + 1))
+            .unwrap_or_else(|e| panic!("{e}"));
+        col.set_suspended(c.id, true)
+            .unwrap_or_else(|e| panic!("{e}"));
+        col.current_streak(today).unwrap_or_else(|e| panic!("{e}"));
+        col.new_card_count(today, None)
+            .unwrap_or_else(|e| panic!("{e}"));
+    });
+    assert!(queue.len() >= 10, "recorded {queue:#?}");
+    let decks = recorded(&mut col, |col| {
+        col.deck_rows(today).unwrap_or_else(|e| panic!("{e}"));
+    });
+    assert!(!decks.is_empty());
+    let mut bad = Vec::new();
+    for (sqls, covering_ok) in [(&queue, false), (&decks, true)] {
+        for sql in sqls {
+            let p = plan(&col, sql);
+            if p.iter().any(|l| full_scan(l, covering_ok)) {
+                bad.push(format!("{sql}\n  -> {}", p.join("\n  -> ")));
+            }
+        }
+    }
+    assert!(bad.is_empty(), "full scans:\n{}", bad.join("\n\n"));
+}
+
+/// The check itself catches a scan: a query without a usable index fails it.
+#[test]
+fn the_check_sees_a_full_scan() {
+    let col = Collection::in_memory().unwrap_or_else(|e| panic!("{e}"));
+    let p = plan(&col, "SELECT count(*) FROM cards c WHERE c.front = 'x'");
+    assert!(p.iter().any(|l| full_scan(l, false)), "{p:?}");
+    let p = plan(&col, "SELECT * FROM revlog r WHERE r.taken_ms > 5");
+    assert!(p.iter().any(|l| full_scan(l, true)), "{p:?}");
+    let p = plan(&col, "SELECT * FROM cards WHERE id = 1");
+    assert!(!p.iter().any(|l| full_scan(l, false)), "{p:?}");
+    // Walking the index of every card's state is a full scan on the queue path.
+    let p = plan(&col, "SELECT count(*) FROM cards c WHERE c.ease > 0");
+    assert!(p.iter().any(|l| full_scan(l, false)), "{p:?}");
+}
