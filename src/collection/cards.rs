@@ -242,12 +242,13 @@ impl Collection {
     }
 
     /// The FSRS learning card whose step ends soonest, among those due by
-    /// `today` (steps that ended on an earlier day included). `+c.due` keeps
-    /// SQLite on the small `cards_step` index instead of walking every due card.
+    /// `today` (steps that ended on an earlier day included). `INDEXED BY`
+    /// keeps SQLite on the small `cards_step` index: the due index covers
+    /// more columns and tempts it into walking every due card.
     pub fn next_learning(&self, today: Day, deck: Option<i64>) -> Result<Option<Card>> {
         let sql = format!(
-            "SELECT {CARD_COLUMNS} FROM cards c JOIN decks d ON d.id = c.deck_id
-             WHERE c.step IS NOT NULL AND +c.due <= :today AND {ACTIVE}
+            "SELECT {CARD_COLUMNS} FROM cards c INDEXED BY cards_step JOIN decks d ON d.id = c.deck_id
+             WHERE c.step IS NOT NULL AND c.due <= :today AND {ACTIVE}
              ORDER BY c.step_due_ms, c.id LIMIT 1"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
@@ -269,7 +270,8 @@ impl Collection {
                (SELECT count(*) FROM (SELECT 1 FROM cards c INDEXED BY cards_new
                   WHERE c.due IS NULL AND {ACTIVE} LIMIT :new_cap)),
                (SELECT count(*) FROM cards c WHERE c.repeat_on = :today AND {ACTIVE})
-                 + (SELECT count(*) FROM cards c WHERE c.step IS NOT NULL AND +c.due <= :today AND {ACTIVE}),
+                 + (SELECT count(*) FROM cards c INDEXED BY cards_step
+                    WHERE c.step IS NOT NULL AND c.due <= :today AND {ACTIVE}),
                (SELECT count(*) FROM revlog WHERE day = :today AND is_repeat = 0 AND due_before IS NULL),
                (SELECT count(*) FROM revlog WHERE day = :today AND is_repeat = 0 AND due_before IS NOT NULL)"
         );

@@ -226,23 +226,27 @@ impl Collection {
     }
 
     /// Days in a row with at least one review, ending today (or yesterday,
-    /// until today's first review), for the whole collection. One indexed
-    /// probe per day of the streak, so the end of a session never reads the
-    /// whole log (`streaks` gives the longest run too, for `py201 stats`).
+    /// until today's first review), for the whole collection. One probe per
+    /// day of the streak into the daily summaries, a few pages however long
+    /// the streak (the log's day index would cost a page or more per day),
+    /// so the end of a session never reads the whole log (`streaks` gives
+    /// the longest run too, for `py201 stats`).
     pub fn current_streak(&self, today: Day) -> Result<u32> {
-        let mut probe = self
-            .conn
-            .prepare_cached("SELECT EXISTS (SELECT 1 FROM revlog WHERE day = ?1)")?;
-        let mut day = today;
-        if !probe.query_row([day], |r| r.get::<_, bool>(0))? {
-            day -= 1;
-        }
-        let mut n = 0;
-        while probe.query_row([day], |r| r.get::<_, bool>(0))? {
-            n += 1;
-            day -= 1;
-        }
-        Ok(n)
+        // One statement, so one read transaction rather than one per day.
+        let mut stmt = self.conn.prepare_cached(concat!(
+            "WITH RECURSIVE
+               start(d) AS (SELECT CASE WHEN EXISTS (SELECT 1 FROM revlog_days s
+                                 WHERE s.day = :today AND ",
+            answers!(),
+            " > 0) THEN :today ELSE :today - 1 END),
+               run(d) AS (SELECT d FROM start
+                          UNION ALL SELECT run.d - 1 FROM run
+                          WHERE EXISTS (SELECT 1 FROM revlog_days s WHERE s.day = run.d AND ",
+            answers!(),
+            " > 0))
+             SELECT count(*) - 1 FROM run"
+        ))?;
+        Ok(stmt.query_row(named_params! {":today": today}, |r| r.get(0))?)
     }
 
     pub fn streaks(&self, today: Day, deck: DeckFilter) -> Result<Streaks> {
