@@ -199,3 +199,8 @@ ALTER TABLE revlog ADD COLUMN step_due_ms_after INTEGER;
 DROP INDEX cards_due;
 CREATE INDEX cards_due ON cards (due, id, buried_until, repeat_on, deck_id, step)
     WHERE retired = 0 AND suspended = 0 AND due IS NOT NULL;
+-- The card counts of `py201 stats` tell FSRS learning steps from review
+-- cards without reading card rows.
+DROP INDEX cards_state;
+CREATE INDEX cards_state ON cards
+    (deck_id, retired, suspended, due, buried_until, repeat_on, interval, ease, lapses, step);

@@ -226,6 +226,12 @@ fn a_learning_card_comes_back_when_its_step_ends_or_when_nothing_else_is_left() 
         "\n4\nq\n",
     );
     assert_eq!(questions(&out)[0], B, "{out}");
+    // The summary names FSRS's same-day answers for what they are: a and b
+    // wait in their steps, c is still new.
+    assert!(
+        out.contains("Still to do today: 0 due, 1 new, 2 learning steps."),
+        "{out}"
+    );
     // 09:11: a's step ended at 09:10, so it comes before the new card c
     // (b is in its own step now, until 09:15).
     let out = env.run_ok("2026-01-05T09:11:00Z", &["review", "--deck", "Test"], "q\n");

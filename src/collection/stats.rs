@@ -72,8 +72,10 @@ const STREAKS: &str = concat!(
      FROM runs"
 );
 
-/// A card's state in `Card::status` order (retired > suspended > buried > new
-/// > learning > review), with review split at the mature interval.
+/// A card's state in `Card::status` order (retired, suspended, buried, new,
+/// learning, review: the first that applies), with review split at the
+/// mature interval. Learning is an SM-2 same-day repeat pending today or an
+/// FSRS learning step.
 const STATE_COUNTS: &str = "SELECT d.name,
        count(s.st) FILTER (WHERE s.st = 'new'),
        count(s.st) FILTER (WHERE s.st = 'learning'),
@@ -88,7 +90,7 @@ const STATE_COUNTS: &str = "SELECT d.name,
                   WHEN c.suspended = 1 THEN 'suspended'
                   WHEN c.buried_until > :today THEN 'buried'
                   WHEN c.due IS NULL THEN 'new'
-                  WHEN c.repeat_on = :today THEN 'learning'
+                  WHEN c.repeat_on = :today OR c.step IS NOT NULL THEN 'learning'
                   WHEN c.interval < :mature THEN 'young'
                   ELSE 'mature' END AS st
                 FROM cards c) s ON s.deck_id = d.id

@@ -568,13 +568,19 @@ impl<F: Frontend, R: Rng> Session<'_, F, R> {
         let s = self.summary;
         let cfg = *self.col.config();
         let plural = |n: u32| if n == 1 { "" } else { "s" };
+        // Under FSRS the same-day answers are learning steps, not SM-2's
+        // repeat-until-4; the pipe protocol's SM-2 wording stays as it was.
+        let (repeat_word, repeats_word) = match self.sched {
+            Active::Fsrs(_) => ("learning step", "learning steps"),
+            Active::Sm2(_) => ("same-day repeat", "repeats"),
+        };
         let mut lines = Vec::new();
         if s.answers == 0 {
             lines.push("\nNo cards reviewed.".to_string());
         } else {
             let pct = (u64::from(s.passed) * 100 + u64::from(s.answers) / 2) / u64::from(s.answers);
             lines.push(format!(
-                "\nReviewed {} card{} ({} answer{}, {} same-day repeat{}); {pct}% graded 3 or higher; time {}.",
+                "\nReviewed {} card{} ({} answer{}, {} {repeat_word}{}); {pct}% graded 3 or higher; time {}.",
                 s.cards,
                 plural(s.cards),
                 s.answers,
@@ -594,7 +600,7 @@ impl<F: Frontend, R: Rng> Session<'_, F, R> {
             .min(cfg.new_per_day.saturating_sub(counts.new_done_today));
         if due + new + counts.repeats > 0 {
             lines.push(format!(
-                "Still to do today: {due} due, {new} new, {} repeats.",
+                "Still to do today: {due} due, {new} new, {} {repeats_word}.",
                 counts.repeats
             ));
         }
