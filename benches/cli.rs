@@ -15,6 +15,8 @@
 
 #[path = "support/gen.rs"]
 mod generator;
+#[path = "support/harness.rs"]
+mod harness;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -96,34 +98,18 @@ fn measure_child() {
     println!("{ms} {}", usage.ru_maxrss);
 }
 
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(|a, b| a.total_cmp(b));
-    v[v.len() / 2]
-}
-
 fn main() {
     if std::env::var_os("PY201_BENCH_CHILD").is_some() {
         return measure_child();
     }
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let bin = root.join("target/release/py201");
-    let built = Command::new("cargo")
-        .args(["build", "--release", "--quiet"])
-        .current_dir(root)
-        .status();
-    assert!(
-        built.map(|s| s.success()).unwrap_or(false),
-        "cargo build --release"
-    );
+    let bin = harness::release_binary(root);
     let sizes: Vec<usize> = std::env::var("PY201_BENCH_SIZES")
         .unwrap_or_else(|_| "1000,10000,100000".into())
         .split(',')
         .filter_map(|s| s.trim().parse().ok())
         .collect();
-    let runs: usize = std::env::var("PY201_BENCH_RUNS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(5);
+    let runs = harness::runs(5);
     let dir = root.join("target/bench");
     std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
     let today = py201::clock::date_to_day(
@@ -216,7 +202,7 @@ fn main() {
             );
             println!(
                 "| {name} | {n} | {r} | {:.1} | {lo:.1} | {hi:.1} | {rss:.1} |",
-                median(ms.clone())
+                harness::median(ms.clone())
             );
         }
     }

@@ -9,6 +9,9 @@
 //! (the crate's default parameters), so the optimizer sees the kind of log a
 //! learner leaves. Figures are medians of PY201_BENCH_RUNS runs (default 3).
 
+#[path = "support/harness.rs"]
+mod harness;
+
 use py201::clock::Day;
 use py201::collection::Collection;
 use rand::{RngExt, SeedableRng, rngs::StdRng};
@@ -170,26 +173,10 @@ fn time(bin: &Path, db: &Path, args: &[&str], stdin: &str) -> f64 {
     start.elapsed().as_secs_f64() * 1000.0
 }
 
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(|a, b| a.total_cmp(b));
-    v[v.len() / 2]
-}
-
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let bin = root.join("target/release/py201");
-    let built = Command::new("cargo")
-        .args(["build", "--release", "--quiet"])
-        .current_dir(root)
-        .status();
-    assert!(
-        built.map(|s| s.success()).unwrap_or(false),
-        "cargo build --release"
-    );
-    let runs: usize = std::env::var("PY201_BENCH_RUNS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(3);
+    let bin = harness::release_binary(root);
+    let runs = harness::runs(3);
     let dir = root.join("target/bench");
     std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
     let today = py201::clock::date_to_day(
@@ -216,13 +203,13 @@ fn main() {
     println!("|---|---:|");
     let switch = time(&bin, &scratch, &["config", "scheduler", "fsrs"], "");
     println!("| config scheduler fsrs (memory states from the log) | {switch:.0} |");
-    let first = median(
+    let first = harness::median(
         (0..runs.max(5))
             .map(|_| time(&bin, &scratch, &["review"], "q\n"))
             .collect(),
     );
     println!("| review with FSRS on: start to first card, quit | {first:.1} |");
-    let opt = median(
+    let opt = harness::median(
         (0..runs)
             .map(|_| time(&bin, &scratch, &["optimize", "--dry-run"], ""))
             .collect(),

@@ -56,6 +56,18 @@ const SUMMARY_FROM_LOG: &str = "SELECT r.day, coalesce(c.deck_id, 0),
 const SUMMARY_ROWS: &str =
     "SELECT day, deck_id, kind, g0, g1, g2, g3, g4, g5, time_ms FROM revlog_days";
 
+/// Rows by which the daily summaries and the log's aggregate differ.
+fn summary_drift(conn: &rusqlite::Connection) -> Result<i64> {
+    Ok(conn.query_row(
+        &format!(
+            "SELECT (SELECT count(*) FROM ({SUMMARY_FROM_LOG} EXCEPT {SUMMARY_ROWS}))
+                  + (SELECT count(*) FROM ({SUMMARY_ROWS} EXCEPT {SUMMARY_FROM_LOG}))"
+        ),
+        [],
+        |r| r.get(0),
+    )?)
+}
+
 impl Collection {
     pub fn doctor(&self) -> Result<Vec<Finding>> {
         let mut out = Vec::new();
@@ -106,14 +118,7 @@ impl Collection {
                 fixable: false,
             });
         }
-        let drift: i64 = self.conn.query_row(
-            &format!(
-                "SELECT (SELECT count(*) FROM ({SUMMARY_FROM_LOG} EXCEPT {SUMMARY_ROWS}))
-                      + (SELECT count(*) FROM ({SUMMARY_ROWS} EXCEPT {SUMMARY_FROM_LOG}))"
-            ),
-            [],
-            |r| r.get(0),
-        )?;
+        let drift = summary_drift(&self.conn)?;
         if drift > 0 {
             out.push(Finding {
                 what: "daily statistics summaries that disagree with the review log".into(),
@@ -198,14 +203,7 @@ impl Collection {
             ));
         }
         // Last, so it also accounts for the log rows removed above.
-        let drift: i64 = tx.query_row(
-            &format!(
-                "SELECT (SELECT count(*) FROM ({SUMMARY_FROM_LOG} EXCEPT {SUMMARY_ROWS}))
-                      + (SELECT count(*) FROM ({SUMMARY_ROWS} EXCEPT {SUMMARY_FROM_LOG}))"
-            ),
-            [],
-            |r| r.get(0),
-        )?;
+        let drift = summary_drift(&tx)?;
         if drift > 0 {
             tx.execute_batch(&format!(
                 "DELETE FROM revlog_days; INSERT INTO revlog_days {SUMMARY_FROM_LOG};"

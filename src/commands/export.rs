@@ -9,22 +9,11 @@ use std::process::ExitCode;
 /// Writes via a temporary file and a rename, so an interrupted export never
 /// leaves a half-written file where a good one was.
 fn write_file(path: &Path, data: impl AsRef<[u8]>) -> Result<()> {
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or_else(|| Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.py201-tmp"));
-    std::fs::write(&tmp, data).with_context(|| format!("writing {}", path.display()))?;
-    std::fs::rename(&tmp, path).with_context(|| format!("writing {}", path.display()))?;
-    Ok(())
+    emit_with(Some(path), |w| Ok(w.write_all(data.as_ref())?))
 }
 
-/// Writes what `write` produces to `out` (via a temporary file and a
-/// rename, as [`write_file`]) or to stdout, without building it in memory.
+/// Writes what `write` produces to `out`, via a temporary file beside it
+/// and a rename, or to stdout, without building it in memory.
 fn emit_with(out: Option<&Path>, write: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
     match out {
         Some(path) => {
@@ -58,15 +47,7 @@ fn emit_with(out: Option<&Path>, write: impl FnOnce(&mut dyn Write) -> Result<()
 }
 
 fn emit(out: Option<&Path>, data: &str) -> Result<()> {
-    match out {
-        Some(p) => write_file(p, data),
-        None => {
-            let mut o = std::io::stdout().lock();
-            o.write_all(data.as_bytes())?;
-            o.flush()?;
-            Ok(())
-        }
-    }
+    emit_with(out, |w| Ok(w.write_all(data.as_bytes())?))
 }
 
 pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<ExitCode> {

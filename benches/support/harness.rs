@@ -1,0 +1,31 @@
+//! What the whole-process benchmarks share: a fresh release build of py201,
+//! the number of runs, and the median.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Builds py201 in release mode and returns the binary's path.
+pub fn release_binary(root: &Path) -> PathBuf {
+    let built = Command::new("cargo")
+        .args(["build", "--release", "--quiet"])
+        .current_dir(root)
+        .status();
+    assert!(
+        built.map(|s| s.success()).unwrap_or(false),
+        "cargo build --release"
+    );
+    root.join("target/release/py201")
+}
+
+/// PY201_BENCH_RUNS, else `default`.
+pub fn runs(default: usize) -> usize {
+    std::env::var("PY201_BENCH_RUNS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+pub fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(|a, b| a.total_cmp(b));
+    v[v.len() / 2]
+}
