@@ -192,29 +192,63 @@ pub fn from_notes(
     description: String,
     specs: Vec<(usize, NoteSpec)>,
 ) -> (Option<ParsedDeck>, Vec<Problem>) {
-    let problem = |line: Option<usize>, message: String| Problem {
-        file: file.to_string(),
-        line,
-        message,
-    };
-    let mut problems = Vec::new();
-    if name.trim().is_empty() {
-        problems.push(problem(None, "[deck] name is empty".into()));
+    let mut deck = DeckBuilder::new(file, name, description);
+    for (line, spec) in specs {
+        deck.push(line, spec);
     }
-    let mut content = DeckContent {
-        name: name.trim().to_string(),
-        description,
-        cards: vec![],
-        notes: vec![],
-    };
-    let mut checks = Vec::new();
-    let mut notes = Vec::new();
-    let mut ids: HashMap<String, usize> = HashMap::new();
-    for (line, c) in specs {
-        let mut bad = |m: String| problems.push(problem(Some(line), m));
+    deck.finish()
+}
+
+/// [`from_notes`] one note at a time, so an importer can build a deck while
+/// it reads a large file instead of holding every note twice.
+pub struct DeckBuilder {
+    file: String,
+    content: DeckContent,
+    checks: Vec<PyCheck>,
+    notes: Vec<NoteInfo>,
+    ids: HashMap<String, usize>,
+    problems: Vec<Problem>,
+}
+
+impl DeckBuilder {
+    pub fn new(file: &str, name: &str, description: String) -> Self {
+        let mut problems = Vec::new();
+        if name.trim().is_empty() {
+            problems.push(Problem {
+                file: file.to_string(),
+                line: None,
+                message: "[deck] name is empty".into(),
+            });
+        }
+        DeckBuilder {
+            file: file.to_string(),
+            content: DeckContent {
+                name: name.trim().to_string(),
+                description,
+                cards: vec![],
+                notes: vec![],
+            },
+            checks: Vec::new(),
+            notes: Vec::new(),
+            ids: HashMap::new(),
+            problems,
+        }
+    }
+
+    /// Adds the note `c`, which starts on `line`, or records why it cannot be.
+    pub fn push(&mut self, line: usize, c: NoteSpec) {
+        let file = &self.file;
+        let problems = &mut self.problems;
+        let mut bad = |m: String| {
+            problems.push(Problem {
+                file: file.clone(),
+                line: Some(line),
+                message: m,
+            })
+        };
         let Some(id) = c.id.as_deref().map(str::trim).filter(|s| !s.is_empty()) else {
             bad("card has no id".into());
-            continue;
+            return;
         };
         let id = id.to_string();
         if !valid_id(&id) {
@@ -222,7 +256,7 @@ pub fn from_notes(
                 "card id {id:?} must be lowercase letters, digits, '-', '_' or '.'"
             ));
         }
-        if let Some(first) = ids.insert(id.clone(), line) {
+        if let Some(first) = self.ids.insert(id.clone(), line) {
             bad(format!("duplicate card id {id:?} (first at line {first})"));
         }
         let kind_str = c.kind.as_deref().unwrap_or("basic");
@@ -230,7 +264,7 @@ pub fn from_notes(
             bad(format!(
                 "card {id}: unknown kind {kind_str:?} (kinds: basic, cloze, typed)"
             ));
-            continue;
+            return;
         };
         let nonempty = |v: &Option<String>| v.as_deref().is_some_and(|s| !s.trim().is_empty());
         for (field, value) in [
@@ -291,7 +325,7 @@ pub fn from_notes(
                 if !nonempty(&c.back) {
                     bad(format!("card {id}: back is missing or empty"));
                 }
-                content.cards.push(CardContent {
+                self.content.cards.push(CardContent {
                     note: id.clone(),
                     uid: id.clone(),
                     kind,
@@ -312,14 +346,14 @@ pub fn from_notes(
                     Ok(ns) => {
                         for n in ns {
                             let Ok((front, mut back)) = cloze::render(&text, n) else {
-                                continue;
+                                return;
                             };
                             if let Some(extra) =
                                 c.back.as_deref().map(str::trim).filter(|s| !s.is_empty())
                             {
                                 back = format!("{}\n\n{extra}", back.trim());
                             }
-                            content.cards.push(CardContent {
+                            self.content.cards.push(CardContent {
                                 note: id.clone(),
                                 uid: format!("{id}:c{n}"),
                                 kind,
@@ -335,20 +369,20 @@ pub fn from_notes(
             }
         }
         if let Some((code, expect)) = &check {
-            checks.push(PyCheck {
+            self.checks.push(PyCheck {
                 card: id.clone(),
-                file: file.to_string(),
+                file: self.file.clone(),
                 line,
                 code: code.clone(),
                 expect: expect.clone(),
                 python: c.python.clone(),
             });
         }
-        content.notes.push(NoteContent {
+        self.content.notes.push(NoteContent {
             id: id.clone(),
             fields: serde_json::to_string(&c).unwrap_or_default(),
         });
-        notes.push(NoteInfo {
+        self.notes.push(NoteInfo {
             id,
             line,
             source,
@@ -356,14 +390,17 @@ pub fn from_notes(
             has_check: check.is_some(),
         });
     }
-    (
-        Some(ParsedDeck {
-            content,
-            checks,
-            notes,
-        }),
-        problems,
-    )
+
+    pub fn finish(self) -> (Option<ParsedDeck>, Vec<Problem>) {
+        (
+            Some(ParsedDeck {
+                content: self.content,
+                checks: self.checks,
+                notes: self.notes,
+            }),
+            self.problems,
+        )
+    }
 }
 
 /// Parses several files, also checking that card ids are unique across all of them.

@@ -5,7 +5,7 @@
 //! so multi-line code survives a round trip.
 
 use crate::collection::export::DeckNotes;
-use crate::decks::{NoteSpec, Problem, from_notes};
+use crate::decks::{DeckBuilder, NoteSpec, Problem};
 use crate::model::DeckContent;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -313,37 +313,49 @@ pub fn read(
         }
     }
     let body = &text[body_start..];
-    let mut reader = csv::ReaderBuilder::new()
+    let reader = csv::ReaderBuilder::new()
         .delimiter(separator)
         .has_headers(false)
         .flexible(false)
         .from_reader(body.as_bytes());
-    let mut rows: Vec<(usize, Vec<String>)> = Vec::new();
-    for rec in reader.records() {
-        match rec {
-            Ok(r) => {
-                let line = r.position().map_or(0, |p| p.line() as usize) + header_lines;
-                if r.iter().all(|f| f.trim().is_empty()) {
-                    continue;
-                }
-                rows.push((line, r.iter().map(str::to_string).collect()));
-            }
-            Err(e) => {
-                let line = e.position().map(|p| p.line() as usize + header_lines);
-                let why = match e.kind() {
-                    csv::ErrorKind::UnequalLengths {
-                        expected_len, len, ..
-                    } => {
-                        format!("row has {len} fields, the rows before it have {expected_len}")
+    // Rows are read one at a time and turned into notes at once: a large
+    // file is never held as rows and notes and cards all together. A
+    // malformed row ends the reading (its problem is listed first, as the
+    // file's own), and the rows before it are still checked.
+    let mut records = reader.into_records();
+    let mut csv_problem: Option<Problem> = None;
+    let mut next_row = || -> Option<(usize, csv::StringRecord)> {
+        if csv_problem.is_some() {
+            return None;
+        }
+        for rec in records.by_ref() {
+            match rec {
+                Ok(r) => {
+                    let line = r.position().map_or(0, |p| p.line() as usize) + header_lines;
+                    if r.iter().all(|f| f.trim().is_empty()) {
+                        continue;
                     }
-                    _ => e.to_string(),
-                };
-                problems.push(bad(line, why));
-                break;
+                    return Some((line, r));
+                }
+                Err(e) => {
+                    let line = e.position().map(|p| p.line() as usize + header_lines);
+                    let why = match e.kind() {
+                        csv::ErrorKind::UnequalLengths {
+                            expected_len, len, ..
+                        } => {
+                            format!("row has {len} fields, the rows before it have {expected_len}")
+                        }
+                        _ => e.to_string(),
+                    };
+                    csv_problem = Some(bad(line, why));
+                    return None;
+                }
             }
         }
-    }
-    let width = rows.first().map_or(0, |r| r.1.len());
+        None
+    };
+    let first_row = next_row();
+    let width = first_row.as_ref().map_or(0, |r| r.1.len());
     if let Some(n) = &names {
         let s = char::from(separator);
         for (i, name) in n.split(s).enumerate() {
@@ -360,16 +372,19 @@ pub fn read(
         let meta = [cols.id, cols.notetype, cols.deck, cols.tags];
         cols.fields = (0..width).filter(|i| !meta.contains(&Some(*i))).collect();
     }
+    // Listed after a malformed row's problem, which is found later now.
+    let mut column_problems = Vec::new();
     if width > 0 && cols.fields.is_empty() {
-        problems.push(bad(
+        column_problems.push(bad(
             None,
             "no column holds a question: name them with #columns:".into(),
         ));
     }
     if cols.fields.len() > 2 && names.is_none() {
-        problems.push(bad(None, format!("{} text columns, py201 cards have two (front, back): name the columns with #columns:", cols.fields.len())));
+        column_problems.push(bad(None, format!("{} text columns, py201 cards have two (front, back): name the columns with #columns:", cols.fields.len())));
     }
-    let mut by_deck: BTreeMap<String, (usize, Vec<(usize, NoteSpec)>)> = BTreeMap::new();
+    let mut by_deck: BTreeMap<String, (usize, DeckBuilder)> = BTreeMap::new();
+    let mut row_problems = Vec::new();
     let default_deck = rename
         .map(str::to_string)
         .or(header_deck)
@@ -378,25 +393,29 @@ pub fn read(
                 .map(|s| s.to_string_lossy().into_owned())
                 .unwrap_or_default()
         });
-    for (order, (line, row)) in rows.into_iter().enumerate() {
+    let mut row = first_row;
+    let mut order = 0;
+    while let Some((line, rec)) = row.take() {
+        row = next_row();
+        order += 1;
         let get = |i: Option<usize>| {
-            i.and_then(|i| row.get(i))
-                .map(|s| if html { from_html(s) } else { s.clone() })
+            i.and_then(|i| rec.get(i))
+                .map(|s| if html { from_html(s) } else { s.to_string() })
         };
         // An Anki package's layout: the code in its own <pre> block.
         let pre = cols
             .fields
             .first()
-            .and_then(|&i| row.get(i))
+            .and_then(|&i| rec.get(i))
             .filter(|_| html)
-            .and_then(|s| split_code_block(s));
+            .and_then(split_code_block);
         let (mut first, mut code) = match pre {
             Some((question, code)) => (question, Some(code)),
             None => (get(cols.fields.first().copied()).unwrap_or_default(), None),
         };
         let back = get(cols.fields.get(1).copied()).filter(|s| !s.trim().is_empty());
         if first.trim().is_empty() {
-            problems.push(bad(Some(line), "field 1 (front): empty".into()));
+            row_problems.push(bad(Some(line), "field 1 (front): empty".into()));
             continue;
         }
         if let Some(at) = first.find(FENCE).filter(|_| code.is_none()) {
@@ -432,25 +451,28 @@ pub fn read(
             check: None,
         };
         if kind == "typed" && spec.back.is_none() {
-            problems.push(bad(
+            row_problems.push(bad(
                 Some(line),
                 "field 2 (back): a typed card needs the expected answer".into(),
             ));
             continue;
         }
         if kind == "basic" && spec.back.is_none() {
-            problems.push(bad(Some(line), "field 2 (back): empty".into()));
+            row_problems.push(bad(Some(line), "field 2 (back): empty".into()));
             continue;
         }
         by_deck
             .entry(deck)
-            .or_insert((order, Vec::new()))
+            .or_insert_with_key(|name| (order, DeckBuilder::new(&file, name, String::new())))
             .1
-            .push((line, spec));
+            .push(line, spec);
     }
+    problems.extend(csv_problem);
+    problems.append(&mut column_problems);
+    problems.append(&mut row_problems);
     let mut decks: Vec<(usize, DeckContent)> = Vec::new();
-    for (name, (order, notes)) in by_deck {
-        let (deck, mut p) = from_notes(&file, &name, String::new(), notes);
+    for (_, (order, builder)) in by_deck {
+        let (deck, mut p) = builder.finish();
         problems.append(&mut p);
         if let Some(d) = deck {
             decks.push((order, d.content));
