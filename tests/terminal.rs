@@ -75,6 +75,12 @@ impl Tty {
         }
     }
 
+    /// Every byte the program wrote, as text (bars that were drawn and cleared included).
+    fn raw_text(&self) -> String {
+        let bytes = self.raw.lock().map(|r| r.clone()).unwrap_or_default();
+        String::from_utf8_lossy(&bytes).into_owned()
+    }
+
     fn text(&self) -> String {
         self.screen
             .lock()
@@ -266,8 +272,7 @@ fn large_imports_and_exports_show_a_progress_bar_on_a_terminal() {
     let tsv = tsv.to_string_lossy().into_owned();
     let mut t = Tty::start(&env, &["import", &tsv], &[]);
     t.wait_exit();
-    let raw =
-        String::from_utf8_lossy(&t.raw.lock().map(|r| r.clone()).unwrap_or_default()).into_owned();
+    let raw = t.raw_text();
     // The bar is drawn (then cleared); its count is in the byte stream.
     assert!(raw.contains("importing ["), "{raw}");
     assert!(raw.contains("/6,000 cards"), "{raw}");
@@ -281,8 +286,7 @@ fn large_imports_and_exports_show_a_progress_bar_on_a_terminal() {
         &[],
     );
     t.wait_exit();
-    let raw =
-        String::from_utf8_lossy(&t.raw.lock().map(|r| r.clone()).unwrap_or_default()).into_owned();
+    let raw = t.raw_text();
     assert!(raw.contains("exporting ["), "{raw}");
     assert!(raw.contains("/6,000 cards"), "{raw}");
 }
@@ -310,7 +314,6 @@ fn no_progress_bar_in_a_pipe_or_for_a_small_import() {
     let small = small.to_string_lossy().into_owned();
     let mut t = Tty::start(&env, &["import", &small], &[]);
     t.wait_exit();
-    let raw =
-        String::from_utf8_lossy(&t.raw.lock().map(|r| r.clone()).unwrap_or_default()).into_owned();
+    let raw = t.raw_text();
     assert!(!raw.contains("importing"), "{raw}");
 }

@@ -22,7 +22,7 @@
 use super::{CardState, Grade, Outcome, ReviewKind, Scheduler, Settings, sm2};
 use crate::clock::Day;
 use fsrs::{FSRS, FSRSItem, FSRSReview, MemoryState, NextStates};
-use rand::{Rng, RngExt};
+use rand::Rng;
 use serde::{Deserialize, Serialize};
 
 /// Desired retention when none is set.
@@ -399,12 +399,7 @@ impl Scheduler for Fsrs {
     ) -> Outcome {
         let mut out = self.outcome(state, grade, today);
         if self.settings.fuzz && out.state.step.is_none() {
-            if let Some((lo, hi)) = sm2::fuzz_range(out.state.interval, self.settings.max_interval)
-            {
-                let interval = rng.random_range(lo..=hi);
-                out.state.interval = interval;
-                out.state.due = Some(today.saturating_add(interval as Day));
-            }
+            sm2::apply_fuzz(&mut out, today, self.settings.max_interval, rng);
         }
         out
     }

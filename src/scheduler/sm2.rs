@@ -77,11 +77,7 @@ impl Scheduler for Sm2 {
     ) -> Outcome {
         let mut out = self.step(state, grade, today);
         if out.kind == ReviewKind::First && self.settings.fuzz {
-            if let Some((lo, hi)) = fuzz_range(out.state.interval, self.settings.max_interval) {
-                let interval = rng.random_range(lo..=hi);
-                out.state.interval = interval;
-                out.state.due = Some(today.saturating_add(interval as Day));
-            }
+            apply_fuzz(&mut out, today, self.settings.max_interval, rng);
         }
         out
     }
@@ -104,6 +100,17 @@ pub fn next_ease(ef: Ease, q: Grade) -> Ease {
 fn mul_ceil(interval: u32, ef: Ease) -> u32 {
     let v = (u64::from(interval) * u64::from(ef.0)).div_ceil(1000);
     u32::try_from(v).unwrap_or(u32::MAX)
+}
+
+/// Draws the outcome's interval from [`fuzz_range`] and moves its due day
+/// with it. Both schedulers fuzz this one way, so `fuzz` means the same
+/// under SM-2 and FSRS.
+pub fn apply_fuzz<R: Rng + ?Sized>(out: &mut Outcome, today: Day, max_interval: u32, rng: &mut R) {
+    if let Some((lo, hi)) = fuzz_range(out.state.interval, max_interval) {
+        let interval = rng.random_range(lo..=hi);
+        out.state.interval = interval;
+        out.state.due = Some(today.saturating_add(interval as Day));
+    }
 }
 
 /// The inclusive range a fuzzed interval is drawn from, or `None` when the
