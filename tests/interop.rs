@@ -383,3 +383,82 @@ fn backups_keep_the_last_ten_and_restore_works() {
     );
     assert!(err.contains("not a py201 collection"), "{err}");
 }
+
+/// Files are written into the collection as they are read, so these
+/// problems show up only after part of the input is stored: each must still
+/// roll everything back, name the card, and leave no backup behind.
+#[test]
+fn problems_found_while_streaming_change_nothing() {
+    let env = empty_env();
+    let a = write(&env, "a.csv", b"#deck:A\n#columns:id,front,back\nx,Q?,A\n");
+    let b = write(
+        &env,
+        "b.csv",
+        b"#deck:B\n#columns:id,front,back\ny,R?,B\nx,S?,C\n",
+    );
+    let backups = env.dir.path().join("backups");
+    let count = || std::fs::read_dir(&backups).map_or(0, |d| d.count());
+    let before = snapshot(&env);
+    let out = import(
+        &env,
+        &[
+            a.to_str().unwrap_or_default(),
+            b.to_str().unwrap_or_default(),
+        ],
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        err.contains("card id \"x\" is in two imported decks (\"A\" and \"B\")"),
+        "{err}"
+    );
+    assert_eq!(snapshot(&env), before);
+    assert_eq!(count(), 0, "the backup of a failed import is removed");
+
+    // One id twice in one deck, across two files.
+    let a2 = write(
+        &env,
+        "a2.csv",
+        b"#deck:A\n#columns:id,front,back\nx,Q2?,A2\n",
+    );
+    let out = import(
+        &env,
+        &[
+            a.to_str().unwrap_or_default(),
+            a2.to_str().unwrap_or_default(),
+        ],
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("card id \"x\" is twice in deck \"A\""),
+        "{err}"
+    );
+    assert_eq!(snapshot(&env), before);
+
+    // An id that another deck already has.
+    env.run_ok(T0, &["import", a.to_str().unwrap_or_default()], "");
+    let before = snapshot(&env);
+    let kept = count();
+    let c = write(&env, "c.csv", b"#deck:C\n#columns:id,front,back\nx,Q?,A\n");
+    let out = import(&env, &[c.to_str().unwrap_or_default()]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("card id \"x\" already belongs to deck \"A\""),
+        "{err}"
+    );
+    assert_eq!(snapshot(&env), before);
+    assert_eq!(count(), kept);
+
+    // A bad row after thousands of good ones, already written when it is read.
+    let mut big = String::from("#deck:Big\n#columns:id,front,back\n");
+    for i in 0..6000 {
+        big.push_str(&format!("big-{i},Question {i}?,Answer {i}\n"));
+    }
+    big.push_str("big-last,Question?,\n");
+    let big = write(&env, "big.csv", big.as_bytes());
+    let out = import(&env, &[big.to_str().unwrap_or_default()]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("big.csv:6003: field 2 (back): empty"), "{err}");
+    assert_eq!(snapshot(&env), before);
+    assert_eq!(count(), kept);
+}

@@ -1,11 +1,15 @@
 //! Bringing decks into a collection: update text in place by card id, add new
 //! cards, retire removed ones. Scheduling state and history are never touched.
+//!
+//! [`DeckSync`] takes decks a note at a time inside one transaction, so an
+//! importer can write a large file as it reads it instead of holding it all;
+//! nothing is committed unless the whole input was good.
 
 use super::Collection;
 use crate::error::Result;
-use crate::model::{CardContent, DeckContent};
-use rusqlite::{OptionalExtension, TransactionBehavior, params};
-use std::collections::HashSet;
+use crate::model::{CardContent, DeckContent, NoteContent};
+use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
+use std::collections::{HashMap, HashSet};
 
 /// What a sync did (or, in a dry run, would do) to one deck.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -38,10 +42,17 @@ impl SyncReport {
 /// Course order: the deck's position, then the card's place in its file.
 const DECK_STRIDE: i64 = 1_000_000;
 
+/// How often (in notes: deck-file entries, CSV rows) the progress callback
+/// is called.
+const TICK: u32 = 1024;
+
 /// The content columns of a stored card, to tell an edit from no change.
 #[derive(PartialEq, Eq)]
 struct Stored {
-    deck: String,
+    id: i64,
+    deck: i64,
+    position: i64,
+    note: String,
     kind: String,
     front: String,
     back: String,
@@ -51,18 +62,272 @@ struct Stored {
     retired: bool,
 }
 
-impl Stored {
-    fn of(c: &CardContent, deck: &str) -> Self {
-        Stored {
-            deck: deck.to_string(),
-            kind: c.kind.as_str().to_string(),
-            front: c.front.clone(),
-            back: c.back.clone(),
-            code: c.code.clone(),
-            tags: c.tags.join(" "),
-            source: c.source.clone(),
-            retired: false,
+/// A deck being synced: its row, where its next note and card go, its report.
+struct Open {
+    id: i64,
+    name: String,
+    position: i64,
+    notes: i64,
+    cards: i64,
+    report: DeckReport,
+}
+
+/// One sync in progress: a transaction that decks are written into a note at
+/// a time (see [`Collection::sync_with`]).
+pub struct DeckSync<'c> {
+    tx: Transaction<'c>,
+    builtin: bool,
+    /// Where the first new (not built-in) deck goes in course order.
+    base: i64,
+    decks: Vec<Open>,
+    by_name: HashMap<String, usize>,
+    /// Rows of the cards written so far, to retire the ones no longer in
+    /// their deck and to catch a card id given twice.
+    seen: HashSet<i64>,
+    conflicts: Vec<String>,
+    pending_tick: u32,
+    tick: &'c mut dyn FnMut(u64),
+}
+
+impl DeckSync<'_> {
+    /// Creates or updates the deck `name` and returns its handle. Asking
+    /// again for a name returns the same deck: notes given later follow the
+    /// earlier ones (several files may add to one deck).
+    pub fn deck(&mut self, name: &str, description: &str) -> Result<usize> {
+        if let Some(&i) = self.by_name.get(name) {
+            return Ok(i);
         }
+        let existing: Option<(i64, bool)> = self
+            .tx
+            .prepare_cached("SELECT position, builtin FROM decks WHERE name = ?1")?
+            .query_row([name], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        let was_builtin = existing.is_some_and(|e| e.1);
+        let order = self.decks.len() as i64;
+        let position = if self.builtin {
+            order
+        } else {
+            existing.map_or(self.base + order, |e| e.0)
+        };
+        let id: i64 = self.tx.query_row(
+            "INSERT INTO decks (name, description, position, builtin) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (name) DO UPDATE SET description = excluded.description,
+                position = excluded.position, builtin = excluded.builtin
+             RETURNING id",
+            params![name, description, position, self.builtin || was_builtin],
+            |r| r.get(0),
+        )?;
+        self.decks.push(Open {
+            id,
+            name: name.to_string(),
+            position,
+            notes: 0,
+            cards: 0,
+            report: DeckReport {
+                deck: name.to_string(),
+                ..DeckReport::default()
+            },
+        });
+        self.by_name.insert(name.to_string(), self.decks.len() - 1);
+        Ok(self.decks.len() - 1)
+    }
+
+    /// Stores a note of `deck` (a handle from [`DeckSync::deck`]); its cards
+    /// follow with [`DeckSync::card`].
+    pub fn note(&mut self, deck: usize, n: &NoteContent) -> Result<()> {
+        let d = &mut self.decks[deck];
+        let pos = d.position * DECK_STRIDE + d.notes;
+        d.notes += 1;
+        self.tx
+            .prepare_cached(
+                "INSERT INTO notes (id, deck_id, position, fields) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (id) DO UPDATE SET deck_id = excluded.deck_id,
+                    position = excluded.position, fields = excluded.fields
+                 WHERE (deck_id, position, fields) IS NOT (excluded.deck_id, excluded.position, excluded.fields)",
+            )?
+            .execute(params![n.id, d.id, pos, n.fields])?;
+        self.pending_tick += 1;
+        if self.pending_tick == TICK {
+            (self.tick)(u64::from(TICK));
+            self.pending_tick = 0;
+        }
+        Ok(())
+    }
+
+    /// Stores a card of `deck`: adds it, or updates the text of the card
+    /// with its id (which keeps its schedule and history).
+    pub fn card(&mut self, deck: usize, c: &CardContent) -> Result<()> {
+        let d = &mut self.decks[deck];
+        let pos = d.position * DECK_STRIDE + d.cards;
+        d.cards += 1;
+        let tags = c.tags.join(" ");
+        // New cards are the bulk of a large import: try the insert first,
+        // and look the card up only when its id is already taken.
+        let added: Option<i64> = self
+            .tx
+            .prepare_cached(
+                "INSERT INTO cards (uid, deck_id, position, kind, front, back, code, tags, source, note_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+                 ON CONFLICT (uid) DO NOTHING",
+            )?
+            .execute(
+                params![c.uid, d.id, pos, c.kind.as_str(), c.front, c.back, c.code, tags, c.source, c.note],
+            )
+            .map(|n| (n == 1).then(|| self.tx.last_insert_rowid()))?;
+        if let Some(id) = added {
+            self.seen.insert(id);
+            d.report.added += 1;
+        } else {
+            let old: Stored = self
+                .tx
+                .prepare_cached(
+                    // No join with decks: a join on a bound parameter is
+                    // prepared again at every use (its plan depends on the
+                    // value), which made re-importing three times slower.
+                    "SELECT id, deck_id, kind, front, back, code, tags, source, retired, position, note_id
+                     FROM cards WHERE uid = ?1",
+                )?
+                .query_row([&c.uid], |r| {
+                    Ok(Stored {
+                        id: r.get(0)?,
+                        deck: r.get(1)?,
+                        kind: r.get(2)?,
+                        front: r.get(3)?,
+                        back: r.get(4)?,
+                        code: r.get(5)?,
+                        tags: r.get(6)?,
+                        source: r.get(7)?,
+                        retired: r.get(8)?,
+                        position: r.get(9)?,
+                        note: r.get(10)?,
+                    })
+                })?;
+            let twice = !self.seen.insert(old.id);
+            if twice || !self.builtin && old.deck != d.id {
+                let other: String = self
+                    .tx
+                    .prepare_cached("SELECT name FROM decks WHERE id = ?1")?
+                    .query_row([old.deck], |r| r.get(0))?;
+                self.conflicts.push(if !twice {
+                    format!("card id {:?} already belongs to deck {other:?}", c.uid)
+                } else if old.deck == d.id {
+                    format!("card id {:?} is twice in deck {other:?}", c.uid)
+                } else {
+                    format!(
+                        "card id {:?} is in two imported decks ({other:?} and {:?})",
+                        c.uid, d.name
+                    )
+                });
+            }
+            let same = old.deck == d.id
+                && old.kind == c.kind.as_str()
+                && old.front == c.front
+                && old.back == c.back
+                && old.code == c.code
+                && old.tags == tags
+                && old.source == c.source
+                && !old.retired;
+            // Re-importing a file is mostly cards that did not change:
+            // those are not rewritten.
+            if !same || old.position != pos || old.note != c.note {
+                self.tx
+                    .prepare_cached(
+                        "UPDATE cards SET deck_id = ?2, position = ?3, kind = ?4, front = ?5, back = ?6,
+                            code = ?7, tags = ?8, source = ?9, note_id = ?10, retired = 0 WHERE id = ?1",
+                    )?
+                    .execute(params![
+                        old.id, d.id, pos, c.kind.as_str(), c.front, c.back, c.code, tags, c.source,
+                        c.note
+                    ])?;
+            }
+            if same {
+                d.report.unchanged += 1;
+            } else {
+                d.report.updated += 1;
+            }
+        }
+        Ok(())
+    }
+
+    /// Stores a whole deck: its row, its notes, then its cards.
+    pub fn deck_content(&mut self, deck: &DeckContent) -> Result<()> {
+        let d = self.deck(&deck.name, &deck.description)?;
+        for n in &deck.notes {
+            self.note(d, n)?;
+        }
+        for c in &deck.cards {
+            self.card(d, c)?;
+        }
+        Ok(())
+    }
+
+    /// Retires the cards of the synced decks (every built-in deck, when
+    /// syncing those) that were not given, finds the conflicts, and commits
+    /// if `commit` and there are none.
+    fn finish(mut self, commit: bool) -> Result<SyncReport> {
+        (self.tick)(u64::from(self.pending_tick));
+        let mut gone: Vec<(i64, i64)> = Vec::new();
+        {
+            let mut live = self.tx.prepare_cached(
+                "SELECT c.id, c.deck_id FROM cards c JOIN decks d ON d.id = c.deck_id
+                 WHERE c.retired = 0 AND (?1 IS NULL AND d.builtin = 1 OR d.id = ?1)",
+            )?;
+            let scope: Vec<Option<i64>> = if self.builtin {
+                vec![None]
+            } else {
+                self.decks.iter().map(|d| Some(d.id)).collect()
+            };
+            for deck in scope {
+                for row in live.query_map([deck], |r| Ok((r.get(0)?, r.get(1)?)))? {
+                    let (id, deck) = row?;
+                    if !self.seen.contains(&id) {
+                        gone.push((id, deck));
+                    }
+                }
+            }
+        }
+        let mut retire = self
+            .tx
+            .prepare_cached("UPDATE cards SET retired = 1 WHERE id = ?1")?;
+        for (id, deck) in &gone {
+            retire.execute([id])?;
+            if let Some(d) = self.decks.iter_mut().find(|d| d.id == *deck) {
+                d.report.retired += 1;
+            }
+        }
+        drop(retire);
+        let mut report = SyncReport {
+            retired: gone.len() as u32,
+            ..SyncReport::default()
+        };
+        for d in &self.decks {
+            report.added += d.report.added;
+            report.updated += d.report.updated;
+            report.unchanged += d.report.unchanged;
+        }
+        report.conflicts = std::mem::take(&mut self.conflicts);
+        if !self.builtin {
+            for d in &self.decks {
+                let r = &d.report;
+                let changed = r.added + r.updated + r.retired > 0;
+                let builtin: bool =
+                    self.tx
+                        .query_row("SELECT builtin FROM decks WHERE id = ?1", [d.id], |r| {
+                            r.get(0)
+                        })?;
+                if changed && builtin {
+                    report.conflicts.push(format!(
+                        "deck {:?} is built in and updated with py201 itself; import your version under another name with --deck",
+                        d.name
+                    ));
+                }
+            }
+        }
+        report.decks = self.decks.into_iter().map(|d| d.report).collect();
+        if commit && report.conflicts.is_empty() {
+            self.tx.commit()?;
+        }
+        Ok(report)
     }
 }
 
@@ -82,206 +347,64 @@ impl Collection {
         builtin: bool,
         dry_run: bool,
     ) -> Result<SyncReport> {
-        self.sync_decks_progress(decks, builtin, dry_run, &mut |_| {})
+        self.sync_with(builtin, dry_run, &mut |_| {}, |sync| {
+            for d in decks {
+                sync.deck_content(d)?;
+            }
+            Ok(true)
+        })
     }
 
-    /// Like [`Collection::sync_decks_with`], calling `tick(n)` after each
-    /// `n` cards so a caller can draw a progress bar without this layer
-    /// knowing about terminals.
-    pub fn sync_decks_progress(
+    /// The general form: `feed` writes decks into the [`DeckSync`] a note at
+    /// a time and returns whether its input was good. The sync commits only
+    /// if it was, `dry_run` is off and nothing conflicts; otherwise it is
+    /// rolled back and the report says what would have happened. `tick(n)`
+    /// is called after each `n` notes so a caller can draw a progress bar
+    /// without this layer knowing about terminals.
+    pub fn sync_with(
         &mut self,
-        decks: &[DeckContent],
         builtin: bool,
         dry_run: bool,
         tick: &mut dyn FnMut(u64),
+        feed: impl FnOnce(&mut DeckSync<'_>) -> Result<bool>,
+    ) -> Result<SyncReport> {
+        // Foreign keys are checked by construction here (each deck row is
+        // written before its notes, each note before its cards) and the
+        // checks cost a third of a large import's time. The pragma only
+        // takes effect outside a transaction, so it is set around it.
+        self.conn.execute_batch("PRAGMA foreign_keys = OFF")?;
+        let result = self.sync_inner(builtin, dry_run, tick, feed);
+        self.conn.execute_batch("PRAGMA foreign_keys = ON")?;
+        result
+    }
+
+    fn sync_inner(
+        &mut self,
+        builtin: bool,
+        dry_run: bool,
+        tick: &mut dyn FnMut(u64),
+        feed: impl FnOnce(&mut DeckSync<'_>) -> Result<bool>,
     ) -> Result<SyncReport> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let mut report = SyncReport::default();
-        let mut seen = HashSet::new();
         let base: i64 = tx.query_row(
             "SELECT coalesce(max(position) + 1, 1000) FROM decks WHERE builtin = 0",
             [],
             |r| r.get(0),
         )?;
-        for (i, deck) in decks.iter().enumerate() {
-            let mut dr = DeckReport {
-                deck: deck.name.clone(),
-                ..DeckReport::default()
-            };
-            let existing: Option<(i64, bool)> = tx
-                .query_row(
-                    "SELECT position, builtin FROM decks WHERE name = ?1",
-                    [&deck.name],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
-                )
-                .optional()?;
-            let was_builtin = existing.is_some_and(|e| e.1);
-            let position = if builtin {
-                i as i64
-            } else {
-                existing.map_or(base + i as i64, |e| e.0)
-            };
-            let deck_id: i64 = tx.query_row(
-                "INSERT INTO decks (name, description, position, builtin) VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT (name) DO UPDATE SET description = excluded.description,
-                    position = excluded.position, builtin = excluded.builtin
-                 RETURNING id",
-                params![
-                    deck.name,
-                    deck.description,
-                    position,
-                    builtin || was_builtin
-                ],
-                |r| r.get(0),
-            )?;
-            let mut note = tx.prepare_cached(
-                "INSERT INTO notes (id, deck_id, position, fields) VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT (id) DO UPDATE SET deck_id = excluded.deck_id,
-                    position = excluded.position, fields = excluded.fields",
-            )?;
-            for (j, n) in deck.notes.iter().enumerate() {
-                note.execute(params![
-                    n.id,
-                    deck_id,
-                    position * DECK_STRIDE + j as i64,
-                    n.fields
-                ])?;
-            }
-            let mut find = tx.prepare_cached(
-                "SELECT d.name, c.kind, c.front, c.back, c.code, c.tags, c.source, c.retired
-                 FROM cards c JOIN decks d ON d.id = c.deck_id WHERE c.uid = ?1",
-            )?;
-            let mut insert = tx.prepare_cached(
-                "INSERT INTO cards (uid, deck_id, position, kind, front, back, code, tags, source, note_id)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            )?;
-            let mut update = tx.prepare_cached(
-                "UPDATE cards SET deck_id = ?2, position = ?3, kind = ?4, front = ?5, back = ?6, code = ?7,
-                    tags = ?8, source = ?9, note_id = ?10, retired = 0 WHERE uid = ?1",
-            )?;
-            for (j, c) in deck.cards.iter().enumerate() {
-                seen.insert(c.uid.clone());
-                let pos = position * DECK_STRIDE + j as i64;
-                let old: Option<Stored> = find
-                    .query_row([&c.uid], |r| {
-                        Ok(Stored {
-                            deck: r.get(0)?,
-                            kind: r.get(1)?,
-                            front: r.get(2)?,
-                            back: r.get(3)?,
-                            code: r.get(4)?,
-                            tags: r.get(5)?,
-                            source: r.get(6)?,
-                            retired: r.get(7)?,
-                        })
-                    })
-                    .optional()?;
-                let args = params![
-                    c.uid,
-                    deck_id,
-                    pos,
-                    c.kind.as_str(),
-                    c.front,
-                    c.back,
-                    c.code,
-                    c.tags.join(" "),
-                    c.source,
-                    c.note
-                ];
-                match old {
-                    None => {
-                        insert.execute(args)?;
-                        dr.added += 1;
-                    }
-                    Some(o) => {
-                        if !builtin && o.deck != deck.name {
-                            report.conflicts.push(format!(
-                                "card id {:?} already belongs to deck {:?}",
-                                c.uid, o.deck
-                            ));
-                        }
-                        update.execute(args)?;
-                        if o == Stored::of(c, &deck.name) {
-                            dr.unchanged += 1;
-                        } else {
-                            dr.updated += 1;
-                        }
-                    }
-                }
-                if j % 1024 == 1023 {
-                    tick(1024);
-                }
-            }
-            tick(deck.cards.len() as u64 % 1024);
-            report.decks.push(dr);
-        }
-        // Cards of the synced decks (all built-in decks, when syncing those)
-        // that the new content no longer has.
-        let mut gone: Vec<(i64, String)> = Vec::new();
-        let scope: Vec<Option<&str>> = if builtin {
-            vec![None]
-        } else {
-            decks.iter().map(|d| Some(d.name.as_str())).collect()
+        let mut sync = DeckSync {
+            tx,
+            builtin,
+            base,
+            decks: Vec::new(),
+            by_name: HashMap::new(),
+            seen: HashSet::new(),
+            conflicts: Vec::new(),
+            pending_tick: 0,
+            tick,
         };
-        {
-            let mut stmt = tx.prepare_cached(
-                "SELECT c.id, c.uid, d.name FROM cards c JOIN decks d ON d.id = c.deck_id
-                 WHERE c.retired = 0 AND (?1 IS NULL AND d.builtin = 1 OR d.name = ?1)",
-            )?;
-            for name in scope {
-                let rows = stmt.query_map([name], |r| {
-                    Ok((
-                        r.get::<_, i64>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, String>(2)?,
-                    ))
-                })?;
-                for row in rows {
-                    let (id, uid, deck) = row?;
-                    if !seen.contains(&uid) {
-                        gone.push((id, deck));
-                    }
-                }
-            }
-        }
-        for (id, deck) in &gone {
-            tx.execute("UPDATE cards SET retired = 1 WHERE id = ?1", [id])?;
-            if let Some(d) = report.decks.iter_mut().find(|d| &d.deck == deck) {
-                d.retired += 1;
-            }
-        }
-        for d in &report.decks {
-            report.added += d.added;
-            report.updated += d.updated;
-            report.unchanged += d.unchanged;
-        }
-        report.retired = gone.len() as u32;
-        if !builtin {
-            let builtin_changed: Vec<&str> = report
-                .decks
-                .iter()
-                .filter(|d| d.added + d.updated + d.retired > 0)
-                .filter(|d| {
-                    tx.query_row(
-                        "SELECT builtin FROM decks WHERE name = ?1",
-                        [&d.deck],
-                        |r| r.get::<_, bool>(0),
-                    )
-                    .unwrap_or(false)
-                })
-                .map(|d| d.deck.as_str())
-                .collect();
-            for name in builtin_changed {
-                report.conflicts.push(format!(
-                    "deck {name:?} is built in and updated with py201 itself; import your version under another name with --deck"
-                ));
-            }
-        }
-        if !dry_run && report.conflicts.is_empty() {
-            tx.commit()?;
-        }
-        Ok(report)
+        let good = feed(&mut sync)?;
+        sync.finish(good && !dry_run)
     }
 }

@@ -1,8 +1,7 @@
 use super::{Ctx, progress};
 use crate::cli::ImportArgs;
 use crate::collection::sync::SyncReport;
-use crate::interop::{self, Payload};
-use crate::model::DeckContent;
+use crate::interop::{self, Opened, Source};
 use anyhow::{Result, bail};
 use comfy_table::{Cell, CellAlignment, Table, presets::UTF8_FULL_CONDENSED};
 use std::process::ExitCode;
@@ -38,21 +37,6 @@ fn report_table(r: &SyncReport) -> Table {
     t
 }
 
-/// Merges decks of the same name from several files into one.
-fn merge(decks: Vec<DeckContent>) -> Vec<DeckContent> {
-    let mut out: Vec<DeckContent> = Vec::new();
-    for d in decks {
-        match out.iter_mut().find(|o| o.name == d.name) {
-            Some(o) => {
-                o.cards.extend(d.cards);
-                o.notes.extend(d.notes);
-            }
-            None => out.push(d),
-        }
-    }
-    out
-}
-
 fn fail(problems: &[String]) -> Result<ExitCode> {
     for p in problems {
         eprintln!("py201: {p}");
@@ -66,33 +50,24 @@ fn fail(problems: &[String]) -> Result<ExitCode> {
 
 pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<ExitCode> {
     let mut col = ctx.open()?;
-    let mut decks = Vec::new();
+    // Every file is read and recognised before anything is written: one
+    // that cannot be read, or a backup mixed with decks, stops the import
+    // with the collection untouched.
+    let mut sources = Vec::new();
     let mut backups = Vec::new();
     let mut problems = Vec::new();
     for p in &args.paths {
-        match interop::read(p, args.deck.as_deref()) {
-            Ok(Payload::Decks(d)) => decks.extend(d),
-            Ok(Payload::Backup(b)) => backups.push((p, b)),
+        match interop::open(p) {
+            Ok(Opened::Decks(s)) => sources.push(s),
+            Ok(Opened::Backup(b)) => backups.push((p, b)),
             Err(e) => problems.extend(e.iter().map(ToString::to_string)),
-        }
-    }
-    let decks = merge(decks);
-    let mut seen = std::collections::HashMap::new();
-    for d in &decks {
-        for n in &d.notes {
-            if let Some(other) = seen.insert(n.id.clone(), d.name.clone()) {
-                problems.push(format!(
-                    "card id {:?} is in two imported decks ({other:?} and {:?})",
-                    n.id, d.name
-                ));
-            }
         }
     }
     if !problems.is_empty() {
         return fail(&problems);
     }
     if let Some((path, dump)) = backups.first() {
-        if backups.len() > 1 || !decks.is_empty() {
+        if backups.len() > 1 || !sources.is_empty() {
             bail!("a JSON backup replaces the whole collection: import it on its own");
         }
         let reviews = col.revlog_count()?;
@@ -121,45 +96,62 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<ExitCode> {
         );
         return Ok(ExitCode::SUCCESS);
     }
-    let nothing_to_change = |report: &SyncReport| {
-        if !ctx.quiet {
-            println!("{}", report_table(report));
-            println!("Nothing to change.");
-        }
-        Ok(ExitCode::SUCCESS)
+    // One pass: the backup first, then the files are written into one
+    // transaction as they are read (a large file is never held whole as
+    // cards), which commits only if every file was good and nothing
+    // conflicts. The backup is pruned into the rotation only once the
+    // import has really changed something; otherwise it is removed.
+    let saved = if args.dry_run {
+        None
+    } else {
+        Some(col.backup_unpruned(&ctx.stamp())?)
     };
-    if args.dry_run {
-        let plan = col.sync_decks_with(&decks, false, true)?;
-        if !plan.conflicts.is_empty() {
-            return fail(&plan.conflicts);
+    let discard = |saved: &Option<std::path::PathBuf>| {
+        if let Some(s) = saved {
+            let _ = std::fs::remove_file(s);
         }
-        println!("{}", report_table(&plan));
-        println!("Dry run: nothing was changed.");
-        return Ok(ExitCode::SUCCESS);
-    }
-    // One pass: the backup first, then the sync, which commits only when it
-    // finds no conflict. The backup is pruned into the rotation only once
-    // the import has really changed something; otherwise it is removed.
-    let saved = col.backup_unpruned(&ctx.stamp())?;
-    let cards: usize = decks.iter().map(|d| d.cards.len()).sum();
-    let pb = progress::bar(cards as u64, "importing", ctx.quiet);
-    let done = col.sync_decks_progress(&decks, false, false, &mut |n| pb.inc(n));
+    };
+    // The bar counts notes (rows, deck-file entries), the cards as the user
+    // wrote them; a cloze note becomes several cards.
+    let notes: usize = sources.iter().map(Source::notes).sum();
+    let pb = progress::bar(notes as u64, "importing", ctx.quiet || args.dry_run);
+    let rename = args.deck.as_deref();
+    let done = col.sync_with(false, args.dry_run, &mut |n| pb.inc(n), |sync| {
+        for s in &sources {
+            problems.extend(s.read_into(rename, sync)?.iter().map(ToString::to_string));
+        }
+        Ok(problems.is_empty())
+    });
     pb.finish_and_clear();
     let done = match done {
-        Ok(d) if d.conflicts.is_empty() && d.changed() => d,
+        Ok(d) if problems.is_empty() && d.conflicts.is_empty() && d.changed() && !args.dry_run => d,
         other => {
-            let _ = std::fs::remove_file(&saved);
+            discard(&saved);
             let d = other?;
+            if !problems.is_empty() {
+                return fail(&problems);
+            }
             if !d.conflicts.is_empty() {
                 return fail(&d.conflicts);
             }
-            return nothing_to_change(&d);
+            if args.dry_run {
+                println!("{}", report_table(&d));
+                println!("Dry run: nothing was changed.");
+                return Ok(ExitCode::SUCCESS);
+            }
+            if !ctx.quiet {
+                println!("{}", report_table(&d));
+                println!("Nothing to change.");
+            }
+            return Ok(ExitCode::SUCCESS);
         }
     };
     col.prune_backups()?;
     if !ctx.quiet {
         println!("{}", report_table(&done));
-        println!("Backup of the previous state: {}", saved.display());
+        if let Some(s) = &saved {
+            println!("Backup of the previous state: {}", s.display());
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

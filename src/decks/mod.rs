@@ -208,6 +208,9 @@ pub struct DeckBuilder {
     notes: Vec<NoteInfo>,
     ids: HashMap<String, usize>,
     problems: Vec<Problem>,
+    /// Whether to keep each note's facts and checks (for `py201 check`); an
+    /// importer streaming a large file takes the notes and needs neither.
+    keep_info: bool,
 }
 
 impl DeckBuilder {
@@ -232,7 +235,30 @@ impl DeckBuilder {
             notes: Vec::new(),
             ids: HashMap::new(),
             problems,
+            keep_info: true,
         }
+    }
+
+    /// A builder whose notes are taken with [`DeckBuilder::take`] as they
+    /// are pushed, keeping only what is needed to find duplicate ids.
+    pub fn streaming(file: &str, name: &str, description: String) -> Self {
+        DeckBuilder {
+            keep_info: false,
+            ..Self::new(file, name, description)
+        }
+    }
+
+    /// The deck's name, trimmed as it is stored.
+    pub fn name(&self) -> &str {
+        &self.content.name
+    }
+
+    /// The note pushed last, with its cards, unless it was not kept (a
+    /// problem stopped it) or was taken already.
+    pub fn take(&mut self) -> Option<(NoteContent, Vec<CardContent>)> {
+        // Cards of a note that a problem stopped halfway go with it.
+        let cards = std::mem::take(&mut self.content.cards);
+        Some((self.content.notes.pop()?, cards))
     }
 
     /// Adds the note `c`, which starts on `line`, or records why it cannot be.
@@ -368,7 +394,7 @@ impl DeckBuilder {
                 }
             }
         }
-        if let Some((code, expect)) = &check {
+        if let Some((code, expect)) = check.as_ref().filter(|_| self.keep_info) {
             self.checks.push(PyCheck {
                 card: id.clone(),
                 file: self.file.clone(),
@@ -382,6 +408,9 @@ impl DeckBuilder {
             id: id.clone(),
             fields: serde_json::to_string(&c).unwrap_or_default(),
         });
+        if !self.keep_info {
+            return;
+        }
         self.notes.push(NoteInfo {
             id,
             line,

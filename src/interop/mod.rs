@@ -8,8 +8,8 @@ pub mod deckfile;
 pub mod text;
 
 use crate::decks::Problem;
-use crate::model::DeckContent;
-use std::path::Path;
+use crate::model::{CardContent, DeckContent, NoteContent};
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -116,14 +116,153 @@ pub fn detect(path: &Path, text: &str) -> Format {
     }
 }
 
-/// Reads one file to import. `deck` renames the deck it holds.
-pub fn read(path: &Path, deck: Option<&str>) -> Result<Payload, Vec<Problem>> {
+/// Where a reader puts the decks it reads, a note at a time: a deck's
+/// handle first, then each note followed by its cards. The collection's
+/// `DeckSync` writes them straight into a transaction, so a large file is
+/// never held in memory as decks; a `Vec<DeckContent>` collects them.
+pub trait Sink {
+    /// The handle of the deck `name`; asking again returns the same deck.
+    fn deck(&mut self, name: &str, description: &str) -> crate::error::Result<usize>;
+    fn note(&mut self, deck: usize, note: NoteContent) -> crate::error::Result<()>;
+    fn card(&mut self, deck: usize, card: CardContent) -> crate::error::Result<()>;
+
+    /// A whole deck: its notes, then its cards.
+    fn content(&mut self, d: DeckContent) -> crate::error::Result<()> {
+        let deck = self.deck(&d.name, &d.description)?;
+        for n in d.notes {
+            self.note(deck, n)?;
+        }
+        for c in d.cards {
+            self.card(deck, c)?;
+        }
+        Ok(())
+    }
+}
+
+impl Sink for Vec<DeckContent> {
+    fn deck(&mut self, name: &str, description: &str) -> crate::error::Result<usize> {
+        if let Some(i) = self.iter().position(|d| d.name == name) {
+            return Ok(i);
+        }
+        self.push(DeckContent {
+            name: name.to_string(),
+            description: description.to_string(),
+            cards: Vec::new(),
+            notes: Vec::new(),
+        });
+        Ok(self.len() - 1)
+    }
+
+    fn note(&mut self, deck: usize, note: NoteContent) -> crate::error::Result<()> {
+        self[deck].notes.push(note);
+        Ok(())
+    }
+
+    fn card(&mut self, deck: usize, card: CardContent) -> crate::error::Result<()> {
+        self[deck].cards.push(card);
+        Ok(())
+    }
+}
+
+impl Sink for crate::collection::sync::DeckSync<'_> {
+    fn deck(&mut self, name: &str, description: &str) -> crate::error::Result<usize> {
+        crate::collection::sync::DeckSync::deck(self, name, description)
+    }
+
+    fn note(&mut self, deck: usize, note: NoteContent) -> crate::error::Result<()> {
+        crate::collection::sync::DeckSync::note(self, deck, &note)
+    }
+
+    fn card(&mut self, deck: usize, card: CardContent) -> crate::error::Result<()> {
+        crate::collection::sync::DeckSync::card(self, deck, &card)
+    }
+}
+
+/// A file opened for import, read as far as telling what it holds.
+#[derive(Debug)]
+pub enum Opened {
+    /// Decks, read into a [`Sink`] with [`Source::read_into`].
+    Decks(Source),
+    /// A JSON backup: a whole collection, read at once.
+    Backup(Box<crate::collection::export::Dump>),
+}
+
+/// A deck, CSV or TSV file's text, not yet turned into decks.
+#[derive(Debug)]
+pub struct Source {
+    path: PathBuf,
+    text: String,
+    format: Format,
+}
+
+impl Source {
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// About how many notes the file holds, for a progress bar: its
+    /// `[[cards]]` entries, or its rows (a multi-line field counts more
+    /// than once; the bar is cleared at the end either way).
+    pub fn notes(&self) -> usize {
+        let lines = self.text.lines();
+        match self.format {
+            Format::Csv | Format::Tsv => lines
+                .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+                .count(),
+            _ => lines.filter(|l| l.trim() == "[[cards]]").count(),
+        }
+    }
+
+    /// Reads the decks into `sink`, `rename` naming the deck they go to.
+    /// Returns the problems found: when there are any, the sink holds part
+    /// of the file at most, and the caller must not keep it. Errors are the
+    /// sink's own.
+    pub fn read_into(
+        &self,
+        rename: Option<&str>,
+        sink: &mut dyn Sink,
+    ) -> crate::error::Result<Vec<Problem>> {
+        let name = self.path.display().to_string();
+        match self.format {
+            Format::Csv | Format::Tsv => text::read_into(&self.path, &self.text, rename, sink),
+            _ => match deckfile::read(&name, &self.text, rename) {
+                Ok(d) => sink.content(d).map(|()| Vec::new()),
+                Err(p) => Ok(p),
+            },
+        }
+    }
+}
+
+/// Opens one file to import: reads it and tells what it holds.
+pub fn open(path: &Path) -> Result<Opened, Vec<Problem>> {
     let text = read_text(path)?;
     let name = path.display().to_string();
     match detect(path, &text) {
-        Format::Deck => deckfile::read(&name, &text, deck).map(|d| Payload::Decks(vec![d])),
-        Format::Csv | Format::Tsv => text::read(path, &text, deck).map(Payload::Decks),
-        Format::Json => backup::read(&name, &text).map(|d| Payload::Backup(Box::new(d))),
+        Format::Json => backup::read(&name, &text).map(|d| Opened::Backup(Box::new(d))),
         Format::Apkg => Err(problem(&name, None, "cannot import an Anki package")),
+        format => Ok(Opened::Decks(Source {
+            path: path.to_path_buf(),
+            text,
+            format,
+        })),
+    }
+}
+
+/// Reads one file to import whole. `deck` renames the deck it holds.
+pub fn read(path: &Path, deck: Option<&str>) -> Result<Payload, Vec<Problem>> {
+    match open(path)? {
+        Opened::Backup(b) => Ok(Payload::Backup(b)),
+        Opened::Decks(src) => {
+            let mut decks: Vec<DeckContent> = Vec::new();
+            match src.read_into(deck, &mut decks) {
+                Ok(p) if p.is_empty() => Ok(Payload::Decks(decks)),
+                Ok(p) => Err(p),
+                Err(e) => Err(problem(
+                    &src.path.display().to_string(),
+                    None,
+                    e.to_string(),
+                )),
+            }
+        }
     }
 }

@@ -4,10 +4,12 @@
 //! row, with fields quoted when they hold the separator, quotes or newlines,
 //! so multi-line code survives a round trip.
 
+use super::Sink;
 use crate::collection::export::DeckNotes;
 use crate::decks::{DeckBuilder, NoteSpec, Problem};
 use crate::model::DeckContent;
 use std::collections::BTreeMap;
+use std::collections::btree_map::Entry;
 use std::path::Path;
 
 /// Anki's names for the note types py201's kinds map to.
@@ -249,6 +251,28 @@ pub fn read(
     text: &str,
     rename: Option<&str>,
 ) -> Result<Vec<DeckContent>, Vec<Problem>> {
+    let mut decks: Vec<DeckContent> = Vec::new();
+    match read_into(path, text, rename, &mut decks) {
+        Ok(p) if p.is_empty() => Ok(decks),
+        Ok(p) => Err(p),
+        // Collecting into memory cannot fail.
+        Err(e) => Err(vec![Problem {
+            file: path.display().to_string(),
+            line: None,
+            message: e.to_string(),
+        }]),
+    }
+}
+
+/// Reads a CSV/TSV file into `sink` as it goes, a note at a time, and
+/// returns the problems found (the sink's content must not be kept when
+/// there are any). Decks reach the sink in the order they first appear.
+pub fn read_into(
+    path: &Path,
+    text: &str,
+    rename: Option<&str>,
+    sink: &mut dyn Sink,
+) -> crate::error::Result<Vec<Problem>> {
     let file = path.display().to_string();
     let bad = |line: Option<usize>, m: String| Problem {
         file: file.clone(),
@@ -383,6 +407,7 @@ pub fn read(
     if cols.fields.len() > 2 && names.is_none() {
         column_problems.push(bad(None, format!("{} text columns, py201 cards have two (front, back): name the columns with #columns:", cols.fields.len())));
     }
+    // Per deck: its sink handle and the builder that checks its notes.
     let mut by_deck: BTreeMap<String, (usize, DeckBuilder)> = BTreeMap::new();
     let mut row_problems = Vec::new();
     let default_deck = rename
@@ -394,10 +419,8 @@ pub fn read(
                 .unwrap_or_default()
         });
     let mut row = first_row;
-    let mut order = 0;
     while let Some((line, rec)) = row.take() {
         row = next_row();
-        order += 1;
         let get = |i: Option<usize>| {
             i.and_then(|i| rec.get(i))
                 .map(|s| if html { from_html(s) } else { s.to_string() })
@@ -461,28 +484,30 @@ pub fn read(
             row_problems.push(bad(Some(line), "field 2 (back): empty".into()));
             continue;
         }
-        by_deck
-            .entry(deck)
-            .or_insert_with_key(|name| (order, DeckBuilder::new(&file, name, String::new())))
-            .1
-            .push(line, spec);
+        let (handle, builder) = match by_deck.entry(deck) {
+            Entry::Occupied(e) => e.into_mut(),
+            Entry::Vacant(e) => {
+                let builder = DeckBuilder::streaming(&file, e.key(), String::new());
+                let handle = sink.deck(builder.name(), "")?;
+                e.insert((handle, builder))
+            }
+        };
+        builder.push(line, spec);
+        if let Some((note, cards)) = builder.take() {
+            sink.note(*handle, note)?;
+            for c in cards {
+                sink.card(*handle, c)?;
+            }
+        }
     }
     problems.extend(csv_problem);
     problems.append(&mut column_problems);
     problems.append(&mut row_problems);
-    let mut decks: Vec<(usize, DeckContent)> = Vec::new();
-    for (_, (order, builder)) in by_deck {
-        let (deck, mut p) = builder.finish();
+    for (_, (_, builder)) in by_deck {
+        let (_, mut p) = builder.finish();
         problems.append(&mut p);
-        if let Some(d) = deck {
-            decks.push((order, d.content));
-        }
     }
-    if !problems.is_empty() {
-        return Err(problems);
-    }
-    decks.sort_by_key(|d| d.0);
-    Ok(decks.into_iter().map(|d| d.1).collect())
+    Ok(problems)
 }
 
 #[cfg(test)]
