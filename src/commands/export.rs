@@ -12,31 +12,39 @@ fn write_file(path: &Path, data: impl AsRef<[u8]>) -> Result<()> {
     emit_with(Some(path), |w| Ok(w.write_all(data.as_ref())?))
 }
 
-/// Writes what `write` produces to `out`, via a temporary file beside it
-/// and a rename, or to stdout, without building it in memory.
+/// Writes `path` through `write` given a temporary file beside it, renamed
+/// to `path` once complete: a failed export never leaves half a file, nor
+/// replaces a good one.
+fn with_temp_file(
+    path: &Path,
+    write: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> Result<()>,
+) -> Result<()> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or_else(|| Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.py201-tmp"));
+    let file =
+        std::fs::File::create(&tmp).with_context(|| format!("writing {}", path.display()))?;
+    let mut buf = std::io::BufWriter::new(file);
+    let done = write(&mut buf).and_then(|()| Ok(buf.flush()?));
+    if let Err(e) = done {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e.context(format!("writing {}", path.display())));
+    }
+    std::fs::rename(&tmp, path).with_context(|| format!("writing {}", path.display()))?;
+    Ok(())
+}
+
+/// Writes what `write` produces to `out` (see [`with_temp_file`]) or to
+/// stdout, without building it in memory.
 fn emit_with(out: Option<&Path>, write: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
     match out {
-        Some(path) => {
-            let dir = path
-                .parent()
-                .filter(|d| !d.as_os_str().is_empty())
-                .unwrap_or_else(|| Path::new("."));
-            let name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let tmp = dir.join(format!(".{name}.py201-tmp"));
-            let file = std::fs::File::create(&tmp)
-                .with_context(|| format!("writing {}", path.display()))?;
-            let mut buf = std::io::BufWriter::new(file);
-            let done = write(&mut buf).and_then(|()| Ok(buf.flush()?));
-            if let Err(e) = done {
-                let _ = std::fs::remove_file(&tmp);
-                return Err(e.context(format!("writing {}", path.display())));
-            }
-            std::fs::rename(&tmp, path).with_context(|| format!("writing {}", path.display()))?;
-            Ok(())
-        }
+        Some(path) => with_temp_file(path, |w| write(w)),
         None => {
             let mut o = std::io::BufWriter::new(std::io::stdout().lock());
             write(&mut o)?;
@@ -132,15 +140,27 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<ExitCode> {
                 config: *col.config(),
             };
             let pb = progress::bar(data.cards.len() as u64, "exporting", ctx.quiet);
-            let written = apkg::write(&data, &opts, &mut |n| {
-                pb.inc(n);
-                if pb.position() == pb.length().unwrap_or(0) {
-                    pb.set_message("compressing");
-                }
+            let scratch = path
+                .parent()
+                .filter(|d| !d.as_os_str().is_empty())
+                .unwrap_or_else(|| Path::new("."))
+                .to_path_buf();
+            let mut done = None;
+            let written = with_temp_file(&path, |w| {
+                let summary = apkg::write(&data, &opts, &scratch, w, &mut |n| {
+                    pb.inc(n);
+                    if pb.position() == pb.length().unwrap_or(0) {
+                        pb.set_message("compressing");
+                    }
+                })?;
+                done = Some(summary);
+                Ok(())
             });
             pb.finish_and_clear();
-            let (bytes, done) = written.with_context(|| format!("exporting {}", path.display()))?;
-            write_file(&path, bytes)?;
+            written?;
+            let Some(done) = done else {
+                bail!("exporting {}: nothing written", path.display());
+            };
             if !ctx.quiet {
                 let n = |count: usize, what: &str| {
                     format!("{count} {what}{}", if count == 1 { "" } else { "s" })
