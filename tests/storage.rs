@@ -92,6 +92,82 @@ fn resync_updates_text_in_place_adds_and_retires_without_losing_progress() {
     assert_eq!((r.added, r.updated), (0, 1));
 }
 
+/// A deck of `ids`, each card's front "F<id>", under the name `name`.
+fn named_deck(name: &str, ids: impl Iterator<Item = usize>) -> py201::model::DeckContent {
+    let mut d = deck(&[]);
+    let cards: Vec<(String, String)> = ids.map(|i| (format!("k{i}"), format!("F{i}"))).collect();
+    let refs: Vec<(&str, &str)> = cards
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let full = deck(&refs);
+    d.name = name.to_string();
+    d.cards = full.cards;
+    d.notes = full.notes;
+    d
+}
+
+#[test]
+fn large_syncs_mixing_new_and_stored_cards_keep_every_card_in_its_place() {
+    // Cards are written in batches of a few hundred: new and stored cards
+    // interleave across batch boundaries here, and every card must still end
+    // up with its own text, in file order, once.
+    let mut col = Collection::in_memory().unwrap_or_else(|e| panic!("{e}"));
+    let r = col
+        .sync_decks(&[named_deck("D", (0..900).step_by(3))], false)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((r.added, r.updated, r.unchanged), (300, 0, 0));
+    let mut full = named_deck("D", 0..900);
+    full.cards[600].front = "changed".into();
+    let r = col
+        .sync_decks(&[full], false)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((r.added, r.updated, r.unchanged), (600, 1, 299));
+    let cards = col.cards(None).unwrap_or_default();
+    let ours: Vec<_> = cards.iter().filter(|c| c.uid.starts_with('k')).collect();
+    assert_eq!(ours.len(), 900);
+    for (i, c) in ours.iter().enumerate() {
+        assert_eq!(c.uid, format!("k{i}"), "file order");
+        let front = if i == 600 {
+            "changed".into()
+        } else {
+            format!("F{i}")
+        };
+        assert_eq!(c.front, front, "card k{i}");
+    }
+    let mut ids: Vec<i64> = ours.iter().map(|c| c.id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), 900, "one row per card");
+
+    // A second deck that repeats a card of D far into its batch conflicts,
+    // and the whole sync changes nothing.
+    let other = named_deck("E", (1000..1400).chain([700]).chain(1400..1500));
+    let r = col
+        .sync_decks(&[other], false)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        r.conflicts,
+        vec!["card id \"k700\" already belongs to deck \"D\"".to_string()]
+    );
+    assert_eq!(col.cards(None).unwrap_or_default().len(), cards.len());
+    // The same card twice among new ones of one sync is caught too.
+    let r = col
+        .sync_decks(
+            &[
+                named_deck("F", 2000..2300),
+                named_deck("G", (2300..2400).chain([2100])),
+            ],
+            false,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        r.conflicts,
+        vec!["card id \"k2100\" is in two imported decks (\"F\" and \"G\")".to_string()]
+    );
+    assert_eq!(col.cards(None).unwrap_or_default().len(), cards.len());
+}
+
 #[test]
 fn undo_restores_the_exact_state_and_removes_the_log_row() {
     let mut col = Collection::in_memory().unwrap_or_else(|e| panic!("{e}"));

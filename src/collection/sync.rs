@@ -42,6 +42,9 @@ impl SyncReport {
 /// Course order: the deck's position, then the card's place in its file.
 const DECK_STRIDE: i64 = 1_000_000;
 
+/// How many cards are inserted with one statement.
+const BATCH: usize = 256;
+
 /// How often (in notes: deck-file entries, CSV rows) the progress callback
 /// is called.
 const TICK: u32 = 1024;
@@ -65,6 +68,9 @@ struct Stored {
 /// A deck being synced: its row, where its next note and card go, its report.
 struct Open {
     id: i64,
+    /// Whether the deck was in the collection before this sync (a new deck
+    /// has no card to retire).
+    existed: bool,
     name: String,
     position: i64,
     notes: i64,
@@ -85,6 +91,8 @@ pub struct DeckSync<'c> {
     /// their deck and to catch a card id given twice.
     seen: HashSet<i64>,
     conflicts: Vec<String>,
+    /// Cards not yet written: (deck, position, card).
+    pending: Vec<(usize, i64, CardContent)>,
     pending_tick: u32,
     tick: &'c mut dyn FnMut(u64),
 }
@@ -119,6 +127,7 @@ impl DeckSync<'_> {
         )?;
         self.decks.push(Open {
             id,
+            existed: existing.is_some(),
             name: name.to_string(),
             position,
             notes: 0,
@@ -155,96 +164,143 @@ impl DeckSync<'_> {
     }
 
     /// Stores a card of `deck`: adds it, or updates the text of the card
-    /// with its id (which keeps its schedule and history).
-    pub fn card(&mut self, deck: usize, c: &CardContent) -> Result<()> {
+    /// with its id (which keeps its schedule and history). Cards are written
+    /// in batches; [`DeckSync::finish`] writes the last one.
+    pub fn card(&mut self, deck: usize, c: CardContent) -> Result<()> {
         let d = &mut self.decks[deck];
         let pos = d.position * DECK_STRIDE + d.cards;
         d.cards += 1;
+        self.pending.push((deck, pos, c));
+        if self.pending.len() == BATCH {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    /// Writes the pending cards. New cards are the bulk of a large import,
+    /// so the batch is inserted with one statement (a statement per card
+    /// spent as long opening and closing cursors as inserting), skipping
+    /// ids already taken; only when some were taken is each card looked up.
+    fn flush(&mut self) -> Result<()> {
+        let batch = std::mem::take(&mut self.pending);
+        if batch.is_empty() {
+            return Ok(());
+        }
+        // Rows are numbered from the largest id up, so this batch's new
+        // cards are exactly those above it.
+        let before: i64 = self
+            .tx
+            .query_row("SELECT coalesce(max(id), 0) FROM cards", [], |r| r.get(0))?;
+        let sql = format!(
+            "INSERT INTO cards (uid, deck_id, position, kind, front, back, code, tags, source, note_id)
+             VALUES {} ON CONFLICT (uid) DO NOTHING",
+            vec!["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"; batch.len()].join(", ")
+        );
+        let mut st = self.tx.prepare_cached(&sql)?;
+        for (i, (deck, pos, c)) in batch.iter().enumerate() {
+            let at = i * 10;
+            st.raw_bind_parameter(at + 1, &c.uid)?;
+            st.raw_bind_parameter(at + 2, self.decks[*deck].id)?;
+            st.raw_bind_parameter(at + 3, pos)?;
+            st.raw_bind_parameter(at + 4, c.kind.as_str())?;
+            st.raw_bind_parameter(at + 5, &c.front)?;
+            st.raw_bind_parameter(at + 6, &c.back)?;
+            st.raw_bind_parameter(at + 7, &c.code)?;
+            st.raw_bind_parameter(at + 8, c.tags.join(" "))?;
+            st.raw_bind_parameter(at + 9, &c.source)?;
+            st.raw_bind_parameter(at + 10, &c.note)?;
+        }
+        let inserted = st.raw_execute()?;
+        drop(st);
+        if inserted == batch.len() {
+            for (k, (deck, _, _)) in batch.iter().enumerate() {
+                self.seen.insert(before + 1 + k as i64);
+                self.decks[*deck].report.added += 1;
+            }
+        } else {
+            for (deck, pos, c) in batch {
+                self.existing(deck, pos, &c, before)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Records a card of a batch that was not all new: added by the batch
+    /// (its row is above `before`), or one that was already stored, whose
+    /// text is updated if it changed.
+    fn existing(&mut self, deck: usize, pos: i64, c: &CardContent, before: i64) -> Result<()> {
         let tags = c.tags.join(" ");
-        // New cards are the bulk of a large import: try the insert first,
-        // and look the card up only when its id is already taken.
-        let added: Option<i64> = self
+        let old: Stored = self
             .tx
             .prepare_cached(
-                "INSERT INTO cards (uid, deck_id, position, kind, front, back, code, tags, source, note_id)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
-                 ON CONFLICT (uid) DO NOTHING",
+                // No join with decks: a join on a bound parameter is
+                // prepared again at every use (its plan depends on the
+                // value), which made re-importing three times slower.
+                "SELECT id, deck_id, kind, front, back, code, tags, source, retired, position, note_id
+                 FROM cards WHERE uid = ?1",
             )?
-            .execute(
-                params![c.uid, d.id, pos, c.kind.as_str(), c.front, c.back, c.code, tags, c.source, c.note],
-            )
-            .map(|n| (n == 1).then(|| self.tx.last_insert_rowid()))?;
-        if let Some(id) = added {
-            self.seen.insert(id);
+            .query_row([&c.uid], |r| {
+                Ok(Stored {
+                    id: r.get(0)?,
+                    deck: r.get(1)?,
+                    kind: r.get(2)?,
+                    front: r.get(3)?,
+                    back: r.get(4)?,
+                    code: r.get(5)?,
+                    tags: r.get(6)?,
+                    source: r.get(7)?,
+                    retired: r.get(8)?,
+                    position: r.get(9)?,
+                    note: r.get(10)?,
+                })
+            })?;
+        let d = &mut self.decks[deck];
+        if old.id > before && self.seen.insert(old.id) {
             d.report.added += 1;
-        } else {
-            let old: Stored = self
+            return Ok(());
+        }
+        let twice = !self.seen.insert(old.id);
+        if twice || !self.builtin && old.deck != d.id {
+            let other: String = self
                 .tx
-                .prepare_cached(
-                    // No join with decks: a join on a bound parameter is
-                    // prepared again at every use (its plan depends on the
-                    // value), which made re-importing three times slower.
-                    "SELECT id, deck_id, kind, front, back, code, tags, source, retired, position, note_id
-                     FROM cards WHERE uid = ?1",
-                )?
-                .query_row([&c.uid], |r| {
-                    Ok(Stored {
-                        id: r.get(0)?,
-                        deck: r.get(1)?,
-                        kind: r.get(2)?,
-                        front: r.get(3)?,
-                        back: r.get(4)?,
-                        code: r.get(5)?,
-                        tags: r.get(6)?,
-                        source: r.get(7)?,
-                        retired: r.get(8)?,
-                        position: r.get(9)?,
-                        note: r.get(10)?,
-                    })
-                })?;
-            let twice = !self.seen.insert(old.id);
-            if twice || !self.builtin && old.deck != d.id {
-                let other: String = self
-                    .tx
-                    .prepare_cached("SELECT name FROM decks WHERE id = ?1")?
-                    .query_row([old.deck], |r| r.get(0))?;
-                self.conflicts.push(if !twice {
-                    format!("card id {:?} already belongs to deck {other:?}", c.uid)
-                } else if old.deck == d.id {
-                    format!("card id {:?} is twice in deck {other:?}", c.uid)
-                } else {
-                    format!(
-                        "card id {:?} is in two imported decks ({other:?} and {:?})",
-                        c.uid, d.name
-                    )
-                });
-            }
-            let same = old.deck == d.id
-                && old.kind == c.kind.as_str()
-                && old.front == c.front
-                && old.back == c.back
-                && old.code == c.code
-                && old.tags == tags
-                && old.source == c.source
-                && !old.retired;
-            // Re-importing a file is mostly cards that did not change:
-            // those are not rewritten.
-            if !same || old.position != pos || old.note != c.note {
-                self.tx
-                    .prepare_cached(
-                        "UPDATE cards SET deck_id = ?2, position = ?3, kind = ?4, front = ?5, back = ?6,
-                            code = ?7, tags = ?8, source = ?9, note_id = ?10, retired = 0 WHERE id = ?1",
-                    )?
-                    .execute(params![
-                        old.id, d.id, pos, c.kind.as_str(), c.front, c.back, c.code, tags, c.source,
-                        c.note
-                    ])?;
-            }
-            if same {
-                d.report.unchanged += 1;
+                .prepare_cached("SELECT name FROM decks WHERE id = ?1")?
+                .query_row([old.deck], |r| r.get(0))?;
+            self.conflicts.push(if !twice {
+                format!("card id {:?} already belongs to deck {other:?}", c.uid)
+            } else if old.deck == d.id {
+                format!("card id {:?} is twice in deck {other:?}", c.uid)
             } else {
-                d.report.updated += 1;
-            }
+                format!(
+                    "card id {:?} is in two imported decks ({other:?} and {:?})",
+                    c.uid, d.name
+                )
+            });
+        }
+        let same = old.deck == d.id
+            && old.kind == c.kind.as_str()
+            && old.front == c.front
+            && old.back == c.back
+            && old.code == c.code
+            && old.tags == tags
+            && old.source == c.source
+            && !old.retired;
+        // Re-importing a file is mostly cards that did not change:
+        // those are not rewritten.
+        if !same || old.position != pos || old.note != c.note {
+            self.tx
+                .prepare_cached(
+                    "UPDATE cards SET deck_id = ?2, position = ?3, kind = ?4, front = ?5, back = ?6,
+                        code = ?7, tags = ?8, source = ?9, note_id = ?10, retired = 0 WHERE id = ?1",
+                )?
+                .execute(params![
+                    old.id, d.id, pos, c.kind.as_str(), c.front, c.back, c.code, tags, c.source,
+                    c.note
+                ])?;
+        }
+        if same {
+            d.report.unchanged += 1;
+        } else {
+            d.report.updated += 1;
         }
         Ok(())
     }
@@ -256,7 +312,7 @@ impl DeckSync<'_> {
             self.note(d, n)?;
         }
         for c in &deck.cards {
-            self.card(d, c)?;
+            self.card(d, c.clone())?;
         }
         Ok(())
     }
@@ -265,6 +321,7 @@ impl DeckSync<'_> {
     /// syncing those) that were not given, finds the conflicts, and commits
     /// if `commit` and there are none.
     fn finish(mut self, commit: bool) -> Result<SyncReport> {
+        self.flush()?;
         (self.tick)(u64::from(self.pending_tick));
         let mut gone: Vec<(i64, i64)> = Vec::new();
         {
@@ -275,7 +332,11 @@ impl DeckSync<'_> {
             let scope: Vec<Option<i64>> = if self.builtin {
                 vec![None]
             } else {
-                self.decks.iter().map(|d| Some(d.id)).collect()
+                self.decks
+                    .iter()
+                    .filter(|d| d.existed)
+                    .map(|d| Some(d.id))
+                    .collect()
             };
             for deck in scope {
                 for row in live.query_map([deck], |r| Ok((r.get(0)?, r.get(1)?)))? {
@@ -401,6 +462,7 @@ impl Collection {
             by_name: HashMap::new(),
             seen: HashSet::new(),
             conflicts: Vec::new(),
+            pending: Vec::with_capacity(BATCH),
             pending_tick: 0,
             tick,
         };

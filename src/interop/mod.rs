@@ -174,7 +174,7 @@ impl Sink for crate::collection::sync::DeckSync<'_> {
     }
 
     fn card(&mut self, deck: usize, card: CardContent) -> crate::error::Result<()> {
-        crate::collection::sync::DeckSync::card(self, deck, &card)
+        crate::collection::sync::DeckSync::card(self, deck, card)
     }
 }
 
