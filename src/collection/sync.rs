@@ -93,6 +93,8 @@ pub struct DeckSync<'c> {
     conflicts: Vec<String>,
     /// Cards not yet written: (deck, position, card).
     pending: Vec<(usize, i64, CardContent)>,
+    /// Notes not yet written: (deck row id, position, note).
+    pending_notes: Vec<(i64, i64, NoteContent)>,
     pending_tick: u32,
     tick: &'c mut dyn FnMut(u64),
 }
@@ -143,23 +145,44 @@ impl DeckSync<'_> {
 
     /// Stores a note of `deck` (a handle from [`DeckSync::deck`]); its cards
     /// follow with [`DeckSync::card`].
-    pub fn note(&mut self, deck: usize, n: &NoteContent) -> Result<()> {
+    pub fn note(&mut self, deck: usize, n: NoteContent) -> Result<()> {
         let d = &mut self.decks[deck];
         let pos = d.position * DECK_STRIDE + d.notes;
         d.notes += 1;
-        self.tx
-            .prepare_cached(
-                "INSERT INTO notes (id, deck_id, position, fields) VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT (id) DO UPDATE SET deck_id = excluded.deck_id,
-                    position = excluded.position, fields = excluded.fields
-                 WHERE (deck_id, position, fields) IS NOT (excluded.deck_id, excluded.position, excluded.fields)",
-            )?
-            .execute(params![n.id, d.id, pos, n.fields])?;
+        self.pending_notes.push((d.id, pos, n));
+        if self.pending_notes.len() == BATCH {
+            self.flush_notes()?;
+        }
         self.pending_tick += 1;
         if self.pending_tick == TICK {
             (self.tick)(u64::from(TICK));
             self.pending_tick = 0;
         }
+        Ok(())
+    }
+
+    /// Writes the pending notes with one statement, as cards are.
+    fn flush_notes(&mut self) -> Result<()> {
+        let batch = std::mem::take(&mut self.pending_notes);
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let sql = format!(
+            "INSERT INTO notes (id, deck_id, position, fields) VALUES {}
+             ON CONFLICT (id) DO UPDATE SET deck_id = excluded.deck_id,
+                position = excluded.position, fields = excluded.fields
+             WHERE (deck_id, position, fields) IS NOT (excluded.deck_id, excluded.position, excluded.fields)",
+            vec!["(?, ?, ?, ?)"; batch.len()].join(", ")
+        );
+        let mut st = self.tx.prepare_cached(&sql)?;
+        for (i, (deck_id, pos, n)) in batch.iter().enumerate() {
+            let at = i * 4;
+            st.raw_bind_parameter(at + 1, &n.id)?;
+            st.raw_bind_parameter(at + 2, deck_id)?;
+            st.raw_bind_parameter(at + 3, pos)?;
+            st.raw_bind_parameter(at + 4, &n.fields)?;
+        }
+        st.raw_execute()?;
         Ok(())
     }
 
@@ -309,7 +332,7 @@ impl DeckSync<'_> {
     pub fn deck_content(&mut self, deck: &DeckContent) -> Result<()> {
         let d = self.deck(&deck.name, &deck.description)?;
         for n in &deck.notes {
-            self.note(d, n)?;
+            self.note(d, n.clone())?;
         }
         for c in &deck.cards {
             self.card(d, c.clone())?;
@@ -321,6 +344,7 @@ impl DeckSync<'_> {
     /// syncing those) that were not given, finds the conflicts, and commits
     /// if `commit` and there are none.
     fn finish(mut self, commit: bool) -> Result<SyncReport> {
+        self.flush_notes()?;
         self.flush()?;
         (self.tick)(u64::from(self.pending_tick));
         let mut gone: Vec<(i64, i64)> = Vec::new();
@@ -463,6 +487,7 @@ impl Collection {
             seen: HashSet::new(),
             conflicts: Vec::new(),
             pending: Vec::with_capacity(BATCH),
+            pending_notes: Vec::with_capacity(BATCH),
             pending_tick: 0,
             tick,
         };

@@ -170,7 +170,7 @@ impl Sink for crate::collection::sync::DeckSync<'_> {
     }
 
     fn note(&mut self, deck: usize, note: NoteContent) -> crate::error::Result<()> {
-        crate::collection::sync::DeckSync::note(self, deck, &note)
+        crate::collection::sync::DeckSync::note(self, deck, note)
     }
 
     fn card(&mut self, deck: usize, card: CardContent) -> crate::error::Result<()> {
