@@ -132,14 +132,13 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<ExitCode> {
             let Some(path) = out else {
                 bail!("an Anki package is a binary file: give -o FILE.apkg");
             };
-            let data = col.package_data(deck, args.with_progress)?;
             let opts = apkg::Options {
                 with_progress: args.with_progress,
                 now_ms: ctx.clock.now().timestamp_millis(),
                 today: ctx.clock.today(col.config().day_starts_at),
                 config: *col.config(),
             };
-            let pb = progress::bar(data.cards.len() as u64, "exporting", ctx.quiet);
+            let pb = progress::bar(col.package_cards(deck)?, "exporting", ctx.quiet);
             let scratch = path
                 .parent()
                 .filter(|d| !d.as_os_str().is_empty())
@@ -147,7 +146,7 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<ExitCode> {
                 .to_path_buf();
             let mut done = None;
             let written = with_temp_file(&path, |w| {
-                let summary = apkg::write(&data, &opts, &scratch, w, &mut |n| {
+                let summary = apkg::write(&col, deck, &opts, &scratch, w, &mut |n| {
                     pb.inc(n);
                     if pb.position() == pb.length().unwrap_or(0) {
                         pb.set_message("compressing");

@@ -3,11 +3,10 @@
 //! versions read too; tests/anki.rs imports it with Anki 26.x), and
 //! `media`, the map of media files (`{}`: none).
 //!
-//! The collection is built in memory (one transaction, prepared statements),
-//! serialized and zipped, so nothing is left behind on failure and the caller
-//! writes the finished bytes in one go. The SQL here is Anki's file format,
-//! not py201's storage: py201's data comes in through
-//! `Collection::package_data`.
+//! The collection is built in a scratch file (one transaction, prepared
+//! statements) as py201's rows are read, then zipped; nothing is left behind
+//! on failure. The SQL here is Anki's file format, not py201's storage:
+//! py201's data comes in through `Collection::package_into`.
 //!
 //! Mapping (also in the README):
 //! * kinds: basic -> "Basic" (Front/Back), typed -> "Basic (type in the
@@ -25,8 +24,11 @@
 //!   every answer becomes a revlog row. Without it every card is new.
 
 use crate::clock::Day;
+use crate::collection::Collection;
 use crate::collection::Config;
-use crate::collection::package::{PackageCard, PackageData, PackageReview};
+use crate::collection::package::{
+    PackageCard, PackageHeader, PackageNote, PackageReview, PackageSink,
+};
 use crate::decks::NoteSpec;
 use crate::error::{Error, Result};
 use crate::model::CardKind;
@@ -69,10 +71,12 @@ pub struct Summary {
     pub reviews: usize,
 }
 
-/// Writes the `.apkg` file to `out`, using a scratch file in `scratch_dir`.
-/// `tick(n)` reports `n` more cards written, for a progress bar.
+/// Writes the `.apkg` file of `deck` (or all decks) of `col` to `out`,
+/// using a scratch file in `scratch_dir`. `tick(n)` reports `n` more cards
+/// written, for a progress bar.
 pub fn write<W: Write + Seek>(
-    data: &PackageData,
+    col: &Collection,
+    deck: Option<i64>,
     opts: &Options,
     scratch_dir: &Path,
     out: W,
@@ -85,7 +89,7 @@ pub fn write<W: Write + Seek>(
         .prefix(".py201-anki-")
         .suffix(".anki2")
         .tempfile_in(scratch_dir)?;
-    build_collection(scratch.path(), data, opts, tick)?;
+    let summary = build_collection(scratch.path(), col, deck, opts, tick)?;
     let mut collection = std::fs::File::open(scratch.path())?;
     let size = collection.metadata()?.len();
     let mut zip = zip::ZipWriter::new(out);
@@ -104,16 +108,7 @@ pub fn write<W: Write + Seek>(
     zip.start_file("media", stored).map_err(zip_error)?;
     zip.write_all(b"{}")?;
     zip.finish().map_err(zip_error)?.flush()?;
-    Ok(Summary {
-        decks: data.decks.len(),
-        notes: data.notes.len(),
-        cards: data.cards.len(),
-        reviews: if opts.with_progress {
-            data.revlog.len()
-        } else {
-            0
-        },
-    })
+    Ok(summary)
 }
 
 fn zip_error(e: zip::result::ZipError) -> Error {
@@ -283,126 +278,168 @@ fn ordinal(card: &PackageCard) -> Result<i64> {
 /// and no syncing, since a failure discards the whole file anyway.
 fn build_collection(
     path: &Path,
-    data: &PackageData,
+    col: &Collection,
+    deck: Option<i64>,
     opts: &Options,
     tick: &mut dyn FnMut(u64),
-) -> Result<()> {
-    let mut conn = Connection::open(path)?;
+) -> Result<Summary> {
+    let conn = Connection::open(path)?;
     conn.execute_batch("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;")?;
     conn.execute_batch(SCHEMA)?;
-    let progress = opts.with_progress;
-    // Anki counts review days from the collection's creation day; it is put
-    // no later than the earliest due date, so every due day is positive.
-    let first_day = data
-        .cards
-        .iter()
-        .filter(|_| progress)
-        .filter_map(|c| c.state.due)
-        .fold(opts.today, Day::min);
-    let crt = i64::from(first_day) * 86_400 + i64::from(opts.config.day_starts_at) * 3_600;
-    let now_s = opts.now_ms.div_euclid(1000);
-    let mut answers: HashMap<i64, i64> = HashMap::new();
-    if progress {
-        for r in &data.revlog {
-            *answers.entry(r.card_id).or_default() += 1;
-        }
+    conn.execute_batch("BEGIN")?;
+    let mut b = Builder {
+        conn: &conn,
+        opts,
+        tick,
+        first_day: opts.today,
+        now_s: opts.now_ms.div_euclid(1000),
+        deck_ids: HashMap::new(),
+        note_base: 0,
+        card_base: 0,
+        note_decks: Vec::new(),
+        card_ids: HashMap::new(),
+        new_position: 0,
+        last_review: i64::MIN,
+        flds: String::new(),
+        summary: Summary {
+            decks: 0,
+            notes: 0,
+            cards: 0,
+            reviews: 0,
+        },
+    };
+    col.package_into(deck, opts.with_progress, &mut b)?;
+    let summary = b.summary;
+    conn.execute_batch("COMMIT")?;
+    conn.execute_batch(INDEXES)?;
+    conn.close().map_err(|(_, e)| e)?;
+    Ok(summary)
+}
+
+/// The Anki collection being written, row by row as py201's are read.
+struct Builder<'a> {
+    conn: &'a Connection,
+    opts: &'a Options,
+    tick: &'a mut dyn FnMut(u64),
+    /// Anki counts review days from the collection's creation day.
+    first_day: Day,
+    now_s: i64,
+    deck_ids: HashMap<i64, i64>,
+    /// Anki ids are made from the export time, counting back from it.
+    note_base: i64,
+    card_base: i64,
+    /// The Anki deck of each note given, by its place.
+    note_decks: Vec<i64>,
+    /// py201 card id -> Anki card id, for the review log (with progress only).
+    card_ids: HashMap<i64, i64>,
+    new_position: i64,
+    last_review: i64,
+    flds: String,
+    summary: Summary,
+}
+
+impl PackageSink for Builder<'_> {
+    fn start(&mut self, h: &PackageHeader) -> Result<()> {
+        // The creation day is put no later than the earliest due date, so
+        // every due day is positive.
+        self.first_day = h
+            .first_due
+            .map_or(self.opts.today, |d| d.min(self.opts.today));
+        let crt =
+            i64::from(self.first_day) * 86_400 + i64::from(self.opts.config.day_starts_at) * 3_600;
+        self.conn.execute(
+            "INSERT INTO col VALUES (1, ?1, ?2, ?2, 11, 0, 0, 0, ?3, ?4, ?5, ?6, '{}')",
+            params![
+                crt,
+                self.opts.now_ms,
+                col_conf(self.opts, h.cards).to_string(),
+                notetypes().to_string(),
+                decks(&h.decks, self.now_s).to_string(),
+                deck_conf(&self.opts.config).to_string(),
+            ],
+        )?;
+        self.deck_ids = anki_deck_ids(&h.decks);
+        self.note_base = (self.opts.now_ms - h.notes as i64).max(1);
+        self.card_base = (self.opts.now_ms - h.cards as i64).max(1);
+        self.note_decks.reserve(h.notes);
+        self.summary.decks = h.decks.len();
+        Ok(())
     }
-    let tx = conn.transaction()?;
-    tx.execute(
-        "INSERT INTO col VALUES (1, ?1, ?2, ?2, 11, 0, 0, 0, ?3, ?4, ?5, ?6, '{}')",
-        params![
-            crt,
-            opts.now_ms,
-            col_conf(opts, data.cards.len()).to_string(),
-            notetypes().to_string(),
-            decks(data, now_s).to_string(),
-            deck_conf(&opts.config).to_string(),
-        ],
-    )?;
-    let deck_ids = anki_deck_ids(data);
-    let mut note_ids: HashMap<&str, i64> = HashMap::with_capacity(data.notes.len());
-    let mut note_decks: HashMap<&str, i64> = HashMap::with_capacity(data.notes.len());
-    {
-        let mut st =
-            tx.prepare("INSERT INTO notes VALUES (?1, ?2, ?3, ?4, -1, ?5, ?6, ?7, ?8, 0, '')")?;
-        let base = (opts.now_ms - data.notes.len() as i64).max(1);
-        let mut flds = String::new();
-        for (i, n) in data.notes.iter().enumerate() {
-            let note = anki_note(&n.id, &n.fields)?;
-            let nid = base + i as i64;
-            let sort = strip_html(&note.fields[0]);
-            flds.clear();
-            flds.push_str(&note.fields[0]);
-            flds.push('\x1f');
-            flds.push_str(&note.fields[1]);
-            st.execute(params![
+
+    fn note(&mut self, n: &PackageNote) -> Result<()> {
+        let note = anki_note(&n.id, &n.fields)?;
+        let nid = self.note_base + self.note_decks.len() as i64;
+        let sort = strip_html(&note.fields[0]);
+        self.flds.clear();
+        self.flds.push_str(&note.fields[0]);
+        self.flds.push('\x1f');
+        self.flds.push_str(&note.fields[1]);
+        self.conn
+            .prepare_cached("INSERT INTO notes VALUES (?1, ?2, ?3, ?4, -1, ?5, ?6, ?7, ?8, 0, '')")?
+            .execute(params![
                 nid,
                 n.id,
                 note.notetype,
-                now_s,
+                self.now_s,
                 note.tags,
-                flds,
+                self.flds,
                 sort,
                 checksum(&sort)
             ])?;
-            note_ids.insert(n.id.as_str(), nid);
-            note_decks.insert(
-                n.id.as_str(),
-                deck_ids.get(&n.deck_id).copied().unwrap_or(DEFAULT_DECK),
-            );
-        }
+        self.note_decks.push(
+            self.deck_ids
+                .get(&n.deck_id)
+                .copied()
+                .unwrap_or(DEFAULT_DECK),
+        );
+        self.summary.notes += 1;
+        Ok(())
     }
-    let mut card_ids: HashMap<i64, i64> = HashMap::with_capacity(data.cards.len());
-    {
-        let mut st = tx.prepare(
-            "INSERT INTO cards VALUES (?1, ?2, ?3, ?4, ?5, -1, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 0, 0, 0, 0, '')",
-        )?;
-        let base = (opts.now_ms - data.cards.len() as i64).max(1);
-        let mut new_position = 0_i64;
-        for (j, c) in data.cards.iter().enumerate() {
-            let (Some(&nid), Some(&did)) = (
-                note_ids.get(c.note_id.as_str()),
-                note_decks.get(c.note_id.as_str()),
-            ) else {
-                return Err(bad(format!(
-                    "card {}: its note {} is missing",
-                    c.uid, c.note_id
-                )));
-            };
-            let cid = base + j as i64;
-            let s = &c.state;
-            let (ctype, mut queue, due, ivl, factor) = match s.due.filter(|_| progress) {
-                Some(day) => (
-                    TYPE_REVIEW,
-                    2,
-                    i64::from(day - first_day),
-                    i64::from(s.interval.max(1)),
-                    i64::from(s.ease.0),
-                ),
-                None => {
-                    new_position += 1;
-                    (TYPE_NEW, 0, new_position, 0, 0)
-                }
-            };
-            if progress && c.suspended {
-                queue = QUEUE_SUSPENDED;
-            } else if progress && c.buried_until.is_some_and(|d| d > opts.today) {
-                queue = QUEUE_BURIED;
+
+    fn card(&mut self, c: &PackageCard) -> Result<()> {
+        let Some(&did) = self.note_decks.get(c.note) else {
+            return Err(bad(format!(
+                "card {}: its note {} is missing",
+                c.uid, c.note_id
+            )));
+        };
+        let nid = self.note_base + c.note as i64;
+        let cid = self.card_base + self.summary.cards as i64;
+        let progress = self.opts.with_progress;
+        let s = &c.state;
+        let (ctype, mut queue, due, ivl, factor) = match s.due.filter(|_| progress) {
+            Some(day) => (
+                TYPE_REVIEW,
+                2,
+                i64::from(day - self.first_day),
+                i64::from(s.interval.max(1)),
+                i64::from(s.ease.0),
+            ),
+            None => {
+                self.new_position += 1;
+                (TYPE_NEW, 0, self.new_position, 0, 0)
             }
-            let (reps, lapses) = if progress {
-                (
-                    answers.get(&c.id).copied().unwrap_or(0),
-                    i64::from(s.lapses),
-                )
-            } else {
-                (0, 0)
-            };
-            st.execute(params![
+        };
+        if progress && c.suspended {
+            queue = QUEUE_SUSPENDED;
+        } else if progress && c.buried_until.is_some_and(|d| d > self.opts.today) {
+            queue = QUEUE_BURIED;
+        }
+        let (reps, lapses) = if progress {
+            (i64::from(c.answers), i64::from(s.lapses))
+        } else {
+            (0, 0)
+        };
+        self.conn
+            .prepare_cached(
+                "INSERT INTO cards VALUES (?1, ?2, ?3, ?4, ?5, -1, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 0, 0, 0, 0, '')",
+            )?
+            .execute(params![
                 cid,
                 nid,
                 did,
                 ordinal(c)?,
-                now_s,
+                self.now_s,
                 ctype,
                 queue,
                 due,
@@ -411,24 +448,26 @@ fn build_collection(
                 reps,
                 lapses
             ])?;
-            card_ids.insert(c.id, cid);
-            tick(1);
+        if progress {
+            self.card_ids.insert(c.id, cid);
         }
+        self.summary.cards += 1;
+        (self.tick)(1);
+        Ok(())
     }
-    if progress {
-        let mut st =
-            tx.prepare("INSERT INTO revlog VALUES (?1, ?2, -1, ?3, ?4, ?5, ?6, ?7, ?8)")?;
+
+    fn review(&mut self, r: &PackageReview) -> Result<()> {
+        let Some(&cid) = self.card_ids.get(&r.card_id) else {
+            return Ok(());
+        };
         // Anki keys the log by answer time in milliseconds and skips an id it
         // already has, so answers given in the same millisecond get the next
         // free one.
-        let mut last = i64::MIN;
-        for r in &data.revlog {
-            let Some(&cid) = card_ids.get(&r.card_id) else {
-                continue;
-            };
-            let id = r.time_ms.max(last.saturating_add(1));
-            last = id;
-            st.execute(params![
+        let id = r.time_ms.max(self.last_review.saturating_add(1));
+        self.last_review = id;
+        self.conn
+            .prepare_cached("INSERT INTO revlog VALUES (?1, ?2, -1, ?3, ?4, ?5, ?6, ?7, ?8)")?
+            .execute(params![
                 id,
                 cid,
                 button(r.grade),
@@ -438,12 +477,9 @@ fn build_collection(
                 r.taken_ms,
                 revlog_type(r)
             ])?;
-        }
+        self.summary.reviews += 1;
+        Ok(())
     }
-    tx.commit()?;
-    conn.execute_batch(INDEXES)?;
-    conn.close().map_err(|(_, e)| e)?;
-    Ok(())
 }
 
 #[cfg(test)]
@@ -483,7 +519,6 @@ mod tests {
         .map_err(|p| bad(format!("{p:?}")))?;
         let mut col = crate::collection::Collection::in_memory()?;
         col.sync_decks(&[deck.content], false)?;
-        let data = col.package_data(None, true)?;
         let opts = Options {
             with_progress: true,
             now_ms: 1_767_603_600_000,
@@ -492,7 +527,7 @@ mod tests {
         };
         let dir = tempfile::tempdir()?;
         let mut bytes = std::io::Cursor::new(Vec::new());
-        let summary = write(&data, &opts, dir.path(), &mut bytes, &mut |_| {})?;
+        let summary = write(&col, None, &opts, dir.path(), &mut bytes, &mut |_| {})?;
         assert_eq!((summary.notes, summary.cards), (2, 3));
         assert_eq!(
             std::fs::read_dir(dir.path())?.count(),

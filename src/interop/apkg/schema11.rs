@@ -4,7 +4,7 @@
 
 use super::{Options, html};
 use crate::collection::Config;
-use crate::collection::package::PackageData;
+use crate::collection::package::PackageDeck;
 use crate::interop::text;
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -52,8 +52,8 @@ CREATE INDEX ix_notes_csum ON notes (csum);
 
 /// py201 deck id -> Anki deck id. A py201 deck called "Default" becomes
 /// Anki's default deck rather than a second deck of that name.
-pub(super) fn anki_deck_ids(data: &PackageData) -> HashMap<i64, i64> {
-    data.decks
+pub(super) fn anki_deck_ids(decks: &[PackageDeck]) -> HashMap<i64, i64> {
+    decks
         .iter()
         .map(|d| {
             let id = if d.name.trim().eq_ignore_ascii_case("default") {
@@ -109,8 +109,8 @@ fn deck_json(id: i64, name: &str, description: &str, mtime: i64) -> Value {
     })
 }
 
-pub(super) fn decks(data: &PackageData, now_s: i64) -> Value {
-    let ids = anki_deck_ids(data);
+pub(super) fn decks(decks: &[PackageDeck], now_s: i64) -> Value {
+    let ids = anki_deck_ids(decks);
     let mut all = serde_json::Map::new();
     if !ids.values().any(|&id| id == DEFAULT_DECK) {
         all.insert(
@@ -118,7 +118,7 @@ pub(super) fn decks(data: &PackageData, now_s: i64) -> Value {
             deck_json(DEFAULT_DECK, "Default", "", 0),
         );
     }
-    for d in &data.decks {
+    for d in decks {
         let id = ids.get(&d.id).copied().unwrap_or(DECK_ID_BASE + d.id);
         all.insert(
             id.to_string(),
