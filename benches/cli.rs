@@ -157,6 +157,7 @@ fn main() {
         let answers = "\n4\n".repeat(1000);
         let out: PathBuf = dir.join("export.out");
         let out_s = out.to_string_lossy().into_owned();
+        let apkg_s = dir.join("export.apkg").to_string_lossy().into_owned();
         let tsv_s = tsv.to_string_lossy().into_owned();
         type Op<'a> = (&'a str, Box<dyn Fn() -> Sample + 'a>);
         let ops: Vec<Op> = vec![
@@ -190,6 +191,35 @@ fn main() {
             (
                 "export TSV",
                 Box::new(|| run(&bin, &db, &["export", "--format", "tsv", "-o", &out_s], b"")),
+            ),
+            (
+                "export .apkg",
+                Box::new(|| {
+                    run(
+                        &bin,
+                        &db,
+                        &["export", "--format", "apkg", "-o", &apkg_s],
+                        b"",
+                    )
+                }),
+            ),
+            (
+                "export .apkg --with-progress",
+                Box::new(|| {
+                    run(
+                        &bin,
+                        &db,
+                        &[
+                            "export",
+                            "--format",
+                            "apkg",
+                            "--with-progress",
+                            "-o",
+                            &apkg_s,
+                        ],
+                        b"",
+                    )
+                }),
             ),
         ];
         for (name, op) in &ops {

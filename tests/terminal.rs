@@ -317,3 +317,32 @@ fn no_progress_bar_in_a_pipe_or_for_a_small_import() {
     let raw = t.raw_text();
     assert!(!raw.contains("importing"), "{raw}");
 }
+
+#[test]
+fn a_terminal_lists_the_first_twenty_import_problems_a_pipe_all() {
+    let env = empty_env();
+    env.run_ok(T0, &["decks"], "");
+    let mut s = String::from("#separator:tab\n#columns:id\tfront\tback\n");
+    for i in 0..31 {
+        s.push_str(&format!("same\tQuestion {i}?\tAnswer\n"));
+    }
+    let tsv = env.dir.path().join("dups.tsv");
+    std::fs::write(&tsv, s).unwrap_or_else(|e| panic!("{e}"));
+    let tsv = tsv.to_string_lossy().into_owned();
+    let mut t = Tty::start(&env, &["import", &tsv], &[]);
+    t.wait_exit();
+    let text = t.text();
+    assert_eq!(text.matches("duplicate card id").count(), 20, "{text}");
+    assert!(text.contains("… and 10 more"), "{text}");
+    assert!(text.contains("import failed: 30 problems"), "{text}");
+    let out = env
+        .cmd(T0)
+        .args(["import", &tsv])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.matches("duplicate card id").count(), 30, "{err}");
+    assert!(!err.contains("more"), "{err}");
+    let decks = env.run_ok(T0, &["decks"], "");
+    assert!(!decks.contains("dups"), "nothing imported: {decks}");
+}

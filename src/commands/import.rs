@@ -4,6 +4,7 @@ use crate::collection::sync::SyncReport;
 use crate::interop::{self, Opened, Source};
 use anyhow::{Result, bail};
 use comfy_table::{Cell, CellAlignment, Table, presets::UTF8_FULL_CONDENSED};
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 fn report_table(r: &SyncReport) -> Table {
@@ -37,9 +38,25 @@ fn report_table(r: &SyncReport) -> Table {
     t
 }
 
+/// How many problems are listed on a terminal: a file with a thousand bad
+/// rows would otherwise scroll the first ones, usually the telling ones, out
+/// of sight. Redirected, every one is written.
+const SHOWN_ON_TERMINAL: usize = 20;
+
 fn fail(problems: &[String]) -> Result<ExitCode> {
-    for p in problems {
+    let shown = if std::io::stderr().is_terminal() {
+        SHOWN_ON_TERMINAL
+    } else {
+        usize::MAX
+    };
+    for p in problems.iter().take(shown) {
         eprintln!("py201: {p}");
+    }
+    if problems.len() > shown {
+        eprintln!(
+            "py201: … and {} more (to see them all, redirect the errors to a file: 2> problems.txt)",
+            problems.len() - shown
+        );
     }
     bail!(
         "import failed: {} problem{}; nothing was changed",
