@@ -13,6 +13,7 @@ use crate::clock::Day;
 use crate::error::Result;
 use crate::scheduler::Ease;
 use rusqlite::named_params;
+use std::collections::HashMap;
 
 /// Whole collection (`None`) or one deck.
 pub type DeckFilter = Option<i64>;
@@ -76,26 +77,21 @@ const STREAKS: &str = concat!(
 /// learning, review: the first that applies), with review split at the
 /// mature interval. Learning is an SM-2 same-day repeat pending today or an
 /// FSRS learning step.
-const STATE_COUNTS: &str = "SELECT d.name,
-       count(s.st) FILTER (WHERE s.st = 'new'),
-       count(s.st) FILTER (WHERE s.st = 'learning'),
-       count(s.st) FILTER (WHERE s.st = 'young'),
-       count(s.st) FILTER (WHERE s.st = 'mature'),
-       count(s.st) FILTER (WHERE s.st = 'suspended'),
-       count(s.st) FILTER (WHERE s.st = 'buried'),
-       count(s.st) FILTER (WHERE s.st = 'retired')
-     FROM decks d
-     LEFT JOIN (SELECT c.deck_id, CASE
-                  WHEN c.retired = 1 THEN 'retired'
-                  WHEN c.suspended = 1 THEN 'suspended'
-                  WHEN c.buried_until > :today THEN 'buried'
-                  WHEN c.due IS NULL THEN 'new'
-                  WHEN c.repeat_on = :today OR c.step IS NOT NULL THEN 'learning'
-                  WHEN c.interval < :mature THEN 'young'
-                  ELSE 'mature' END AS st
-                FROM cards c) s ON s.deck_id = d.id
-     WHERE :deck IS NULL OR d.id = :deck
-     GROUP BY d.id ORDER BY d.position";
+/// Each card's state as `Card::status` defines it (0 new, 1 learning,
+/// 2 young, 3 mature, 4 suspended, 5 buried, 6 retired), from the
+/// `cards_state` index in deck order. Counted by the caller: seven filtered
+/// counts evaluated the CASE seven times a card and a GROUP BY on the state
+/// sorted every card, each twice as slow (86 and 42 ms for 100,000 cards,
+/// against 18 ms for the scan itself).
+const CARD_STATES: &str = "SELECT c.deck_id, CASE
+       WHEN c.retired = 1 THEN 6
+       WHEN c.suspended = 1 THEN 4
+       WHEN c.buried_until > :today THEN 5
+       WHEN c.due IS NULL THEN 0
+       WHEN c.repeat_on = :today OR c.step IS NOT NULL THEN 1
+       WHEN c.interval < :mature THEN 2
+       ELSE 3 END
+     FROM cards c WHERE :deck IS NULL OR c.deck_id = :deck";
 
 const DUE_OFFSETS: &str = "SELECT max(c.due - :today, -1) AS offset, count(*) FROM cards c
      WHERE c.retired = 0 AND c.suspended = 0 AND c.due IS NOT NULL
@@ -267,24 +263,48 @@ impl Collection {
     /// in each state as `Card::status` defines it; review cards are young
     /// below `mature` days of interval and mature from it.
     pub fn state_counts(&self, today: Day, mature: u32, deck: DeckFilter) -> Result<Vec<StateRow>> {
-        let mut stmt = self.conn.prepare_cached(STATE_COUNTS)?;
-        let rows = stmt
-            .query_map(
-                named_params! {":today": today, ":mature": mature, ":deck": deck},
-                |r| {
-                    Ok(StateRow {
-                        deck: r.get(0)?,
-                        new: r.get(1)?,
-                        learning: r.get(2)?,
-                        young: r.get(3)?,
-                        mature: r.get(4)?,
-                        suspended: r.get(5)?,
-                        buried: r.get(6)?,
-                        retired: r.get(7)?,
-                    })
-                },
-            )?
-            .collect::<rusqlite::Result<_>>()?;
+        let mut rows: Vec<StateRow> = Vec::new();
+        let mut slot: HashMap<i64, usize> = HashMap::new();
+        let mut decks = self.conn.prepare_cached(
+            "SELECT id, name FROM decks WHERE ?1 IS NULL OR id = ?1 ORDER BY position",
+        )?;
+        let mut it = decks.query([deck])?;
+        while let Some(r) = it.next()? {
+            slot.insert(r.get(0)?, rows.len());
+            rows.push(StateRow {
+                deck: r.get(1)?,
+                ..StateRow::default()
+            });
+        }
+        let mut stmt = self.conn.prepare_cached(CARD_STATES)?;
+        let mut it =
+            stmt.query(named_params! {":today": today, ":mature": mature, ":deck": deck})?;
+        // Cards come in deck order: the slot is looked up once per deck.
+        let mut current: Option<(i64, Option<usize>)> = None;
+        while let Some(r) = it.next()? {
+            let deck_id: i64 = r.get(0)?;
+            let i = match current {
+                Some((d, i)) if d == deck_id => i,
+                _ => {
+                    let i = slot.get(&deck_id).copied();
+                    current = Some((deck_id, i));
+                    i
+                }
+            };
+            let Some(row) = i.and_then(|i| rows.get_mut(i)) else {
+                continue;
+            };
+            let n = match r.get::<_, i64>(1)? {
+                0 => &mut row.new,
+                1 => &mut row.learning,
+                2 => &mut row.young,
+                3 => &mut row.mature,
+                4 => &mut row.suspended,
+                5 => &mut row.buried,
+                _ => &mut row.retired,
+            };
+            *n += 1;
+        }
         Ok(rows)
     }
 
