@@ -164,11 +164,15 @@ impl Collection {
                 notes: Vec::new(),
             });
         }
-        // Notes whose cards are all retired (few: removed from their deck file).
+        // Notes whose cards are all retired (few: removed from their deck
+        // file). `deck_id IN decks` lets the (deck, retired) index find the
+        // retired cards; asked for `retired = 1` alone, SQLite read every
+        // card's row (a tenth of a 100,000-card export's time).
         let dead: std::collections::HashSet<String> = self
             .conn
             .prepare_cached(
-                "SELECT DISTINCT note_id FROM cards r WHERE r.retired = 1
+                "SELECT DISTINCT note_id FROM cards r
+                 WHERE r.deck_id IN (SELECT id FROM decks) AND r.retired = 1
                    AND NOT EXISTS (SELECT 1 FROM cards c WHERE c.note_id = r.note_id AND c.retired = 0)",
             )?
             .query_map([], |r| r.get(0))?
