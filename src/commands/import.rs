@@ -134,9 +134,8 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<ExitCode> {
     let pb = progress::bar(notes as u64, "importing", ctx.quiet || args.dry_run);
     let rename = args.deck.as_deref();
     let done = col.sync_with(false, args.dry_run, &mut |n| pb.inc(n), |sync| {
-        for s in &sources {
-            problems.extend(s.read_into(rename, sync)?.iter().map(ToString::to_string));
-        }
+        let found = interop::read_in_background(&sources, rename, sync)?;
+        problems.extend(found.iter().map(ToString::to_string));
         Ok(problems.is_empty())
     });
     pb.finish_and_clear();

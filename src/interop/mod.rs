@@ -178,6 +178,114 @@ impl Sink for crate::collection::sync::DeckSync<'_> {
     }
 }
 
+/// What the reading thread of [`read_in_background`] sends: the sink's
+/// calls, with the reader's own deck handles.
+enum Call {
+    Deck(String, String),
+    Note(usize, NoteContent),
+    Card(usize, CardContent),
+}
+
+/// How many calls go over the channel at a time: one message per note
+/// made the channel's own locking a tenth of the import.
+const CALLS_PER_MESSAGE: usize = 256;
+
+/// A [`Sink`] that sends each call to another thread.
+struct Sender {
+    tx: std::sync::mpsc::SyncSender<Vec<Call>>,
+    calls: Vec<Call>,
+    decks: Vec<String>,
+}
+
+impl Sender {
+    fn push(&mut self, call: Call) -> crate::error::Result<()> {
+        self.calls.push(call);
+        if self.calls.len() >= CALLS_PER_MESSAGE {
+            self.send()?;
+        }
+        Ok(())
+    }
+
+    fn send(&mut self) -> crate::error::Result<()> {
+        let calls = std::mem::replace(&mut self.calls, Vec::with_capacity(CALLS_PER_MESSAGE));
+        // The receiver is gone only when writing failed; its error is the
+        // one reported.
+        self.tx
+            .send(calls)
+            .map_err(|_| crate::error::Error::Deck("the import stopped".into()))
+    }
+}
+
+impl Sink for Sender {
+    fn deck(&mut self, name: &str, description: &str) -> crate::error::Result<usize> {
+        if let Some(i) = self.decks.iter().position(|d| d == name) {
+            return Ok(i);
+        }
+        self.decks.push(name.to_string());
+        self.push(Call::Deck(name.to_string(), description.to_string()))?;
+        Ok(self.decks.len() - 1)
+    }
+
+    fn note(&mut self, deck: usize, note: NoteContent) -> crate::error::Result<()> {
+        self.push(Call::Note(deck, note))
+    }
+
+    fn card(&mut self, deck: usize, card: CardContent) -> crate::error::Result<()> {
+        self.push(Call::Card(deck, card))
+    }
+}
+
+/// Reads `sources` into `sink` like [`Source::read_into`] each, but parses
+/// on a second thread while this one writes: parsing and checking the rows
+/// is a fifth of a large import, and the writing (SQLite) cannot be split.
+/// Returns the problems found in every file.
+pub fn read_in_background(
+    sources: &[Source],
+    rename: Option<&str>,
+    sink: &mut dyn Sink,
+) -> crate::error::Result<Vec<Problem>> {
+    std::thread::scope(|scope| {
+        // A few messages in flight bound the memory the reader can run
+        // ahead by.
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Call>>(4);
+        let reader = scope.spawn(move || -> crate::error::Result<Vec<Problem>> {
+            let mut out = Sender {
+                tx,
+                calls: Vec::with_capacity(CALLS_PER_MESSAGE),
+                decks: Vec::new(),
+            };
+            let mut problems = Vec::new();
+            for s in sources {
+                problems.extend(s.read_into(rename, &mut out)?);
+            }
+            out.send()?;
+            Ok(problems)
+        });
+        let mut decks: Vec<usize> = Vec::new();
+        let written = (|| -> crate::error::Result<()> {
+            for calls in &rx {
+                for call in calls {
+                    match call {
+                        Call::Deck(name, description) => {
+                            decks.push(sink.deck(&name, &description)?)
+                        }
+                        Call::Note(d, n) => sink.note(decks[d], n)?,
+                        Call::Card(d, c) => sink.card(decks[d], c)?,
+                    }
+                }
+            }
+            Ok(())
+        })();
+        // Stops the reader if writing failed.
+        drop(rx);
+        let read = reader.join().map_err(|_| {
+            crate::error::Error::Deck("the file reader stopped unexpectedly".into())
+        })?;
+        written?;
+        read
+    })
+}
+
 /// A file opened for import, read as far as telling what it holds.
 #[derive(Debug)]
 pub enum Opened {
