@@ -68,6 +68,8 @@ pub struct DeckContent {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NoteContent {
     pub id: String,
-    /// The note's fields as JSON (the deck format's `NoteSpec`).
+    /// The note's fields as JSON (the deck format's `NoteSpec`), or empty
+    /// when the note is exactly what its one card gives back
+    /// (`NoteSpec::of_card`): then the card is the only copy.
     pub fields: String,
 }

@@ -138,3 +138,44 @@ fn daily_summaries_follow_answers_and_undo_and_are_rebuilt_when_off() {
             .starts_with("No problems found")
     );
 }
+
+/// A note kept as its card (schema 4) whose card is gone: doctor names it,
+/// and an export stops with one line naming the note instead of writing a
+/// file without it.
+#[test]
+fn a_note_without_its_card_is_found_and_named() {
+    let env = env_with("test.toml");
+    {
+        let conn = rusqlite::Connection::open(&env.db).unwrap_or_else(|e| panic!("{e}"));
+        let fields: String = conn
+            .query_row("SELECT fields FROM notes WHERE id = 't-c'", [], |r| {
+                r.get(0)
+            })
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(fields, "", "t-c is kept as its card");
+        conn.execute_batch("UPDATE cards SET uid = 't-x' WHERE uid = 't-c';")
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    let out = env
+        .cmd(T0)
+        .arg("doctor")
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(out.status.code(), Some(1));
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        report.contains("notes kept as their card whose card is missing: 1"),
+        "{report}"
+    );
+    let out = env
+        .cmd(T0)
+        .args(["export", "--deck", "Test", "--format", "tsv"])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(out.status.code(), Some(1));
+    let err = one_line_error(&out);
+    assert!(
+        err.contains("note t-c (of card t-x): its text is missing; run `py201 doctor`"),
+        "{err}"
+    );
+}

@@ -11,14 +11,18 @@
 //! `py201 decks` and `py201 stats`; 3 added the FSRS memory state and
 //! learning step (cards) and their values before and after (revlog). The v3
 //! fixture also switched to FSRS and back to SM-2 at 20:00 on day 1, so its
-//! cards hold the memory states their logs give (and SM-2 schedules).
+//! cards hold the memory states their logs give (and SM-2 schedules). 4
+//! keeps a note that is exactly its one card without a JSON copy (fields
+//! '', as the v4 fixture's Test notes are) and dropped `notes_deck`; the v4
+//! fixture was made with `py201 import tests/fixtures/decks/test.toml`,
+//! `config fuzz off` and the session above, all at 2026-01-05T09:00:00Z.
 
 mod common;
 use common::*;
 use serde_json::json;
 
 /// Every released schema version, oldest first.
-const FIXTURES: [&str; 3] = ["v1.db", "v2.db", "v3.db"];
+const FIXTURES: [&str; 4] = ["v1.db", "v2.db", "v3.db", "v4.db"];
 
 fn fixture(name: &str) -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -149,5 +153,211 @@ fn upgraded_fixtures_have_exactly_the_schema_of_a_new_collection() {
         std::fs::copy(fixture(f), &old.db).unwrap_or_else(|e| panic!("{e}"));
         old.run_ok(T0, &["decks"], "");
         assert_eq!(schema(&old.db), schema(&fresh.db), "{f}");
+    }
+}
+
+/// Notes kept as JSON by older versions and notes kept as their card (v4)
+/// export the same deck file.
+#[test]
+fn notes_kept_either_way_export_the_same_deck() {
+    let export = |name: &str| {
+        let env = empty_env();
+        std::fs::copy(fixture(name), &env.db).unwrap_or_else(|e| panic!("{e}"));
+        env.run_ok(T0, &["export", "--deck", "Test", "--format", "deck"], "")
+    };
+    let conn = rusqlite::Connection::open(fixture("v4.db")).unwrap_or_else(|e| panic!("{e}"));
+    let lean: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM notes WHERE fields = '' AND id LIKE 't-%'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap_or(0);
+    assert_eq!(
+        lean, 3,
+        "the v4 fixture's Test notes are kept as their cards"
+    );
+    let v3 = export("v3.db");
+    assert!(v3.contains("id = \"t-c\""), "{v3}");
+    assert_eq!(export("v4.db"), v3);
+}
+
+/// A note as py201 v3 stored it, with its card: id, fields, kind, front,
+/// back, code, tags, source, and whether v4 keeps it as its card.
+type V3Note = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    Option<&'static str>,
+    &'static str,
+    &'static str,
+    bool,
+);
+
+/// The upgrade to schema 4 drops the JSON copy of every note that is
+/// exactly its card, in SQL; each note must still read back exactly as it
+/// was stored, whichever way it is kept now.
+#[test]
+fn upgrading_to_v4_keeps_every_note_exactly() {
+    let notes = |db: &std::path::Path| -> Vec<(String, py201::decks::NoteSpec)> {
+        let col = py201::collection::Collection::open(db).unwrap_or_else(|e| panic!("{e}"));
+        col.dump()
+            .unwrap_or_else(|e| panic!("{e}"))
+            .notes
+            .into_iter()
+            .map(|n| {
+                let spec =
+                    serde_json::from_str(&n.fields).unwrap_or_else(|e| panic!("{}: {e}", n.id));
+                (n.id, spec)
+            })
+            .collect()
+    };
+    let env = empty_env();
+    std::fs::copy(fixture("v3.db"), &env.db).unwrap_or_else(|e| panic!("{e}"));
+    let conn = rusqlite::Connection::open(&env.db).unwrap_or_else(|e| panic!("{e}"));
+    // Notes as a v3 py201 stored them, each with its card as v3 made it.
+    let cases: [V3Note; 8] = [
+        (
+            "m-typed",
+            r#"{"id":"m-typed","kind":"typed","source":"S","front":"Q?","code":"print(1)","back":"1","tags":["a","b"]}"#,
+            "typed",
+            "Q?",
+            "1",
+            Some("print(1)"),
+            "a b",
+            "S",
+            true,
+        ),
+        (
+            "m-plain",
+            r#"{"id":"m-plain","front":"Q?","back":"A"}"#,
+            "basic",
+            "Q?",
+            "A",
+            None,
+            "",
+            "",
+            true,
+        ),
+        (
+            "m-said-basic",
+            r#"{"id":"m-said-basic","kind":"basic","front":"Q?","back":"A"}"#,
+            "basic",
+            "Q?",
+            "A",
+            None,
+            "",
+            "",
+            false,
+        ),
+        (
+            "m-untrimmed",
+            r#"{"id":"m-untrimmed","front":" Q? ","back":"A"}"#,
+            "basic",
+            "Q?",
+            "A",
+            None,
+            "",
+            "",
+            false,
+        ),
+        (
+            "m-spaced-tag",
+            r#"{"id":"m-spaced-tag","front":"Q?","back":"A","tags":["a b"]}"#,
+            "basic",
+            "Q?",
+            "A",
+            None,
+            "a_b",
+            "",
+            false,
+        ),
+        (
+            "m-ref",
+            r#"{"id":"m-ref","front":"Q?","back":"A","ref":"https://docs.python.org/"}"#,
+            "basic",
+            "Q?",
+            "A",
+            None,
+            "",
+            "",
+            false,
+        ),
+        (
+            "m-check",
+            r#"{"id":"m-check","kind":"typed","front":"Q?","code":"print(2)","back":"2","check":{"code":"print(2)","expect":"2"}}"#,
+            "typed",
+            "Q?",
+            "2",
+            Some("print(2)"),
+            "",
+            "",
+            false,
+        ),
+        (
+            "m-code-end",
+            r#"{"id":"m-code-end","kind":"typed","front":"Q?","code":"print(3)\n","back":"3"}"#,
+            "typed",
+            "Q?",
+            "3",
+            Some("print(3)"),
+            "",
+            "",
+            false,
+        ),
+    ];
+    for (i, (id, fields, kind, front, back, code, tags, source, _)) in cases.iter().enumerate() {
+        conn.execute(
+            "INSERT INTO notes (id, deck_id, position, fields)
+             SELECT ?1, id, 900 + ?2, ?3 FROM decks WHERE name = 'Test'",
+            rusqlite::params![id, i as i64, fields],
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        conn.execute(
+            "INSERT INTO cards (uid, note_id, deck_id, position, kind, front, back, code, tags, source)
+             SELECT ?1, ?1, id, 900 + ?2, ?3, ?4, ?5, ?6, ?7, ?8 FROM decks WHERE name = 'Test'",
+            rusqlite::params![id, i as i64, kind, front, back, code, tags, source],
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    }
+    let mut before: Vec<(String, py201::decks::NoteSpec)> = conn
+        .prepare("SELECT id, fields FROM notes ORDER BY id")
+        .and_then(|mut st| {
+            st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .unwrap_or_else(|e| panic!("{e}"))
+        .into_iter()
+        .map(|(id, f)| {
+            let spec = serde_json::from_str(&f).unwrap_or_else(|e| panic!("{id}: {e}"));
+            (id, spec)
+        })
+        .collect();
+    drop(conn);
+    before.sort_by(|a, b| a.0.cmp(&b.0));
+    let after = notes(&env.db);
+    assert_eq!(after.len(), before.len());
+    for (a, b) in after.iter().zip(&before) {
+        assert_eq!(a, b, "{}", b.0);
+    }
+    let conn = rusqlite::Connection::open(&env.db).unwrap_or_else(|e| panic!("{e}"));
+    let (lean, all): (i64, i64) = conn
+        .query_row("SELECT sum(fields = ''), count(*) FROM notes", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
+    // The Test deck's three notes at least; most built-in notes carry a
+    // reference or a check and keep their JSON.
+    assert!(
+        lean >= 3 && lean < all,
+        "{lean} of {all} notes kept as their card"
+    );
+    for (id, .., kept_as_card) in cases {
+        let fields: String = conn
+            .query_row("SELECT fields FROM notes WHERE id = ?1", [id], |r| r.get(0))
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(fields.is_empty(), kept_as_card, "{id}");
     }
 }

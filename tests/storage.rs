@@ -221,3 +221,92 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn notes_kept_as_their_card_come_back_exactly_as_authored() {
+    // Notes that are exactly their one card are stored without a JSON copy
+    // (schema v4); every other note keeps its JSON. Both must give back the
+    // note as written, in exports and in backups.
+    let text = r#"
+[deck]
+name = "D"
+
+[[cards]]
+id = "plain"
+source = "Somewhere"
+front = "F?"
+back = "B"
+tags = ["x", "y"]
+
+[[cards]]
+id = "typed"
+kind = "typed"
+front = "What does this print?"
+code = "print(1)"
+back = "1"
+
+[[cards]]
+id = "hint"
+front = "F?"
+back = "B"
+ref = "https://docs.python.org/3/"
+
+[[cards]]
+id = "cl"
+kind = "cloze"
+text = "{{c1::a}} and {{c2::b}}"
+
+[[cards]]
+id = "spaced"
+front = "  F?  "
+back = "B"
+
+[[cards]]
+id = "basic-said"
+kind = "basic"
+front = "F?"
+back = "B"
+"#;
+    #[derive(serde::Deserialize)]
+    struct File {
+        #[allow(dead_code)]
+        deck: toml::Value,
+        cards: Vec<py201::decks::NoteSpec>,
+    }
+    let authored: File = toml::from_str(text).unwrap_or_else(|e| panic!("{e}"));
+    let deck = parse("d.toml", text).unwrap_or_else(|p| panic!("{p:?}"));
+    let lean: Vec<&str> = deck
+        .content
+        .notes
+        .iter()
+        .filter(|n| n.fields.is_empty())
+        .map(|n| n.id.as_str())
+        .collect();
+    assert_eq!(lean, ["plain", "typed"]);
+    let mut col = Collection::in_memory().unwrap_or_else(|e| panic!("{e}"));
+    col.sync_decks(&[deck.content], false)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let decks = col.deck_notes(None).unwrap_or_else(|e| panic!("{e}"));
+    let d = decks
+        .iter()
+        .find(|d| d.name == "D")
+        .unwrap_or_else(|| panic!("deck D"));
+    let exported: Vec<py201::decks::NoteSpec> = d
+        .notes
+        .iter()
+        .map(|(id, n)| n.spec(id).unwrap_or_else(|e| panic!("{e}")))
+        .collect();
+    assert_eq!(exported, authored.cards);
+    let dump = col.dump().unwrap_or_else(|e| panic!("{e}"));
+    for spec in &authored.cards {
+        let id = spec.id.clone().unwrap_or_default();
+        let row = dump
+            .notes
+            .iter()
+            .find(|n| n.id == id)
+            .unwrap_or_else(|| panic!("{id} in the backup"));
+        let backed_up: py201::decks::NoteSpec =
+            serde_json::from_str(&row.fields).unwrap_or_else(|e| panic!("{id}: {e}"));
+        assert_eq!(&backed_up, spec, "{id}");
+    }
+}

@@ -118,6 +118,20 @@ impl Collection {
                 fixable: false,
             });
         }
+        // A note kept as its card (schema 4) has no text of its own.
+        let bare: i64 = self.conn.query_row(
+            "SELECT count(*) FROM notes n
+             WHERE n.fields = '' AND NOT EXISTS (SELECT 1 FROM cards c WHERE c.uid = n.id)",
+            [],
+            |r| r.get(0),
+        )?;
+        if bare > 0 {
+            out.push(Finding {
+                what: "notes kept as their card whose card is missing".into(),
+                count: bare,
+                fixable: false,
+            });
+        }
         let drift = summary_drift(&self.conn)?;
         if drift > 0 {
             out.push(Finding {

@@ -2,18 +2,92 @@
 //! and writing a whole collection back in (restore of a JSON backup).
 
 use super::Collection;
-use crate::error::Result;
+use crate::decks::NoteSpec;
+use crate::error::{Error, Result};
+use crate::model::{CardContent, CardKind};
 use rusqlite::{TransactionBehavior, params};
 use serde::{Deserialize, Serialize};
 
 /// A deck with its notes as authored, for the deck and CSV/TSV formats.
 #[derive(Debug, Clone)]
 pub struct DeckNotes {
+    pub id: i64,
     pub name: String,
     pub description: String,
     pub builtin: bool,
-    /// (note id, fields JSON) in course order; notes whose cards are all retired are left out.
-    pub notes: Vec<(String, String)>,
+    /// (note id, note) in course order; notes whose cards are all retired
+    /// are left out. Empty from [`Collection::export_decks`].
+    pub notes: Vec<(String, StoredNote)>,
+}
+
+/// A note as the collection keeps it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoredNote {
+    /// Its fields as authored, JSON (the deck format's `NoteSpec`).
+    Json(String),
+    /// A note that is exactly its one card, kept only as that card.
+    Card(CardContent),
+}
+
+impl StoredNote {
+    /// The note as authored.
+    pub fn spec(&self, id: &str) -> std::result::Result<NoteSpec, String> {
+        match self {
+            StoredNote::Json(fields) => serde_json::from_str(fields)
+                .map_err(|e| format!("note {id}: stored fields unreadable: {e}")),
+            StoredNote::Card(card) => Ok(NoteSpec::of_card(card)),
+        }
+    }
+
+    /// The JSON a backup holds for the note, whichever way it is kept.
+    pub fn json(self) -> String {
+        match self {
+            StoredNote::Json(fields) => fields,
+            StoredNote::Card(card) => {
+                serde_json::to_string(&NoteSpec::of_card(&card)).unwrap_or_default()
+            }
+        }
+    }
+}
+
+/// The card columns [`stored_note`] reads after a note's `fields`: a note
+/// kept as its card (fields '') is read from the card whose uid is its id.
+pub(crate) const NOTE_CARD_COLUMNS: &str = "c.kind, c.front, c.back, c.code, c.tags, c.source";
+
+/// A card's tags as stored (joined with single spaces; a tag never holds a
+/// space, deck files turn them into '_'), split back exactly.
+fn split_tags(tags: &str) -> Vec<String> {
+    tags.split(' ')
+        .filter(|t| !t.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// The note in a row holding its id at `id`, its `fields` at `at`, and
+/// [`NOTE_CARD_COLUMNS`] of its card right after.
+pub(crate) fn stored_note(r: &rusqlite::Row, id: usize, at: usize) -> Result<StoredNote> {
+    let fields: String = r.get(at)?;
+    if !fields.is_empty() {
+        return Ok(StoredNote::Json(fields));
+    }
+    let uid: String = r.get(id)?;
+    let kind: Option<String> = r.get(at + 1)?;
+    let Some(kind) = kind.as_deref().and_then(CardKind::parse) else {
+        return Err(Error::Deck(format!(
+            "note {uid}: kept as its card, which is missing; run `py201 doctor`"
+        )));
+    };
+    let tags: String = r.get(at + 5)?;
+    Ok(StoredNote::Card(CardContent {
+        note: uid.clone(),
+        uid,
+        kind,
+        front: r.get(at + 2)?,
+        back: r.get(at + 3)?,
+        code: r.get(at + 4)?,
+        tags: split_tags(&tags),
+        source: r.get(at + 6)?,
+    }))
 }
 
 /// Every row of every table a learner's data lives in. Field names follow
@@ -133,69 +207,127 @@ const REVLOG_COLS: &str =
     step_before, step_after, step_due_ms_before, step_due_ms_after";
 
 impl Collection {
-    /// Decks (all, or one) with their live notes, in course order.
-    ///
-    /// The notes are read in one pass over the table, in its own (id) order,
-    /// and put in course order here: reading them through the (deck,
-    /// position) index costs a lookup by text id per note, and asking for
-    /// each one whether it still has a live card a second lookup, which made
-    /// exporting 100,000 notes take several times longer.
-    pub fn deck_notes(&self, deck: Option<i64>) -> Result<Vec<DeckNotes>> {
+    /// The decks (every one, or `deck`) in course order, without their
+    /// notes: [`Collection::each_note`] reads those.
+    pub fn export_decks(&self, deck: Option<i64>) -> Result<Vec<DeckNotes>> {
         let mut decks = self.conn.prepare_cached(
             "SELECT id, name, description, builtin FROM decks WHERE ?1 IS NULL OR id = ?1 ORDER BY position",
         )?;
-        let mut out: Vec<DeckNotes> = Vec::new();
-        let mut slot: std::collections::HashMap<i64, usize> = std::collections::HashMap::new();
         let rows = decks.query_map([deck], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, bool>(3)?,
-            ))
-        })?;
-        for row in rows {
-            let (id, name, description, builtin) = row?;
-            slot.insert(id, out.len());
-            out.push(DeckNotes {
-                name,
-                description,
-                builtin,
+            Ok(DeckNotes {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                description: r.get(2)?,
+                builtin: r.get(3)?,
                 notes: Vec::new(),
-            });
-        }
-        // Notes whose cards are all retired (few: removed from their deck
-        // file). `deck_id IN decks` lets the (deck, retired) index find the
-        // retired cards; asked for `retired = 1` alone, SQLite read every
-        // card's row (a tenth of a 100,000-card export's time).
-        let dead: std::collections::HashSet<String> = self
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// How many notes of the decks (every one, or `deck`) have a live card:
+    /// what an export writes, for a progress bar.
+    pub fn live_notes(&self, deck: Option<i64>) -> Result<u64> {
+        let n: i64 = self
             .conn
             .prepare_cached(
-                "SELECT DISTINCT note_id FROM cards r
-                 WHERE r.deck_id IN (SELECT id FROM decks) AND r.retired = 1
-                   AND NOT EXISTS (SELECT 1 FROM cards c WHERE c.note_id = r.note_id AND c.retired = 0)",
+                "SELECT count(DISTINCT note_id) FROM cards
+                 WHERE retired = 0 AND (?1 IS NULL OR deck_id = ?1)",
             )?
-            .query_map([], |r| r.get(0))?
+            .query_row([deck], |r| r.get(0))?;
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+
+    /// Gives `each` the notes of `decks` (from [`Collection::export_decks`])
+    /// that have a live card, deck by deck in course order, as they are
+    /// read.
+    ///
+    /// The notes kept as JSON are read first in one pass over their table
+    /// (few, unless the collection predates schema 4); then each deck's live
+    /// cards in order through the (deck, position) index, each note coming
+    /// with its first card, and a note kept as its card read from that very
+    /// row. Nothing is sorted and no note is looked up by its text id:
+    /// joining the notes to the cards cost a lookup per card, half again
+    /// the time of a 100,000-note export.
+    pub fn each_note(
+        &self,
+        decks: &[DeckNotes],
+        each: &mut dyn FnMut(&DeckNotes, String, StoredNote) -> Result<()>,
+    ) -> Result<()> {
+        let only = match decks {
+            [d] => Some(d.id),
+            _ => None,
+        };
+        let mut json: std::collections::HashMap<String, String> = self
+            .conn
+            .prepare_cached(
+                "SELECT id, fields FROM notes NOT INDEXED
+                 WHERE fields <> '' AND (?1 IS NULL OR deck_id = ?1)",
+            )?
+            .query_map([only], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<rusqlite::Result<_>>()?;
-        let mut notes = self.conn.prepare_cached(
-            "SELECT deck_id, position, id, fields FROM notes NOT INDEXED WHERE ?1 IS NULL OR deck_id = ?1",
+        let mut st = self.conn.prepare_cached(
+            "SELECT note_id, uid, kind, front, back, code, tags, source FROM cards
+             WHERE deck_id = ?1 AND retired = 0 ORDER BY position",
         )?;
-        let mut placed: Vec<(usize, i64, String, String)> = Vec::new();
-        let mut rows = notes.query([deck])?;
-        while let Some(r) = rows.next()? {
-            let Some(&i) = slot.get(&r.get::<_, i64>(0)?) else {
-                continue;
-            };
-            let id: String = r.get(2)?;
-            if !dead.contains(&id) {
-                placed.push((i, r.get(1)?, id, r.get(3)?));
+        // Cloze notes already given (only a cloze note has several cards).
+        let mut given: std::collections::HashSet<String> = std::collections::HashSet::new();
+        for d in decks {
+            let mut rows = st.query([d.id])?;
+            while let Some(r) = rows.next()? {
+                let note_id: String = r.get(0)?;
+                let kind: String = r.get(2)?;
+                let cloze = kind == CardKind::Cloze.as_str();
+                if let Some(fields) = json.remove(&note_id) {
+                    if cloze {
+                        given.insert(note_id.clone());
+                    }
+                    each(d, note_id, StoredNote::Json(fields))?;
+                    continue;
+                }
+                if cloze && given.contains(&note_id) {
+                    continue;
+                }
+                let uid: String = r.get(1)?;
+                if uid != note_id {
+                    return Err(Error::Deck(format!(
+                        "note {note_id} (of card {uid}): its text is missing; run `py201 doctor`"
+                    )));
+                }
+                let tags: String = r.get(6)?;
+                let card = CardContent {
+                    note: note_id.clone(),
+                    uid,
+                    // The CHECK constraint on `kind` makes the fallback unreachable.
+                    kind: CardKind::parse(&kind).unwrap_or(CardKind::Basic),
+                    front: r.get(3)?,
+                    back: r.get(4)?,
+                    code: r.get(5)?,
+                    tags: split_tags(&tags),
+                    source: r.get(7)?,
+                };
+                each(d, note_id, StoredNote::Card(card))?;
             }
         }
-        placed.sort_unstable_by_key(|n| (n.0, n.1));
-        for (i, _, id, fields) in placed {
-            out[i].notes.push((id, fields));
+        Ok(())
+    }
+
+    /// The decks (every one, or `deck`) with their notes, for deck files.
+    pub fn deck_notes(&self, deck: Option<i64>) -> Result<Vec<DeckNotes>> {
+        let mut decks = self.export_decks(deck)?;
+        let mut notes: Vec<Vec<(String, StoredNote)>> = vec![Vec::new(); decks.len()];
+        let index: std::collections::HashMap<i64, usize> =
+            decks.iter().enumerate().map(|(i, d)| (d.id, i)).collect();
+        self.each_note(&decks, &mut |d, id, n| {
+            if let Some(v) = index.get(&d.id).and_then(|&i| notes.get_mut(i)) {
+                v.push((id, n));
+            }
+            Ok(())
+        })?;
+        for (d, n) in decks.iter_mut().zip(notes) {
+            d.notes = n;
         }
-        Ok(out)
+        Ok(decks)
     }
 
     /// Every row a learner's data lives in, in primary-key order.
@@ -217,17 +349,24 @@ impl Collection {
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;
-        let notes = c
-            .prepare("SELECT id, deck_id, position, fields FROM notes ORDER BY id")?
-            .query_map([], |r| {
-                Ok(NoteRow {
-                    id: r.get(0)?,
-                    deck_id: r.get(1)?,
-                    position: r.get(2)?,
-                    fields: r.get(3)?,
-                })
-            })?
-            .collect::<rusqlite::Result<_>>()?;
+        // A backup holds every note's fields in full, however it is kept,
+        // so any version that reads backups reads it.
+        let mut notes = Vec::new();
+        let mut st = c.prepare(&format!(
+            "SELECT n.id, n.deck_id, n.position, n.fields, {NOTE_CARD_COLUMNS}
+             FROM notes n LEFT JOIN cards c ON n.fields = '' AND c.uid = n.id ORDER BY n.id"
+        ))?;
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            notes.push(NoteRow {
+                id: r.get(0)?,
+                deck_id: r.get(1)?,
+                position: r.get(2)?,
+                fields: stored_note(r, 0, 3)?.json(),
+            });
+        }
+        drop(rows);
+        drop(st);
         let cards = c
             .prepare(&format!("SELECT {CARD_COLS} FROM cards ORDER BY id"))?
             .query_map([], |r| {

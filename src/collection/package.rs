@@ -4,6 +4,7 @@
 //! export runs is either wholly in the package or wholly out of it.
 
 use super::Collection;
+use super::export::{NOTE_CARD_COLUMNS, StoredNote, stored_note};
 use crate::clock::Day;
 use crate::error::Result;
 use crate::model::CardKind;
@@ -17,12 +18,12 @@ pub struct PackageDeck {
     pub description: String,
 }
 
-/// A note with at least one live card, its fields as authored (JSON).
+/// A note with at least one live card.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PackageNote {
     pub id: String,
     pub deck_id: i64,
-    pub fields: String,
+    pub note: StoredNote,
 }
 
 /// A live (not retired) card.
@@ -133,13 +134,15 @@ impl Collection {
         })?;
         // A deck at a time, through the (deck, position) index: course
         // order without sorting every card of the collection.
-        let mut st = tx.prepare_cached(
+        // A note kept as its card (fields '') is read from this same row.
+        let mut st = tx.prepare_cached(&format!(
             "SELECT c.id, c.uid, c.note_id, c.kind, c.reps, c.interval, c.ease, c.due, c.lapses,
-                    c.repeat_on, c.suspended, c.buried_until, n.deck_id, n.fields,
-                    CASE WHEN ?2 THEN (SELECT count(*) FROM revlog r WHERE r.card_id = c.id) ELSE 0 END
+                    c.repeat_on, c.suspended, c.buried_until, n.deck_id,
+                    CASE WHEN ?2 THEN (SELECT count(*) FROM revlog r WHERE r.card_id = c.id) ELSE 0 END,
+                    n.fields, {NOTE_CARD_COLUMNS}
              FROM cards c JOIN notes n ON n.id = c.note_id
-             WHERE c.deck_id = ?1 AND c.retired = 0 ORDER BY c.position",
-        )?;
+             WHERE c.deck_id = ?1 AND c.retired = 0 ORDER BY c.position"
+        ))?;
         // Each note is given once, just before its first card.
         let mut given: HashMap<String, usize> = HashMap::new();
         let mut live: HashSet<i64> = HashSet::new();
@@ -154,7 +157,7 @@ impl Collection {
                         sink.note(&PackageNote {
                             id: note_id.clone(),
                             deck_id: r.get(12)?,
-                            fields: r.get(13)?,
+                            note: stored_note(r, 2, 14)?,
                         })?;
                         given.insert(note_id.clone(), given.len());
                         given.len() - 1
@@ -178,7 +181,7 @@ impl Collection {
                     },
                     suspended: r.get(10)?,
                     buried_until: r.get(11)?,
-                    answers: r.get(14)?,
+                    answers: r.get(13)?,
                 };
                 if with_revlog {
                     live.insert(card.id);

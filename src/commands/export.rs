@@ -2,7 +2,7 @@ use super::{Ctx, progress};
 use crate::cli::ExportArgs;
 use crate::interop::{Format, apkg, backup, deckfile, text};
 use anyhow::{Context, Result, anyhow, bail};
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -102,12 +102,22 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<ExitCode> {
         }
         Format::Csv | Format::Tsv => {
             let sep = if format == Format::Tsv { b'\t' } else { b',' };
-            let decks = col.deck_notes(deck)?;
-            let notes: usize = decks.iter().map(|d| d.notes.len()).sum();
+            let decks = col.export_decks(deck)?;
             // On stdout the bar would share the terminal with the file itself.
-            let pb = progress::bar(notes as u64, "exporting", ctx.quiet || out.is_none());
+            let quiet = ctx.quiet || out.is_none() || !std::io::stderr().is_terminal();
+            let notes = if quiet { 0 } else { col.live_notes(deck)? };
+            let pb = progress::bar(notes, "exporting", quiet);
+            // Each note goes from the collection to the file as it is read.
             let done = emit_with(out.as_deref(), |w| {
-                text::write_to(w, &decks, sep, &mut |n| pb.inc(n)).map_err(|e| anyhow!(e))
+                let mut file = text::Writer::new(w, sep).map_err(|e| anyhow!(e))?;
+                col.each_note(&decks, &mut |d, id, note| {
+                    let spec = note.spec(&id).map_err(crate::error::Error::Deck)?;
+                    file.note(&d.name, &id, &spec)
+                        .map_err(|e| crate::error::Error::Io(std::io::Error::other(e)))?;
+                    pb.inc(1);
+                    Ok(())
+                })?;
+                file.finish().map_err(|e| anyhow!(e))
             });
             pb.finish_and_clear();
             done?;

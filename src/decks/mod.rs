@@ -59,6 +59,25 @@ pub struct NoteSpec {
     pub check: Option<CheckSpec>,
 }
 
+impl NoteSpec {
+    /// The note that a basic or typed card gives back on its own: its id,
+    /// kind, front, back, code, tags and source, nothing else. A note equal
+    /// to this is stored without a copy of its own (see
+    /// [`NoteContent::fields`]).
+    pub fn of_card(c: &CardContent) -> NoteSpec {
+        NoteSpec {
+            id: Some(c.uid.clone()),
+            kind: (c.kind != CardKind::Basic).then(|| c.kind.as_str().to_string()),
+            source: (!c.source.is_empty()).then(|| c.source.clone()),
+            front: Some(c.front.clone()),
+            back: Some(c.back.clone()),
+            code: c.code.clone(),
+            tags: c.tags.clone(),
+            ..NoteSpec::default()
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct CheckSpec {
@@ -404,9 +423,21 @@ impl DeckBuilder {
                 python: c.python.clone(),
             });
         }
+        // Most notes of a CSV/TSV are exactly their one card: stored
+        // without a JSON copy of it, they halve what an import writes.
+        let lean = kind != CardKind::Cloze
+            && self
+                .content
+                .cards
+                .last()
+                .is_some_and(|card| card.note == id && NoteSpec::of_card(card) == c);
         self.content.notes.push(NoteContent {
             id: id.clone(),
-            fields: serde_json::to_string(&c).unwrap_or_default(),
+            fields: if lean {
+                String::new()
+            } else {
+                serde_json::to_string(&c).unwrap_or_default()
+            },
         });
         if !self.keep_info {
             return;

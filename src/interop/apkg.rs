@@ -26,6 +26,7 @@
 use crate::clock::Day;
 use crate::collection::Collection;
 use crate::collection::Config;
+use crate::collection::export::StoredNote;
 use crate::collection::package::{
     PackageCard, PackageHeader, PackageNote, PackageReview, PackageSink,
 };
@@ -126,9 +127,8 @@ fn bad(m: String) -> Error {
     Error::BadValue(m)
 }
 
-fn anki_note(id: &str, fields: &str) -> Result<AnkiNote> {
-    let n: NoteSpec = serde_json::from_str(fields)
-        .map_err(|e| bad(format!("note {id}: stored fields unreadable: {e}")))?;
+fn anki_note(id: &str, note: &StoredNote) -> Result<AnkiNote> {
+    let n: NoteSpec = note.spec(id).map_err(bad)?;
     let kind = CardKind::parse(n.kind.as_deref().unwrap_or("basic")).unwrap_or(CardKind::Basic);
     let trimmed = |v: &Option<String>| v.as_deref().unwrap_or("").trim().to_string();
     let code = n
@@ -367,7 +367,7 @@ impl PackageSink for Builder<'_> {
     }
 
     fn note(&mut self, n: &PackageNote) -> Result<()> {
-        let note = anki_note(&n.id, &n.fields)?;
+        let note = anki_note(&n.id, &n.note)?;
         let nid = self.note_base + self.note_decks.len() as i64;
         let sort = strip_html(&note.fields[0]);
         self.flds.clear();

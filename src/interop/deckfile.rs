@@ -31,10 +31,7 @@ pub fn write(deck: &DeckNotes) -> Result<String, String> {
     let cards = deck
         .notes
         .iter()
-        .map(|(id, fields)| {
-            serde_json::from_str::<NoteSpec>(fields)
-                .map_err(|e| format!("note {id}: stored fields unreadable: {e}"))
-        })
+        .map(|(id, note)| note.spec(id))
         .collect::<Result<Vec<_>, _>>()?;
     let file = File {
         deck: Header {

@@ -50,47 +50,67 @@ pub fn write(
     String::from_utf8(out).map_err(|e| e.to_string())
 }
 
-/// Like [`write`], straight into `w` (a file or stdout), so a large export
-/// never holds the whole file in memory as well as the notes.
+/// Like [`write`], straight into `w` (a file or stdout).
 pub fn write_to(
     w: &mut dyn std::io::Write,
     decks: &[DeckNotes],
     separator: u8,
     tick: &mut dyn FnMut(u64),
 ) -> Result<(), String> {
-    let sep_name = if separator == b'\t' { "tab" } else { "comma" };
-    let s = char::from(separator);
-    write!(
-        w,
-        "#separator:{sep_name}\n#html:false\n#guid column:1\n#notetype column:2\n#deck column:3\n#tags column:6\n#columns:id{s}notetype{s}deck{s}front{s}back{s}tags{s}source\n"
-    )
-    .map_err(|e| e.to_string())?;
-    let mut w = csv::WriterBuilder::new()
-        .delimiter(separator)
-        .has_headers(false)
-        .from_writer(w);
+    let mut out = Writer::new(w, separator)?;
     for deck in decks {
-        for (id, fields) in &deck.notes {
-            let n: NoteSpec = serde_json::from_str(fields)
-                .map_err(|e| format!("note {id}: stored fields unreadable: {e}"))?;
-            let mut first = n.front.clone().or(n.text.clone()).unwrap_or_default();
-            if let Some(code) = &n.code {
-                first = format!("{first}\n\n{FENCE}{}\n```", code.trim_end());
-            }
-            let record = [
-                id.as_str(),
-                notetype(n.kind.as_deref()),
-                deck.name.as_str(),
-                &first,
-                n.back.as_deref().unwrap_or(""),
-                &n.tags.join(" "),
-                n.source.as_deref().unwrap_or(""),
-            ];
-            w.write_record(record).map_err(|e| e.to_string())?;
+        for (id, note) in &deck.notes {
+            out.note(&deck.name, id, &note.spec(id)?)?;
             tick(1);
         }
     }
-    w.flush().map_err(|e| e.to_string())
+    out.finish()
+}
+
+/// A CSV/TSV file written a note at a time, so an export never holds its
+/// notes, let alone the whole file, in memory.
+pub struct Writer<'w> {
+    csv: csv::Writer<&'w mut dyn std::io::Write>,
+}
+
+impl<'w> Writer<'w> {
+    /// Starts the file with Anki's header lines.
+    pub fn new(w: &'w mut dyn std::io::Write, separator: u8) -> Result<Self, String> {
+        let sep_name = if separator == b'\t' { "tab" } else { "comma" };
+        let s = char::from(separator);
+        write!(
+            w,
+            "#separator:{sep_name}\n#html:false\n#guid column:1\n#notetype column:2\n#deck column:3\n#tags column:6\n#columns:id{s}notetype{s}deck{s}front{s}back{s}tags{s}source\n"
+        )
+        .map_err(|e| e.to_string())?;
+        let csv = csv::WriterBuilder::new()
+            .delimiter(separator)
+            .has_headers(false)
+            .from_writer(w);
+        Ok(Writer { csv })
+    }
+
+    /// One note of `deck`, as a row.
+    pub fn note(&mut self, deck: &str, id: &str, n: &NoteSpec) -> Result<(), String> {
+        let mut first = n.front.clone().or(n.text.clone()).unwrap_or_default();
+        if let Some(code) = &n.code {
+            first = format!("{first}\n\n{FENCE}{}\n```", code.trim_end());
+        }
+        let record = [
+            id,
+            notetype(n.kind.as_deref()),
+            deck,
+            &first,
+            n.back.as_deref().unwrap_or(""),
+            &n.tags.join(" "),
+            n.source.as_deref().unwrap_or(""),
+        ];
+        self.csv.write_record(record).map_err(|e| e.to_string())
+    }
+
+    pub fn finish(mut self) -> Result<(), String> {
+        self.csv.flush().map_err(|e| e.to_string())
+    }
 }
 
 /// The role of each column of a file.
