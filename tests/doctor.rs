@@ -175,7 +175,9 @@ fn a_note_without_its_card_is_found_and_named() {
     assert_eq!(out.status.code(), Some(1));
     let err = one_line_error(&out);
     assert!(
-        err.contains("note t-c (of card t-x): its text is missing; run `py201 doctor`"),
+        err.contains(
+            "note t-c (of card t-x): its text is missing or out of course order; run `py201 doctor`"
+        ),
         "{err}"
     );
 }
