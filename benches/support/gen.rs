@@ -42,7 +42,12 @@ pub fn generate(
             })
             .collect::<Result<_, _>>()
             .map_err(|e| e.to_string())?;
-        for i in 0..cards {
+        // Deck by deck, as importing 20 deck files would store them (card i
+        // is in deck i % 20): a deck's rows are then next to each other in
+        // the table, as in a real collection. Interleaved row by row, a TSV
+        // export (which reads deck by deck) seeks the table for every card
+        // and takes about twice as long (250 ms for 100,000 cards).
+        for i in (0..20).flat_map(|d| (d..cards).step_by(20)) {
             let d = i % 20;
             let uid = format!("bench-{i}");
             let front = format!("Benchmark question number {i}: what does this card ask?");
