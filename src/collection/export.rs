@@ -54,37 +54,6 @@ impl StoredNote {
 /// kept as its card (fields '') is read from the card whose uid is its id.
 pub(crate) const NOTE_CARD_COLUMNS: &str = "c.kind, c.front, c.back, c.code, c.tags, c.source";
 
-/// Hashing for maps keyed by note ids, which are short and come from the
-/// collection itself (no hash flooding to defend against): SipHash, the
-/// standard one, was a fifth of exporting 100,000 notes. FxHash's mixing
-/// (rustc's own hasher), a word at a time.
-#[derive(Default, Clone, Copy)]
-struct FastHash;
-
-struct FxHasher(u64);
-
-impl std::hash::BuildHasher for FastHash {
-    type Hasher = FxHasher;
-    fn build_hasher(&self) -> FxHasher {
-        FxHasher(0)
-    }
-}
-
-impl std::hash::Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut word = [0u8; 8];
-            word[..chunk.len()].copy_from_slice(chunk);
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word))
-                .wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-        }
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
 /// A card's tags as stored (joined with single spaces; a tag never holds a
 /// space, deck files turn them into '_'), split back exactly.
 fn split_tags(tags: &str) -> Vec<String> {
@@ -102,23 +71,30 @@ pub(crate) fn stored_note(r: &rusqlite::Row, id: usize, at: usize) -> Result<Sto
         return Ok(StoredNote::Json(fields));
     }
     let uid: String = r.get(id)?;
-    let kind: Option<String> = r.get(at + 1)?;
-    let Some(kind) = kind.as_deref().and_then(CardKind::parse) else {
+    if r.get::<_, Option<String>>(at + 1)?.is_none() {
         return Err(Error::Deck(format!(
             "note {uid}: kept as its card, which is missing; run `py201 doctor`"
         )));
-    };
-    let tags: String = r.get(at + 5)?;
-    Ok(StoredNote::Card(CardContent {
+    }
+    Ok(StoredNote::Card(card_at(r, uid, at + 1)?))
+}
+
+/// The card `uid`, the note of the same id, from [`NOTE_CARD_COLUMNS`] at
+/// `at` in a row.
+fn card_at(r: &rusqlite::Row, uid: String, at: usize) -> Result<CardContent> {
+    let kind: String = r.get(at)?;
+    let tags: String = r.get(at + 4)?;
+    Ok(CardContent {
         note: uid.clone(),
         uid,
-        kind,
-        front: r.get(at + 2)?,
-        back: r.get(at + 3)?,
-        code: r.get(at + 4)?,
+        // The CHECK constraint on `kind` makes the fallback unreachable.
+        kind: CardKind::parse(&kind).unwrap_or(CardKind::Basic),
+        front: r.get(at + 1)?,
+        back: r.get(at + 2)?,
+        code: r.get(at + 3)?,
         tags: split_tags(&tags),
-        source: r.get(at + 6)?,
-    }))
+        source: r.get(at + 5)?,
+    })
 }
 
 /// Every row of every table a learner's data lives in. Field names follow
@@ -324,13 +300,12 @@ impl Collection {
         }
         json.sort_unstable_by_key(|n| (n.0, n.1));
         let mut json = json.into_iter().peekable();
-        let mut st = self.conn.prepare_cached(
-            "SELECT note_id, uid, kind, front, back, code, tags, source FROM cards
-             WHERE deck_id = ?1 AND retired = 0 ORDER BY position",
-        )?;
+        let mut st = self.conn.prepare_cached(&format!(
+            "SELECT c.note_id, c.uid, {NOTE_CARD_COLUMNS} FROM cards c
+             WHERE c.deck_id = ?1 AND c.retired = 0 ORDER BY c.position"
+        ))?;
         // Cloze notes already given (only a cloze note has several cards).
-        let mut given: std::collections::HashSet<String, FastHash> =
-            std::collections::HashSet::default();
+        let mut given: std::collections::HashSet<String> = std::collections::HashSet::new();
         for (i, d) in decks.iter().enumerate() {
             let mut rows = st.query([d.id])?;
             while let Some(r) = rows.next()? {
@@ -355,18 +330,7 @@ impl Collection {
                         "note {note_id} (of card {uid}): its text is missing or out of course order; run `py201 doctor`"
                     )));
                 }
-                let tags: String = r.get(6)?;
-                let card = CardContent {
-                    note: note_id.clone(),
-                    uid,
-                    // The CHECK constraint on `kind` makes the fallback unreachable.
-                    kind: CardKind::parse(&kind).unwrap_or(CardKind::Basic),
-                    front: r.get(3)?,
-                    back: r.get(4)?,
-                    code: r.get(5)?,
-                    tags: split_tags(&tags),
-                    source: r.get(7)?,
-                };
+                let card = card_at(r, uid, 2)?;
                 each(d, note_id, StoredNote::Card(card))?;
             }
         }
