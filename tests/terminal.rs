@@ -330,8 +330,11 @@ fn a_terminal_lists_the_first_twenty_import_problems_a_pipe_all() {
     std::fs::write(&tsv, s).unwrap_or_else(|e| panic!("{e}"));
     let tsv = tsv.to_string_lossy().into_owned();
     let mut t = Tty::start(&env, &["import", &tsv], &[]);
+    // The last line on screen means every byte before it was read (the
+    // process can exit before the reader thread has caught up).
+    t.wait_for("import failed");
     t.wait_exit();
-    let text = t.text();
+    let text = t.raw_text();
     assert_eq!(text.matches("duplicate card id").count(), 20, "{text}");
     assert!(text.contains("… and 10 more"), "{text}");
     assert!(text.contains("import failed: 30 problems"), "{text}");
