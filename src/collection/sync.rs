@@ -65,6 +65,38 @@ struct Stored {
     retired: bool,
 }
 
+/// The card rows a sync has written or matched, to retire the others and to
+/// catch a card id given twice. New cards get consecutive row ids, batch
+/// after batch, so those are kept as runs: a 100,000-card import is one run
+/// instead of a hash set of 100,000 ids (which cost a twentieth of its time).
+#[derive(Default)]
+struct Seen {
+    /// Half-open ranges of row ids, increasing and disjoint.
+    runs: Vec<(i64, i64)>,
+    /// Rows matched one at a time (cards already stored).
+    ids: HashSet<i64>,
+}
+
+impl Seen {
+    fn contains(&self, id: i64) -> bool {
+        let i = self.runs.partition_point(|r| r.0 <= id);
+        i > 0 && id < self.runs[i - 1].1 || self.ids.contains(&id)
+    }
+
+    /// Adds `id`; false if it was there already.
+    fn insert(&mut self, id: i64) -> bool {
+        !self.contains(id) && self.ids.insert(id)
+    }
+
+    /// Adds the rows `start..end`, all above every row added before.
+    fn insert_run(&mut self, start: i64, end: i64) {
+        match self.runs.last_mut() {
+            Some(last) if last.1 == start => last.1 = end,
+            _ => self.runs.push((start, end)),
+        }
+    }
+}
+
 /// A deck being synced: its row, where its next note and card go, its report.
 struct Open {
     id: i64,
@@ -89,7 +121,7 @@ pub struct DeckSync<'c> {
     by_name: HashMap<String, usize>,
     /// Rows of the cards written so far, to retire the ones no longer in
     /// their deck and to catch a card id given twice.
-    seen: HashSet<i64>,
+    seen: Seen,
     conflicts: Vec<String>,
     /// Cards not yet written: (deck, position, card).
     pending: Vec<(usize, i64, CardContent)>,
@@ -167,8 +199,12 @@ impl DeckSync<'_> {
         if batch.is_empty() {
             return Ok(());
         }
+        // OR FAIL (here and for cards): a failing row fails the whole sync,
+        // which is rolled back, so the statement needs no journal of its own
+        // to undo its earlier rows; with the default ABORT, SQLite copies
+        // every page the statement touches into one first (6% of an import).
         let sql = format!(
-            "INSERT INTO notes (id, deck_id, position, fields) VALUES {}
+            "INSERT OR FAIL INTO notes (id, deck_id, position, fields) VALUES {}
              ON CONFLICT (id) DO UPDATE SET deck_id = excluded.deck_id,
                 position = excluded.position, fields = excluded.fields
              WHERE (deck_id, position, fields) IS NOT (excluded.deck_id, excluded.position, excluded.fields)",
@@ -215,7 +251,7 @@ impl DeckSync<'_> {
             .tx
             .query_row("SELECT coalesce(max(id), 0) FROM cards", [], |r| r.get(0))?;
         let sql = format!(
-            "INSERT INTO cards (uid, deck_id, position, kind, front, back, code, tags, source, note_id)
+            "INSERT OR FAIL INTO cards (uid, deck_id, position, kind, front, back, code, tags, source, note_id)
              VALUES {} ON CONFLICT (uid) DO NOTHING",
             vec!["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"; batch.len()].join(", ")
         );
@@ -236,8 +272,9 @@ impl DeckSync<'_> {
         let inserted = st.raw_execute()?;
         drop(st);
         if inserted == batch.len() {
-            for (k, (deck, _, _)) in batch.iter().enumerate() {
-                self.seen.insert(before + 1 + k as i64);
+            self.seen
+                .insert_run(before + 1, before + 1 + batch.len() as i64);
+            for (deck, _, _) in &batch {
                 self.decks[*deck].report.added += 1;
             }
         } else {
@@ -365,7 +402,7 @@ impl DeckSync<'_> {
             for deck in scope {
                 for row in live.query_map([deck], |r| Ok((r.get(0)?, r.get(1)?)))? {
                     let (id, deck) = row?;
-                    if !self.seen.contains(&id) {
+                    if !self.seen.contains(id) {
                         gone.push((id, deck));
                     }
                 }
@@ -484,7 +521,7 @@ impl Collection {
             base,
             decks: Vec::new(),
             by_name: HashMap::new(),
-            seen: HashSet::new(),
+            seen: Seen::default(),
             conflicts: Vec::new(),
             pending: Vec::with_capacity(BATCH),
             pending_notes: Vec::with_capacity(BATCH),
@@ -493,5 +530,31 @@ impl Collection {
         };
         let good = feed(&mut sync)?;
         sync.finish(good && !dry_run)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Seen;
+
+    #[test]
+    fn seen_runs_and_single_rows() {
+        let mut seen = Seen::default();
+        seen.insert_run(1, 257);
+        seen.insert_run(257, 513);
+        seen.insert_run(600, 601);
+        assert_eq!(seen.runs, vec![(1, 513), (600, 601)]);
+        for id in [1, 256, 257, 512, 600] {
+            assert!(seen.contains(id), "{id}");
+        }
+        for id in [0, 513, 599, 601, -5] {
+            assert!(!seen.contains(id), "{id}");
+        }
+        // A row inside a run is already there; one outside is added once.
+        assert!(!seen.insert(300));
+        assert!(seen.insert(550));
+        assert!(!seen.insert(550));
+        assert!(seen.contains(550));
+        assert!(!seen.contains(551));
     }
 }
