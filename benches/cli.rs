@@ -98,6 +98,48 @@ fn measure_child() {
     println!("{ms} {}", usage.ru_maxrss);
 }
 
+/// What SQLite alone takes to store what importing the N-card TSV stores
+/// (a deck, N cards and their N notes kept as their cards, one transaction,
+/// the same pragmas and indexes) when the rows come from one `INSERT …
+/// SELECT` with no file read, no parsing and no parameters bound. The gap
+/// between this and the import row is py201's own work; this row is the
+/// floor that gap sits on.
+fn sqlite_floor(db: &Path, n: usize) -> Sample {
+    let start = Instant::now();
+    let conn = rusqlite::Connection::open(db).unwrap_or_else(|e| panic!("open: {e}"));
+    conn.execute_batch(
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = OFF;
+         BEGIN IMMEDIATE;",
+    )
+    .unwrap_or_else(|e| panic!("begin: {e}"));
+    let deck: i64 = conn
+        .query_row(
+            "INSERT INTO decks (name, position) VALUES ('floor', 1000) RETURNING id",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap_or_else(|e| panic!("deck: {e}"));
+    let series = format!(
+        "WITH RECURSIVE s(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM s WHERE i < {})",
+        n - 1
+    );
+    conn.execute_batch(&format!(
+        "{series} INSERT OR FAIL INTO cards (uid, note_id, deck_id, position, kind, front, back, tags)
+         SELECT 'imp-' || i, 'imp-' || i, {deck}, 1000000000 + i, 'basic',
+                'Imported question ' || i || ': what is asked here?', 'Answer ' || i, 'tag' || (i % 7)
+         FROM s;
+         {series} INSERT OR FAIL INTO notes (id, deck_id, position, fields)
+         SELECT 'imp-' || i, {deck}, 1000000000 + i, '' FROM s;
+         COMMIT;"
+    ))
+    .unwrap_or_else(|e| panic!("insert: {e}"));
+    drop(conn);
+    Sample {
+        ms: start.elapsed().as_secs_f64() * 1000.0,
+        rss_kb: 0,
+    }
+}
+
 fn main() {
     if std::env::var_os("PY201_BENCH_CHILD").is_some() {
         return measure_child();
@@ -189,6 +231,13 @@ fn main() {
                 }),
             ),
             (
+                "import floor: SQLite alone writes the same rows (in-process, no RSS)",
+                Box::new(|| {
+                    copy(&empty);
+                    sqlite_floor(&scratch, n)
+                }),
+            ),
+            (
                 "export TSV",
                 Box::new(|| run(&bin, &db, &["export", "--format", "tsv", "-o", &out_s], b"")),
             ),
@@ -225,13 +274,16 @@ fn main() {
         for (name, op) in &ops {
             let samples: Vec<Sample> = (0..runs).map(|_| op()).collect();
             let ms: Vec<f64> = samples.iter().map(|s| s.ms).collect();
-            let rss = samples.iter().map(|s| s.rss_kb).max().unwrap_or(0) as f64 / 1024.0;
+            let rss = match samples.iter().map(|s| s.rss_kb).max().unwrap_or(0) {
+                0 => "–".to_string(),
+                kb => format!("{:.1}", kb as f64 / 1024.0),
+            };
             let (lo, hi) = (
                 ms.iter().cloned().fold(f64::MAX, f64::min),
                 ms.iter().cloned().fold(0.0, f64::max),
             );
             println!(
-                "| {name} | {n} | {r} | {:.1} | {lo:.1} | {hi:.1} | {rss:.1} |",
+                "| {name} | {n} | {r} | {:.1} | {lo:.1} | {hi:.1} | {rss} |",
                 harness::median(ms.clone())
             );
         }
