@@ -462,3 +462,94 @@ fn problems_found_while_streaming_change_nothing() {
     assert_eq!(snapshot(&env), before);
     assert_eq!(count(), kept);
 }
+
+/// A note is exported while any of its cards is live, and left out once all
+/// are retired, whichever way its cards are found: a cloze note's through
+/// the note-id index, a one-card note's by its uid (schema 5 indexes note
+/// ids only for cloze cards). Notes that change kind have cards of both; a
+/// reference keeps the last note's JSON, which is what the check is about.
+#[test]
+fn notes_with_some_live_card_are_exported_whatever_their_kind() {
+    let env = empty_env();
+    let v1 = r#"[deck]
+name = "Kinds"
+
+[[cards]]
+id = "two"
+kind = "cloze"
+text = "{{c1::a}} and {{c2::b}}"
+
+[[cards]]
+id = "gone"
+kind = "cloze"
+text = "only {{c1::c}}"
+
+[[cards]]
+id = "to-cloze"
+front = "q"
+back = "a"
+
+[[cards]]
+id = "to-basic"
+kind = "cloze"
+text = "was {{c1::cloze}}"
+"#;
+    let f = write(&env, "kinds.toml", v1.as_bytes());
+    env.run_ok(T0, &["import", f.to_str().unwrap_or_default()], "");
+    // two loses its second deletion, gone is removed, and the last two
+    // notes change kind: each keeps its id, its old card is retired.
+    let v2 = r#"[deck]
+name = "Kinds"
+
+[[cards]]
+id = "two"
+kind = "cloze"
+text = "{{c1::a}} and b"
+
+[[cards]]
+id = "to-cloze"
+kind = "cloze"
+text = "now {{c1::cloze}}"
+
+[[cards]]
+id = "to-basic"
+front = "now"
+back = "basic"
+ref = "https://docs.python.org/3/"
+"#;
+    let f = write(&env, "kinds.toml", v2.as_bytes());
+    env.run_ok(T0, &["import", f.to_str().unwrap_or_default()], "");
+    let states: Vec<(String, String)> = env
+        .cards(T0, "Kinds")
+        .iter()
+        .map(|c| {
+            (
+                c["id"].as_str().unwrap_or_default().to_string(),
+                c["state"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    let retired: Vec<&str> = states
+        .iter()
+        .filter(|(_, s)| s == "retired")
+        .map(|(id, _)| id.as_str())
+        .collect();
+    assert_eq!(
+        retired,
+        ["two:c2", "gone:c1", "to-cloze", "to-basic:c1"],
+        "{states:?}"
+    );
+    let deck = env.run_ok(T0, &["export", "--deck", "Kinds", "--format", "deck"], "");
+    let f = write(&env, "kinds-export.toml", deck.as_bytes());
+    let out = env.run_ok(T0, &["import", f.to_str().unwrap_or_default()], "");
+    assert!(out.contains("Nothing to change."), "{out}\n{deck}");
+    let ids: Vec<&str> = deck
+        .lines()
+        .filter_map(|l| l.strip_prefix("id = "))
+        .collect();
+    assert_eq!(ids, ["\"two\"", "\"to-cloze\"", "\"to-basic\""], "{deck}");
+    assert!(
+        deck.contains("ref = \"https://docs.python.org/3/\""),
+        "{deck}"
+    );
+}

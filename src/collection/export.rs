@@ -271,13 +271,18 @@ impl Collection {
         // Notes whose cards are all retired (few: removed from their deck
         // file). `deck_id IN decks` lets the (deck, retired) index find the
         // retired cards; asked for `retired = 1` alone, SQLite read every
-        // card's row (a tenth of a 100,000-card export's time).
+        // card's row (a tenth of a 100,000-card export's time). A note's
+        // cards are those of a cloze note (note id not their uid, in the
+        // cards_note index) and the card whose uid is the note id.
         let dead: std::collections::HashSet<String> = self
             .conn
             .prepare_cached(
                 "SELECT DISTINCT note_id FROM cards r
                  WHERE r.deck_id IN (SELECT id FROM decks) AND r.retired = 1
-                   AND NOT EXISTS (SELECT 1 FROM cards c WHERE c.note_id = r.note_id AND c.retired = 0)",
+                   AND NOT EXISTS (SELECT 1 FROM cards c
+                                   WHERE c.note_id = r.note_id AND c.note_id <> c.uid AND c.retired = 0)
+                   AND NOT EXISTS (SELECT 1 FROM cards c
+                                   WHERE c.uid = r.note_id AND c.note_id = c.uid AND c.retired = 0)",
             )?
             .query_map([], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
