@@ -163,3 +163,46 @@ fn two_reviews_and_an_import_at_once() {
         .unwrap_or(0);
     assert_eq!(decks, 5, "every import went through");
 }
+
+/// A large import writes with the rollback journal when it has the file to
+/// itself (see `Collection::bulk`): beside an open connection it must fall
+/// back to WAL at once rather than wait for that connection, and on its own
+/// it must leave the file in WAL mode for the processes after it.
+#[test]
+fn an_import_beside_an_open_reader_does_not_wait_and_leaves_wal() {
+    let env = empty_env();
+    let import = |name: &str| {
+        let f = env.dir.path().join(format!("{name}.toml"));
+        let text = many_cards(300).replace("\"Many\"", &format!("\"{name}\""));
+        let text = text.replace("id = \"m-", &format!("id = \"{}-", name.to_lowercase()));
+        std::fs::write(&f, text).unwrap_or_else(|e| panic!("{e}"));
+        let start = std::time::Instant::now();
+        env.run_ok(T0, &["import", &f.to_string_lossy()], "");
+        start.elapsed()
+    };
+    env.run_ok(T0, &["decks"], "");
+    let reader = rusqlite::Connection::open(&env.db).unwrap_or_else(|e| panic!("{e}"));
+    let count = |c: &rusqlite::Connection| -> i64 {
+        c.query_row(
+            "SELECT count(*) FROM cards WHERE uid LIKE 'side%'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap_or_else(|e| panic!("{e}"))
+    };
+    assert_eq!(count(&reader), 0);
+    let took = import("SideA");
+    assert!(
+        took < Duration::from_secs(4),
+        "the import waited for the reader: {took:?}"
+    );
+    assert_eq!(count(&reader), 300, "the reader sees the import");
+    drop(reader);
+    import("SideB");
+    let conn = rusqlite::Connection::open(&env.db).unwrap_or_else(|e| panic!("{e}"));
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(mode, "wal");
+    assert_eq!(count(&conn), 600);
+}

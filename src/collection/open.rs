@@ -144,14 +144,13 @@ pub fn open(path: &Path) -> Result<(Connection, bool)> {
         | OpenFlags::SQLITE_OPEN_CREATE
         | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let conn = Connection::open_with_flags(path, flags).map_err(|e| write_error(path, e))?;
-    conn.busy_timeout(Duration::from_secs(5))?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
     let tables = check_identity(&conn, path)?;
     // WAL: readers never block the writer, and a killed process loses nothing
     // that was committed. NORMAL sync is durable across process crashes.
-    conn.execute_batch(
-        "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
-    )
-    .map_err(|e| write_error(path, e))?;
+    set_journal_mode(&conn, "wal").map_err(|e| write_error(path, e))?;
+    conn.execute_batch("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")
+        .map_err(|e| write_error(path, e))?;
     if tables == 0 {
         create_schema(&conn)?;
         return Ok((conn, true));
@@ -161,6 +160,43 @@ pub fn open(path: &Path) -> Result<(Connection, bool)> {
         migrate(&conn, path, version, &steps())?;
     }
     Ok((conn, false))
+}
+
+/// How long a statement waits for another process's lock before failing.
+pub(crate) const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// How long a change of journal mode waits for other connections: as long
+/// as any other statement.
+const JOURNAL_WAIT: Duration = BUSY_TIMEOUT;
+
+/// Sets the journal mode, waiting up to [`JOURNAL_WAIT`] while another
+/// process holds a lock, and returns the mode now in force.
+///
+/// SQLite does not call the busy handler for this pragma: while a bulk
+/// import (see [`try_journal_mode`]) holds the file in rollback mode, a
+/// second `py201` starting up would otherwise fail at once with "database
+/// is locked" instead of waiting the import out as it does for any other
+/// statement.
+pub(crate) fn set_journal_mode(conn: &Connection, mode: &str) -> rusqlite::Result<String> {
+    let start = std::time::Instant::now();
+    loop {
+        match try_journal_mode(conn, mode) {
+            Err(e)
+                if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy)
+                    && start.elapsed() < JOURNAL_WAIT =>
+            {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            other => return other,
+        }
+    }
+}
+
+/// One attempt at setting the journal mode: fails with `DatabaseBusy` at
+/// once when another connection is in the way, and otherwise returns the
+/// mode now in force (which is the old one if SQLite refused the change).
+pub(crate) fn try_journal_mode(conn: &Connection, mode: &str) -> rusqlite::Result<String> {
+    conn.query_row(&format!("PRAGMA journal_mode = {mode}"), [], |r| r.get(0))
 }
 
 pub fn create_schema(conn: &Connection) -> Result<()> {
@@ -257,5 +293,49 @@ mod tests {
             None,
             "nothing to do at the current version"
         );
+    }
+
+    /// While a bulk import holds the file in rollback-journal mode, a second
+    /// process opening the collection waits for it instead of failing with
+    /// "database is locked" (SQLite does not wait on its own here).
+    #[test]
+    fn open_waits_for_a_bulk_writer_in_rollback_mode() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.path().join("c.db");
+        drop(open(&path).unwrap_or_else(|e| panic!("{e}")));
+        let writer = Connection::open(&path).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            try_journal_mode(&writer, "delete").ok().as_deref(),
+            Some("delete")
+        );
+        writer
+            .execute_batch("BEGIN IMMEDIATE; INSERT INTO meta VALUES ('k', 'v');")
+            .unwrap_or_else(|e| panic!("{e}"));
+        let hold = Duration::from_millis(300);
+        let done = std::thread::spawn(move || {
+            std::thread::sleep(hold);
+            writer
+                .execute_batch("COMMIT")
+                .unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(
+                set_journal_mode(&writer, "wal").ok().as_deref(),
+                Some("wal")
+            );
+        });
+        let start = std::time::Instant::now();
+        let opened = open(&path);
+        let waited = start.elapsed();
+        done.join().unwrap_or_else(|_| panic!("writer thread"));
+        let (conn, created) = opened.unwrap_or_else(|e| panic!("open while locked: {e}"));
+        assert!(!created);
+        assert!(waited >= hold - Duration::from_millis(50), "{waited:?}");
+        let mode: String = conn
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap_or_default();
+        assert_eq!(mode, "wal");
+        let v: String = conn
+            .query_row("SELECT value FROM meta WHERE key = 'k'", [], |r| r.get(0))
+            .unwrap_or_default();
+        assert_eq!(v, "v", "the writer's commit is there");
     }
 }

@@ -495,7 +495,11 @@ impl Collection {
         // checks cost a third of a large import's time. The pragma only
         // takes effect outside a transaction, so it is set around it.
         self.conn.execute_batch("PRAGMA foreign_keys = OFF")?;
-        let result = self.sync_inner(builtin, dry_run, tick, feed);
+        let result = if builtin || dry_run {
+            self.sync_inner(builtin, dry_run, tick, feed)
+        } else {
+            self.bulk(|col| col.sync_inner(builtin, dry_run, tick, feed))
+        };
         self.conn.execute_batch("PRAGMA foreign_keys = ON")?;
         result
     }
