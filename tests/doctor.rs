@@ -139,20 +139,20 @@ fn daily_summaries_follow_answers_and_undo_and_are_rebuilt_when_off() {
     );
 }
 
-/// A note kept as its card (schema 4) whose card is gone: doctor names it,
-/// and an export stops with one line naming the note instead of writing a
-/// file without it.
+/// A note that is exactly its card (no row of its own since schema 6) whose
+/// card is gone: doctor names it, and an export stops with one line naming
+/// the note instead of writing a file without it.
 #[test]
 fn a_note_without_its_card_is_found_and_named() {
     let env = env_with("test.toml");
     {
         let conn = rusqlite::Connection::open(&env.db).unwrap_or_else(|e| panic!("{e}"));
-        let fields: String = conn
-            .query_row("SELECT fields FROM notes WHERE id = 't-c'", [], |r| {
+        let rows: i64 = conn
+            .query_row("SELECT count(*) FROM notes WHERE id = 't-c'", [], |r| {
                 r.get(0)
             })
             .unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(fields, "", "t-c is kept as its card");
+        assert_eq!(rows, 0, "t-c is kept as its card");
         conn.execute_batch("UPDATE cards SET uid = 't-x' WHERE uid = 't-c';")
             .unwrap_or_else(|e| panic!("{e}"));
     }
@@ -164,7 +164,7 @@ fn a_note_without_its_card_is_found_and_named() {
     assert_eq!(out.status.code(), Some(1));
     let report = String::from_utf8_lossy(&out.stdout);
     assert!(
-        report.contains("notes kept as their card whose card is missing: 1"),
+        report.contains("cards whose note is missing: 1"),
         "{report}"
     );
     let out = env

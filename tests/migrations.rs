@@ -17,14 +17,16 @@
 //! fixture was made with `py201 import tests/fixtures/decks/test.toml`,
 //! `config fuzz off` and the session above, all at 2026-01-05T09:00:00Z. 5
 //! indexes cards by note id only where that is not their own uid (the cards
-//! of cloze notes); its fixture was made as v4's.
+//! of cloze notes); its fixture was made as v4's. 6 keeps no row at all for
+//! a note that is exactly its card (rebuilding `cards` without its foreign
+//! key to `notes`); its fixture was made as v4's.
 
 mod common;
 use common::*;
 use serde_json::json;
 
 /// Every released schema version, oldest first.
-const FIXTURES: [&str; 5] = ["v1.db", "v2.db", "v3.db", "v4.db", "v5.db"];
+const FIXTURES: [&str; 6] = ["v1.db", "v2.db", "v3.db", "v4.db", "v5.db", "v6.db"];
 
 fn fixture(name: &str) -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -182,6 +184,53 @@ fn notes_kept_either_way_export_the_same_deck() {
     let v3 = export("v3.db");
     assert!(v3.contains("id = \"t-c\""), "{v3}");
     assert_eq!(export("v4.db"), v3);
+    assert_eq!(export("v5.db"), v3);
+    assert_eq!(export("v6.db"), v3);
+}
+
+/// Schema 6: a note that is exactly its card has no row, and cards have no
+/// foreign key to notes any more; the rebuilt table keeps every card, its
+/// row id and its history.
+#[test]
+fn upgrading_to_v6_drops_the_rows_of_notes_that_are_their_card() {
+    let env = empty_env();
+    std::fs::copy(fixture("v5.db"), &env.db).unwrap_or_else(|e| panic!("{e}"));
+    let snapshot = |conn: &rusqlite::Connection| -> (i64, i64, i64, String) {
+        conn.query_row(
+            "SELECT (SELECT count(*) FROM notes WHERE id LIKE 't-%'),
+                    (SELECT count(*) FROM cards), (SELECT count(*) FROM revlog),
+                    (SELECT group_concat(id || ':' || uid || ':' || reps || ':' || ifnull(due, '-'), ' ')
+                     FROM (SELECT * FROM cards WHERE uid LIKE 't-%' ORDER BY id))",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .unwrap_or_else(|e| panic!("{e}"))
+    };
+    let before = {
+        let conn = rusqlite::Connection::open(&env.db).unwrap_or_else(|e| panic!("{e}"));
+        snapshot(&conn)
+    };
+    assert_eq!(before.0, 3, "v5 keeps a row (fields '') for each Test note");
+    env.run_ok(T0, &["decks"], "");
+    let conn = rusqlite::Connection::open(&env.db).unwrap_or_else(|e| panic!("{e}"));
+    let after = snapshot(&conn);
+    assert_eq!(after.0, 0);
+    assert_eq!(
+        (after.1, after.2, &after.3),
+        (before.1, before.2, &before.3)
+    );
+    let to_notes: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM pragma_foreign_key_list('cards') WHERE \"table\" = 'notes'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(to_notes, 0);
+    assert!(
+        env.run_ok(T0, &["doctor"], "")
+            .starts_with("No problems found")
+    );
 }
 
 /// A note as py201 v3 stored it, with its card: id, fields, kind, front,
@@ -345,21 +394,21 @@ fn upgrading_to_v4_keeps_every_note_exactly() {
         assert_eq!(a, b, "{}", b.0);
     }
     let conn = rusqlite::Connection::open(&env.db).unwrap_or_else(|e| panic!("{e}"));
-    let (lean, all): (i64, i64) = conn
-        .query_row("SELECT sum(fields = ''), count(*) FROM notes", [], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
+    let rows: i64 = conn
+        .query_row("SELECT count(*) FROM notes", [], |r| r.get(0))
         .unwrap_or_else(|e| panic!("{e}"));
-    // The Test deck's three notes at least; most built-in notes carry a
-    // reference or a check and keep their JSON.
+    // The Test deck's three notes at least have no row (schema 6); most
+    // built-in notes carry a reference or a check and keep their JSON.
     assert!(
-        lean >= 3 && lean < all,
-        "{lean} of {all} notes kept as their card"
+        rows + 3 <= after.len() as i64 && rows > 0,
+        "{rows} rows for {} notes",
+        after.len()
     );
     for (id, .., kept_as_card) in cases {
-        let fields: String = conn
+        let fields: Option<String> = conn
             .query_row("SELECT fields FROM notes WHERE id = ?1", [id], |r| r.get(0))
-            .unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(fields.is_empty(), kept_as_card, "{id}");
+            .ok();
+        assert_eq!(fields.is_none(), kept_as_card, "{id}: {fields:?}");
+        assert!(fields.is_none_or(|f| !f.is_empty()), "{id}");
     }
 }

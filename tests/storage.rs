@@ -310,3 +310,95 @@ back = "B"
         assert_eq!(&backed_up, spec, "{id}");
     }
 }
+
+/// Schema 6: only notes that are not exactly their card have a row. A note
+/// that changes kind on re-import gains or loses its row, a restore stores
+/// rows only for those notes, and a backup that leaves a card's note out is
+/// refused with nothing changed.
+#[test]
+fn only_notes_that_are_not_their_card_have_rows() {
+    let deck_text = |plain_ref: bool, hint_ref: bool| {
+        let r = |on: bool| {
+            if on {
+                "ref = \"https://docs.python.org/3/\"\n"
+            } else {
+                ""
+            }
+        };
+        format!(
+            "[deck]\nname = \"D\"\n\n[[cards]]\nid = \"plain\"\nfront = \"F?\"\nback = \"B\"\n{}\n[[cards]]\nid = \"hint\"\nfront = \"H?\"\nback = \"B\"\n{}\n[[cards]]\nid = \"cl\"\nkind = \"cloze\"\ntext = \"{{{{c1::a}}}} and {{{{c2::b}}}}\"\n",
+            r(plain_ref),
+            r(hint_ref)
+        )
+    };
+    let rows = |col: &Collection| -> Vec<String> {
+        col.conn
+            .prepare("SELECT id FROM notes WHERE id IN ('plain', 'hint', 'cl') ORDER BY id")
+            .and_then(|mut st| {
+                st.query_map([], |r| r.get(0))?
+                    .collect::<rusqlite::Result<Vec<String>>>()
+            })
+            .unwrap_or_else(|e| panic!("{e}"))
+    };
+    let specs = |col: &Collection| -> Vec<py201::decks::NoteSpec> {
+        let decks = col.deck_notes(None).unwrap_or_else(|e| panic!("{e}"));
+        let d = decks
+            .iter()
+            .find(|d| d.name == "D")
+            .unwrap_or_else(|| panic!("deck D"));
+        d.notes
+            .iter()
+            .map(|(id, n)| n.spec(id).unwrap_or_else(|e| panic!("{e}")))
+            .collect()
+    };
+    let sync = |col: &mut Collection, text: &str| {
+        let deck = parse("d.toml", text).unwrap_or_else(|p| panic!("{p:?}"));
+        col.sync_decks(&[deck.content], false)
+            .unwrap_or_else(|e| panic!("{e}"));
+    };
+    let authored = |text: &str| -> Vec<py201::decks::NoteSpec> {
+        #[derive(serde::Deserialize)]
+        struct File {
+            cards: Vec<py201::decks::NoteSpec>,
+        }
+        toml::from_str::<File>(text)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .cards
+    };
+    let mut col = Collection::in_memory().unwrap_or_else(|e| panic!("{e}"));
+    let first = deck_text(false, true);
+    sync(&mut col, &first);
+    assert_eq!(rows(&col), ["cl", "hint"]);
+    assert_eq!(specs(&col), authored(&first));
+
+    // plain gains a reference (a row), hint loses its own (its row goes).
+    let second = deck_text(true, false);
+    sync(&mut col, &second);
+    assert_eq!(rows(&col), ["cl", "plain"]);
+    assert_eq!(specs(&col), authored(&second));
+
+    // A backup gives every note in full; restoring keeps rows only for
+    // the notes that need them, and the decks read back the same.
+    let dump = col.dump().unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        dump.notes.iter().any(|n| n.id == "hint"),
+        "hint is backed up"
+    );
+    let mut restored = Collection::in_memory().unwrap_or_else(|e| panic!("{e}"));
+    restored
+        .replace_with(&dump)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(rows(&restored), ["cl", "plain"]);
+    assert_eq!(specs(&restored), authored(&second));
+
+    // A backup without the cloze note: its cards would have no note.
+    let mut broken = dump;
+    broken.notes.retain(|n| n.id != "cl");
+    let err = restored
+        .replace_with(&broken)
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(err.contains("backup is inconsistent"), "{err}");
+    assert_eq!(rows(&restored), ["cl", "plain"], "nothing changed");
+}

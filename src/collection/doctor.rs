@@ -118,17 +118,14 @@ impl Collection {
                 fixable: false,
             });
         }
-        // A note kept as its card (schema 4) has no text of its own.
-        let bare: i64 = self.conn.query_row(
-            "SELECT count(*) FROM notes n
-             WHERE n.fields = '' AND NOT EXISTS (SELECT 1 FROM cards c WHERE c.uid = n.id)",
-            [],
-            |r| r.get(0),
-        )?;
-        if bare > 0 {
+        // Schema 6: a card whose note is not itself needs the note's row.
+        let noteless: i64 = self
+            .conn
+            .query_row(super::export::CARDS_WITHOUT_NOTE, [], |r| r.get(0))?;
+        if noteless > 0 {
             out.push(Finding {
-                what: "notes kept as their card whose card is missing".into(),
-                count: bare,
+                what: "cards whose note is missing".into(),
+                count: noteless,
                 fixable: false,
             });
         }

@@ -54,6 +54,14 @@ impl StoredNote {
 /// kept as its card (fields '') is read from the card whose uid is its id.
 pub(crate) const NOTE_CARD_COLUMNS: &str = "c.kind, c.front, c.back, c.code, c.tags, c.source";
 
+/// Counts the cards whose note is missing: a card is its own note (no row)
+/// only when its note id is its uid and it is not a cloze card; any other
+/// needs the note's row. Schema 6 dropped the foreign key that checked
+/// this, so restoring a backup and `py201 doctor` ask it.
+pub(crate) const CARDS_WITHOUT_NOTE: &str = "SELECT count(*) FROM cards c
+     WHERE (c.note_id <> c.uid OR c.kind = 'cloze')
+       AND NOT EXISTS (SELECT 1 FROM notes n WHERE n.id = c.note_id)";
+
 /// A card's tags as stored (joined with single spaces; a tag never holds a
 /// space, deck files turn them into '_'), split back exactly.
 fn split_tags(tags: &str) -> Vec<String> {
@@ -387,11 +395,18 @@ impl Collection {
             })?
             .collect::<rusqlite::Result<_>>()?;
         // A backup holds every note's fields in full, however it is kept,
-        // so any version that reads backups reads it.
+        // so any version that reads backups reads it. A note that is
+        // exactly its card has no row (schema 6): it is given from the card,
+        // at the card's place.
         let mut notes = Vec::new();
         let mut st = c.prepare(&format!(
-            "SELECT n.id, n.deck_id, n.position, n.fields, {NOTE_CARD_COLUMNS}
-             FROM notes n LEFT JOIN cards c ON n.fields = '' AND c.uid = n.id ORDER BY n.id"
+            "SELECT n.id, n.deck_id, n.position, n.fields, c.kind, c.front, c.back, c.code, c.tags, c.source
+             FROM notes n LEFT JOIN cards c ON n.fields = '' AND c.uid = n.id
+             UNION ALL
+             SELECT c.uid, c.deck_id, c.position, '', {NOTE_CARD_COLUMNS} FROM cards c
+             WHERE c.note_id = c.uid AND c.kind <> 'cloze'
+               AND NOT EXISTS (SELECT 1 FROM notes n WHERE n.id = c.uid)
+             ORDER BY 1"
         ))?;
         let mut rows = st.query([])?;
         while let Some(r) = rows.next()? {
@@ -479,8 +494,9 @@ impl Collection {
     }
 
     /// Replaces everything in the collection with `dump`, in one transaction.
-    /// SQLite's own constraints (foreign keys, CHECKs) reject an inconsistent
-    /// dump, and then nothing has changed.
+    /// SQLite's own constraints (foreign keys, CHECKs) and a check that
+    /// every card has its note ([`CARDS_WITHOUT_NOTE`]) reject an
+    /// inconsistent dump, and then nothing has changed.
     pub fn replace_with(&mut self, dump: &Dump) -> Result<()> {
         let tx = self
             .conn
@@ -499,10 +515,37 @@ impl Collection {
             for d in &dump.decks {
                 st.execute(params![d.id, d.name, d.description, d.position, d.builtin])?;
             }
+            // A note that is exactly its card gets no row (schema 6): the
+            // backup gives its fields in full, the same JSON as its card's.
+            let own_cards: std::collections::HashMap<&str, &CardRow> = dump
+                .cards
+                .iter()
+                .filter(|c| c.note_id == c.uid && c.kind != CardKind::Cloze.as_str())
+                .map(|c| (c.uid.as_str(), c))
+                .collect();
+            let is_its_card = |n: &NoteRow| {
+                let Some((c, kind)) = own_cards
+                    .get(n.id.as_str())
+                    .and_then(|c| Some((c, CardKind::parse(&c.kind)?)))
+                else {
+                    return false;
+                };
+                let card = CardContent {
+                    uid: c.uid.clone(),
+                    note: c.uid.clone(),
+                    kind,
+                    front: c.front.clone(),
+                    back: c.back.clone(),
+                    code: c.code.clone(),
+                    tags: split_tags(&c.tags),
+                    source: c.source.clone(),
+                };
+                serde_json::to_string(&NoteSpec::of_card(&card)).is_ok_and(|j| j == n.fields)
+            };
             let mut st = tx.prepare(
                 "INSERT INTO notes (id, deck_id, position, fields) VALUES (?1, ?2, ?3, ?4)",
             )?;
-            for n in &dump.notes {
+            for n in dump.notes.iter().filter(|n| !is_its_card(n)) {
                 st.execute(params![n.id, n.deck_id, n.position, n.fields])?;
             }
             let mut st = tx.prepare(&format!(
@@ -573,10 +616,13 @@ impl Collection {
                 ])?;
             }
         }
-        let fk_problems: i64 =
-            tx.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
-                r.get(0)
-            })?;
+        let fk_problems: i64 = tx.query_row(
+            &format!(
+                "SELECT (SELECT count(*) FROM pragma_foreign_key_check) + ({CARDS_WITHOUT_NOTE})"
+            ),
+            [],
+            |r| r.get(0),
+        )?;
         if fk_problems > 0 {
             return Err(crate::error::Error::BadValue(format!(
                 "backup is inconsistent: {fk_problems} rows refer to missing decks, notes or cards"

@@ -235,16 +235,23 @@ pub(crate) fn migrate(
     }
     conn.backup(rusqlite::MAIN_DB, &backup, rusqlite::backup::NO_PROGRESS)
         .map_err(|e| bad(path, format!("cannot back up before upgrading: {e}")))?;
-    for (i, step) in steps
+    // A step may rebuild a table (schema 6 rebuilds `cards`): dropping the
+    // old one must not cascade into the rows that refer to it, so foreign
+    // keys are off while steps run (the pragma is a no-op inside a
+    // transaction, hence around them).
+    conn.execute_batch("PRAGMA foreign_keys = OFF")?;
+    let ran = steps
         .iter()
         .enumerate()
         .skip(usize::try_from(from - 1).unwrap_or(0))
-    {
-        let version = i as i64 + 2;
-        conn.execute_batch(&format!(
-            "BEGIN IMMEDIATE; {step} PRAGMA user_version = {version}; COMMIT;"
-        ))?;
-    }
+        .try_for_each(|(i, step)| {
+            let version = i as i64 + 2;
+            conn.execute_batch(&format!(
+                "BEGIN IMMEDIATE; {step} PRAGMA user_version = {version}; COMMIT;"
+            ))
+        });
+    conn.execute_batch("PRAGMA foreign_keys = ON")?;
+    ran?;
     Ok(Some(backup))
 }
 

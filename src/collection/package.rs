@@ -134,13 +134,14 @@ impl Collection {
         })?;
         // A deck at a time, through the (deck, position) index: course
         // order without sorting every card of the collection.
-        // A note kept as its card (fields '') is read from this same row.
+        // A note that is exactly its card has no row (schema 6) and is read
+        // from this same row.
         let mut st = tx.prepare_cached(&format!(
             "SELECT c.id, c.uid, c.note_id, c.kind, c.reps, c.interval, c.ease, c.due, c.lapses,
-                    c.repeat_on, c.suspended, c.buried_until, n.deck_id,
+                    c.repeat_on, c.suspended, c.buried_until, coalesce(n.deck_id, c.deck_id),
                     CASE WHEN ?2 THEN (SELECT count(*) FROM revlog r WHERE r.card_id = c.id) ELSE 0 END,
-                    n.fields, {NOTE_CARD_COLUMNS}
-             FROM cards c JOIN notes n ON n.id = c.note_id
+                    coalesce(n.fields, ''), {NOTE_CARD_COLUMNS}
+             FROM cards c LEFT JOIN notes n ON n.id = c.note_id
              WHERE c.deck_id = ?1 AND c.retired = 0 ORDER BY c.position"
         ))?;
         // Each note is given once, just before its first card.

@@ -127,6 +127,9 @@ pub struct DeckSync<'c> {
     pending: Vec<(usize, i64, CardContent)>,
     /// Notes not yet written: (deck row id, position, note).
     pending_notes: Vec<(i64, i64, NoteContent)>,
+    /// Ids of the notes with a row (kept as JSON), stored or written by
+    /// this sync: few, as most notes are exactly their card and have none.
+    json_notes: HashSet<String>,
     pending_tick: u32,
     tick: &'c mut dyn FnMut(u64),
 }
@@ -181,9 +184,21 @@ impl DeckSync<'_> {
         let d = &mut self.decks[deck];
         let pos = d.position * DECK_STRIDE + d.notes;
         d.notes += 1;
-        self.pending_notes.push((d.id, pos, n));
-        if self.pending_notes.len() == BATCH {
-            self.flush_notes()?;
+        if n.fields.is_empty() {
+            // Exactly its card: the card is the note (schema 6), unless it
+            // was stored with fields before, and that row must go.
+            if self.json_notes.remove(&n.id) {
+                self.flush_notes()?;
+                self.tx
+                    .prepare_cached("DELETE FROM notes WHERE id = ?1")?
+                    .execute([&n.id])?;
+            }
+        } else {
+            self.json_notes.insert(n.id.clone());
+            self.pending_notes.push((d.id, pos, n));
+            if self.pending_notes.len() == BATCH {
+                self.flush_notes()?;
+            }
         }
         self.pending_tick += 1;
         if self.pending_tick == TICK {
@@ -193,7 +208,8 @@ impl DeckSync<'_> {
         Ok(())
     }
 
-    /// Writes the pending notes with one statement, as cards are.
+    /// Writes the pending notes (those kept as JSON) with one statement, as
+    /// cards are.
     fn flush_notes(&mut self) -> Result<()> {
         let batch = std::mem::take(&mut self.pending_notes);
         if batch.is_empty() {
@@ -519,6 +535,10 @@ impl Collection {
             [],
             |r| r.get(0),
         )?;
+        let json_notes = tx
+            .prepare("SELECT id FROM notes")?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
         let mut sync = DeckSync {
             tx,
             builtin,
@@ -529,6 +549,7 @@ impl Collection {
             conflicts: Vec::new(),
             pending: Vec::with_capacity(BATCH),
             pending_notes: Vec::with_capacity(BATCH),
+            json_notes,
             pending_tick: 0,
             tick,
         };
