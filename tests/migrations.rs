@@ -19,14 +19,17 @@
 //! indexes cards by note id only where that is not their own uid (the cards
 //! of cloze notes); its fixture was made as v4's. 6 keeps no row at all for
 //! a note that is exactly its card (rebuilding `cards` without its foreign
-//! key to `notes`); its fixture was made as v4's.
+//! key to `notes`); its fixture was made as v4's. 7 merges the two indexes
+//! of cards in deck order into one; its fixture was made as v4's.
 
 mod common;
 use common::*;
 use serde_json::json;
 
 /// Every released schema version, oldest first.
-const FIXTURES: [&str; 6] = ["v1.db", "v2.db", "v3.db", "v4.db", "v5.db", "v6.db"];
+const FIXTURES: [&str; 7] = [
+    "v1.db", "v2.db", "v3.db", "v4.db", "v5.db", "v6.db", "v7.db",
+];
 
 fn fixture(name: &str) -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -186,6 +189,7 @@ fn notes_kept_either_way_export_the_same_deck() {
     assert_eq!(export("v4.db"), v3);
     assert_eq!(export("v5.db"), v3);
     assert_eq!(export("v6.db"), v3);
+    assert_eq!(export("v7.db"), v3);
 }
 
 /// Schema 6: a note that is exactly its card has no row, and cards have no

@@ -258,7 +258,7 @@ impl Collection {
     /// read.
     ///
     /// Each deck's live cards are read in order through the (deck,
-    /// position) index, each note coming with its first card: a note kept
+    /// retired, position) index, each note coming with its first card: a note kept
     /// as its card is read from that very row. The notes kept as JSON are
     /// read first, in one pass over their table, and put in course order,
     /// which is the order of their first live cards, so the two are merged
@@ -277,7 +277,7 @@ impl Collection {
         let slot: std::collections::HashMap<i64, usize> =
             decks.iter().enumerate().map(|(i, d)| (d.id, i)).collect();
         // Notes whose cards are all retired (few: removed from their deck
-        // file). `deck_id IN decks` lets the (deck, retired) index find the
+        // file). `deck_id IN decks` lets the (deck, retired, ...) index find the
         // retired cards; asked for `retired = 1` alone, SQLite read every
         // card's row (a tenth of a 100,000-card export's time). A note's
         // cards are those of a cloze note (note id not their uid, in the

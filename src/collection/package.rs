@@ -132,7 +132,7 @@ impl Collection {
             cards: usize::try_from(cards).unwrap_or(0),
             first_due: first_due.filter(|_| with_revlog),
         })?;
-        // A deck at a time, through the (deck, position) index: course
+        // A deck at a time, through the (deck, retired, position) index: course
         // order without sorting every card of the collection.
         // A note that is exactly its card has no row (schema 6) and is read
         // from this same row.
