@@ -402,3 +402,62 @@ fn only_notes_that_are_not_their_card_have_rows() {
     assert!(err.contains("backup is inconsistent"), "{err}");
     assert_eq!(rows(&restored), ["cl", "plain"], "nothing changed");
 }
+
+/// Cards are inserted by batches, and a batch whose cards are all of one
+/// kind and each their own note gets a statement of its own (the kind as a
+/// literal, the uid bound once for uid and note id): every shape of batch
+/// must store each card's own kind and note.
+#[test]
+fn every_batch_shape_stores_each_cards_kind_and_note() {
+    let card = |id: &str, kind: &str| {
+        if kind == "typed" {
+            format!(
+                "\n[[cards]]\nid = \"{id}\"\nkind = \"typed\"\nfront = \"What does this print?\"\ncode = \"print(1)\"\nback = \"1\"\n"
+            )
+        } else {
+            format!("\n[[cards]]\nid = \"{id}\"\nfront = \"F {id}?\"\nback = \"B\"\n")
+        }
+    };
+    let mut text = String::from("[deck]\nname = \"Shapes\"\n");
+    // 300 typed cards (a full batch of one kind, then the rest), 300 basic
+    // ones, then a cloze note among basic cards (a mixed batch).
+    for i in 0..300 {
+        text.push_str(&card(&format!("t{i}"), "typed"));
+    }
+    for i in 0..300 {
+        text.push_str(&card(&format!("b{i}"), "basic"));
+    }
+    text.push_str(
+        "\n[[cards]]\nid = \"cl\"\nkind = \"cloze\"\ntext = \"{{c1::a}} and {{c2::b}}\"\n",
+    );
+    text.push_str(&card("last", "basic"));
+    let deck = parse("d.toml", &text).unwrap_or_else(|p| panic!("{p:?}"));
+    let mut col = Collection::in_memory().unwrap_or_else(|e| panic!("{e}"));
+    col.sync_decks(&[deck.content], false)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let rows: Vec<(String, String, String)> = col
+        .conn
+        .prepare(
+            "SELECT c.uid, c.kind, c.note_id FROM cards c JOIN decks d ON d.id = c.deck_id
+             WHERE d.name = 'Shapes' ORDER BY c.position",
+        )
+        .and_then(|mut st| {
+            st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                .collect::<rusqlite::Result<Vec<_>>>()
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(rows.len(), 603);
+    for (uid, kind, note) in &rows {
+        let want = match uid.chars().next() {
+            Some('t') => "typed",
+            _ if uid.starts_with("cl") => "cloze",
+            _ => "basic",
+        };
+        assert_eq!(kind, want, "{uid}");
+        if want == "cloze" {
+            assert_eq!(note, "cl", "{uid}");
+        } else {
+            assert_eq!(note, uid);
+        }
+    }
+}

@@ -7,7 +7,7 @@
 
 use super::Collection;
 use crate::error::Result;
-use crate::model::{CardContent, DeckContent, NoteContent};
+use crate::model::{CardContent, CardKind, DeckContent, NoteContent};
 use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
 use std::collections::{HashMap, HashSet};
 
@@ -48,6 +48,70 @@ const BATCH: usize = 256;
 /// How often (in notes: deck-file entries, CSV rows) the progress callback
 /// is called.
 const TICK: u32 = 1024;
+
+/// Parameters per card in the general statement, and in the one for a
+/// batch of cards of one kind that are each their own note (see
+/// [`insert_cards_sql`]).
+const CARD_PARAMS: usize = 10;
+const PLAIN_PARAMS: usize = 8;
+
+/// The statement inserting `n` cards. Each card's parameters are, in order:
+/// uid, deck, position, front, back, code, tags, source, then kind and note
+/// id, unless `kind` is given: then every card is of that kind and its own
+/// note, and the uid is given once for both columns.
+fn insert_cards_sql(n: usize, kind: Option<CardKind>) -> String {
+    let rows: Vec<String> = (0..n)
+        .map(|i| match kind {
+            Some(k) => {
+                let a = i * PLAIN_PARAMS;
+                format!(
+                    "(?{}, ?{}, ?{}, ?{}, ?{}, ?{}, ?{}, ?{}, '{}', ?{})",
+                    a + 1,
+                    a + 2,
+                    a + 3,
+                    a + 4,
+                    a + 5,
+                    a + 6,
+                    a + 7,
+                    a + 8,
+                    k.as_str(),
+                    a + 1
+                )
+            }
+            None => {
+                let a = i * CARD_PARAMS;
+                format!(
+                    "(?{}, ?{}, ?{}, ?{}, ?{}, ?{}, ?{}, ?{}, ?{}, ?{})",
+                    a + 1,
+                    a + 2,
+                    a + 3,
+                    a + 4,
+                    a + 5,
+                    a + 6,
+                    a + 7,
+                    a + 8,
+                    a + 9,
+                    a + 10
+                )
+            }
+        })
+        .collect();
+    format!(
+        "INSERT OR FAIL INTO cards (uid, deck_id, position, front, back, code, tags, source, kind, note_id)
+         VALUES {} ON CONFLICT (uid) DO NOTHING",
+        rows.join(", ")
+    )
+}
+
+/// A card's tags as stored: joined with single spaces (a tag holds none).
+/// Most cards have one tag or none, which need no new string.
+fn joined_tags(tags: &[String]) -> std::borrow::Cow<'_, str> {
+    match tags {
+        [] => "".into(),
+        [one] => one.as_str().into(),
+        many => many.join(" ").into(),
+    }
+}
 
 /// The content columns of a stored card, to tell an edit from no change.
 #[derive(PartialEq, Eq)]
@@ -127,6 +191,9 @@ pub struct DeckSync<'c> {
     pending: Vec<(usize, i64, CardContent)>,
     /// Notes not yet written: (deck row id, position, note).
     pending_notes: Vec<(i64, i64, NoteContent)>,
+    /// The card insert statements made so far, by (cards, kind when the
+    /// batch is plain): made once, as they take a while to write out.
+    card_sql: HashMap<(usize, Option<CardKind>), String>,
     /// Ids of the notes with a row (kept as JSON), stored or written by
     /// this sync: few, as most notes are exactly their card and have none.
     json_notes: HashSet<String>,
@@ -266,24 +333,35 @@ impl DeckSync<'_> {
         let before: i64 = self
             .tx
             .query_row("SELECT coalesce(max(id), 0) FROM cards", [], |r| r.get(0))?;
-        let sql = format!(
-            "INSERT OR FAIL INTO cards (uid, deck_id, position, kind, front, back, code, tags, source, note_id)
-             VALUES {} ON CONFLICT (uid) DO NOTHING",
-            vec!["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"; batch.len()].join(", ")
-        );
-        let mut st = self.tx.prepare_cached(&sql)?;
+        // The common batch: cards of one kind, each its own note. Its
+        // statement has the kind as a literal and the uid once for both
+        // uid and note id: two text parameters fewer per card, each a copy
+        // SQLite makes of the text and frees again.
+        let kind = batch[0].2.kind;
+        let plain = batch
+            .iter()
+            .all(|(_, _, c)| c.kind == kind && c.note == c.uid);
+        let shape = (batch.len(), plain.then_some(kind));
+        let sql = self
+            .card_sql
+            .entry(shape)
+            .or_insert_with(|| insert_cards_sql(shape.0, shape.1));
+        let mut st = self.tx.prepare_cached(sql)?;
+        let per = if plain { PLAIN_PARAMS } else { CARD_PARAMS };
         for (i, (deck, pos, c)) in batch.iter().enumerate() {
-            let at = i * 10;
+            let at = i * per;
             st.raw_bind_parameter(at + 1, &c.uid)?;
             st.raw_bind_parameter(at + 2, self.decks[*deck].id)?;
             st.raw_bind_parameter(at + 3, pos)?;
-            st.raw_bind_parameter(at + 4, c.kind.as_str())?;
-            st.raw_bind_parameter(at + 5, &c.front)?;
-            st.raw_bind_parameter(at + 6, &c.back)?;
-            st.raw_bind_parameter(at + 7, &c.code)?;
-            st.raw_bind_parameter(at + 8, c.tags.join(" "))?;
-            st.raw_bind_parameter(at + 9, &c.source)?;
-            st.raw_bind_parameter(at + 10, &c.note)?;
+            st.raw_bind_parameter(at + 4, &c.front)?;
+            st.raw_bind_parameter(at + 5, &c.back)?;
+            st.raw_bind_parameter(at + 6, &c.code)?;
+            st.raw_bind_parameter(at + 7, joined_tags(&c.tags).as_ref())?;
+            st.raw_bind_parameter(at + 8, &c.source)?;
+            if !plain {
+                st.raw_bind_parameter(at + 9, c.kind.as_str())?;
+                st.raw_bind_parameter(at + 10, &c.note)?;
+            }
         }
         let inserted = st.raw_execute()?;
         drop(st);
@@ -550,6 +628,7 @@ impl Collection {
             pending: Vec::with_capacity(BATCH),
             pending_notes: Vec::with_capacity(BATCH),
             json_notes,
+            card_sql: HashMap::new(),
             pending_tick: 0,
             tick,
         };
