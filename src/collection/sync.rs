@@ -191,6 +191,9 @@ pub struct DeckSync<'c> {
     pending: Vec<(usize, i64, CardContent)>,
     /// Notes not yet written: (deck row id, position, note).
     pending_notes: Vec<(i64, i64, NoteContent)>,
+    /// Notes and card batches written, for [`DeckSync::take_spent`].
+    spent: Vec<crate::interop::Spent>,
+    spent_notes: Vec<NoteContent>,
     /// The card insert statements made so far, by (cards, kind when the
     /// batch is plain): made once, as they take a while to write out.
     card_sql: HashMap<(usize, Option<CardKind>), String>,
@@ -260,6 +263,11 @@ impl DeckSync<'_> {
                     .prepare_cached("DELETE FROM notes WHERE id = ?1")?
                     .execute([&n.id])?;
             }
+            self.spent_notes.push(n);
+            if self.spent_notes.len() == BATCH {
+                let notes = std::mem::take(&mut self.spent_notes);
+                self.spent.push(Box::new(notes));
+            }
         } else {
             self.json_notes.insert(n.id.clone());
             self.pending_notes.push((d.id, pos, n));
@@ -273,6 +281,12 @@ impl DeckSync<'_> {
             self.pending_tick = 0;
         }
         Ok(())
+    }
+
+    /// The notes and cards written so far that nothing refers to any more:
+    /// the reader of a large import frees them on its own thread.
+    pub fn take_spent(&mut self) -> Vec<crate::interop::Spent> {
+        std::mem::take(&mut self.spent)
     }
 
     /// Writes the pending notes (those kept as JSON) with one statement, as
@@ -371,6 +385,7 @@ impl DeckSync<'_> {
             for (deck, _, _) in &batch {
                 self.decks[*deck].report.added += 1;
             }
+            self.spent.push(Box::new(batch));
         } else {
             for (deck, pos, c) in batch {
                 self.existing(deck, pos, &c, before)?;
@@ -629,6 +644,8 @@ impl Collection {
             pending_notes: Vec::with_capacity(BATCH),
             json_notes,
             card_sql: HashMap::new(),
+            spent: Vec::new(),
+            spent_notes: Vec::new(),
             pending_tick: 0,
             tick,
         };
