@@ -60,40 +60,20 @@ const PLAIN_PARAMS: usize = 8;
 /// id, unless `kind` is given: then every card is of that kind and its own
 /// note, and the uid is given once for both columns.
 fn insert_cards_sql(n: usize, kind: Option<CardKind>) -> String {
+    let per = if kind.is_some() {
+        PLAIN_PARAMS
+    } else {
+        CARD_PARAMS
+    };
     let rows: Vec<String> = (0..n)
-        .map(|i| match kind {
-            Some(k) => {
-                let a = i * PLAIN_PARAMS;
-                format!(
-                    "(?{}, ?{}, ?{}, ?{}, ?{}, ?{}, ?{}, ?{}, '{}', ?{})",
-                    a + 1,
-                    a + 2,
-                    a + 3,
-                    a + 4,
-                    a + 5,
-                    a + 6,
-                    a + 7,
-                    a + 8,
-                    k.as_str(),
-                    a + 1
-                )
+        .map(|i| {
+            let param = |k: usize| format!("?{}", i * per + k);
+            let mut values: Vec<String> = (1..=PLAIN_PARAMS).map(param).collect();
+            match kind {
+                Some(k) => values.extend([format!("'{}'", k.as_str()), param(1)]),
+                None => values.extend([param(9), param(10)]),
             }
-            None => {
-                let a = i * CARD_PARAMS;
-                format!(
-                    "(?{}, ?{}, ?{}, ?{}, ?{}, ?{}, ?{}, ?{}, ?{}, ?{})",
-                    a + 1,
-                    a + 2,
-                    a + 3,
-                    a + 4,
-                    a + 5,
-                    a + 6,
-                    a + 7,
-                    a + 8,
-                    a + 9,
-                    a + 10
-                )
-            }
+            format!("({})", values.join(", "))
         })
         .collect();
     format!(
@@ -657,6 +637,29 @@ impl Collection {
 #[cfg(test)]
 mod tests {
     use super::Seen;
+
+    #[test]
+    fn card_statements_number_each_cards_parameters() {
+        let values = |sql: String| {
+            sql.split_once("VALUES ")
+                .and_then(|(_, v)| v.split_once(" ON CONFLICT"))
+                .map(|(v, _)| v.to_string())
+                .unwrap_or_default()
+        };
+        assert_eq!(
+            values(super::insert_cards_sql(
+                2,
+                Some(crate::model::CardKind::Typed)
+            )),
+            "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'typed', ?1), \
+             (?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, 'typed', ?9)"
+        );
+        assert_eq!(
+            values(super::insert_cards_sql(2, None)),
+            "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10), \
+             (?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)"
+        );
+    }
 
     #[test]
     fn seen_runs_and_single_rows() {
