@@ -11,6 +11,11 @@ use crate::model::{CardContent, CardKind, DeckContent, NoteContent};
 use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
 use std::collections::{HashMap, HashSet};
 
+mod seen;
+mod statements;
+use seen::Seen;
+use statements::{CARD_PARAMS, PLAIN_PARAMS, insert_cards_sql, joined_tags};
+
 /// What a sync did (or, in a dry run, would do) to one deck.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DeckReport {
@@ -49,50 +54,6 @@ const BATCH: usize = 256;
 /// is called.
 const TICK: u32 = 1024;
 
-/// Parameters per card in the general statement, and in the one for a
-/// batch of cards of one kind that are each their own note (see
-/// [`insert_cards_sql`]).
-const CARD_PARAMS: usize = 10;
-const PLAIN_PARAMS: usize = 8;
-
-/// The statement inserting `n` cards. Each card's parameters are, in order:
-/// uid, deck, position, front, back, code, tags, source, then kind and note
-/// id, unless `kind` is given: then every card is of that kind and its own
-/// note, and the uid is given once for both columns.
-fn insert_cards_sql(n: usize, kind: Option<CardKind>) -> String {
-    let per = if kind.is_some() {
-        PLAIN_PARAMS
-    } else {
-        CARD_PARAMS
-    };
-    let rows: Vec<String> = (0..n)
-        .map(|i| {
-            let param = |k: usize| format!("?{}", i * per + k);
-            let mut values: Vec<String> = (1..=PLAIN_PARAMS).map(param).collect();
-            match kind {
-                Some(k) => values.extend([format!("'{}'", k.as_str()), param(1)]),
-                None => values.extend([param(9), param(10)]),
-            }
-            format!("({})", values.join(", "))
-        })
-        .collect();
-    format!(
-        "INSERT OR FAIL INTO cards (uid, deck_id, position, front, back, code, tags, source, kind, note_id)
-         VALUES {} ON CONFLICT (uid) DO NOTHING",
-        rows.join(", ")
-    )
-}
-
-/// A card's tags as stored: joined with single spaces (a tag holds none).
-/// Most cards have one tag or none, which need no new string.
-fn joined_tags(tags: &[String]) -> std::borrow::Cow<'_, str> {
-    match tags {
-        [] => "".into(),
-        [one] => one.as_str().into(),
-        many => many.join(" ").into(),
-    }
-}
-
 /// The content columns of a stored card, to tell an edit from no change.
 #[derive(PartialEq, Eq)]
 struct Stored {
@@ -107,38 +68,6 @@ struct Stored {
     tags: String,
     source: String,
     retired: bool,
-}
-
-/// The card rows a sync has written or matched, to retire the others and to
-/// catch a card id given twice. New cards get consecutive row ids, batch
-/// after batch, so those are kept as runs: a 100,000-card import is one run
-/// instead of a hash set of 100,000 ids (which cost a twentieth of its time).
-#[derive(Default)]
-struct Seen {
-    /// Half-open ranges of row ids, increasing and disjoint.
-    runs: Vec<(i64, i64)>,
-    /// Rows matched one at a time (cards already stored).
-    ids: HashSet<i64>,
-}
-
-impl Seen {
-    fn contains(&self, id: i64) -> bool {
-        let i = self.runs.partition_point(|r| r.0 <= id);
-        i > 0 && id < self.runs[i - 1].1 || self.ids.contains(&id)
-    }
-
-    /// Adds `id`; false if it was there already.
-    fn insert(&mut self, id: i64) -> bool {
-        !self.contains(id) && self.ids.insert(id)
-    }
-
-    /// Adds the rows `start..end`, all above every row added before.
-    fn insert_run(&mut self, start: i64, end: i64) {
-        match self.runs.last_mut() {
-            Some(last) if last.1 == start => last.1 = end,
-            _ => self.runs.push((start, end)),
-        }
-    }
 }
 
 /// A deck being synced: its row, where its next note and card go, its report.
@@ -631,54 +560,5 @@ impl Collection {
         };
         let good = feed(&mut sync)?;
         sync.finish(good && !dry_run)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::Seen;
-
-    #[test]
-    fn card_statements_number_each_cards_parameters() {
-        let values = |sql: String| {
-            sql.split_once("VALUES ")
-                .and_then(|(_, v)| v.split_once(" ON CONFLICT"))
-                .map(|(v, _)| v.to_string())
-                .unwrap_or_default()
-        };
-        assert_eq!(
-            values(super::insert_cards_sql(
-                2,
-                Some(crate::model::CardKind::Typed)
-            )),
-            "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'typed', ?1), \
-             (?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, 'typed', ?9)"
-        );
-        assert_eq!(
-            values(super::insert_cards_sql(2, None)),
-            "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10), \
-             (?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)"
-        );
-    }
-
-    #[test]
-    fn seen_runs_and_single_rows() {
-        let mut seen = Seen::default();
-        seen.insert_run(1, 257);
-        seen.insert_run(257, 513);
-        seen.insert_run(600, 601);
-        assert_eq!(seen.runs, vec![(1, 513), (600, 601)]);
-        for id in [1, 256, 257, 512, 600] {
-            assert!(seen.contains(id), "{id}");
-        }
-        for id in [0, 513, 599, 601, -5] {
-            assert!(!seen.contains(id), "{id}");
-        }
-        // A row inside a run is already there; one outside is added once.
-        assert!(!seen.insert(300));
-        assert!(seen.insert(550));
-        assert!(!seen.insert(550));
-        assert!(seen.contains(550));
-        assert!(!seen.contains(551));
     }
 }
