@@ -172,11 +172,11 @@ const JOURNAL_WAIT: Duration = BUSY_TIMEOUT;
 /// Sets the journal mode, waiting up to [`JOURNAL_WAIT`] while another
 /// process holds a lock, and returns the mode now in force.
 ///
-/// SQLite does not call the busy handler for this pragma: while a bulk
-/// import (see [`try_journal_mode`]) holds the file in rollback mode, a
-/// second `py201` starting up would otherwise fail at once with "database
-/// is locked" instead of waiting the import out as it does for any other
-/// statement.
+/// SQLite does not call the busy handler when this pragma finds another
+/// process writing to a file in rollback mode: while a bulk import (see
+/// `Collection::bulk`) holds the file so, a second `py201` starting up
+/// would otherwise fail at once with "database is locked" instead of
+/// waiting the import out as it does for any other statement.
 pub(crate) fn set_journal_mode(conn: &Connection, mode: &str) -> rusqlite::Result<String> {
     let start = std::time::Instant::now();
     loop {
