@@ -509,8 +509,8 @@ impl Collection {
         feed: impl FnOnce(&mut DeckSync<'_>) -> Result<bool>,
     ) -> Result<SyncReport> {
         // Foreign keys are checked by construction here (each deck row is
-        // written before its notes, each note before its cards) and the
-        // checks cost a third of a large import's time. The pragma only
+        // written before its notes and cards) and the checks cost a third
+        // of a large import's time. The pragma only
         // takes effect outside a transaction, so it is set around it.
         self.conn.execute_batch("PRAGMA foreign_keys = OFF")?;
         let result = if builtin || dry_run {
