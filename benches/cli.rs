@@ -10,6 +10,8 @@
 //! target/bench/ (N cards, R = min(10 N, 1,000,000) review-log rows, half of
 //! the cards due) and reused.
 
+// A test says unwrap plainly; the lint guards the code users run.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 // wait4 (a child's own peak memory) and sync(2) are libc calls; nothing else here is unsafe.
 #![allow(unsafe_code)]
 
@@ -46,7 +48,7 @@ fn settle() {
 /// generated collection's TSV in memory, would report this process's peak.
 fn run(bin: &Path, db: &Path, args: &[&str], stdin: &[u8]) -> Sample {
     settle();
-    let me = std::env::current_exe().unwrap_or_else(|e| panic!("current exe: {e}"));
+    let me = std::env::current_exe().expect("current exe");
     let mut child = Command::new(me)
         .env("PY201_BENCH_CHILD", "1")
         .arg(bin)
@@ -58,13 +60,11 @@ fn run(bin: &Path, db: &Path, args: &[&str], stdin: &[u8]) -> Sample {
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
-        .unwrap_or_else(|e| panic!("spawn the measuring child: {e}"));
+        .expect("spawn the measuring child");
     if let Some(mut i) = child.stdin.take() {
         let _ = i.write_all(stdin);
     }
-    let out = child
-        .wait_with_output()
-        .unwrap_or_else(|e| panic!("measuring child: {e}"));
+    let out = child.wait_with_output().expect("measuring child");
     assert!(out.status.success(), "py201 {args:?} failed");
     let text = String::from_utf8_lossy(&out.stdout);
     let mut it = text.split_whitespace();
@@ -116,21 +116,21 @@ fn measure_child() {
 fn sqlite_floor(db: &Path, n: usize) -> Sample {
     settle();
     let start = Instant::now();
-    let conn = rusqlite::Connection::open(db).unwrap_or_else(|e| panic!("open: {e}"));
+    let conn = rusqlite::Connection::open(db).expect("open");
     conn.execute_batch(
         // As `py201 import` writes when it has the file to itself
         // (`Collection::bulk`): the rollback journal, full sync.
         "PRAGMA journal_mode = DELETE; PRAGMA synchronous = FULL; PRAGMA foreign_keys = OFF;
          BEGIN IMMEDIATE;",
     )
-    .unwrap_or_else(|e| panic!("begin: {e}"));
+    .expect("begin");
     let deck: i64 = conn
         .query_row(
             "INSERT INTO decks (name, position) VALUES ('floor', 1000) RETURNING id",
             [],
             |r| r.get(0),
         )
-        .unwrap_or_else(|e| panic!("deck: {e}"));
+        .expect("deck");
     let series = format!(
         "WITH RECURSIVE s(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM s WHERE i < {})",
         n - 1
@@ -142,7 +142,7 @@ fn sqlite_floor(db: &Path, n: usize) -> Sample {
          FROM s;
          COMMIT; PRAGMA journal_mode = WAL;"
     ))
-    .unwrap_or_else(|e| panic!("insert: {e}"));
+    .expect("insert");
     drop(conn);
     Sample {
         ms: start.elapsed().as_secs_f64() * 1000.0,
@@ -163,7 +163,7 @@ fn main() {
         .collect();
     let runs = harness::runs(5);
     let dir = root.join("target/bench");
-    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::create_dir_all(&dir).unwrap();
     let today = py201::clock::date_to_day(
         chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap_or_default(),
     );
@@ -176,8 +176,8 @@ fn main() {
             let t = Instant::now();
             let tmp = dir.join("generating.db");
             let _ = std::fs::remove_file(&tmp);
-            generator::generate(&tmp, n, r, 42, today).unwrap_or_else(|e| panic!("generate: {e}"));
-            std::fs::rename(&tmp, &db).unwrap_or_else(|e| panic!("{e}"));
+            generator::generate(&tmp, n, r, 42, today).expect("generate");
+            std::fs::rename(&tmp, &db).unwrap();
             eprintln!(
                 "generated {n} cards, {r} reviews in {:.1} s",
                 t.elapsed().as_secs_f64()
@@ -193,7 +193,7 @@ fn main() {
                     i % 7
                 ));
             }
-            std::fs::write(&tsv, s).unwrap_or_else(|e| panic!("{e}"));
+            std::fs::write(&tsv, s).unwrap();
         }
         let empty = dir.join("empty.db");
         if !empty.exists() {
@@ -204,7 +204,7 @@ fn main() {
             for ext in ["", "-wal", "-shm"] {
                 let _ = std::fs::remove_file(format!("{}{ext}", scratch.display()));
             }
-            std::fs::copy(from, &scratch).unwrap_or_else(|e| panic!("{e}"));
+            std::fs::copy(from, &scratch).unwrap();
         };
         let answers = "\n4\n".repeat(1000);
         let out: PathBuf = dir.join("export.out");

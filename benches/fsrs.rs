@@ -9,6 +9,9 @@
 //! (the crate's default parameters), so the optimizer sees the kind of log a
 //! learner leaves. Figures are medians of PY201_BENCH_RUNS runs (default 3).
 
+// A test says unwrap plainly; the lint guards the code users run.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 #[path = "support/harness.rs"]
 mod harness;
 
@@ -164,11 +167,11 @@ fn time(bin: &Path, db: &Path, args: &[&str], stdin: &str) -> f64 {
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
         .spawn()
-        .unwrap_or_else(|e| panic!("spawn: {e}"));
+        .expect("spawn");
     if let Some(mut i) = child.stdin.take() {
         let _ = std::io::Write::write_all(&mut i, stdin.as_bytes());
     }
-    let status = child.wait().unwrap_or_else(|e| panic!("wait: {e}"));
+    let status = child.wait().expect("wait");
     assert!(status.success(), "py201 {args:?} failed");
     start.elapsed().as_secs_f64() * 1000.0
 }
@@ -178,7 +181,7 @@ fn main() {
     let bin = harness::release_binary(root);
     let runs = harness::runs(3);
     let dir = root.join("target/bench");
-    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::create_dir_all(&dir).unwrap();
     let today = py201::clock::date_to_day(
         chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap_or_default(),
     );
@@ -187,15 +190,15 @@ fn main() {
         let t = Instant::now();
         let tmp = dir.join("fsrs-generating.db");
         let _ = std::fs::remove_file(&tmp);
-        generate(&tmp, today).unwrap_or_else(|e| panic!("generate: {e}"));
-        std::fs::rename(&tmp, &db).unwrap_or_else(|e| panic!("{e}"));
+        generate(&tmp, today).expect("generate");
+        std::fs::rename(&tmp, &db).unwrap();
         eprintln!("generated in {:.1} s", t.elapsed().as_secs_f64());
     }
     let scratch = dir.join("fsrs-scratch.db");
     for ext in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{ext}", scratch.display()));
     }
-    std::fs::copy(&db, &scratch).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::copy(&db, &scratch).unwrap();
     let reviews: i64 = rusqlite::Connection::open(&scratch)
         .and_then(|c| c.query_row("SELECT count(*) FROM revlog", [], |r| r.get(0)))
         .unwrap_or(0);

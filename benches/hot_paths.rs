@@ -3,6 +3,9 @@
 //!
 //!     cargo bench --bench hot_paths
 
+// A test says unwrap plainly; the lint guards the code users run.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 #[path = "support/gen.rs"]
 mod generator;
 
@@ -29,11 +32,11 @@ fn benches(c: &mut Criterion) {
         b.iter(|| sched.answer(black_box(&state), g, black_box(20_000), &mut rng))
     });
 
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("c.db");
     let today = 20_600;
-    generator::generate(&path, 100_000, 1_000_000, 7, today).unwrap_or_else(|e| panic!("{e}"));
-    let mut col = Collection::open(&path).unwrap_or_else(|e| panic!("{e}"));
+    generator::generate(&path, 100_000, 1_000_000, 7, today).unwrap();
+    let mut col = Collection::open(&path).unwrap();
     c.bench_function("queue: next due card (100k cards)", |b| {
         b.iter(|| col.next_due(black_box(today), None))
     });

@@ -14,6 +14,9 @@
 //! after that.
 //! Without it these tests fail, saying why; they never pass silently.
 
+// A test says unwrap plainly; the lint guards the code users run.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 use common::*;
 use py201::collection::Collection;
@@ -128,7 +131,7 @@ fn anki_tool(args: &[&Path]) -> String {
         .args(args)
         .env("TZ", "UTC")
         .output()
-        .unwrap_or_else(|e| panic!("anki_tool.py: {e}"));
+        .expect("anki_tool.py");
     assert!(
         out.status.success(),
         "anki_tool.py {args:?} failed:\n{}",
@@ -168,9 +171,9 @@ fn with_fixtures() -> Env {
 
 /// The live cards of `decks` as py201 stores them.
 fn py201_cards(env: &Env, decks: &[&str]) -> Vec<py201::collection::cards::Card> {
-    let col = Collection::open(&env.db).unwrap_or_else(|e| panic!("open: {e}"));
+    let col = Collection::open(&env.db).expect("open");
     col.cards(None)
-        .unwrap_or_else(|e| panic!("cards: {e}"))
+        .expect("cards")
         .into_iter()
         .filter(|c| !c.retired && decks.contains(&c.deck.as_str()))
         .collect()
@@ -246,7 +249,7 @@ fn apkg_opens_in_anki_with_every_card() {
     let anki = anki_cards(&[&pkg]);
     let cards: Vec<_> = Collection::open(&env.db)
         .and_then(|col| col.cards(None))
-        .unwrap_or_else(|e| panic!("cards: {e}"))
+        .expect("cards")
         .into_iter()
         .filter(|c| !c.retired)
         .collect();
@@ -372,7 +375,7 @@ fn apkg_with_progress_carries_scheduling_state_and_review_log() {
     let anki = anki_cards(&[&pkg]);
     let backup: Value =
         serde_json::from_str(&env.run_ok(&now, &["export", "--format", "json"], ""))
-            .unwrap_or_else(|e| panic!("backup: {e}"));
+            .expect("backup");
     let uids: HashMap<i64, String> = backup["data"]["cards"]
         .as_array()
         .into_iter()
@@ -518,7 +521,7 @@ fn tsv_export_imports_into_anki() {
     let anki = anki_cards(&[&tsv]);
     let cards: Vec<_> = Collection::open(&env.db)
         .and_then(|col| col.cards(None))
-        .unwrap_or_else(|e| panic!("cards: {e}"))
+        .expect("cards")
         .into_iter()
         .filter(|c| !c.retired)
         .collect();
@@ -687,7 +690,7 @@ fn a_newer_package_updates_the_notes_anki_already_has() {
     let first = env.dir.path().join("first.apkg");
     let second = env.dir.path().join("second.apkg");
     let f = env.dir.path().join("test.toml");
-    std::fs::write(&f, &deck).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&f, &deck).unwrap();
     env.run_ok(T0, &["import", f.to_str().unwrap_or_default()], "");
     let export = |now: &str, to: &Path| {
         env.run_ok(
@@ -709,7 +712,7 @@ fn a_newer_package_updates_the_notes_anki_already_has() {
         "Which dunder does `a + b` try first?",
         "Which dunder does `a + b` call first?",
     );
-    std::fs::write(&f, changed).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&f, changed).unwrap();
     env.run_ok(T0, &["import", f.to_str().unwrap_or_default()], "");
     export("2026-01-05T10:00:00Z", &second);
     let anki = anki_cards(&[&first, &second]);

@@ -2,6 +2,9 @@
 //! place by id, new cards added, removed ones retired, progress kept, and one
 //! line says what changed.
 
+// A test says unwrap plainly; the lint guards the code users run.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 use common::*;
 
@@ -18,15 +21,15 @@ fn changed_builtin_decks_update_the_collection_in_place() {
     // text was different, one card did not exist yet, and one card existed
     // that the new decks no longer have.
     {
-        let conn = rusqlite::Connection::open(&env.db).unwrap_or_else(|e| panic!("{e}"));
+        let conn = rusqlite::Connection::open(&env.db).unwrap();
         conn.execute(
             "UPDATE cards SET front = 'old wording' WHERE uid = ?1",
             [&card.uid],
         )
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
         let gone = &first.cards[1].uid;
         conn.execute("DELETE FROM cards WHERE uid = ?1", [gone])
-            .unwrap_or_else(|e| panic!("{e}"));
+            .unwrap();
         conn.execute_batch(&format!(
             "INSERT INTO notes (id, deck_id, position, fields) SELECT 'old-note', deck_id, 0, '{{}}' FROM cards WHERE uid = '{}';
              INSERT INTO cards (uid, note_id, deck_id, position, kind, front, back)
@@ -34,13 +37,9 @@ fn changed_builtin_decks_update_the_collection_in_place() {
              UPDATE meta SET value = 'older' WHERE key = 'builtin_decks_hash';",
             card.uid, card.uid
         ))
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     }
-    let out = env
-        .cmd(T0)
-        .arg("decks")
-        .output()
-        .unwrap_or_else(|e| panic!("{e}"));
+    let out = env.cmd(T0).arg("decks").output().unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(
         err.trim(),
@@ -59,10 +58,6 @@ fn changed_builtin_decks_update_the_collection_in_place() {
     );
     assert_eq!(env.card(T0, &first.name, "old-card")["state"], "retired");
     // The next start has nothing to do and says nothing.
-    let out = env
-        .cmd(T0)
-        .arg("decks")
-        .output()
-        .unwrap_or_else(|e| panic!("{e}"));
+    let out = env.cmd(T0).arg("decks").output().unwrap();
     assert!(out.stderr.is_empty());
 }

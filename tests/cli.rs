@@ -1,5 +1,8 @@
 //! The CLI fits the shell: completions, a man page, --version, --help.
 
+// A test says unwrap plainly; the lint guards the code users run.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 use common::*;
 

@@ -2,6 +2,9 @@
 //! work, no answer is lost, and a card answered in one session is not shown
 //! (nor graded) again today in the other.
 
+// A test says unwrap plainly; the lint guards the code users run.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 use common::*;
 use std::collections::HashSet;
@@ -27,7 +30,7 @@ impl Session {
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
-            .unwrap_or_else(|e| panic!("{e}"));
+            .unwrap();
         let stdout = child.stdout.take().unwrap_or_else(|| panic!("stdout"));
         let stdin = child.stdin.take().unwrap_or_else(|| panic!("stdin"));
         let (tx, lines) = channel();
@@ -49,10 +52,7 @@ impl Session {
     fn next_question(&self) -> (String, Vec<String>) {
         let mut notes = Vec::new();
         loop {
-            let l = self
-                .lines
-                .recv_timeout(Duration::from_secs(20))
-                .unwrap_or_else(|e| panic!("{e}"));
+            let l = self.lines.recv_timeout(Duration::from_secs(20)).unwrap();
             if let Some(q) = l.strip_prefix("Q: ") {
                 return (q.to_string(), notes);
             }
@@ -63,14 +63,14 @@ impl Session {
     fn answer(&mut self, grade: &str) {
         self.stdin
             .write_all(format!("\n{grade}\n").as_bytes())
-            .unwrap_or_else(|e| panic!("{e}"));
-        self.stdin.flush().unwrap_or_else(|e| panic!("{e}"));
+            .unwrap();
+        self.stdin.flush().unwrap();
     }
 
     fn quit(mut self) -> String {
         let _ = self.stdin.write_all(b"q\n");
         drop(self.stdin);
-        let status = self.child.wait().unwrap_or_else(|e| panic!("{e}"));
+        let status = self.child.wait().unwrap();
         assert!(status.success());
         self.lines.iter().collect::<Vec<_>>().join("\n")
     }
@@ -92,14 +92,14 @@ fn two_reviews_and_an_import_at_once() {
                 let deck = format!(
                     "[deck]\nname = \"Side {i}\"\n[[cards]]\nid = \"side-{i}\"\nfront = \"q\"\nback = \"a\"\n"
                 );
-                std::fs::write(&f, deck).unwrap_or_else(|e| panic!("{e}"));
+                std::fs::write(&f, deck).unwrap();
                 let out = Command::new(assert_cmd::cargo::cargo_bin("py201"))
                     .args(["import"])
                     .arg(&f)
                     .env("PY201_DB", &db)
                     .env("PY201_NOW", format!("2026-01-05T09:00:0{i}Z"))
                     .output()
-                    .unwrap_or_else(|e| panic!("{e}"));
+                    .unwrap();
                 assert!(
                     out.status.success(),
                     "{}",
@@ -144,14 +144,14 @@ fn two_reviews_and_an_import_at_once() {
     importer.join().unwrap_or_else(|_| panic!("importer"));
     a.quit();
     b.quit();
-    let conn = rusqlite::Connection::open(&env.db).unwrap_or_else(|e| panic!("{e}"));
+    let conn = rusqlite::Connection::open(&env.db).unwrap();
     let (rows, distinct): (i64, i64) = conn
         .query_row(
             "SELECT count(*), count(DISTINCT card_id) FROM revlog",
             [],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert_eq!(rows as usize, accepted, "every accepted answer is logged");
     assert_eq!(rows, distinct, "no card was graded twice today");
     let decks: i64 = conn
@@ -175,20 +175,20 @@ fn an_import_beside_an_open_reader_does_not_wait_and_leaves_wal() {
         let f = env.dir.path().join(format!("{name}.toml"));
         let text = many_cards(300).replace("\"Many\"", &format!("\"{name}\""));
         let text = text.replace("id = \"m-", &format!("id = \"{}-", name.to_lowercase()));
-        std::fs::write(&f, text).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(&f, text).unwrap();
         let start = std::time::Instant::now();
         env.run_ok(T0, &["import", &f.to_string_lossy()], "");
         start.elapsed()
     };
     env.run_ok(T0, &["decks"], "");
-    let reader = rusqlite::Connection::open(&env.db).unwrap_or_else(|e| panic!("{e}"));
+    let reader = rusqlite::Connection::open(&env.db).unwrap();
     let count = |c: &rusqlite::Connection| -> i64 {
         c.query_row(
             "SELECT count(*) FROM cards WHERE uid LIKE 'side%'",
             [],
             |r| r.get(0),
         )
-        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap()
     };
     assert_eq!(count(&reader), 0);
     let took = import("SideA");
@@ -199,10 +199,10 @@ fn an_import_beside_an_open_reader_does_not_wait_and_leaves_wal() {
     assert_eq!(count(&reader), 300, "the reader sees the import");
     drop(reader);
     import("SideB");
-    let conn = rusqlite::Connection::open(&env.db).unwrap_or_else(|e| panic!("{e}"));
+    let conn = rusqlite::Connection::open(&env.db).unwrap();
     let mode: String = conn
         .query_row("PRAGMA journal_mode", [], |r| r.get(0))
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert_eq!(mode, "wal");
     assert_eq!(count(&conn), 600);
 }

@@ -2,6 +2,9 @@
 //! error and nothing half-written. Uses a small tmpfs, which needs root (as
 //! in CI) or an unprivileged mount namespace; neither available is a failure.
 
+// A test says unwrap plainly; the lint guards the code users run.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 use common::*;
 use std::path::Path;
@@ -11,7 +14,7 @@ struct Mount(std::path::PathBuf);
 
 impl Mount {
     fn tmpfs(dir: &Path, size: &str) -> Mount {
-        std::fs::create_dir_all(dir).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::create_dir_all(dir).unwrap();
         let ok = Command::new("mount")
             .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
             .arg(dir)
@@ -44,9 +47,9 @@ impl Drop for Mount {
 fn integrity(db: &Path) -> String {
     let conn =
         rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
-            .unwrap_or_else(|e| panic!("{e}"));
+            .unwrap();
     conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))
-        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap()
 }
 
 #[test]
@@ -60,7 +63,7 @@ fn read_only_filesystem_is_a_clear_error_and_changes_nothing() {
             .arg(&db)
             .args(args)
             .output()
-            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap()
     };
     assert!(run(&["decks"]).status.success());
     let before = std::fs::read(&db).unwrap_or_default();
@@ -92,7 +95,7 @@ fn full_disk_is_a_clear_error_and_nothing_is_half_written() {
             .arg(&db)
             .args(args)
             .output()
-            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap()
     };
     assert!(run(&["decks"]).status.success());
     // A deck far bigger than the space left.
@@ -103,7 +106,7 @@ fn full_disk_is_a_clear_error_and_nothing_is_half_written() {
         ));
     }
     let f = env.dir.path().join("big.tsv");
-    std::fs::write(&f, tsv).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&f, tsv).unwrap();
     let before = run(&["cards", "--json"]).stdout;
     let out = env
         .cmd(T0)
@@ -112,7 +115,7 @@ fn full_disk_is_a_clear_error_and_nothing_is_half_written() {
         .arg("import")
         .arg(&f)
         .output()
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     let err = one_line_error(&out);
     eprintln!("full disk: {err}");
     assert!(

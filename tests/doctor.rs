@@ -1,6 +1,9 @@
 //! `py201 doctor` finds damage and impossible states; `--fix` repairs what
 //! is safe after a backup.
 
+// A test says unwrap plainly; the lint guards the code users run.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 use common::*;
 
@@ -13,7 +16,7 @@ fn doctor_finds_and_fixes_impossible_states() {
     assert!(healthy.starts_with("No problems found"), "{healthy}");
     let good = env.cards(&at_day(1), "Test");
     {
-        let conn = rusqlite::Connection::open(&env.db).unwrap_or_else(|e| panic!("{e}"));
+        let conn = rusqlite::Connection::open(&env.db).unwrap();
         // Damage the kind a hand edit or a buggy tool could do, bypassing the schema's checks.
         conn.execute_batch(
             "PRAGMA ignore_check_constraints = ON; PRAGMA foreign_keys = OFF;
@@ -25,13 +28,9 @@ fn doctor_finds_and_fixes_impossible_states() {
                  lapses_before, lapses_after)
                VALUES (9999, 0, 20000, 3, 0, 0, 0, 1, 0, 1, 2500, 2360, NULL, 20001, 0, 0);",
         )
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     }
-    let out = env
-        .cmd(T0)
-        .arg("doctor")
-        .output()
-        .unwrap_or_else(|e| panic!("{e}"));
+    let out = env.cmd(T0).arg("doctor").output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     let report = String::from_utf8_lossy(&out.stdout);
     for line in [
@@ -84,42 +83,38 @@ fn daily_summaries_follow_answers_and_undo_and_are_rebuilt_when_off() {
     assert!(healthy.starts_with("No problems found"), "{healthy}");
     // A card that moves to another deck takes its history along.
     {
-        let conn = rusqlite::Connection::open(&env.db).unwrap_or_else(|e| panic!("{e}"));
+        let conn = rusqlite::Connection::open(&env.db).unwrap();
         conn.execute_batch(
             "INSERT INTO decks (name, position) VALUES ('Other', 99);
              UPDATE cards SET deck_id = (SELECT id FROM decks WHERE name = 'Other') WHERE uid = 't-b';",
         )
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     }
     let healthy = env.run_ok(at_day(2).as_str(), &["doctor"], "");
     assert!(healthy.starts_with("No problems found"), "{healthy}");
     let other = env.run_ok(&at_day(2), &["stats", "--deck", "Other", "--json"], "");
     let other: serde_json::Value = serde_json::from_str(&other).unwrap_or_default();
     // The deck's review count is the moved card's log, counted row by row.
-    let conn = rusqlite::Connection::open(&env.db).unwrap_or_else(|e| panic!("{e}"));
+    let conn = rusqlite::Connection::open(&env.db).unwrap();
     let logged: i64 = conn
         .query_row(
             "SELECT count(*) FROM revlog r JOIN cards c ON c.id = r.card_id WHERE c.uid = 't-b'",
             [],
             |r| r.get(0),
         )
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert!(logged > 0);
     assert_eq!(other["reviews"], serde_json::json!(logged), "{other}");
     let stats = env.run_ok(&at_day(2), &["stats", "--json"], "");
     {
-        let conn = rusqlite::Connection::open(&env.db).unwrap_or_else(|e| panic!("{e}"));
+        let conn = rusqlite::Connection::open(&env.db).unwrap();
         conn.execute_batch(
             "UPDATE revlog_days SET g5 = g5 + 7, time_ms = time_ms + 1000;
              INSERT INTO revlog_days VALUES (1, 1, 0, 1, 0, 0, 0, 0, 0, 5);",
         )
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     }
-    let out = env
-        .cmd(&at_day(2))
-        .arg("doctor")
-        .output()
-        .unwrap_or_else(|e| panic!("{e}"));
+    let out = env.cmd(&at_day(2)).arg("doctor").output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     let report = String::from_utf8_lossy(&out.stdout);
     assert!(
@@ -146,21 +141,17 @@ fn daily_summaries_follow_answers_and_undo_and_are_rebuilt_when_off() {
 fn a_note_without_its_card_is_found_and_named() {
     let env = env_with("test.toml");
     {
-        let conn = rusqlite::Connection::open(&env.db).unwrap_or_else(|e| panic!("{e}"));
+        let conn = rusqlite::Connection::open(&env.db).unwrap();
         let rows: i64 = conn
             .query_row("SELECT count(*) FROM notes WHERE id = 't-c'", [], |r| {
                 r.get(0)
             })
-            .unwrap_or_else(|e| panic!("{e}"));
+            .unwrap();
         assert_eq!(rows, 0, "t-c is kept as its card");
         conn.execute_batch("UPDATE cards SET uid = 't-x' WHERE uid = 't-c';")
-            .unwrap_or_else(|e| panic!("{e}"));
+            .unwrap();
     }
-    let out = env
-        .cmd(T0)
-        .arg("doctor")
-        .output()
-        .unwrap_or_else(|e| panic!("{e}"));
+    let out = env.cmd(T0).arg("doctor").output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     let report = String::from_utf8_lossy(&out.stdout);
     assert!(
@@ -171,7 +162,7 @@ fn a_note_without_its_card_is_found_and_named() {
         .cmd(T0)
         .args(["export", "--deck", "Test", "--format", "tsv"])
         .output()
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let err = one_line_error(&out);
     assert!(

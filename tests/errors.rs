@@ -1,5 +1,8 @@
 //! Bad input gets one clear line, a non-zero exit, and no change to any file.
 
+// A test says unwrap plainly; the lint guards the code users run.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 use common::*;
 
@@ -14,11 +17,7 @@ fn unknown_deck_names_the_decks_there_are() {
         &["review", "--deck", "Nope"][..],
         &["cards", "--deck", "Nope"][..],
     ] {
-        let out = env
-            .cmd(T0)
-            .args(args)
-            .output()
-            .unwrap_or_else(|e| panic!("{e}"));
+        let out = env.cmd(T0).args(args).output().unwrap();
         let err = one_line_error(&out);
         assert!(
             err.contains("no deck named \"Nope\"") && err.contains("Test"),
@@ -33,14 +32,14 @@ fn unknown_deck_names_the_decks_there_are() {
 fn db_that_is_a_directory() {
     let env = empty_env();
     let dir = env.dir.path().join("somedir");
-    std::fs::create_dir(&dir).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::create_dir(&dir).unwrap();
     let out = env
         .cmd(T0)
         .args(["--db"])
         .arg(&dir)
         .arg("review")
         .output()
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     let err = one_line_error(&out);
     assert!(err.contains("is a directory"), "{err}");
     assert_eq!(
@@ -54,7 +53,7 @@ fn db_that_is_a_directory() {
 fn db_that_is_a_text_file_is_left_untouched() {
     let env = empty_env();
     let file = env.dir.path().join("notes.txt");
-    std::fs::write(&file, "my precious notes\n".repeat(300)).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&file, "my precious notes\n".repeat(300)).unwrap();
     let before = bytes(&file);
     for cmd in ["review", "decks", "cards"] {
         let out = env
@@ -63,7 +62,7 @@ fn db_that_is_a_text_file_is_left_untouched() {
             .arg(&file)
             .arg(cmd)
             .output()
-            .unwrap_or_else(|e| panic!("{e}"));
+            .unwrap();
         let err = one_line_error(&out);
         assert!(err.contains("notes.txt: not a py201 collection"), "{err}");
     }
@@ -82,13 +81,9 @@ fn truncated_database_is_refused_and_left_untouched() {
     let env = env_with_text(&many_cards(2000));
     let full = bytes(&env.db);
     assert!(full.len() > 64 * 1024, "fixture big enough: {}", full.len());
-    std::fs::write(&env.db, &full[..full.len() / 2]).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&env.db, &full[..full.len() / 2]).unwrap();
     let before = bytes(&env.db);
-    let out = env
-        .cmd(T0)
-        .arg("review")
-        .output()
-        .unwrap_or_else(|e| panic!("{e}"));
+    let out = env.cmd(T0).arg("review").output().unwrap();
     let err = one_line_error(&out);
     assert!(err.contains("truncated"), "{err}");
     assert_eq!(bytes(&env.db), before);
@@ -98,17 +93,12 @@ fn truncated_database_is_refused_and_left_untouched() {
 fn another_programs_sqlite_database_is_refused() {
     let env = empty_env();
     {
-        let conn = rusqlite::Connection::open(&env.db).unwrap_or_else(|e| panic!("{e}"));
+        let conn = rusqlite::Connection::open(&env.db).unwrap();
         conn.execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1);")
-            .unwrap_or_else(|e| panic!("{e}"));
+            .unwrap();
     }
     let before = bytes(&env.db);
-    let err = one_line_error(
-        &env.cmd(T0)
-            .arg("decks")
-            .output()
-            .unwrap_or_else(|e| panic!("{e}")),
-    );
+    let err = one_line_error(&env.cmd(T0).arg("decks").output().unwrap());
     assert!(
         err.contains("an SQLite database, but not a py201 collection"),
         "{err}"
@@ -120,16 +110,10 @@ fn another_programs_sqlite_database_is_refused() {
 fn collection_from_a_newer_py201_is_refused_naming_both_versions() {
     let env = env_with("test.toml");
     {
-        let conn = rusqlite::Connection::open(&env.db).unwrap_or_else(|e| panic!("{e}"));
-        conn.execute_batch("PRAGMA user_version = 99;")
-            .unwrap_or_else(|e| panic!("{e}"));
+        let conn = rusqlite::Connection::open(&env.db).unwrap();
+        conn.execute_batch("PRAGMA user_version = 99;").unwrap();
     }
-    let err = one_line_error(
-        &env.cmd(T0)
-            .arg("decks")
-            .output()
-            .unwrap_or_else(|e| panic!("{e}")),
-    );
+    let err = one_line_error(&env.cmd(T0).arg("decks").output().unwrap());
     assert!(
         err.contains("schema version 99")
             && err.contains(&format!(
@@ -151,11 +135,7 @@ fn bad_config_values_are_refused_and_change_nothing() {
         ("reviews-per-day", "-5", "from 0 to 99999"),
         ("day-starts-at", "25", "from 0 to 23"),
     ] {
-        let out = env
-            .cmd(T0)
-            .args(["config", k, v])
-            .output()
-            .unwrap_or_else(|e| panic!("{e}"));
+        let out = env.cmd(T0).args(["config", k, v]).output().unwrap();
         let err = one_line_error(&out);
         assert!(err.contains(k) && err.contains(allowed), "{err}");
     }
@@ -163,7 +143,7 @@ fn bad_config_values_are_refused_and_change_nothing() {
         &env.cmd(T0)
             .args(["config", "colour", "blue"])
             .output()
-            .unwrap_or_else(|e| panic!("{e}")),
+            .unwrap(),
     );
     assert!(
         err.contains("unknown key \"colour\"") && err.contains("new-per-day"),
@@ -181,12 +161,7 @@ fn bad_config_values_are_refused_and_change_nothing() {
 #[test]
 fn bad_clock_and_seed() {
     let env = env_with("test.toml");
-    let err = one_line_error(
-        &env.cmd("next tuesday")
-            .arg("decks")
-            .output()
-            .unwrap_or_else(|e| panic!("{e}")),
-    );
+    let err = one_line_error(&env.cmd("next tuesday").arg("decks").output().unwrap());
     assert!(
         err.contains("PY201_NOW") && err.contains("RFC 3339"),
         "{err}"
@@ -196,7 +171,7 @@ fn bad_clock_and_seed() {
         .env("PY201_SEED", "abc")
         .arg("review")
         .output()
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert!(one_line_error(&out).contains("PY201_SEED"));
 }
 
@@ -207,7 +182,7 @@ fn usage_errors_exit_2_without_a_panic() {
         .cmd(T0)
         .args(["review", "--limit", "many"])
         .output()
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
 }
@@ -224,7 +199,7 @@ fn with_progress_is_refused_where_it_would_be_ignored() {
             .arg("-o")
             .arg(&out_file)
             .output()
-            .unwrap_or_else(|e| panic!("{e}"));
+            .unwrap();
         let err = one_line_error(&out);
         assert!(
             err.contains("--with-progress is for --format apkg"),

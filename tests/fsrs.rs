@@ -4,6 +4,9 @@
 //! crate called here directly on the scripted grades, rounded as py201
 //! documents (intervals to whole days, `cards --json` to 4 decimals).
 
+// A test says unwrap plainly; the lint guards the code users run.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 use common::*;
 use fsrs::{FSRS, FSRSItem, FSRSReview, MemoryState};
@@ -14,7 +17,7 @@ const B: &str = "Which dunder does `len(obj)` call?";
 const C: &str = "Which marker ends the positional-only parameters?";
 
 fn model() -> FSRS {
-    FSRS::new(&[]).unwrap_or_else(|e| panic!("{e}"))
+    FSRS::new(&[]).unwrap()
 }
 
 fn round4(v: f32) -> Value {
@@ -29,9 +32,7 @@ fn memory(reviews: &[(u32, u32)]) -> MemoryState {
             .map(|&(delta_t, rating)| FSRSReview { rating, delta_t })
             .collect(),
     };
-    model()
-        .memory_state(item, None)
-        .unwrap_or_else(|e| panic!("{e}"))
+    model().memory_state(item, None).unwrap()
 }
 
 fn assert_memory(c: &Value, m: MemoryState, what: &str) {
@@ -53,9 +54,9 @@ fn sm2_fields(c: &Value) -> (Value, Value, Value, Value, Value) {
 }
 
 fn revlog_rows(env: &Env) -> i64 {
-    let conn = rusqlite::Connection::open(&env.db).unwrap_or_else(|e| panic!("{e}"));
+    let conn = rusqlite::Connection::open(&env.db).unwrap();
     conn.query_row("SELECT count(*) FROM revlog", [], |r| r.get(0))
-        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap()
 }
 
 #[test]
@@ -98,12 +99,8 @@ fn switching_sm2_fsrs_sm2_keeps_every_card_and_log_row() {
 
     // Day 2 under FSRS: a 4 (Good), b 1 (Again: relearning step), c 4; then
     // b's 10-minute step is learned ahead as nothing else is left, and b 4.
-    let next_a = model()
-        .next_states(Some(mem_a), 0.9, 1)
-        .unwrap_or_else(|e| panic!("{e}"));
-    let next_b = model()
-        .next_states(Some(mem_b), 0.9, 1)
-        .unwrap_or_else(|e| panic!("{e}"));
+    let next_a = model().next_states(Some(mem_a), 0.9, 1).unwrap();
+    let next_b = model().next_states(Some(mem_b), 0.9, 1).unwrap();
     let days = |i: f32| i.round().max(1.0) as u32;
     let a_good = days(next_a.good.interval);
     let out = review(2, "\n4\n\n1\n\n4\n\n4\n");
@@ -122,7 +119,7 @@ fn switching_sm2_fsrs_sm2_keeps_every_card_and_log_row() {
     assert_eq!(a["interval"], json!(a_good));
     let b_relearn = model()
         .next_states(Some(next_b.again.memory), 0.9, 0)
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     let b = env.card(&at_day(2), "Test", "t-b");
     assert_memory(&b, b_relearn.good.memory, "t-b after Again, then Good");
     assert_eq!(b["interval"], json!(days(b_relearn.good.interval)));
@@ -249,11 +246,7 @@ fn fsrs_settings_are_checked() {
         ("learning-steps", "5x"),
         ("relearning-steps", "0m"),
     ] {
-        let out = env
-            .cmd(T0)
-            .args(["config", k, v])
-            .output()
-            .unwrap_or_else(|e| panic!("{e}"));
+        let out = env.cmd(T0).args(["config", k, v]).output().unwrap();
         let err = one_line_error(&out);
         assert!(err.contains(k), "{err}");
     }
@@ -278,12 +271,12 @@ fn synthetic_history(env: &Env) -> Vec<(i64, Vec<(i32, u8)>)> {
         *w *= 0.25;
     }
     learner[8] -= 0.6;
-    let truth = FSRS::new(&learner).unwrap_or_else(|e| panic!("{e}"));
-    let conn = rusqlite::Connection::open(&env.db).unwrap_or_else(|e| panic!("{e}"));
+    let truth = FSRS::new(&learner).unwrap();
+    let conn = rusqlite::Connection::open(&env.db).unwrap();
     let ids: Vec<i64> = conn
         .prepare("SELECT c.id FROM cards c JOIN decks d ON d.id = c.deck_id WHERE d.name = 'Many' ORDER BY c.position")
         .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     let mut out = Vec::new();
     for &id in &ids {
         let mut day = 20_000 + rng.random_range(0..30);
@@ -308,9 +301,7 @@ fn synthetic_history(env: &Env) -> Vec<(i64, Vec<(i32, u8)>)> {
                 4 => 3,
                 _ => 4,
             };
-            let n = truth
-                .next_states(mem, 0.9, elapsed)
-                .unwrap_or_else(|e| panic!("{e}"));
+            let n = truth.next_states(mem, 0.9, elapsed).unwrap();
             mem = Some([n.again, n.hard, n.good, n.easy][rating - 1].memory);
             answers.push((day, grade));
             ivl = if recalled {
@@ -329,13 +320,13 @@ fn synthetic_history(env: &Env) -> Vec<(i64, Vec<(i32, u8)>)> {
                  VALUES (?1, ?2, ?3, ?4, 0, 5000, 0, 0, 0, 1, 2500, 2500, NULL, ?5, 0, 0)",
                 rusqlite::params![id, i64::from(d) * 86_400_000, d, g, d + 1],
             )
-            .unwrap_or_else(|e| panic!("{e}"));
+            .unwrap();
         }
         conn.execute(
             "UPDATE cards SET due = ?2, interval = 1, reps = 1 WHERE id = ?1",
             rusqlite::params![id, answers.last().map_or(0, |a| a.0) + 1],
         )
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
         out.push((id, answers));
     }
     out
@@ -373,12 +364,12 @@ fn log_loss(params: &[f32], history: &[(i64, Vec<(i32, u8)>)]) -> f32 {
     }
     FSRS::new(params)
         .and_then(|m| m.evaluate(items, |_| true))
-        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap()
         .log_loss
 }
 
 fn stored_params(env: &Env) -> Option<Vec<f32>> {
-    let conn = rusqlite::Connection::open(&env.db).unwrap_or_else(|e| panic!("{e}"));
+    let conn = rusqlite::Connection::open(&env.db).unwrap();
     conn.query_row(
         "SELECT value FROM config WHERE key = 'fsrs-params'",
         [],
@@ -422,11 +413,7 @@ fn optimize_with_too_few_reviews_says_how_many_more_it_needs() {
     let env = env_with("test.toml");
     env.run_ok(&at_day(1), &["review", "--deck", "Test"], "\n5\n\n5\n\n5\n");
     env.run_ok(&at_day(2), &["review", "--deck", "Test"], "\n5\n\n5\n\n5\n");
-    let out = env
-        .cmd(&at_day(2))
-        .args(["optimize"])
-        .output()
-        .unwrap_or_else(|e| panic!("{e}"));
+    let out = env.cmd(&at_day(2)).args(["optimize"]).output().unwrap();
     let err = one_line_error(&out);
     assert!(
         err.contains("this collection has 3, so 397 more are needed"),
@@ -487,7 +474,7 @@ fn fsrs_state_survives_a_json_backup_and_doctor_finds_nothing_wrong() {
     let backup = src.run_ok(T0, &["export", "--format", "json", "-o", "-"], "");
     let dst = empty_env();
     let f = dst.dir.path().join("backup.json");
-    std::fs::write(&f, backup.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&f, backup.as_bytes()).unwrap();
     dst.run_ok(T0, &["decks"], "");
     let out = dst.run_ok(T0, &["import", f.to_str().unwrap_or_default()], "");
     assert!(out.contains("Restored."), "{out}");

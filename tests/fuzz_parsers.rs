@@ -2,6 +2,9 @@
 //! the input, but must never panic. The CI form runs a few hundred cases per
 //! parser; the long form is `PROPTEST_CASES=200000 cargo test --release --test fuzz_parsers`.
 
+// A test says unwrap plainly; the lint guards the code users run.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use proptest::prelude::*;
 use py201::decks::{cloze, parse};
 use py201::interop::{backup, text};

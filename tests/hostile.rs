@@ -1,6 +1,9 @@
 //! Hostile input: huge files and cards, SQL and terminal metacharacters in
 //! card text, awkward paths. Refused clearly or handled as plain data.
 
+// A test says unwrap plainly; the lint guards the code users run.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 use common::*;
 use std::os::unix::ffi::OsStrExt;
@@ -19,14 +22,9 @@ fn fifty_megabyte_single_line_files_are_refused_quickly() {
         ),
     ] {
         let f = env.dir.path().join(name);
-        std::fs::write(&f, content).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(&f, content).unwrap();
         let started = std::time::Instant::now();
-        let out = env
-            .cmd(T0)
-            .arg("import")
-            .arg(&f)
-            .output()
-            .unwrap_or_else(|e| panic!("{e}"));
+        let out = env.cmd(T0).arg("import").arg(&f).output().unwrap();
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(1), "{err}");
         assert!(
@@ -60,7 +58,7 @@ fn sql_and_terminal_metacharacters_are_plain_text() {
         .args(["review", "--deck", "Evil'; --"])
         .write_stdin("\n4\n")
         .output()
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     let screen = String::from_utf8_lossy(&out.stdout);
     assert!(
         !screen.contains('\u{1b}') && !screen.contains('\u{7}'),
@@ -78,10 +76,10 @@ fn paths_with_spaces_and_non_utf8_bytes() {
         .dir
         .path()
         .join(std::ffi::OsStr::from_bytes(b"my decks \xff\xfe"));
-    std::fs::create_dir(&dir).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::create_dir(&dir).unwrap();
     let db = dir.join("my collection.db");
     let deck = dir.join(std::ffi::OsStr::from_bytes(b"deck \xe9.toml"));
-    std::fs::write(&deck, many_cards(2)).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&deck, many_cards(2)).unwrap();
     let run = |args: &[&std::ffi::OsStr]| {
         let out = env
             .cmd(T0)
@@ -89,7 +87,7 @@ fn paths_with_spaces_and_non_utf8_bytes() {
             .arg(&db)
             .args(args)
             .output()
-            .unwrap_or_else(|e| panic!("{e}"));
+            .unwrap();
         assert!(
             out.status.success(),
             "{}",
@@ -107,7 +105,7 @@ fn paths_with_spaces_and_non_utf8_bytes() {
     assert!(out.contains("\"m-1\""), "{out}");
     // A bad file with such a name is named (lossily) in the error.
     let bad = dir.join(std::ffi::OsStr::from_bytes(b"bad \xff.csv"));
-    std::fs::write(&bad, "a,b\nc\n").unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&bad, "a,b\nc\n").unwrap();
     let out = env
         .cmd(T0)
         .arg("--db")
@@ -115,6 +113,6 @@ fn paths_with_spaces_and_non_utf8_bytes() {
         .arg("import")
         .arg(&bad)
         .output()
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert!(String::from_utf8_lossy(&out.stderr).contains("bad \u{fffd}.csv:2:"));
 }

@@ -1,6 +1,9 @@
 //! Import and export through the real binary: round trips for every format,
 //! progress kept across re-imports, and bad input refused with nothing changed.
 
+// A test says unwrap plainly; the lint guards the code users run.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 use common::*;
 use std::path::{Path, PathBuf};
@@ -13,16 +16,12 @@ fn fixture(name: &str) -> PathBuf {
 
 fn write(env: &Env, name: &str, data: &[u8]) -> PathBuf {
     let p = env.dir.path().join(name);
-    std::fs::write(&p, data).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&p, data).unwrap();
     p
 }
 
 fn import(env: &Env, args: &[&str]) -> std::process::Output {
-    env.cmd(T0)
-        .arg("import")
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("{e}"))
+    env.cmd(T0).arg("import").args(args).output().unwrap()
 }
 
 /// The whole collection as `export --format json` sees it: equal before and
@@ -323,7 +322,7 @@ fn backups_keep_the_last_ten_and_restore_works() {
             .cmd(&t)
             .args(["import", f.to_str().unwrap_or_default()])
             .output()
-            .unwrap_or_else(|e| panic!("{e}"));
+            .unwrap();
         assert!(
             out.status.success(),
             "{}",
@@ -379,7 +378,7 @@ fn backups_keep_the_last_ten_and_restore_works() {
         &env.cmd(T0)
             .args(["restore", txt.to_str().unwrap_or_default()])
             .output()
-            .unwrap_or_else(|e| panic!("{e}")),
+            .unwrap(),
     );
     assert!(err.contains("not a py201 collection"), "{err}");
 }

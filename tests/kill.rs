@@ -5,6 +5,9 @@
 //! CI runs 100 review kills and 100 import kills; the long form is
 //! `PY201_KILL_RUNS=2000 cargo test --release --test kill`.
 
+// A test says unwrap plainly; the lint guards the code users run.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 use common::*;
 use rand::{RngExt, SeedableRng, rngs::StdRng};
@@ -30,17 +33,16 @@ fn spawn(env: &Env, args: &[&str]) -> Child {
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
-        .unwrap_or_else(|e| panic!("spawn: {e}"))
+        .expect("spawn")
 }
 
 fn query(env: &Env, sql: &str) -> i64 {
-    let conn = rusqlite::Connection::open(&env.db).unwrap_or_else(|e| panic!("{e}"));
+    let conn = rusqlite::Connection::open(&env.db).unwrap();
     let check: String = conn
         .query_row("PRAGMA integrity_check", [], |r| r.get(0))
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert_eq!(check, "ok");
-    conn.query_row(sql, [], |r| r.get(0))
-        .unwrap_or_else(|e| panic!("{e}"))
+    conn.query_row(sql, [], |r| r.get(0)).unwrap()
 }
 
 /// Answers `n` cards, then either waits for card n+1 on screen and kills
@@ -66,8 +68,8 @@ fn kill_review(env: &Env, n: usize, in_flight: bool) {
         }
     };
     let mut send = |s: &[u8]| {
-        stdin.write_all(s).unwrap_or_else(|e| panic!("{e}"));
-        stdin.flush().unwrap_or_else(|e| panic!("{e}"));
+        stdin.write_all(s).unwrap();
+        stdin.flush().unwrap();
     };
     for _ in 0..n {
         wait_for("Q: ");
@@ -79,7 +81,7 @@ fn kill_review(env: &Env, n: usize, in_flight: bool) {
     if in_flight {
         send(b"\n3\n");
     }
-    child.kill().unwrap_or_else(|e| panic!("kill: {e}"));
+    child.kill().expect("kill");
     let _ = child.wait();
 }
 
@@ -130,7 +132,7 @@ fn sigkill_during_import_leaves_all_or_nothing() {
             tsv.push_str(&format!("k{run}-{i}\tquestion {run} {i}\tanswer {i}\n"));
         }
         let f = env.dir.path().join(format!("deck{run}.tsv"));
-        std::fs::write(&f, tsv).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(&f, tsv).unwrap();
         let mut child = spawn(&env, &["import", f.to_str().unwrap_or_default()]);
         std::thread::sleep(Duration::from_micros(rng.random_range(0..150_000)));
         let _ = child.kill();

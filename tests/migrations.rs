@@ -22,6 +22,9 @@
 //! key to `notes`); its fixture was made as v4's. 7 merges the two indexes
 //! of cards in deck order into one; its fixture was made as v4's.
 
+// A test says unwrap plainly; the lint guards the code users run.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 use common::*;
 use serde_json::json;
@@ -58,7 +61,7 @@ fn every_schema_version_opens_with_its_history() {
 
 fn collection_opens_with_its_history(name: &str) {
     let env = empty_env();
-    std::fs::copy(fixture(name), &env.db).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::copy(fixture(name), &env.db).unwrap();
     let now = "2026-01-05T20:00:00Z";
     // Hand-worked SM-2 (see tests/review_weeks.rs, day 1).
     for (id, interval, ef, reps) in [("t-a", 1, 2.6, 1), ("t-b", 1, 2.36, 1), ("t-c", 1, 1.96, 0)] {
@@ -74,12 +77,12 @@ fn collection_opens_with_its_history(name: &str) {
             "{id}"
         );
     }
-    let conn = rusqlite::Connection::open(&env.db).unwrap_or_else(|e| panic!("{e}"));
+    let conn = rusqlite::Connection::open(&env.db).unwrap();
     let (rows, repeats): (i64, i64) = conn
         .query_row("SELECT count(*), sum(is_repeat) FROM revlog", [], |r| {
             Ok((r.get(0)?, r.get(1)?))
         })
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert_eq!((rows, repeats), (6, 3));
     let version: i64 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
@@ -102,11 +105,11 @@ fn collection_opens_with_its_history(name: &str) {
 #[test]
 fn schema_v3_collection_keeps_its_fsrs_memory_states() {
     let env = empty_env();
-    std::fs::copy(fixture("v3.db"), &env.db).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::copy(fixture("v3.db"), &env.db).unwrap();
     let now = "2026-01-05T20:00:00Z";
     // The crate's memory state for each card's day-1 log (grades mapped 0-2
     // Again, 3 Hard, 4 Good, 5 Easy; same-day answers 0 days apart).
-    let model = fsrs::FSRS::new(&[]).unwrap_or_else(|e| panic!("{e}"));
+    let model = fsrs::FSRS::new(&[]).unwrap();
     let mem = |ratings: &[u32]| {
         let reviews = ratings
             .iter()
@@ -114,7 +117,7 @@ fn schema_v3_collection_keeps_its_fsrs_memory_states() {
             .collect();
         model
             .memory_state(fsrs::FSRSItem { reviews }, None)
-            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap()
     };
     let r4 = |v: f32| json!((f64::from(v) * 10_000.0).round() / 10_000.0);
     let expected = [
@@ -144,20 +147,20 @@ fn schema_v3_collection_keeps_its_fsrs_memory_states() {
 #[test]
 fn upgraded_fixtures_have_exactly_the_schema_of_a_new_collection() {
     let schema = |db: &std::path::Path| -> Vec<(String, String, Option<String>)> {
-        let conn = rusqlite::Connection::open(db).unwrap_or_else(|e| panic!("{e}"));
+        let conn = rusqlite::Connection::open(db).unwrap();
         let mut st = conn
             .prepare("SELECT type, name, sql FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%' ORDER BY name")
-            .unwrap_or_else(|e| panic!("{e}"));
+            .unwrap();
         st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap()
             .collect::<Result<_, _>>()
-            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap()
     };
     let fresh = empty_env();
     fresh.run_ok(T0, &["decks"], "");
     for f in FIXTURES {
         let old = empty_env();
-        std::fs::copy(fixture(f), &old.db).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::copy(fixture(f), &old.db).unwrap();
         old.run_ok(T0, &["decks"], "");
         assert_eq!(schema(&old.db), schema(&fresh.db), "{f}");
     }
@@ -169,10 +172,10 @@ fn upgraded_fixtures_have_exactly_the_schema_of_a_new_collection() {
 fn notes_kept_either_way_export_the_same_deck() {
     let export = |name: &str| {
         let env = empty_env();
-        std::fs::copy(fixture(name), &env.db).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::copy(fixture(name), &env.db).unwrap();
         env.run_ok(T0, &["export", "--deck", "Test", "--format", "deck"], "")
     };
-    let conn = rusqlite::Connection::open(fixture("v4.db")).unwrap_or_else(|e| panic!("{e}"));
+    let conn = rusqlite::Connection::open(fixture("v4.db")).unwrap();
     let lean: i64 = conn
         .query_row(
             "SELECT count(*) FROM notes WHERE fields = '' AND id LIKE 't-%'",
@@ -198,7 +201,7 @@ fn notes_kept_either_way_export_the_same_deck() {
 #[test]
 fn upgrading_to_v6_drops_the_rows_of_notes_that_are_their_card() {
     let env = empty_env();
-    std::fs::copy(fixture("v5.db"), &env.db).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::copy(fixture("v5.db"), &env.db).unwrap();
     let snapshot = |conn: &rusqlite::Connection| -> (i64, i64, i64, String) {
         conn.query_row(
             "SELECT (SELECT count(*) FROM notes WHERE id LIKE 't-%'),
@@ -208,15 +211,15 @@ fn upgrading_to_v6_drops_the_rows_of_notes_that_are_their_card() {
             [],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
         )
-        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap()
     };
     let before = {
-        let conn = rusqlite::Connection::open(&env.db).unwrap_or_else(|e| panic!("{e}"));
+        let conn = rusqlite::Connection::open(&env.db).unwrap();
         snapshot(&conn)
     };
     assert_eq!(before.0, 3, "v5 keeps a row (fields '') for each Test note");
     env.run_ok(T0, &["decks"], "");
-    let conn = rusqlite::Connection::open(&env.db).unwrap_or_else(|e| panic!("{e}"));
+    let conn = rusqlite::Connection::open(&env.db).unwrap();
     let after = snapshot(&conn);
     assert_eq!(after.0, 0);
     assert_eq!(
@@ -229,7 +232,7 @@ fn upgrading_to_v6_drops_the_rows_of_notes_that_are_their_card() {
             [],
             |r| r.get(0),
         )
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert_eq!(to_notes, 0);
     assert!(
         env.run_ok(T0, &["doctor"], "")
@@ -257,9 +260,9 @@ type V3Note = (
 #[test]
 fn upgrading_to_v4_keeps_every_note_exactly() {
     let notes = |db: &std::path::Path| -> Vec<(String, py201::decks::NoteSpec)> {
-        let col = py201::collection::Collection::open(db).unwrap_or_else(|e| panic!("{e}"));
+        let col = py201::collection::Collection::open(db).unwrap();
         col.dump()
-            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap()
             .notes
             .into_iter()
             .map(|n| {
@@ -270,8 +273,8 @@ fn upgrading_to_v4_keeps_every_note_exactly() {
             .collect()
     };
     let env = empty_env();
-    std::fs::copy(fixture("v3.db"), &env.db).unwrap_or_else(|e| panic!("{e}"));
-    let conn = rusqlite::Connection::open(&env.db).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::copy(fixture("v3.db"), &env.db).unwrap();
+    let conn = rusqlite::Connection::open(&env.db).unwrap();
     // Notes as a v3 py201 stored them, each with its card as v3 made it.
     let cases: [V3Note; 8] = [
         (
@@ -369,13 +372,13 @@ fn upgrading_to_v4_keeps_every_note_exactly() {
              SELECT ?1, id, 900 + ?2, ?3 FROM decks WHERE name = 'Test'",
             rusqlite::params![id, i as i64, fields],
         )
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
         conn.execute(
             "INSERT INTO cards (uid, note_id, deck_id, position, kind, front, back, code, tags, source)
              SELECT ?1, ?1, id, 900 + ?2, ?3, ?4, ?5, ?6, ?7, ?8 FROM decks WHERE name = 'Test'",
             rusqlite::params![id, i as i64, kind, front, back, code, tags, source],
         )
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     }
     let mut before: Vec<(String, py201::decks::NoteSpec)> = conn
         .prepare("SELECT id, fields FROM notes ORDER BY id")
@@ -383,7 +386,7 @@ fn upgrading_to_v4_keeps_every_note_exactly() {
             st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
                 .collect::<Result<Vec<_>, _>>()
         })
-        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap()
         .into_iter()
         .map(|(id, f)| {
             let spec = serde_json::from_str(&f).unwrap_or_else(|e| panic!("{id}: {e}"));
@@ -397,10 +400,10 @@ fn upgrading_to_v4_keeps_every_note_exactly() {
     for (a, b) in after.iter().zip(&before) {
         assert_eq!(a, b, "{}", b.0);
     }
-    let conn = rusqlite::Connection::open(&env.db).unwrap_or_else(|e| panic!("{e}"));
+    let conn = rusqlite::Connection::open(&env.db).unwrap();
     let rows: i64 = conn
         .query_row("SELECT count(*) FROM notes", [], |r| r.get(0))
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     // The Test deck's three notes at least have no row (schema 6); most
     // built-in notes carry a reference or a check and keep their JSON.
     assert!(

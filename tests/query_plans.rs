@@ -5,6 +5,9 @@
 //! scan even an index; `decks`, which counts every card per deck, may walk a
 //! covering index but never the table with its card text.
 
+// A test says unwrap plainly; the lint guards the code users run.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use py201::collection::{Collection, cards::AnswerTime};
 use py201::decks::parse;
 use py201::scheduler::{Grade, Scheduler, Settings, sm2::Sm2};
@@ -45,11 +48,11 @@ fn recorded(col: &mut Collection, f: impl FnOnce(&mut Collection)) -> Vec<String
                 }
             }),
         )
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     f(col);
     col.conn
         .trace_v2(TraceEventCodes::empty(), None::<fn(TraceEvent<'_>)>)
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     seen.lock().map(|v| v.clone()).unwrap_or_default()
 }
 
@@ -62,8 +65,8 @@ fn plan(col: &Collection, sql: &str) -> Vec<String> {
     // Parameters stay unbound (NULL): the plan is chosen before binding.
     let mut rows = st.raw_query();
     let mut out = Vec::new();
-    while let Some(r) = rows.next().unwrap_or_else(|e| panic!("{e}")) {
-        out.push(r.get::<_, String>(3).unwrap_or_else(|e| panic!("{e}")));
+    while let Some(r) = rows.next().unwrap() {
+        out.push(r.get::<_, String>(3).unwrap());
     }
     out
 }
@@ -92,10 +95,10 @@ fn full_scan(line: &str, covering_ok: bool) -> bool {
 
 #[test]
 fn the_daily_path_never_scans_cards_or_the_log() {
-    let mut col = Collection::in_memory().unwrap_or_else(|e| panic!("{e}"));
+    let mut col = Collection::in_memory().unwrap();
     col.sync_decks(&[deck("a", 300), deck("b", 300)], false)
-        .unwrap_or_else(|e| panic!("{e}"));
-    let deck_b = col.deck_id("b").unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
+    let deck_b = col.deck_id("b").unwrap();
     let sm2 = Sm2::new(Settings {
         fuzz: false,
         max_interval: 36_500,
@@ -115,28 +118,24 @@ fn the_daily_path_never_scans_cards_or_the_log() {
                 taken_ms: 900,
             };
             col.answer(c.id, g, at, None, |s| sm2.answer(s, g, day, &mut rng))
-                .unwrap_or_else(|e| panic!("{e}"));
+                .unwrap();
         }
     }
     let queue = recorded(&mut col, |col| {
         for deck in [None, Some(deck_b)] {
-            col.day_counts(today, deck)
-                .unwrap_or_else(|e| panic!("{e}"));
-            col.next_repeat(today, deck)
-                .unwrap_or_else(|e| panic!("{e}"));
-            col.next_learning(today, deck)
-                .unwrap_or_else(|e| panic!("{e}"));
-            col.next_due(today, deck).unwrap_or_else(|e| panic!("{e}"));
-            col.next_new(today, deck).unwrap_or_else(|e| panic!("{e}"));
-            col.next_due_day(today, deck)
-                .unwrap_or_else(|e| panic!("{e}"));
+            col.day_counts(today, deck).unwrap();
+            col.next_repeat(today, deck).unwrap();
+            col.next_learning(today, deck).unwrap();
+            col.next_due(today, deck).unwrap();
+            col.next_new(today, deck).unwrap();
+            col.next_due_day(today, deck).unwrap();
         }
         let c = col
             .next_due(today, None)
             .ok()
             .flatten()
             .unwrap_or_else(|| panic!("a card is due"));
-        col.card(c.id).unwrap_or_else(|e| panic!("{e}"));
+        col.card(c.id).unwrap();
         for q in [2, 4] {
             let g = Grade::try_from(q).unwrap_or_else(|_| panic!("grade"));
             let at = AnswerTime {
@@ -153,20 +152,17 @@ fn the_daily_path_never_scans_cards_or_the_log() {
                 .flatten()
                 .unwrap_or_else(|| panic!("answered"));
             if q == 4 {
-                col.undo_answer(log).unwrap_or_else(|e| panic!("{e}"));
+                col.undo_answer(log).unwrap();
             }
         }
-        col.set_buried_until(c.id, Some(today + 1))
-            .unwrap_or_else(|e| panic!("{e}"));
-        col.set_suspended(c.id, true)
-            .unwrap_or_else(|e| panic!("{e}"));
-        col.current_streak(today).unwrap_or_else(|e| panic!("{e}"));
-        col.new_card_count(today, None)
-            .unwrap_or_else(|e| panic!("{e}"));
+        col.set_buried_until(c.id, Some(today + 1)).unwrap();
+        col.set_suspended(c.id, true).unwrap();
+        col.current_streak(today).unwrap();
+        col.new_card_count(today, None).unwrap();
     });
     assert!(queue.len() >= 10, "recorded {queue:#?}");
     let decks = recorded(&mut col, |col| {
-        col.deck_rows(today).unwrap_or_else(|e| panic!("{e}"));
+        col.deck_rows(today).unwrap();
     });
     assert!(!decks.is_empty());
     let mut bad = Vec::new();
@@ -184,7 +180,7 @@ fn the_daily_path_never_scans_cards_or_the_log() {
 /// The check itself catches a scan: a query without a usable index fails it.
 #[test]
 fn the_check_sees_a_full_scan() {
-    let col = Collection::in_memory().unwrap_or_else(|e| panic!("{e}"));
+    let col = Collection::in_memory().unwrap();
     let p = plan(&col, "SELECT count(*) FROM cards c WHERE c.front = 'x'");
     assert!(p.iter().any(|l| full_scan(l, false)), "{p:?}");
     let p = plan(&col, "SELECT * FROM revlog r WHERE r.taken_ms > 5");

@@ -1,6 +1,9 @@
 //! The review prompt driven through a pipe: bad keys, undo, suspend, bury,
 //! typed answers, limits, and end of input.
 
+// A test says unwrap plainly; the lint guards the code users run.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 use common::*;
 use serde_json::json;
@@ -10,9 +13,9 @@ const B: &str = "Which dunder does `len(obj)` call?";
 const C: &str = "Which marker ends the positional-only parameters?";
 
 fn revlog_rows(env: &Env) -> i64 {
-    let conn = rusqlite::Connection::open(&env.db).unwrap_or_else(|e| panic!("{e}"));
+    let conn = rusqlite::Connection::open(&env.db).unwrap();
     conn.query_row("SELECT count(*) FROM revlog", [], |r| r.get(0))
-        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap()
 }
 
 #[test]
@@ -167,7 +170,7 @@ fn first_run_on_a_fresh_machine_reviews_the_built_in_decks() {
         .arg("review")
         .write_stdin("q\n")
         .output()
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert!(out.status.success());
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -185,11 +188,7 @@ fn first_run_on_a_fresh_machine_reviews_the_built_in_decks() {
         "{stdout}"
     );
     // The second start does no deck work and says nothing.
-    let out = env
-        .cmd(T0)
-        .arg("decks")
-        .output()
-        .unwrap_or_else(|e| panic!("{e}"));
+    let out = env.cmd(T0).arg("decks").output().unwrap();
     assert!(
         out.stderr.is_empty(),
         "{}",

@@ -2,6 +2,9 @@
 //! piped in and `fuzz off`: every interval, EF and due date must follow SM-2
 //! as worked out by hand in the comments.
 
+// A test says unwrap plainly; the lint guards the code users run.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 use common::*;
 use serde_json::{Value, json};
@@ -128,7 +131,7 @@ fn three_cards_over_three_weeks_follow_sm2_exactly() {
     expect(&env, &at_day(26), "t-a", (46, 2.8, 4, 0, "2026-03-17"));
 
     // The log holds every answer, repeats marked and leaving the state as it was.
-    let conn = rusqlite::Connection::open(&env.db).unwrap_or_else(|e| panic!("{e}"));
+    let conn = rusqlite::Connection::open(&env.db).unwrap();
     let (total, repeats, unchanged): (i64, i64, i64) = conn
         .query_row(
             "SELECT count(*), sum(is_repeat),
@@ -138,7 +141,7 @@ fn three_cards_over_three_weeks_follow_sm2_exactly() {
             [],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert_eq!(
         (total, repeats, unchanged),
         (6 + 3 + 1 + 3 + 3 + 1 + 3, 5, 5)

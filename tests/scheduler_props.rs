@@ -1,5 +1,8 @@
 //! Invariants of the scheduler for any grade sequence and any settings.
 
+// A test says unwrap plainly; the lint guards the code users run.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use proptest::prelude::*;
 use py201::scheduler::{
     CardState, Grade, ReviewKind, Scheduler, Settings,

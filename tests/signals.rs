@@ -1,6 +1,9 @@
 //! Ctrl-C, a closed terminal (SIGHUP) and a broken pipe end a review without
 //! losing anything.
 
+// A test says unwrap plainly; the lint guards the code users run.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 use common::*;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -20,13 +23,13 @@ fn start(env: &Env) -> std::process::Child {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap()
 }
 
 fn revlog(env: &Env) -> i64 {
-    let conn = rusqlite::Connection::open(&env.db).unwrap_or_else(|e| panic!("{e}"));
+    let conn = rusqlite::Connection::open(&env.db).unwrap();
     conn.query_row("SELECT count(*) FROM revlog", [], |r| r.get(0))
-        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap()
 }
 
 #[test]
@@ -47,21 +50,18 @@ fn a_signal_ends_the_session_with_its_summary() {
             if line.starts_with("Q: ") {
                 questions += 1;
                 if questions == 1 {
-                    stdin.write_all(b"\n5\n").unwrap_or_else(|e| panic!("{e}"));
-                    stdin.flush().unwrap_or_else(|e| panic!("{e}"));
+                    stdin.write_all(b"\n5\n").unwrap();
+                    stdin.flush().unwrap();
                 }
             }
             seen.push_str(&line);
         }
         let pid = child.id().to_string();
-        let status = Command::new("kill")
-            .args([signal, &pid])
-            .status()
-            .unwrap_or_else(|e| panic!("{e}"));
+        let status = Command::new("kill").args([signal, &pid]).status().unwrap();
         assert!(status.success());
         let mut rest = String::new();
         out.read_to_string(&mut rest).unwrap_or_default();
-        let code = child.wait().unwrap_or_else(|e| panic!("{e}"));
+        let code = child.wait().unwrap();
         assert!(code.success(), "{signal}: {code:?}");
         assert!(
             rest.contains("Interrupted; every answer so far is saved."),
@@ -92,15 +92,15 @@ fn a_broken_pipe_loses_no_answer() {
         if line.starts_with("Q: ") {
             questions += 1;
             if questions == 1 {
-                stdin.write_all(b"\n4\n").unwrap_or_else(|e| panic!("{e}"));
-                stdin.flush().unwrap_or_else(|e| panic!("{e}"));
+                stdin.write_all(b"\n4\n").unwrap();
+                stdin.flush().unwrap();
             }
         }
     }
     drop(out); // the reader goes away: the next write hits a broken pipe
     let _ = stdin.write_all(b"\n4\n\n4\n");
     drop(stdin);
-    let status = child.wait().unwrap_or_else(|e| panic!("{e}"));
+    let status = child.wait().unwrap();
     let mut err = String::new();
     child.stderr.take().map(|mut e| e.read_to_string(&mut err));
     assert!(!err.contains("panicked"), "{err}");

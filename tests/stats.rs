@@ -3,6 +3,9 @@
 //! out by hand from the grades piped in (see `history`), then checked in the
 //! table output and in `--json`.
 
+// A test says unwrap plainly; the lint guards the code users run.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 use common::*;
 use serde_json::{Value, json};
@@ -117,7 +120,7 @@ fn history(env: &Env) -> String {
         .filter(|block| !block.starts_with("id = \"s-r\""))
         .collect();
     let path = env.dir.path().join("stats-without-s-r.toml");
-    std::fs::write(&path, without.join("\n[[cards]]\n")).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&path, without.join("\n[[cards]]\n")).unwrap();
     env.run_ok(&at_day(72), &["import", &path.to_string_lossy()], "");
 
     review(env, T, "Stats", &[], "\n5\n\n2\ns\nb\n\n4\n");
@@ -433,7 +436,7 @@ fn readme_example_is_real_output() {
     let env = env_with("stats.toml");
     history(&env);
     let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
-        .unwrap_or_else(|e| panic!("README.md: {e}"));
+        .expect("README.md");
     let command = "$ py201 stats --deck Stats --days 7\n";
     let example = readme
         .split_once(command)

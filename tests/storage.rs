@@ -1,5 +1,8 @@
 //! The storage layer in memory: deck sync keeps progress, undo is exact.
 
+// A test says unwrap plainly; the lint guards the code users run.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use py201::clock::Day;
 use py201::collection::{Collection, cards::AnswerTime};
 use py201::decks::parse;
@@ -39,10 +42,10 @@ fn answer(col: &mut Collection, id: i64, q: u8, day: Day) -> i64 {
 
 #[test]
 fn resync_updates_text_in_place_adds_and_retires_without_losing_progress() {
-    let mut col = Collection::in_memory().unwrap_or_else(|e| panic!("{e}"));
+    let mut col = Collection::in_memory().unwrap();
     let r = col
         .sync_decks(&[deck(&[("a", "A?"), ("b", "B?"), ("c", "C?")])], false)
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert_eq!((r.added, r.updated, r.unchanged, r.retired), (3, 0, 0, 0));
     let a = col
         .next_new(100, None)
@@ -58,7 +61,7 @@ fn resync_updates_text_in_place_adds_and_retires_without_losing_progress() {
             &[deck(&[("a", "A, fixed?"), ("c", "C?"), ("d", "D?")])],
             false,
         )
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert_eq!((r.added, r.updated, r.unchanged, r.retired), (1, 1, 1, 1));
     let cards = col.cards(None).unwrap_or_default();
     let a2 = cards
@@ -75,7 +78,7 @@ fn resync_updates_text_in_place_adds_and_retires_without_losing_progress() {
             &[deck(&[("a", "A, fixed?"), ("c", "C?"), ("d", "D?")])],
             false,
         )
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert!(!r.changed());
     // A retired card that comes back is live again, with its history.
     let r = col
@@ -88,7 +91,7 @@ fn resync_updates_text_in_place_adds_and_retires_without_losing_progress() {
             ])],
             false,
         )
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert_eq!((r.added, r.updated), (0, 1));
 }
 
@@ -112,16 +115,14 @@ fn large_syncs_mixing_new_and_stored_cards_keep_every_card_in_its_place() {
     // Cards are written in batches of a few hundred: new and stored cards
     // interleave across batch boundaries here, and every card must still end
     // up with its own text, in file order, once.
-    let mut col = Collection::in_memory().unwrap_or_else(|e| panic!("{e}"));
+    let mut col = Collection::in_memory().unwrap();
     let r = col
         .sync_decks(&[named_deck("D", (0..900).step_by(3))], false)
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert_eq!((r.added, r.updated, r.unchanged), (300, 0, 0));
     let mut full = named_deck("D", 0..900);
     full.cards[600].front = "changed".into();
-    let r = col
-        .sync_decks(&[full], false)
-        .unwrap_or_else(|e| panic!("{e}"));
+    let r = col.sync_decks(&[full], false).unwrap();
     assert_eq!((r.added, r.updated, r.unchanged), (600, 1, 299));
     let cards = col.cards(None).unwrap_or_default();
     let ours: Vec<_> = cards.iter().filter(|c| c.uid.starts_with('k')).collect();
@@ -143,9 +144,7 @@ fn large_syncs_mixing_new_and_stored_cards_keep_every_card_in_its_place() {
     // A second deck that repeats a card of D far into its batch conflicts,
     // and the whole sync changes nothing.
     let other = named_deck("E", (1000..1400).chain([700]).chain(1400..1500));
-    let r = col
-        .sync_decks(&[other], false)
-        .unwrap_or_else(|e| panic!("{e}"));
+    let r = col.sync_decks(&[other], false).unwrap();
     assert_eq!(
         r.conflicts,
         vec!["card id \"k700\" already belongs to deck \"D\"".to_string()]
@@ -160,7 +159,7 @@ fn large_syncs_mixing_new_and_stored_cards_keep_every_card_in_its_place() {
             ],
             false,
         )
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert_eq!(
         r.conflicts,
         vec!["card id \"k2100\" is in two imported decks (\"F\" and \"G\")".to_string()]
@@ -170,9 +169,8 @@ fn large_syncs_mixing_new_and_stored_cards_keep_every_card_in_its_place() {
 
 #[test]
 fn undo_restores_the_exact_state_and_removes_the_log_row() {
-    let mut col = Collection::in_memory().unwrap_or_else(|e| panic!("{e}"));
-    col.sync_decks(&[deck(&[("a", "A?")])], false)
-        .unwrap_or_else(|e| panic!("{e}"));
+    let mut col = Collection::in_memory().unwrap();
+    col.sync_decks(&[deck(&[("a", "A?")])], false).unwrap();
     let id = col.cards(None).unwrap_or_default()[0].id;
     let mut states = vec![CardState::NEW];
     let mut logs = vec![];
@@ -202,8 +200,8 @@ proptest::proptest! {
     /// exactly the states the card had.
     #[test]
     fn undo_restores_every_previous_state(answers in proptest::collection::vec((0u8..=5, 0i32..3), 1..25)) {
-        let mut col = Collection::in_memory().unwrap_or_else(|e| panic!("{e}"));
-        col.sync_decks(&[deck(&[("a", "A?")])], false).unwrap_or_else(|e| panic!("{e}"));
+        let mut col = Collection::in_memory().unwrap();
+        col.sync_decks(&[deck(&[("a", "A?")])], false).unwrap();
         let id = col.cards(None).unwrap_or_default()[0].id;
         let mut states = vec![CardState::NEW];
         let mut logs = vec![];
@@ -273,7 +271,7 @@ back = "B"
         deck: toml::Value,
         cards: Vec<py201::decks::NoteSpec>,
     }
-    let authored: File = toml::from_str(text).unwrap_or_else(|e| panic!("{e}"));
+    let authored: File = toml::from_str(text).unwrap();
     let deck = parse("d.toml", text).unwrap_or_else(|p| panic!("{p:?}"));
     let lean: Vec<&str> = deck
         .content
@@ -283,21 +281,17 @@ back = "B"
         .map(|n| n.id.as_str())
         .collect();
     assert_eq!(lean, ["plain", "typed"]);
-    let mut col = Collection::in_memory().unwrap_or_else(|e| panic!("{e}"));
-    col.sync_decks(&[deck.content], false)
-        .unwrap_or_else(|e| panic!("{e}"));
-    let decks = col.deck_notes(None).unwrap_or_else(|e| panic!("{e}"));
+    let mut col = Collection::in_memory().unwrap();
+    col.sync_decks(&[deck.content], false).unwrap();
+    let decks = col.deck_notes(None).unwrap();
     let d = decks
         .iter()
         .find(|d| d.name == "D")
         .unwrap_or_else(|| panic!("deck D"));
-    let exported: Vec<py201::decks::NoteSpec> = d
-        .notes
-        .iter()
-        .map(|(id, n)| n.spec(id).unwrap_or_else(|e| panic!("{e}")))
-        .collect();
+    let exported: Vec<py201::decks::NoteSpec> =
+        d.notes.iter().map(|(id, n)| n.spec(id).unwrap()).collect();
     assert_eq!(exported, authored.cards);
-    let dump = col.dump().unwrap_or_else(|e| panic!("{e}"));
+    let dump = col.dump().unwrap();
     for spec in &authored.cards {
         let id = spec.id.clone().unwrap_or_default();
         let row = dump
@@ -338,34 +332,28 @@ fn only_notes_that_are_not_their_card_have_rows() {
                 st.query_map([], |r| r.get(0))?
                     .collect::<rusqlite::Result<Vec<String>>>()
             })
-            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap()
     };
     let specs = |col: &Collection| -> Vec<py201::decks::NoteSpec> {
-        let decks = col.deck_notes(None).unwrap_or_else(|e| panic!("{e}"));
+        let decks = col.deck_notes(None).unwrap();
         let d = decks
             .iter()
             .find(|d| d.name == "D")
             .unwrap_or_else(|| panic!("deck D"));
-        d.notes
-            .iter()
-            .map(|(id, n)| n.spec(id).unwrap_or_else(|e| panic!("{e}")))
-            .collect()
+        d.notes.iter().map(|(id, n)| n.spec(id).unwrap()).collect()
     };
     let sync = |col: &mut Collection, text: &str| {
         let deck = parse("d.toml", text).unwrap_or_else(|p| panic!("{p:?}"));
-        col.sync_decks(&[deck.content], false)
-            .unwrap_or_else(|e| panic!("{e}"));
+        col.sync_decks(&[deck.content], false).unwrap();
     };
     let authored = |text: &str| -> Vec<py201::decks::NoteSpec> {
         #[derive(serde::Deserialize)]
         struct File {
             cards: Vec<py201::decks::NoteSpec>,
         }
-        toml::from_str::<File>(text)
-            .unwrap_or_else(|e| panic!("{e}"))
-            .cards
+        toml::from_str::<File>(text).unwrap().cards
     };
-    let mut col = Collection::in_memory().unwrap_or_else(|e| panic!("{e}"));
+    let mut col = Collection::in_memory().unwrap();
     let first = deck_text(false, true);
     sync(&mut col, &first);
     assert_eq!(rows(&col), ["cl", "hint"]);
@@ -379,15 +367,13 @@ fn only_notes_that_are_not_their_card_have_rows() {
 
     // A backup gives every note in full; restoring keeps rows only for
     // the notes that need them, and the decks read back the same.
-    let dump = col.dump().unwrap_or_else(|e| panic!("{e}"));
+    let dump = col.dump().unwrap();
     assert!(
         dump.notes.iter().any(|n| n.id == "hint"),
         "hint is backed up"
     );
-    let mut restored = Collection::in_memory().unwrap_or_else(|e| panic!("{e}"));
-    restored
-        .replace_with(&dump)
-        .unwrap_or_else(|e| panic!("{e}"));
+    let mut restored = Collection::in_memory().unwrap();
+    restored.replace_with(&dump).unwrap();
     assert_eq!(rows(&restored), ["cl", "plain"]);
     assert_eq!(specs(&restored), authored(&second));
 
@@ -432,9 +418,8 @@ fn every_batch_shape_stores_each_cards_kind_and_note() {
     );
     text.push_str(&card("last", "basic"));
     let deck = parse("d.toml", &text).unwrap_or_else(|p| panic!("{p:?}"));
-    let mut col = Collection::in_memory().unwrap_or_else(|e| panic!("{e}"));
-    col.sync_decks(&[deck.content], false)
-        .unwrap_or_else(|e| panic!("{e}"));
+    let mut col = Collection::in_memory().unwrap();
+    col.sync_decks(&[deck.content], false).unwrap();
     let rows: Vec<(String, String, String)> = col
         .conn
         .prepare(
@@ -445,7 +430,7 @@ fn every_batch_shape_stores_each_cards_kind_and_note() {
             st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
                 .collect::<rusqlite::Result<Vec<_>>>()
         })
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert_eq!(rows.len(), 603);
     for (uid, kind, note) in &rows {
         let want = match uid.chars().next() {

@@ -1,6 +1,9 @@
 //! `py201 review` in a real pseudo-terminal, keys sent one at a time, the
 //! screen read back through a terminal emulator (vt100) at each step.
 
+// A test says unwrap plainly; the lint guards the code users run.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 use common::*;
 use portable_pty::{CommandBuilder, PtySize, native_pty_system};
@@ -24,7 +27,7 @@ impl Tty {
                 pixel_width: 0,
                 pixel_height: 0,
             })
-            .unwrap_or_else(|e| panic!("openpty: {e}"));
+            .expect("openpty");
         let mut cmd = CommandBuilder::new(assert_cmd::cargo::cargo_bin("py201"));
         cmd.args(args);
         cmd.env("PY201_DB", &env.db);
@@ -35,16 +38,10 @@ impl Tty {
         for (k, v) in extra_env {
             cmd.env(k, v);
         }
-        let child = pty
-            .slave
-            .spawn_command(cmd)
-            .unwrap_or_else(|e| panic!("spawn: {e}"));
+        let child = pty.slave.spawn_command(cmd).expect("spawn");
         drop(pty.slave);
-        let mut reader = pty
-            .master
-            .try_clone_reader()
-            .unwrap_or_else(|e| panic!("{e}"));
-        let writer = pty.master.take_writer().unwrap_or_else(|e| panic!("{e}"));
+        let mut reader = pty.master.try_clone_reader().unwrap();
+        let writer = pty.master.take_writer().unwrap();
         let screen = Arc::new(Mutex::new(vt100::Parser::new(
             std::num::NonZero::<u16>::MIN.saturating_add(29),
             std::num::NonZero::<u16>::MIN.saturating_add(89),
@@ -105,10 +102,8 @@ impl Tty {
     }
 
     fn keys(&mut self, k: &str) {
-        self.writer
-            .write_all(k.as_bytes())
-            .unwrap_or_else(|e| panic!("{e}"));
-        self.writer.flush().unwrap_or_else(|e| panic!("{e}"));
+        self.writer.write_all(k.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
     }
 
     fn wait_exit(&mut self) {
@@ -177,7 +172,7 @@ fn a_review_as_the_learner_sees_it() {
         s.contains("Reviewed 2 cards (2 answers, 0 same-day repeats); 50% graded 3 or higher"),
         "{s}"
     );
-    let conn = rusqlite::Connection::open(&env.db).unwrap_or_else(|e| panic!("{e}"));
+    let conn = rusqlite::Connection::open(&env.db).unwrap();
     let rows: i64 = conn
         .query_row("SELECT count(*) FROM revlog", [], |r| r.get(0))
         .unwrap_or(-1);
@@ -247,7 +242,7 @@ fn a_closed_terminal_ends_the_session_and_keeps_the_answers() {
         .status();
     assert!(sent.map(|s| s.success()).unwrap_or(false));
     t.wait_exit();
-    let conn = rusqlite::Connection::open(&env.db).unwrap_or_else(|e| panic!("{e}"));
+    let conn = rusqlite::Connection::open(&env.db).unwrap();
     let rows: i64 = conn
         .query_row("SELECT count(*) FROM revlog", [], |r| r.get(0))
         .unwrap_or(-1);
@@ -261,7 +256,7 @@ fn big_tsv(dir: &std::path::Path, n: usize) -> std::path::PathBuf {
         s.push_str(&format!("big-{i}\tQuestion {i}?\tAnswer {i}\n"));
     }
     let path = dir.join("big.tsv");
-    std::fs::write(&path, s).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&path, s).unwrap();
     path
 }
 
@@ -296,12 +291,7 @@ fn no_progress_bar_in_a_pipe_or_for_a_small_import() {
     let env = empty_env();
     env.run_ok(T0, &["decks"], "");
     let tsv = big_tsv(env.dir.path(), 6_000);
-    let out = env
-        .cmd(T0)
-        .arg("import")
-        .arg(&tsv)
-        .output()
-        .unwrap_or_else(|e| panic!("{e}"));
+    let out = env.cmd(T0).arg("import").arg(&tsv).output().unwrap();
     assert!(out.status.success());
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
     // A small import on a terminal: no bar either.
@@ -310,7 +300,7 @@ fn no_progress_bar_in_a_pipe_or_for_a_small_import() {
         &small,
         "#separator:tab\n#columns:id\tfront\tback\ns-1\tQ?\tA\n",
     )
-    .unwrap_or_else(|e| panic!("{e}"));
+    .unwrap();
     let small = small.to_string_lossy().into_owned();
     let mut t = Tty::start(&env, &["import", &small], &[]);
     t.wait_exit();
@@ -327,7 +317,7 @@ fn a_terminal_lists_the_first_twenty_import_problems_a_pipe_all() {
         s.push_str(&format!("same\tQuestion {i}?\tAnswer\n"));
     }
     let tsv = env.dir.path().join("dups.tsv");
-    std::fs::write(&tsv, s).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&tsv, s).unwrap();
     let tsv = tsv.to_string_lossy().into_owned();
     let mut t = Tty::start(&env, &["import", &tsv], &[]);
     // The last line on screen means every byte before it was read (the
@@ -338,11 +328,7 @@ fn a_terminal_lists_the_first_twenty_import_problems_a_pipe_all() {
     assert_eq!(text.matches("duplicate card id").count(), 20, "{text}");
     assert!(text.contains("… and 10 more"), "{text}");
     assert!(text.contains("import failed: 30 problems"), "{text}");
-    let out = env
-        .cmd(T0)
-        .args(["import", &tsv])
-        .output()
-        .unwrap_or_else(|e| panic!("{e}"));
+    let out = env.cmd(T0).args(["import", &tsv]).output().unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(err.matches("duplicate card id").count(), 30, "{err}");
     assert!(!err.contains("more"), "{err}");

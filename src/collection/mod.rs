@@ -229,9 +229,9 @@ mod tests {
 
     #[test]
     fn bulk_writes_use_the_rollback_journal_only_when_alone() {
-        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("c.db");
-        let mut col = Collection::open(&path).unwrap_or_else(|e| panic!("{e}"));
+        let mut col = Collection::open(&path).unwrap();
         let wal = r#"Text("wal")"#;
         assert_eq!(pragma(&col.conn, "journal_mode"), wal);
         let inside = col
@@ -241,21 +241,19 @@ mod tests {
                     pragma(&c.conn, "synchronous"),
                 ))
             })
-            .unwrap_or_else(|e| panic!("{e}"));
+            .unwrap();
         // synchronous: 2 = FULL while in rollback mode, 1 = NORMAL after.
         assert_eq!(inside, (r#"Text("delete")"#.into(), "Integer(2)".into()));
         assert_eq!(pragma(&col.conn, "journal_mode"), wal);
         assert_eq!(pragma(&col.conn, "synchronous"), "Integer(1)");
 
         // Another connection open: the write runs in WAL mode.
-        let other = Connection::open(&path).unwrap_or_else(|e| panic!("{e}"));
+        let other = Connection::open(&path).unwrap();
         let _: i64 = other
             .query_row("SELECT count(*) FROM decks", [], |r| r.get(0))
-            .unwrap_or_else(|e| panic!("{e}"));
+            .unwrap();
         let start = std::time::Instant::now();
-        let inside = col
-            .bulk(|c| Ok(pragma(&c.conn, "journal_mode")))
-            .unwrap_or_else(|e| panic!("{e}"));
+        let inside = col.bulk(|c| Ok(pragma(&c.conn, "journal_mode"))).unwrap();
         assert_eq!(inside, wal);
         assert!(
             start.elapsed() < std::time::Duration::from_secs(1),

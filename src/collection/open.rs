@@ -261,18 +261,18 @@ mod tests {
 
     #[test]
     fn upgrades_step_by_step_after_a_backup() {
-        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("c.db");
-        let (conn, created) = open(&path).unwrap_or_else(|e| panic!("{e}"));
+        let (conn, created) = open(&path).unwrap();
         assert!(created);
         // As if made by version 1, then upgraded by two made-up steps.
         conn.execute_batch("INSERT INTO config VALUES ('fuzz', 'off'); PRAGMA user_version = 1;")
-            .unwrap_or_else(|e| panic!("{e}"));
+            .unwrap();
         let steps = [
             "ALTER TABLE config ADD COLUMN note TEXT;",
             "CREATE TABLE extra (x);",
         ];
-        let backup = migrate(&conn, &path, 1, &steps).unwrap_or_else(|e| panic!("{e}"));
+        let backup = migrate(&conn, &path, 1, &steps).unwrap();
         let version: i64 = conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .unwrap_or(0);
@@ -283,7 +283,7 @@ mod tests {
             "{}",
             backup.display()
         );
-        let old = Connection::open(&backup).unwrap_or_else(|e| panic!("{e}"));
+        let old = Connection::open(&backup).unwrap();
         let v: i64 = old
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .unwrap_or(0);
@@ -307,23 +307,21 @@ mod tests {
     /// "database is locked" (SQLite does not wait on its own here).
     #[test]
     fn open_waits_for_a_bulk_writer_in_rollback_mode() {
-        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("c.db");
-        drop(open(&path).unwrap_or_else(|e| panic!("{e}")));
-        let writer = Connection::open(&path).unwrap_or_else(|e| panic!("{e}"));
+        drop(open(&path).unwrap());
+        let writer = Connection::open(&path).unwrap();
         assert_eq!(
             try_journal_mode(&writer, "delete").ok().as_deref(),
             Some("delete")
         );
         writer
             .execute_batch("BEGIN IMMEDIATE; INSERT INTO meta VALUES ('k', 'v');")
-            .unwrap_or_else(|e| panic!("{e}"));
+            .unwrap();
         let hold = Duration::from_millis(300);
         let done = std::thread::spawn(move || {
             std::thread::sleep(hold);
-            writer
-                .execute_batch("COMMIT")
-                .unwrap_or_else(|e| panic!("{e}"));
+            writer.execute_batch("COMMIT").unwrap();
             assert_eq!(
                 set_journal_mode(&writer, "wal").ok().as_deref(),
                 Some("wal")
@@ -333,7 +331,7 @@ mod tests {
         let opened = open(&path);
         let waited = start.elapsed();
         done.join().unwrap_or_else(|_| panic!("writer thread"));
-        let (conn, created) = opened.unwrap_or_else(|e| panic!("open while locked: {e}"));
+        let (conn, created) = opened.expect("open while locked");
         assert!(!created);
         assert!(waited >= hold - Duration::from_millis(50), "{waited:?}");
         let mode: String = conn

@@ -492,9 +492,8 @@ mod tests {
             ));
         }
         let deck = crate::decks::parse("d.toml", &text).unwrap_or_else(|p| panic!("{p:?}"));
-        let mut col = Collection::in_memory().unwrap_or_else(|e| panic!("{e}"));
-        col.sync_decks(&[deck.content], false)
-            .unwrap_or_else(|e| panic!("{e}"));
+        let mut col = Collection::in_memory().unwrap();
+        col.sync_decks(&[deck.content], false).unwrap();
         col
     }
 
@@ -534,13 +533,13 @@ mod tests {
                         interval
                     ],
                 )
-                .unwrap_or_else(|e| panic!("{e}"));
+                .unwrap();
         }
         let mut want = StateRow {
             deck: "D".to_string(),
             ..StateRow::default()
         };
-        for card in col.cards(None).unwrap_or_else(|e| panic!("{e}")) {
+        for card in col.cards(None).unwrap() {
             let n = match card.status(today) {
                 Status::New => &mut want.new,
                 Status::Learning => &mut want.learning,
@@ -562,9 +561,7 @@ mod tests {
             want.retired,
         ];
         assert!(every.iter().all(|&n| n > 0), "every state occurs: {want:?}");
-        let got = col
-            .state_counts(today, 21, None)
-            .unwrap_or_else(|e| panic!("{e}"));
+        let got = col.state_counts(today, 21, None).unwrap();
         assert_eq!(got, vec![want]);
     }
 
@@ -572,10 +569,8 @@ mod tests {
         let mut stmt = col
             .conn
             .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
-            .unwrap_or_else(|e| panic!("{e}"));
-        let rows = stmt
-            .query_map(params, |r| r.get::<_, String>(3))
-            .unwrap_or_else(|e| panic!("{e}"));
+            .unwrap();
+        let rows = stmt.query_map(params, |r| r.get::<_, String>(3)).unwrap();
         rows.map(|r| r.unwrap_or_default())
             .collect::<Vec<_>>()
             .join("\n")

@@ -555,9 +555,7 @@ back = "2"
 
     #[test]
     fn parses_every_kind_and_expands_clozes() {
-        let d = parse("t.toml", GOOD)
-            .map_err(|p| format!("{p:?}"))
-            .unwrap_or_else(|e| panic!("{e}"));
+        let d = parse("t.toml", GOOD).map_err(|p| format!("{p:?}")).unwrap();
         let uids: Vec<&str> = d.content.cards.iter().map(|c| c.uid.as_str()).collect();
         assert_eq!(uids, ["a", "b:c1", "b:c2", "c"]);
         assert_eq!(d.checks.len(), 1);

@@ -25,19 +25,18 @@ pub fn env_with(fixture: &str) -> Env {
 
 /// A fresh collection with the deck file `text` added.
 pub fn env_with_text(text: &str) -> Env {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let dir = tempfile::tempdir().expect("tempdir");
     let db = dir.path().join("collection.db");
     let deck = py201::decks::parse("fixture.toml", text).unwrap_or_else(|p| panic!("{p:?}"));
-    let mut col = Collection::open(&db).unwrap_or_else(|e| panic!("open: {e}"));
+    let mut col = Collection::open(&db).expect("open");
     // As the binary would on first use, so its first run has nothing to say.
-    py201::decks::builtin::ensure(&mut col).unwrap_or_else(|e| panic!("built-in decks: {e}"));
-    col.sync_decks(&[deck.content], false)
-        .unwrap_or_else(|e| panic!("sync: {e}"));
+    py201::decks::builtin::ensure(&mut col).expect("built-in decks");
+    col.sync_decks(&[deck.content], false).expect("sync");
     Env { dir, db }
 }
 
 pub fn empty_env() -> Env {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let dir = tempfile::tempdir().expect("tempdir");
     let db = dir.path().join("collection.db");
     Env { dir, db }
 }
@@ -45,7 +44,7 @@ pub fn empty_env() -> Env {
 impl Env {
     /// The real binary, pointed at this collection, at time `now`, in UTC.
     pub fn cmd(&self, now: &str) -> Command {
-        let mut c = Command::cargo_bin("py201").unwrap_or_else(|e| panic!("binary: {e}"));
+        let mut c = Command::cargo_bin("py201").expect("binary");
         c.env("PY201_DB", &self.db)
             .env("PY201_NOW", now)
             .env("TZ", "UTC")
@@ -61,7 +60,7 @@ impl Env {
             .args(args)
             .write_stdin(stdin)
             .output()
-            .unwrap_or_else(|e| panic!("run: {e}"));
+            .expect("run");
         let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
         assert!(
             out.status.success(),

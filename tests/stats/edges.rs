@@ -69,14 +69,14 @@ fn bad_arguments_are_refused() {
             .cmd(T0)
             .args(["stats", "--days", days])
             .output()
-            .unwrap_or_else(|e| panic!("{e}"));
+            .unwrap();
         assert_eq!(out.status.code(), Some(2), "--days {days}");
     }
     let out = env
         .cmd(T0)
         .args(["stats", "--deck", "Nope"])
         .output()
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     let err = one_line_error(&out);
     assert!(err.contains("no deck named \"Nope\""), "{err}");
 }
@@ -128,11 +128,11 @@ fn answer_times_add_up() {
     use py201::scheduler::{Grade, Scheduler, sm2::Sm2};
 
     let env = env_with("test.toml");
-    let mut col = Collection::open(&env.db).unwrap_or_else(|e| panic!("{e}"));
-    let test = col.deck_id("Test").unwrap_or_else(|e| panic!("{e}"));
+    let mut col = Collection::open(&env.db).unwrap();
+    let test = col.deck_id("Test").unwrap();
     let ids: Vec<i64> = col
         .cards(Some(test))
-        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap()
         .iter()
         .map(|c| c.id)
         .collect();
@@ -156,7 +156,7 @@ fn answer_times_add_up() {
         col.answer(id, grade, at, None, |st| {
             Sm2::default().preview(st, day)[usize::from(grade.value())]
         })
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     }
     drop(col);
     let j = stats_json_at(&env, &at_day(2), &["--days", "2"]);

@@ -27,11 +27,11 @@ fn exact(retention: f32) -> Fsrs {
         },
         NOW,
     )
-    .unwrap_or_else(|e| panic!("{e}"))
+    .unwrap()
 }
 
 fn crate_model() -> FSRS {
-    FSRS::new(&[]).unwrap_or_else(|e| panic!("{e}"))
+    FSRS::new(&[]).unwrap()
 }
 
 fn days(ivl: f32) -> u32 {
@@ -64,9 +64,7 @@ fn steps_parse_and_print() {
 #[test]
 fn a_new_card_goes_through_the_learning_steps() {
     let f = exact(0.9);
-    let next = crate_model()
-        .next_states(None, 0.9, 0)
-        .unwrap_or_else(|e| panic!("{e}"));
+    let next = crate_model().next_states(None, 0.9, 0).unwrap();
     let p = f.preview(&CardState::NEW, TODAY);
     // Again (0, 1, 2): first step, 1 minute; Hard: mean of 1m and 10m;
     // Good: second step, 10 minutes; Easy: graduates.
@@ -113,9 +111,7 @@ fn the_last_learning_step_graduates_with_the_crates_interval() {
         .memory
         .map(Into::into)
         .unwrap_or_else(|| panic!("memory"));
-    let next = crate_model()
-        .next_states(Some(m0), 0.9, 0)
-        .unwrap_or_else(|e| panic!("{e}"));
+    let next = crate_model().next_states(Some(m0), 0.9, 0).unwrap();
     let good = p[4].state;
     assert_eq!(
         p[4].kind,
@@ -156,9 +152,7 @@ fn review_intervals_are_the_crates_rounded_for_each_retention() {
         ..CardState::NEW
     };
     for r in [0.8f32, 0.9, 0.95] {
-        let next = model
-            .next_states(Some(memory), r, 10)
-            .unwrap_or_else(|e| panic!("{e}"));
+        let next = model.next_states(Some(memory), r, 10).unwrap();
         let p = exact(r).preview(&state, TODAY);
         let hard = days(next.hard.interval);
         let good = days(next.good.interval).max(hard + 1);
@@ -188,9 +182,7 @@ fn without_steps_every_grade_graduates() {
         },
         ..exact(0.9)
     };
-    let next = crate_model()
-        .next_states(None, 0.9, 0)
-        .unwrap_or_else(|e| panic!("{e}"));
+    let next = crate_model().next_states(None, 0.9, 0).unwrap();
     let p = f.preview(&CardState::NEW, TODAY);
     assert!(p.iter().all(|o| o.state.step.is_none()));
     assert_eq!(p[0].state.interval, days(next.again.interval));
@@ -213,9 +205,7 @@ fn memory_from_a_history_is_the_crates() {
             .map(|&(delta_t, rating)| FSRSReview { rating, delta_t })
             .collect(),
     };
-    let expected = model
-        .memory_state(item, None)
-        .unwrap_or_else(|e| panic!("{e}"));
+    let expected = model.memory_state(item, None).unwrap();
     assert_eq!(
         memory_from_history(&model, &history, None),
         Some(expected.into())
@@ -231,7 +221,7 @@ fn memory_from_a_history_is_the_crates() {
         },
         NOW,
     )
-    .unwrap_or_else(|e| panic!("{e}"));
+    .unwrap();
     let mut state = CardState::NEW;
     let mut rng = StdRng::seed_from_u64(1);
     for a in &history {
@@ -259,9 +249,7 @@ fn last_day(s: &CardState) -> Day {
 #[test]
 fn a_card_without_a_log_starts_from_its_sm2_state() {
     let model = crate_model();
-    let m = model
-        .memory_state_from_sm2(2.5, 30.0, 0.9)
-        .unwrap_or_else(|e| panic!("{e}"));
+    let m = model.memory_state_from_sm2(2.5, 30.0, 0.9).unwrap();
     assert_eq!(
         memory_from_history(
             &model,
