@@ -429,19 +429,19 @@ fn stats_table_shows_every_figure_of_the_history() {
     }
 }
 
-/// The README's example is this history's real output (its figures are
-/// checked against the hand-worked values in the tests above).
+/// The example in docs/statistics.md is this history's real output (its
+/// figures are checked against the hand-worked values in the tests above).
 #[test]
-fn readme_example_is_real_output() {
+fn documented_example_is_real_output() {
     let env = env_with("stats.toml");
     history(&env);
-    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
-        .expect("README.md");
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/statistics.md"))
+        .expect("docs/statistics.md");
     let command = "$ py201 stats --deck Stats --days 7\n";
-    let example = readme
+    let example = doc
         .split_once(command)
         .and_then(|(_, rest)| rest.split_once("\n```"))
         .map(|(example, _)| format!("{example}\n"))
-        .unwrap_or_else(|| panic!("README.md has no example of {command:?}"));
+        .unwrap_or_else(|| panic!("docs/statistics.md has no example of {command:?}"));
     assert_eq!(stats(&env, &["--deck", "Stats", "--days", "7"]), example);
 }
