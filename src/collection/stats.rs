@@ -571,9 +571,7 @@ mod tests {
             .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
             .unwrap();
         let rows = stmt.query_map(params, |r| r.get::<_, String>(3)).unwrap();
-        rows.map(|r| r.unwrap_or_default())
-            .collect::<Vec<_>>()
-            .join("\n")
+        rows.map(|r| r.unwrap()).collect::<Vec<_>>().join("\n")
     }
 
     /// The window queries read today's answers through the log's day index,
