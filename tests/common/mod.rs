@@ -98,8 +98,7 @@ pub fn questions(out: &str) -> Vec<String> {
 
 pub fn at_day(n: i64) -> String {
     // Day 1 is 2026-01-05.
-    let d =
-        chrono::NaiveDate::from_ymd_opt(2026, 1, 4).unwrap_or_default() + chrono::Duration::days(n);
+    let d = chrono::NaiveDate::from_ymd_opt(2026, 1, 4).unwrap() + chrono::Duration::days(n);
     format!("{}T09:00:00Z", d.format("%Y-%m-%d"))
 }
 
