@@ -66,7 +66,7 @@ fn read_only_filesystem_is_a_clear_error_and_changes_nothing() {
             .unwrap()
     };
     assert!(run(&["decks"]).status.success());
-    let before = std::fs::read(&db).unwrap_or_default();
+    let before = std::fs::read(&db).unwrap();
     mnt.remount("ro");
     for args in [
         &["review"][..],
@@ -79,7 +79,7 @@ fn read_only_filesystem_is_a_clear_error_and_changes_nothing() {
             "{args:?}: {err}"
         );
     }
-    assert_eq!(std::fs::read(&db).unwrap_or_default(), before);
+    assert_eq!(std::fs::read(&db).unwrap(), before);
     mnt.remount("rw");
     assert_eq!(integrity(&db), "ok");
 }

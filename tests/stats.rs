@@ -174,7 +174,7 @@ fn row(block: &str, first: &str) -> Vec<String> {
 
 /// Asserts that `block` has the table row `want` (its first cell names it).
 fn has_row(block: &str, want: &[&str]) {
-    let first = want.first().copied().unwrap_or_default();
+    let first = want.first().copied().expect("a row has its first cell");
     assert_eq!(row(block, first), cells(want), "{block}");
 }
 
