@@ -262,7 +262,7 @@ back = "B"
         cards: Vec<py201::decks::NoteSpec>,
     }
     let authored: File = toml::from_str(text).unwrap();
-    let deck = parse("d.toml", text).unwrap_or_else(|p| panic!("{p:?}"));
+    let deck = parse("d.toml", text).unwrap();
     let lean: Vec<&str> = deck
         .content
         .notes
@@ -274,10 +274,7 @@ back = "B"
     let mut col = Collection::in_memory().unwrap();
     col.sync_decks(&[deck.content], false).unwrap();
     let decks = col.deck_notes(None).unwrap();
-    let d = decks
-        .iter()
-        .find(|d| d.name == "D")
-        .unwrap_or_else(|| panic!("deck D"));
+    let d = decks.iter().find(|d| d.name == "D").expect("deck D");
     let exported: Vec<py201::decks::NoteSpec> =
         d.notes.iter().map(|(id, n)| n.spec(id).unwrap()).collect();
     assert_eq!(exported, authored.cards);
@@ -326,14 +323,11 @@ fn only_notes_that_are_not_their_card_have_rows() {
     };
     let specs = |col: &Collection| -> Vec<py201::decks::NoteSpec> {
         let decks = col.deck_notes(None).unwrap();
-        let d = decks
-            .iter()
-            .find(|d| d.name == "D")
-            .unwrap_or_else(|| panic!("deck D"));
+        let d = decks.iter().find(|d| d.name == "D").expect("deck D");
         d.notes.iter().map(|(id, n)| n.spec(id).unwrap()).collect()
     };
     let sync = |col: &mut Collection, text: &str| {
-        let deck = parse("d.toml", text).unwrap_or_else(|p| panic!("{p:?}"));
+        let deck = parse("d.toml", text).unwrap();
         col.sync_decks(&[deck.content], false).unwrap();
     };
     let authored = |text: &str| -> Vec<py201::decks::NoteSpec> {
@@ -406,7 +400,7 @@ fn every_batch_shape_stores_each_cards_kind_and_note() {
         "\n[[cards]]\nid = \"cl\"\nkind = \"cloze\"\ntext = \"{{c1::a}} and {{c2::b}}\"\n",
     );
     text.push_str(&card("last", "basic"));
-    let deck = parse("d.toml", &text).unwrap_or_else(|p| panic!("{p:?}"));
+    let deck = parse("d.toml", &text).unwrap();
     let mut col = Collection::in_memory().unwrap();
     col.sync_decks(&[deck.content], false).unwrap();
     let rows: Vec<(String, String, String)> = col

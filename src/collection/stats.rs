@@ -491,7 +491,7 @@ mod tests {
                 "[[cards]]\nid = \"c{i}\"\nfront = \"q\"\nback = \"a\"\n"
             ));
         }
-        let deck = crate::decks::parse("d.toml", &text).unwrap_or_else(|p| panic!("{p:?}"));
+        let deck = crate::decks::parse("d.toml", &text).unwrap();
         let mut col = Collection::in_memory().unwrap();
         col.sync_decks(&[deck.content], false).unwrap();
         col
