@@ -61,15 +61,20 @@ fn run(bin: &Path, db: &Path, args: &[&str], stdin: &[u8]) -> Sample {
         .stderr(Stdio::inherit())
         .spawn()
         .expect("spawn the measuring child");
-    if let Some(mut i) = child.stdin.take() {
-        let _ = i.write_all(stdin);
-    }
+    let mut i = child.stdin.take().expect("stdin is piped");
+    i.write_all(stdin)
+        .expect("write the measuring child's input");
+    drop(i);
     let out = child.wait_with_output().expect("measuring child");
     assert!(out.status.success(), "py201 {args:?} failed");
     let text = String::from_utf8_lossy(&out.stdout);
     let mut it = text.split_whitespace();
-    let ms = it.next().and_then(|v| v.parse().ok()).unwrap_or(f64::NAN);
-    let rss_kb = it.next().and_then(|v| v.parse().ok()).unwrap_or(0);
+    // The measuring child always prints "milliseconds peak-RSS-KiB".
+    let ms = it
+        .next()
+        .and_then(|v| v.parse().ok())
+        .expect("milliseconds");
+    let rss_kb = it.next().and_then(|v| v.parse().ok()).expect("peak RSS");
     Sample { ms, rss_kb }
 }
 
@@ -159,14 +164,16 @@ fn main() {
     let sizes: Vec<usize> = std::env::var("PY201_BENCH_SIZES")
         .unwrap_or_else(|_| "1000,10000,100000".into())
         .split(',')
-        .filter_map(|s| s.trim().parse().ok())
+        .map(|s| {
+            s.trim()
+                .parse()
+                .unwrap_or_else(|e| panic!("PY201_BENCH_SIZES: {s:?}: {e}"))
+        })
         .collect();
     let runs = harness::runs(5);
     let dir = root.join("target/bench");
     std::fs::create_dir_all(&dir).unwrap();
-    let today = py201::clock::date_to_day(
-        chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap_or_default(),
-    );
+    let today = py201::clock::date_to_day(chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap());
     println!("| operation | cards | reviews | median ms | min ms | max ms | peak RSS MB |");
     println!("|---|---:|---:|---:|---:|---:|---:|");
     for &n in &sizes {

@@ -168,9 +168,9 @@ fn time(bin: &Path, db: &Path, args: &[&str], stdin: &str) -> f64 {
         .stdout(Stdio::null())
         .spawn()
         .expect("spawn");
-    if let Some(mut i) = child.stdin.take() {
-        let _ = std::io::Write::write_all(&mut i, stdin.as_bytes());
-    }
+    let mut i = child.stdin.take().expect("stdin is piped");
+    std::io::Write::write_all(&mut i, stdin.as_bytes()).expect("write py201's input");
+    drop(i);
     let status = child.wait().expect("wait");
     assert!(status.success(), "py201 {args:?} failed");
     start.elapsed().as_secs_f64() * 1000.0
@@ -182,9 +182,7 @@ fn main() {
     let runs = harness::runs(3);
     let dir = root.join("target/bench");
     std::fs::create_dir_all(&dir).unwrap();
-    let today = py201::clock::date_to_day(
-        chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap_or_default(),
-    );
+    let today = py201::clock::date_to_day(chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap());
     let db = dir.join(format!("fsrs-{CARDS}.db"));
     if !db.exists() {
         let t = Instant::now();
@@ -201,7 +199,7 @@ fn main() {
     std::fs::copy(&db, &scratch).unwrap();
     let reviews: i64 = rusqlite::Connection::open(&scratch)
         .and_then(|c| c.query_row("SELECT count(*) FROM revlog", [], |r| r.get(0)))
-        .unwrap_or(0);
+        .unwrap();
     println!("| operation ({CARDS} cards, {reviews} reviews) | median ms |");
     println!("|---|---:|");
     let switch = time(&bin, &scratch, &["config", "scheduler", "fsrs"], "");

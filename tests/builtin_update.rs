@@ -15,7 +15,7 @@ fn changed_builtin_decks_update_the_collection_in_place() {
     // Review the first built-in card so it has progress to keep.
     let out = env.run_ok(T0, &["review", "--limit", "1"], "\n5\n");
     assert_eq!(questions(&out).len(), 1);
-    let first = py201::decks::builtin::decks().unwrap_or_default().remove(0);
+    let first = py201::decks::builtin::decks().unwrap().remove(0);
     let card = &first.cards[0];
     // Make the collection look like one made by an older py201: that card's
     // text was different, one card did not exist yet, and one card existed

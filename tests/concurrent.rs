@@ -31,8 +31,8 @@ impl Session {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        let stdout = child.stdout.take().unwrap_or_else(|| panic!("stdout"));
-        let stdin = child.stdin.take().unwrap_or_else(|| panic!("stdin"));
+        let stdout = child.stdout.take().expect("stdout is piped");
+        let stdin = child.stdin.take().expect("stdin is piped");
         let (tx, lines) = channel();
         std::thread::spawn(move || {
             for l in BufReader::new(stdout).lines().map_while(Result::ok) {
@@ -68,7 +68,8 @@ impl Session {
     }
 
     fn quit(mut self) -> String {
-        let _ = self.stdin.write_all(b"q\n");
+        // The session is showing a question: it is alive and reads this.
+        self.stdin.write_all(b"q\n").unwrap();
         drop(self.stdin);
         let status = self.child.wait().unwrap();
         assert!(status.success());
@@ -141,7 +142,7 @@ fn two_reviews_and_an_import_at_once() {
         qa = next_a;
         qb = next_b;
     }
-    importer.join().unwrap_or_else(|_| panic!("importer"));
+    importer.join().expect("the importer thread");
     a.quit();
     b.quit();
     let conn = rusqlite::Connection::open(&env.db).unwrap();
@@ -160,7 +161,7 @@ fn two_reviews_and_an_import_at_once() {
             [],
             |r| r.get(0),
         )
-        .unwrap_or(0);
+        .unwrap();
     assert_eq!(decks, 5, "every import went through");
 }
 

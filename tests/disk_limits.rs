@@ -19,8 +19,8 @@ impl Mount {
             .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
             .arg(dir)
             .status()
-            .map(|s| s.success())
-            .unwrap_or(false);
+            .unwrap_or_else(|e| panic!("mount: {e}"))
+            .success();
         assert!(
             ok,
             "cannot mount a tmpfs at {} (this test needs root, as CI has)",
@@ -33,8 +33,9 @@ impl Mount {
         let ok = Command::new("mount")
             .args(["-o", &format!("remount,{opts}")])
             .arg(&self.0)
-            .status();
-        assert!(ok.map(|s| s.success()).unwrap_or(false), "remount {opts}");
+            .status()
+            .unwrap_or_else(|e| panic!("mount: {e}"));
+        assert!(ok.success(), "remount {opts}");
     }
 }
 
@@ -66,7 +67,7 @@ fn read_only_filesystem_is_a_clear_error_and_changes_nothing() {
             .unwrap()
     };
     assert!(run(&["decks"]).status.success());
-    let before = std::fs::read(&db).unwrap_or_default();
+    let before = std::fs::read(&db).unwrap();
     mnt.remount("ro");
     for args in [
         &["review"][..],
@@ -79,7 +80,7 @@ fn read_only_filesystem_is_a_clear_error_and_changes_nothing() {
             "{args:?}: {err}"
         );
     }
-    assert_eq!(std::fs::read(&db).unwrap_or_default(), before);
+    assert_eq!(std::fs::read(&db).unwrap(), before);
     mnt.remount("rw");
     assert_eq!(integrity(&db), "ok");
 }

@@ -93,7 +93,8 @@ fn daily_summaries_follow_answers_and_undo_and_are_rebuilt_when_off() {
     let healthy = env.run_ok(at_day(2).as_str(), &["doctor"], "");
     assert!(healthy.starts_with("No problems found"), "{healthy}");
     let other = env.run_ok(&at_day(2), &["stats", "--deck", "Other", "--json"], "");
-    let other: serde_json::Value = serde_json::from_str(&other).unwrap_or_default();
+    let other: serde_json::Value =
+        serde_json::from_str(&other).unwrap_or_else(|e| panic!("stats --json: {e}\n{other}"));
     // The deck's review count is the moved card's log, counted row by row.
     let conn = rusqlite::Connection::open(&env.db).unwrap();
     let logged: i64 = conn

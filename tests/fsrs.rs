@@ -135,9 +135,9 @@ fn switching_sm2_fsrs_sm2_keeps_every_card_and_log_row() {
     // due tomorrow, interval 1.
     let c_due = env.card(&at_day(3), "Test", "t-c")["due"].clone();
     let day_of = |d: &Value| {
-        chrono::NaiveDate::parse_from_str(d.as_str().unwrap_or(""), "%Y-%m-%d")
-            .unwrap_or_default()
-            .signed_duration_since(chrono::NaiveDate::from_ymd_opt(2026, 1, 4).unwrap_or_default())
+        chrono::NaiveDate::parse_from_str(d.as_str().expect("a due date"), "%Y-%m-%d")
+            .unwrap()
+            .signed_duration_since(chrono::NaiveDate::from_ymd_opt(2026, 1, 4).unwrap())
             .num_days()
     };
     let c_day = day_of(&c_due);
@@ -368,17 +368,21 @@ fn log_loss(params: &[f32], history: &[(i64, Vec<(i32, u8)>)]) -> f32 {
         .log_loss
 }
 
+/// The stored parameters; None only when there is no such row (any other
+/// error fails the test rather than reading as "nothing stored").
 fn stored_params(env: &Env) -> Option<Vec<f32>> {
+    use rusqlite::OptionalExtension;
     let conn = rusqlite::Connection::open(&env.db).unwrap();
     conn.query_row(
         "SELECT value FROM config WHERE key = 'fsrs-params'",
         [],
         |r| r.get::<_, String>(0),
     )
-    .ok()
+    .optional()
+    .unwrap()
     .map(|t| {
         t.split_whitespace()
-            .filter_map(|v| v.parse().ok())
+            .map(|v| v.parse().unwrap_or_else(|e| panic!("parameter {v:?}: {e}")))
             .collect()
     })
 }
@@ -394,7 +398,7 @@ fn optimize_fits_a_synthetic_history_better_than_the_defaults() {
 
     let out = env.run_ok(T0, &["optimize"], "");
     assert!(out.contains("Stored"), "{out}");
-    let fitted = stored_params(&env).unwrap_or_default();
+    let fitted = stored_params(&env).expect("optimize stored the parameters");
     assert_eq!(fitted.len(), 21);
     let (default_loss, fitted_loss) = (
         log_loss(&fsrs::DEFAULT_PARAMETERS, &history),
@@ -476,7 +480,7 @@ fn fsrs_state_survives_a_json_backup_and_doctor_finds_nothing_wrong() {
     let f = dst.dir.path().join("backup.json");
     std::fs::write(&f, backup.as_bytes()).unwrap();
     dst.run_ok(T0, &["decks"], "");
-    let out = dst.run_ok(T0, &["import", f.to_str().unwrap_or_default()], "");
+    let out = dst.run_ok(T0, &["import", f.to_str().unwrap()], "");
     assert!(out.contains("Restored."), "{out}");
     assert_eq!(
         dst.run_ok(T0, &["cards", "--json"], ""),
@@ -537,10 +541,10 @@ fn stats_with_fsrs_on_report_predicted_recall_and_stability() {
         .as_array()
         .map(|b| {
             b.iter()
-                .map(|x| x["cards"].as_u64().unwrap_or(99) as u32)
+                .map(|x| x["cards"].as_u64().expect("a bucket's cards") as u32)
                 .collect()
         })
-        .unwrap_or_default();
+        .expect("fsrs.stability.buckets");
     assert_eq!(got, want);
     let table = env.run_ok(&at_day(3), &["stats", "--deck", "Test"], "");
     assert!(

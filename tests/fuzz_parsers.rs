@@ -37,7 +37,7 @@ fn mutated(base: &'static str) -> impl Strategy<Value = String> {
 fn cases() -> u32 {
     std::env::var("PROPTEST_CASES")
         .ok()
-        .and_then(|v| v.parse().ok())
+        .map(|v| v.parse().expect("PROPTEST_CASES is a number of cases"))
         .unwrap_or(300)
 }
 

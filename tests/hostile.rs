@@ -48,7 +48,10 @@ fn sql_and_terminal_metacharacters_are_plain_text() {
     let env = env_with_text(&deck);
     let cards = env.cards(T0, "Evil'; --");
     assert_eq!(cards.len(), 1);
-    let stored = cards[0]["front"].as_str().unwrap_or_default().to_string();
+    let stored = cards[0]["front"]
+        .as_str()
+        .expect("front is a string")
+        .to_string();
     assert!(
         stored.starts_with("'; DROP TABLE cards; --") && stored.contains('\u{1b}'),
         "stored verbatim: {stored:?}"

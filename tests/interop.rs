@@ -38,7 +38,7 @@ fn cards_of(env: &Env, deck: &str) -> Vec<serde_json::Value> {
 fn fresh_with(fixture_name: &str) -> Env {
     let env = empty_env();
     let p = fixture(fixture_name);
-    env.run_ok(T0, &["import", p.to_str().unwrap_or_default()], "");
+    env.run_ok(T0, &["import", p.to_str().unwrap()], "");
     env
 }
 
@@ -48,7 +48,7 @@ fn deck_file_round_trip_changes_nothing() {
     let before = cards_of(&env, "Tricky");
     let first = env.run_ok(T0, &["export", "--deck", "Tricky", "--format", "deck"], "");
     let f = write(&env, "tricky-export.toml", first.as_bytes());
-    let out = env.run_ok(T0, &["import", f.to_str().unwrap_or_default()], "");
+    let out = env.run_ok(T0, &["import", f.to_str().unwrap()], "");
     assert!(out.contains("Nothing to change."), "{out}");
     assert_eq!(cards_of(&env, "Tricky"), before);
     // And exporting again gives the same file.
@@ -57,7 +57,7 @@ fn deck_file_round_trip_changes_nothing() {
         first
     );
     // The exported file is a valid deck for `py201 check`.
-    let out = env.run_ok(T0, &["check", f.to_str().unwrap_or_default()], "");
+    let out = env.run_ok(T0, &["check", f.to_str().unwrap()], "");
     assert!(out.contains("4 cards: no problems"), "{out}");
 }
 
@@ -72,7 +72,7 @@ fn csv_and_tsv_round_trip_multi_line_code_quotes_and_separators() {
         )));
         let dst = empty_env();
         let f = write(&dst, &format!("tricky.{format}"), exported.as_bytes());
-        let out = dst.run_ok(T0, &["import", f.to_str().unwrap_or_default()], "");
+        let out = dst.run_ok(T0, &["import", f.to_str().unwrap()], "");
         assert!(out.contains("Tricky"), "{out}");
         assert_eq!(
             cards_of(&dst, "Tricky"),
@@ -102,7 +102,7 @@ fn json_backup_restores_every_card_setting_and_review() {
     let dst = empty_env();
     let f = write(&dst, "backup.json", backup.as_bytes());
     dst.run_ok(T0, &["decks"], ""); // a new, empty collection (built-in decks only)
-    let out = dst.run_ok(T0, &["import", f.to_str().unwrap_or_default()], "");
+    let out = dst.run_ok(T0, &["import", f.to_str().unwrap()], "");
     assert!(out.contains("Restored."), "{out}");
     for now in [at_day(2), at_day(9)] {
         assert_eq!(
@@ -125,7 +125,7 @@ fn json_backup_restores_every_card_setting_and_review() {
         );
     }
     // A backup refuses to replace a collection that has its own history.
-    let out = import(&src, &[f.to_str().unwrap_or_default()]);
+    let out = import(&src, &[f.to_str().unwrap()]);
     let err = one_line_error(&out);
     assert!(err.contains("already holds 9 reviews"), "{err}");
 }
@@ -135,7 +135,7 @@ fn reimporting_a_changed_deck_updates_in_place_and_keeps_progress() {
     let env = fresh_with("test.toml");
     env.config("fuzz", "off");
     env.run_ok(&at_day(1), &["review", "--deck", "Test"], "\n5\n\n5\n\n5\n");
-    let text = std::fs::read_to_string(fixture("test.toml")).unwrap_or_default();
+    let text = std::fs::read_to_string(fixture("test.toml")).unwrap();
     let changed = text
         .replace(
             "Which dunder does `a + b` try first?",
@@ -149,24 +149,20 @@ fn reimporting_a_changed_deck_updates_in_place_and_keeps_progress() {
         .replace("back = \"`/`\"", "back = \"`*`\"");
     let f = write(&env, "test-v2.toml", changed.as_bytes());
     let before = snapshot(&env);
-    let out = env.run_ok(
-        T0,
-        &["import", "--dry-run", f.to_str().unwrap_or_default()],
-        "",
-    );
+    let out = env.run_ok(T0, &["import", "--dry-run", f.to_str().unwrap()], "");
     assert!(
         out.contains("│ Test ┆     1 ┆       1 ┆         1 ┆       1 │"),
         "{out}"
     );
     assert!(out.contains("Dry run: nothing was changed."));
     assert_eq!(snapshot(&env), before, "a dry run changes nothing");
-    env.run_ok(T0, &["import", f.to_str().unwrap_or_default()], "");
+    env.run_ok(T0, &["import", f.to_str().unwrap()], "");
     let cards = env.cards(&at_day(1), "Test");
     let a = cards
         .iter()
         .find(|c| c["id"] == "t-a")
         .cloned()
-        .unwrap_or_default();
+        .expect("card t-a");
     assert_eq!(a["front"], "Which method does `a + b` try first?");
     assert_eq!(
         (&a["reps"], &a["ef"], &a["due"]),
@@ -180,7 +176,7 @@ fn reimporting_a_changed_deck_updates_in_place_and_keeps_progress() {
         .iter()
         .find(|c| c["id"] == "t-c")
         .cloned()
-        .unwrap_or_default();
+        .expect("card t-c is kept");
     assert_eq!(c["state"], "retired", "removed cards are kept, retired");
     assert_eq!(
         cards
@@ -232,14 +228,14 @@ fn bad_input_is_refused_with_nothing_changed() {
     ];
     for (name, data, why) in cases {
         let f = write(&env, name, &data);
-        let out = import(&env, &[f.to_str().unwrap_or_default()]);
+        let out = import(&env, &[f.to_str().unwrap()]);
         assert_eq!(out.status.code(), Some(1), "{name}");
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(err.contains(name) && err.contains(why), "{name}: {err}");
         assert!(
             err.lines()
                 .last()
-                .unwrap_or("")
+                .expect("an error on stderr")
                 .starts_with("py201: error: import failed"),
             "{name}: {err}"
         );
@@ -268,9 +264,9 @@ fn bad_input_is_refused_with_nothing_changed() {
     let out = import(
         &env,
         &[
-            good.to_str().unwrap_or_default(),
-            bad1.to_str().unwrap_or_default(),
-            bad2.to_str().unwrap_or_default(),
+            good.to_str().unwrap(),
+            bad1.to_str().unwrap(),
+            bad2.to_str().unwrap(),
         ],
     );
     let err = String::from_utf8_lossy(&out.stderr);
@@ -293,7 +289,7 @@ fn anki_style_csv_with_html_and_named_columns() {
         "anki.txt",
         "#separator:Semicolon\n#html:true\n#columns:Front;Back;Tags\n#deck:Imported\n\"What does <code>len(x)</code> call?\";\"<b>__len__</b><br>always\";dunder len\nWhich is O(1): <i>deque.popleft</i> or list.pop(0)?;deque.popleft;\n".as_bytes(),
     );
-    env.run_ok(T0, &["import", f.to_str().unwrap_or_default()], "");
+    env.run_ok(T0, &["import", f.to_str().unwrap()], "");
     let cards = env.cards(T0, "Imported");
     assert_eq!(cards.len(), 2);
     assert_eq!(cards[0]["front"], "What does len(x) call?");
@@ -304,7 +300,7 @@ fn anki_style_csv_with_html_and_named_columns() {
         "Which is O(1): deque.popleft or list.pop(0)?"
     );
     // Re-importing the same file matches notes by their first field: nothing changes.
-    let out = env.run_ok(T0, &["import", f.to_str().unwrap_or_default()], "");
+    let out = env.run_ok(T0, &["import", f.to_str().unwrap()], "");
     assert!(out.contains("Nothing to change."), "{out}");
 }
 
@@ -320,7 +316,7 @@ fn backups_keep_the_last_ten_and_restore_works() {
         let f = write(&env, &format!("k{i}.toml"), deck.as_bytes());
         let out = env
             .cmd(&t)
-            .args(["import", f.to_str().unwrap_or_default()])
+            .args(["import", f.to_str().unwrap()])
             .output()
             .unwrap();
         assert!(
@@ -331,10 +327,8 @@ fn backups_keep_the_last_ten_and_restore_works() {
     }
     let dir = env.dir.path().join("backups");
     let mut names: Vec<String> = std::fs::read_dir(&dir)
-        .into_iter()
-        .flatten()
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
     assert_eq!(names.len(), 10, "{names:?}");
@@ -349,34 +343,34 @@ fn backups_keep_the_last_ten_and_restore_works() {
         "bad.toml",
         b"[deck]\nname = \"B\"\n[[cards]]\nfront = \"q\"\n",
     );
-    for f in [&again, &bad] {
-        let _ = env
-            .cmd("2026-01-05T11:00:00Z")
-            .args(["import", f.to_str().unwrap_or_default()])
-            .output();
-    }
+    let out = env.run_ok(
+        "2026-01-05T11:00:00Z",
+        &["import", again.to_str().unwrap()],
+        "",
+    );
+    assert!(out.contains("Nothing to change."), "{out}");
+    let out = env
+        .cmd("2026-01-05T11:00:00Z")
+        .args(["import", bad.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "bad.toml is refused");
     let mut after: Vec<String> = std::fs::read_dir(&dir)
-        .into_iter()
-        .flatten()
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     after.sort();
     assert_eq!(after, names);
     // Restore the state before K11 was imported: K11 disappears.
     let before_k11 = dir.join("collection-20260105-101100.db");
-    env.run_ok(
-        T0,
-        &["restore", before_k11.to_str().unwrap_or_default()],
-        "",
-    );
+    env.run_ok(T0, &["restore", before_k11.to_str().unwrap()], "");
     let decks = env.run_ok(T0, &["decks"], "");
     assert!(decks.contains("K10") && !decks.contains("K11"), "{decks}");
     // A file that is not a collection is refused before anything happens.
     let txt = write(&env, "not-a-backup.db", b"hello");
     let err = one_line_error(
         &env.cmd(T0)
-            .args(["restore", txt.to_str().unwrap_or_default()])
+            .args(["restore", txt.to_str().unwrap()])
             .output()
             .unwrap(),
     );
@@ -396,15 +390,14 @@ fn problems_found_while_streaming_change_nothing() {
         b"#deck:B\n#columns:id,front,back\ny,R?,B\nx,S?,C\n",
     );
     let backups = env.dir.path().join("backups");
-    let count = || std::fs::read_dir(&backups).map_or(0, |d| d.count());
+    // No backups folder yet means no backups; any other error is a failure.
+    let count = || match std::fs::read_dir(&backups) {
+        Ok(d) => d.count(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => 0,
+        Err(e) => panic!("{}: {e}", backups.display()),
+    };
     let before = snapshot(&env);
-    let out = import(
-        &env,
-        &[
-            a.to_str().unwrap_or_default(),
-            b.to_str().unwrap_or_default(),
-        ],
-    );
+    let out = import(&env, &[a.to_str().unwrap(), b.to_str().unwrap()]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success());
     assert!(
@@ -420,13 +413,7 @@ fn problems_found_while_streaming_change_nothing() {
         "a2.csv",
         b"#deck:A\n#columns:id,front,back\nx,Q2?,A2\n",
     );
-    let out = import(
-        &env,
-        &[
-            a.to_str().unwrap_or_default(),
-            a2.to_str().unwrap_or_default(),
-        ],
-    );
+    let out = import(&env, &[a.to_str().unwrap(), a2.to_str().unwrap()]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
         err.contains("card id \"x\" is twice in deck \"A\""),
@@ -435,11 +422,11 @@ fn problems_found_while_streaming_change_nothing() {
     assert_eq!(snapshot(&env), before);
 
     // An id that another deck already has.
-    env.run_ok(T0, &["import", a.to_str().unwrap_or_default()], "");
+    env.run_ok(T0, &["import", a.to_str().unwrap()], "");
     let before = snapshot(&env);
     let kept = count();
     let c = write(&env, "c.csv", b"#deck:C\n#columns:id,front,back\nx,Q?,A\n");
-    let out = import(&env, &[c.to_str().unwrap_or_default()]);
+    let out = import(&env, &[c.to_str().unwrap()]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
         err.contains("card id \"x\" already belongs to deck \"A\""),
@@ -455,7 +442,7 @@ fn problems_found_while_streaming_change_nothing() {
     }
     big.push_str("big-last,Question?,\n");
     let big = write(&env, "big.csv", big.as_bytes());
-    let out = import(&env, &[big.to_str().unwrap_or_default()]);
+    let out = import(&env, &[big.to_str().unwrap()]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("big.csv:6003: field 2 (back): empty"), "{err}");
     assert_eq!(snapshot(&env), before);
@@ -494,7 +481,7 @@ kind = "cloze"
 text = "was {{c1::cloze}}"
 "#;
     let f = write(&env, "kinds.toml", v1.as_bytes());
-    env.run_ok(T0, &["import", f.to_str().unwrap_or_default()], "");
+    env.run_ok(T0, &["import", f.to_str().unwrap()], "");
     // two loses its second deletion, gone is removed, and the last two
     // notes change kind: each keeps its id, its old card is retired.
     let v2 = r#"[deck]
@@ -517,14 +504,14 @@ back = "basic"
 ref = "https://docs.python.org/3/"
 "#;
     let f = write(&env, "kinds.toml", v2.as_bytes());
-    env.run_ok(T0, &["import", f.to_str().unwrap_or_default()], "");
+    env.run_ok(T0, &["import", f.to_str().unwrap()], "");
     let states: Vec<(String, String)> = env
         .cards(T0, "Kinds")
         .iter()
         .map(|c| {
             (
-                c["id"].as_str().unwrap_or_default().to_string(),
-                c["state"].as_str().unwrap_or_default().to_string(),
+                c["id"].as_str().expect("card id").to_string(),
+                c["state"].as_str().expect("card state").to_string(),
             )
         })
         .collect();
@@ -540,7 +527,7 @@ ref = "https://docs.python.org/3/"
     );
     let deck = env.run_ok(T0, &["export", "--deck", "Kinds", "--format", "deck"], "");
     let f = write(&env, "kinds-export.toml", deck.as_bytes());
-    let out = env.run_ok(T0, &["import", f.to_str().unwrap_or_default()], "");
+    let out = env.run_ok(T0, &["import", f.to_str().unwrap()], "");
     assert!(out.contains("Nothing to change."), "{out}\n{deck}");
     let ids: Vec<&str> = deck
         .lines()

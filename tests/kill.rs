@@ -19,7 +19,7 @@ use std::time::Duration;
 fn runs() -> usize {
     std::env::var("PY201_KILL_RUNS")
         .ok()
-        .and_then(|v| v.parse().ok())
+        .map(|v| v.parse().expect("PY201_KILL_RUNS is a number of runs"))
         .unwrap_or(100)
 }
 
@@ -49,8 +49,8 @@ fn query(env: &Env, sql: &str) -> i64 {
 /// (`in_flight` false), or sends one more grade and kills at once.
 fn kill_review(env: &Env, n: usize, in_flight: bool) {
     let mut child = spawn(env, &["review", "--deck", "Many"]);
-    let stdout = child.stdout.take().unwrap_or_else(|| panic!("stdout"));
-    let mut stdin = child.stdin.take().unwrap_or_else(|| panic!("stdin"));
+    let stdout = child.stdout.take().expect("stdout is piped");
+    let mut stdin = child.stdin.take().expect("stdin is piped");
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
         for line in BufReader::new(stdout).lines().map_while(Result::ok) {
@@ -82,7 +82,7 @@ fn kill_review(env: &Env, n: usize, in_flight: bool) {
         send(b"\n3\n");
     }
     child.kill().expect("kill");
-    let _ = child.wait();
+    child.wait().expect("reap the killed review");
 }
 
 #[test]
@@ -133,10 +133,11 @@ fn sigkill_during_import_leaves_all_or_nothing() {
         }
         let f = env.dir.path().join(format!("deck{run}.tsv"));
         std::fs::write(&f, tsv).unwrap();
-        let mut child = spawn(&env, &["import", f.to_str().unwrap_or_default()]);
+        let mut child = spawn(&env, &["import", f.to_str().unwrap()]);
         std::thread::sleep(Duration::from_micros(rng.random_range(0..150_000)));
-        let _ = child.kill();
-        let finished = child.wait().map(|s| s.success()).unwrap_or(false);
+        // Not reaped yet, so this succeeds even if the import already exited.
+        child.kill().expect("kill");
+        let finished = child.wait().expect("reap the import").success();
         let now = query(&env, "SELECT count(*) FROM cards") - base;
         let this_run = now - imported;
         assert!(

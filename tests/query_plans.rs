@@ -22,9 +22,7 @@ fn deck(name: &str, n: usize) -> py201::model::DeckContent {
             "\n[[cards]]\nid = \"{name}-{i}\"\nfront = \"Q{i}?\"\nback = \"A{i}\"\n"
         ));
     }
-    parse("d.toml", &s)
-        .map(|d| d.content)
-        .unwrap_or_else(|p| panic!("{p:?}"))
+    parse("d.toml", &s).unwrap().content
 }
 
 /// Runs `f`, returning the distinct statements it executed (trigger bodies
@@ -38,11 +36,13 @@ fn recorded(col: &mut Collection, f: impl FnOnce(&mut Collection)) -> Vec<String
             Some(move |e: TraceEvent<'_>| {
                 if let TraceEvent::Stmt(stmt, text) = e {
                     if !text.starts_with("--") {
-                        if let Ok(mut v) = sink.lock() {
-                            let sql = stmt.sql().into_owned();
-                            if !v.contains(&sql) {
-                                v.push(sql);
-                            }
+                        // Never drop a statement; a panic here would abort
+                        // (it is called from SQLite), so take a poisoned
+                        // lock's data as it is.
+                        let mut v = sink.lock().unwrap_or_else(|e| e.into_inner());
+                        let sql = stmt.sql().into_owned();
+                        if !v.contains(&sql) {
+                            v.push(sql);
                         }
                     }
                 }
@@ -53,7 +53,7 @@ fn recorded(col: &mut Collection, f: impl FnOnce(&mut Collection)) -> Vec<String
     col.conn
         .trace_v2(TraceEventCodes::empty(), None::<fn(TraceEvent<'_>)>)
         .unwrap();
-    seen.lock().map(|v| v.clone()).unwrap_or_default()
+    seen.lock().unwrap().clone()
 }
 
 /// The plan's lines for one statement.
@@ -108,17 +108,18 @@ fn the_daily_path_never_scans_cards_or_the_log() {
     // Some history first, so the planner sees a collection in use.
     for day in today - 30..today {
         for _ in 0..5 {
-            let Some(c) = col.next_new(day, None).ok().flatten() else {
+            let Some(c) = col.next_new(day, None).unwrap() else {
                 break;
             };
-            let g = Grade::try_from(4).unwrap_or_else(|_| panic!("grade"));
+            let g = Grade::try_from(4).unwrap();
             let at = AnswerTime {
                 time_ms: 0,
                 day,
                 taken_ms: 900,
             };
             col.answer(c.id, g, at, None, |s| sm2.answer(s, g, day, &mut rng))
-                .unwrap();
+                .unwrap()
+                .expect("answered");
         }
     }
     let queue = recorded(&mut col, |col| {
@@ -130,27 +131,22 @@ fn the_daily_path_never_scans_cards_or_the_log() {
             col.next_new(today, deck).unwrap();
             col.next_due_day(today, deck).unwrap();
         }
-        let c = col
-            .next_due(today, None)
-            .ok()
-            .flatten()
-            .unwrap_or_else(|| panic!("a card is due"));
+        let c = col.next_due(today, None).unwrap().expect("a card is due");
         col.card(c.id).unwrap();
         for q in [2, 4] {
-            let g = Grade::try_from(q).unwrap_or_else(|_| panic!("grade"));
+            let g = Grade::try_from(q).unwrap();
             let at = AnswerTime {
                 time_ms: 1,
                 day: today,
                 taken_ms: 900,
             };
-            let shown = col.card(c.id).ok().flatten().map(|c| c.state);
+            let shown = Some(col.card(c.id).unwrap().expect("the due card").state);
             let (_, _, log) = col
                 .answer(c.id, g, at, shown.as_ref(), |s| {
                     sm2.answer(s, g, today, &mut rng)
                 })
-                .ok()
-                .flatten()
-                .unwrap_or_else(|| panic!("answered"));
+                .unwrap()
+                .expect("answered");
             if q == 4 {
                 col.undo_answer(log).unwrap();
             }

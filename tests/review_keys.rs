@@ -178,11 +178,11 @@ fn first_run_on_a_fresh_machine_reviews_the_built_in_decks() {
     assert_eq!(questions(&stdout).len(), 1, "{stdout}");
     // The first card of the first built-in deck, in course order.
     let first = py201::decks::builtin::decks()
-        .unwrap_or_default()
+        .unwrap()
         .into_iter()
         .next()
-        .map(|d| d.name);
-    let first = first.unwrap_or_else(|| panic!("no built-in decks"));
+        .expect("at least one built-in deck")
+        .name;
     assert!(
         stdout.contains(&format!("[{first}] 1/20 · new")),
         "{stdout}"

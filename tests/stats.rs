@@ -174,7 +174,7 @@ fn row(block: &str, first: &str) -> Vec<String> {
 
 /// Asserts that `block` has the table row `want` (its first cell names it).
 fn has_row(block: &str, want: &[&str]) {
-    let first = want.first().copied().unwrap_or_default();
+    let first = want.first().copied().expect("a row has its first cell");
     assert_eq!(row(block, first), cells(want), "{block}");
 }
 
@@ -190,7 +190,7 @@ fn bar(n: usize) -> String {
 /// only (none while `decks/` is empty).
 fn builtin_cards() -> u32 {
     py201::decks::builtin::decks()
-        .unwrap_or_else(|p| panic!("{p:?}"))
+        .unwrap()
         .iter()
         .map(|d| d.cards.len() as u32)
         .sum()

@@ -16,13 +16,11 @@ fn deck(cards: &[(&str, &str)]) -> py201::model::DeckContent {
             "\n[[cards]]\nid = \"{id}\"\nfront = \"{front}\"\nback = \"x\"\n"
         ));
     }
-    parse("d.toml", &s)
-        .map(|d| d.content)
-        .unwrap_or_else(|p| panic!("{p:?}"))
+    parse("d.toml", &s).unwrap().content
 }
 
 fn answer(col: &mut Collection, id: i64, q: u8, day: Day) -> i64 {
-    let g = Grade::try_from(q).unwrap_or_else(|_| panic!("grade"));
+    let g = Grade::try_from(q).unwrap();
     let s = Sm2::new(Settings {
         fuzz: false,
         max_interval: 36_500,
@@ -34,9 +32,8 @@ fn answer(col: &mut Collection, id: i64, q: u8, day: Day) -> i64 {
     };
     let mut rng = StdRng::seed_from_u64(0);
     col.answer(id, g, at, None, |st| s.answer(st, g, day, &mut rng))
-        .ok()
-        .flatten()
-        .unwrap_or_else(|| panic!("answer"))
+        .unwrap()
+        .expect("the card exists, so it is answered")
         .2
 }
 
@@ -49,12 +46,11 @@ fn resync_updates_text_in_place_adds_and_retires_without_losing_progress() {
     assert_eq!((r.added, r.updated, r.unchanged, r.retired), (3, 0, 0, 0));
     let a = col
         .next_new(100, None)
-        .ok()
-        .flatten()
-        .unwrap_or_else(|| panic!("no card"));
+        .unwrap()
+        .expect("three new cards were added");
     answer(&mut col, a.id, 5, 100);
     answer(&mut col, a.id, 4, 101);
-    let before = col.card(a.id).ok().flatten().map(|c| c.state);
+    let before = col.card(a.id).unwrap().expect("card a").state;
     // Typo fixed in a, b removed, d added.
     let r = col
         .sync_decks(
@@ -63,15 +59,15 @@ fn resync_updates_text_in_place_adds_and_retires_without_losing_progress() {
         )
         .unwrap();
     assert_eq!((r.added, r.updated, r.unchanged, r.retired), (1, 1, 1, 1));
-    let cards = col.cards(None).unwrap_or_default();
+    let cards = col.cards(None).unwrap();
     let a2 = cards
         .iter()
         .find(|c| c.uid == "a")
-        .unwrap_or_else(|| panic!("a"));
+        .expect("card a is still stored");
     assert_eq!(a2.front, "A, fixed?");
-    assert_eq!(Some(a2.state), before, "progress kept across a text change");
+    assert_eq!(a2.state, before, "progress kept across a text change");
     assert!(cards.iter().any(|c| c.uid == "b" && c.retired));
-    assert_eq!(col.revlog_count().unwrap_or(0), 2, "history kept");
+    assert_eq!(col.revlog_count().unwrap(), 2, "history kept");
     // Syncing the same content again changes nothing.
     let r = col
         .sync_decks(
@@ -124,7 +120,7 @@ fn large_syncs_mixing_new_and_stored_cards_keep_every_card_in_its_place() {
     full.cards[600].front = "changed".into();
     let r = col.sync_decks(&[full], false).unwrap();
     assert_eq!((r.added, r.updated, r.unchanged), (600, 1, 299));
-    let cards = col.cards(None).unwrap_or_default();
+    let cards = col.cards(None).unwrap();
     let ours: Vec<_> = cards.iter().filter(|c| c.uid.starts_with('k')).collect();
     assert_eq!(ours.len(), 900);
     for (i, c) in ours.iter().enumerate() {
@@ -149,7 +145,7 @@ fn large_syncs_mixing_new_and_stored_cards_keep_every_card_in_its_place() {
         r.conflicts,
         vec!["card id \"k700\" already belongs to deck \"D\"".to_string()]
     );
-    assert_eq!(col.cards(None).unwrap_or_default().len(), cards.len());
+    assert_eq!(col.cards(None).unwrap().len(), cards.len());
     // The same card twice among new ones of one sync is caught too.
     let r = col
         .sync_decks(
@@ -164,33 +160,27 @@ fn large_syncs_mixing_new_and_stored_cards_keep_every_card_in_its_place() {
         r.conflicts,
         vec!["card id \"k2100\" is in two imported decks (\"F\" and \"G\")".to_string()]
     );
-    assert_eq!(col.cards(None).unwrap_or_default().len(), cards.len());
+    assert_eq!(col.cards(None).unwrap().len(), cards.len());
 }
 
 #[test]
 fn undo_restores_the_exact_state_and_removes_the_log_row() {
     let mut col = Collection::in_memory().unwrap();
     col.sync_decks(&[deck(&[("a", "A?")])], false).unwrap();
-    let id = col.cards(None).unwrap_or_default()[0].id;
+    let id = col.cards(None).unwrap()[0].id;
     let mut states = vec![CardState::NEW];
     let mut logs = vec![];
     for (q, day) in [(5, 10), (1, 11), (2, 11), (4, 11), (5, 12)] {
         logs.push(answer(&mut col, id, q, day));
-        states.push(
-            col.card(id)
-                .ok()
-                .flatten()
-                .map(|c| c.state)
-                .unwrap_or_default(),
-        );
+        states.push(col.card(id).unwrap().expect("card a").state);
     }
     while let Some(log) = logs.pop() {
         states.pop();
-        assert!(col.undo_answer(log).unwrap_or(false));
-        let now = col.card(id).ok().flatten().map(|c| c.state);
-        assert_eq!(now.as_ref(), states.last());
+        assert!(col.undo_answer(log).unwrap(), "log {log} is undone");
+        let now = col.card(id).unwrap().expect("card a").state;
+        assert_eq!(Some(&now), states.last());
     }
-    assert_eq!(col.revlog_count().unwrap_or(-1), 0);
+    assert_eq!(col.revlog_count().unwrap(), 0);
 }
 
 proptest::proptest! {
@@ -202,20 +192,20 @@ proptest::proptest! {
     fn undo_restores_every_previous_state(answers in proptest::collection::vec((0u8..=5, 0i32..3), 1..25)) {
         let mut col = Collection::in_memory().unwrap();
         col.sync_decks(&[deck(&[("a", "A?")])], false).unwrap();
-        let id = col.cards(None).unwrap_or_default()[0].id;
+        let id = col.cards(None).unwrap()[0].id;
         let mut states = vec![CardState::NEW];
         let mut logs = vec![];
         let mut day = 100;
         for (q, gap) in answers {
             day += gap;
             logs.push(answer(&mut col, id, q, day));
-            states.push(col.card(id).ok().flatten().map(|c| c.state).unwrap_or_default());
+            states.push(col.card(id).unwrap().expect("card a").state);
         }
         while let Some(log) = logs.pop() {
             states.pop();
-            proptest::prop_assert!(col.undo_answer(log).unwrap_or(false));
-            let now = col.card(id).ok().flatten().map(|c| c.state);
-            proptest::prop_assert_eq!(now.as_ref(), states.last());
+            proptest::prop_assert!(col.undo_answer(log).unwrap(), "log {} is undone", log);
+            let now = col.card(id).unwrap().expect("card a").state;
+            proptest::prop_assert_eq!(Some(&now), states.last());
         }
     }
 }
@@ -272,7 +262,7 @@ back = "B"
         cards: Vec<py201::decks::NoteSpec>,
     }
     let authored: File = toml::from_str(text).unwrap();
-    let deck = parse("d.toml", text).unwrap_or_else(|p| panic!("{p:?}"));
+    let deck = parse("d.toml", text).unwrap();
     let lean: Vec<&str> = deck
         .content
         .notes
@@ -284,16 +274,13 @@ back = "B"
     let mut col = Collection::in_memory().unwrap();
     col.sync_decks(&[deck.content], false).unwrap();
     let decks = col.deck_notes(None).unwrap();
-    let d = decks
-        .iter()
-        .find(|d| d.name == "D")
-        .unwrap_or_else(|| panic!("deck D"));
+    let d = decks.iter().find(|d| d.name == "D").expect("deck D");
     let exported: Vec<py201::decks::NoteSpec> =
         d.notes.iter().map(|(id, n)| n.spec(id).unwrap()).collect();
     assert_eq!(exported, authored.cards);
     let dump = col.dump().unwrap();
     for spec in &authored.cards {
-        let id = spec.id.clone().unwrap_or_default();
+        let id = spec.id.clone().expect("every card in the deck has an id");
         let row = dump
             .notes
             .iter()
@@ -336,14 +323,11 @@ fn only_notes_that_are_not_their_card_have_rows() {
     };
     let specs = |col: &Collection| -> Vec<py201::decks::NoteSpec> {
         let decks = col.deck_notes(None).unwrap();
-        let d = decks
-            .iter()
-            .find(|d| d.name == "D")
-            .unwrap_or_else(|| panic!("deck D"));
+        let d = decks.iter().find(|d| d.name == "D").expect("deck D");
         d.notes.iter().map(|(id, n)| n.spec(id).unwrap()).collect()
     };
     let sync = |col: &mut Collection, text: &str| {
-        let deck = parse("d.toml", text).unwrap_or_else(|p| panic!("{p:?}"));
+        let deck = parse("d.toml", text).unwrap();
         col.sync_decks(&[deck.content], false).unwrap();
     };
     let authored = |text: &str| -> Vec<py201::decks::NoteSpec> {
@@ -382,9 +366,8 @@ fn only_notes_that_are_not_their_card_have_rows() {
     broken.notes.retain(|n| n.id != "cl");
     let err = restored
         .replace_with(&broken)
-        .err()
-        .map(|e| e.to_string())
-        .unwrap_or_default();
+        .expect_err("a backup missing a card's note is refused")
+        .to_string();
     assert!(err.contains("backup is inconsistent"), "{err}");
     assert_eq!(rows(&restored), ["cl", "plain"], "nothing changed");
 }
@@ -417,7 +400,7 @@ fn every_batch_shape_stores_each_cards_kind_and_note() {
         "\n[[cards]]\nid = \"cl\"\nkind = \"cloze\"\ntext = \"{{c1::a}} and {{c2::b}}\"\n",
     );
     text.push_str(&card("last", "basic"));
-    let deck = parse("d.toml", &text).unwrap_or_else(|p| panic!("{p:?}"));
+    let deck = parse("d.toml", &text).unwrap();
     let mut col = Collection::in_memory().unwrap();
     col.sync_decks(&[deck.content], false).unwrap();
     let rows: Vec<(String, String, String)> = col

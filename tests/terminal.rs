@@ -52,16 +52,14 @@ impl Tty {
         std::thread::spawn(move || {
             let _keep = pty.master;
             let mut buf = [0u8; 4096];
+            // A pty's reader ends with an error (EIO) once the child has
+            // exited and the slave side is closed: that is its end of file.
             while let Ok(n) = reader.read(&mut buf) {
                 if n == 0 {
                     break;
                 }
-                if let Ok(mut p) = s.lock() {
-                    p.process(&buf[..n]);
-                }
-                if let Ok(mut v) = r.lock() {
-                    v.extend_from_slice(&buf[..n]);
-                }
+                s.lock().unwrap().process(&buf[..n]);
+                r.lock().unwrap().extend_from_slice(&buf[..n]);
             }
         });
         Tty {
@@ -74,15 +72,12 @@ impl Tty {
 
     /// Every byte the program wrote, as text (bars that were drawn and cleared included).
     fn raw_text(&self) -> String {
-        let bytes = self.raw.lock().map(|r| r.clone()).unwrap_or_default();
+        let bytes = self.raw.lock().unwrap().clone();
         String::from_utf8_lossy(&bytes).into_owned()
     }
 
     fn text(&self) -> String {
-        self.screen
-            .lock()
-            .map(|p| p.screen().contents())
-            .unwrap_or_default()
+        self.screen.lock().unwrap().screen().contents()
     }
 
     /// Waits until the screen shows `what`; returns the screen.
@@ -108,7 +103,7 @@ impl Tty {
 
     fn wait_exit(&mut self) {
         let start = Instant::now();
-        while self.child.try_wait().ok().flatten().is_none() {
+        while self.child.try_wait().unwrap().is_none() {
             assert!(
                 start.elapsed() < Duration::from_secs(15),
                 "py201 did not exit:\n{}",
@@ -175,7 +170,7 @@ fn a_review_as_the_learner_sees_it() {
     let conn = rusqlite::Connection::open(&env.db).unwrap();
     let rows: i64 = conn
         .query_row("SELECT count(*) FROM revlog", [], |r| r.get(0))
-        .unwrap_or(-1);
+        .unwrap();
     assert_eq!(rows, 2);
 }
 
@@ -222,7 +217,7 @@ fn colour_follows_no_color_and_the_flag() {
         t.wait_for("Your answer:");
         t.keys("\x1b");
         t.wait_exit();
-        let raw = t.raw.lock().map(|r| r.clone()).unwrap_or_default();
+        let raw = t.raw.lock().unwrap().clone();
         assert_eq!(sgr_colour(&raw), want, "{args:?} {extra:?}");
     }
 }
@@ -236,16 +231,16 @@ fn a_closed_terminal_ends_the_session_and_keeps_the_answers() {
     t.wait_for("4 good");
     t.keys("4");
     t.wait_for("Test · 2/3");
-    let pid = t.child.process_id().unwrap_or_else(|| panic!("pid"));
+    let pid = t.child.process_id().expect("the child's pid");
     let sent = std::process::Command::new("kill")
         .args(["-HUP", &pid.to_string()])
         .status();
-    assert!(sent.map(|s| s.success()).unwrap_or(false));
+    assert!(sent.unwrap().success(), "kill -HUP {pid}");
     t.wait_exit();
     let conn = rusqlite::Connection::open(&env.db).unwrap();
     let rows: i64 = conn
         .query_row("SELECT count(*) FROM revlog", [], |r| r.get(0))
-        .unwrap_or(-1);
+        .unwrap();
     assert_eq!(rows, 1);
 }
 

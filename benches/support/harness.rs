@@ -10,10 +10,7 @@ pub fn release_binary(root: &Path) -> PathBuf {
         .args(["build", "--release", "--quiet"])
         .current_dir(root)
         .status();
-    assert!(
-        built.map(|s| s.success()).unwrap_or(false),
-        "cargo build --release"
-    );
+    assert!(built.unwrap().success(), "cargo build --release");
     root.join("target/release/py201")
 }
 
@@ -21,7 +18,7 @@ pub fn release_binary(root: &Path) -> PathBuf {
 pub fn runs(default: usize) -> usize {
     std::env::var("PY201_BENCH_RUNS")
         .ok()
-        .and_then(|v| v.parse().ok())
+        .map(|v| v.parse().expect("PY201_BENCH_RUNS is a number of runs"))
         .unwrap_or(default)
 }
 

@@ -491,7 +491,7 @@ mod tests {
                 "[[cards]]\nid = \"c{i}\"\nfront = \"q\"\nback = \"a\"\n"
             ));
         }
-        let deck = crate::decks::parse("d.toml", &text).unwrap_or_else(|p| panic!("{p:?}"));
+        let deck = crate::decks::parse("d.toml", &text).unwrap();
         let mut col = Collection::in_memory().unwrap();
         col.sync_decks(&[deck.content], false).unwrap();
         col
@@ -571,9 +571,7 @@ mod tests {
             .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
             .unwrap();
         let rows = stmt.query_map(params, |r| r.get::<_, String>(3)).unwrap();
-        rows.map(|r| r.unwrap_or_default())
-            .collect::<Vec<_>>()
-            .join("\n")
+        rows.map(|r| r.unwrap()).collect::<Vec<_>>().join("\n")
     }
 
     /// The window queries read today's answers through the log's day index,

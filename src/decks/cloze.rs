@@ -108,7 +108,7 @@ mod tests {
     fn renders_each_deletion_as_its_own_card() {
         let t = "{{c1::__iadd__}} returns {{c2::self::what?}} for mutables";
         assert_eq!(numbers(t), Ok(vec![1, 2]));
-        let (f1, b) = render(t, 1).unwrap_or_default();
+        let (f1, b) = render(t, 1).unwrap();
         assert_eq!(f1, "[...] returns self for mutables");
         assert_eq!(b, "__iadd__ returns self for mutables");
         assert_eq!(
@@ -128,7 +128,7 @@ mod tests {
             ("{{c0::x}}", "start at c1"),
             ("{{c1::a {{c2::b}} }}", "nested"),
         ] {
-            let e = numbers(t).err().unwrap_or_default();
+            let e = numbers(t).expect_err(t);
             assert!(e.contains(want), "{t}: {e}");
         }
     }

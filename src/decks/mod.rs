@@ -569,7 +569,7 @@ back = "2"
     #[test]
     fn lists_every_problem_with_lines() {
         let text = "[deck]\nname = \"T\"\n\n[[cards]]\nid = \"a\"\nkind = \"weird\"\n\n[[cards]]\nid = \"a\"\nfront = \"\"\nback = \"x\"\n\n[[cards]]\nid = \"z\"\nkind = \"cloze\"\ntext = \"none\"\n";
-        let p = parse("t.toml", text).err().unwrap_or_default();
+        let p = parse("t.toml", text).expect_err("the deck has four problems");
         let shown: Vec<String> = p.iter().map(ToString::to_string).collect();
         assert_eq!(shown.len(), 4, "{shown:#?}");
         assert!(
@@ -599,8 +599,7 @@ back = "2"
     #[test]
     fn syntax_errors_have_a_line() {
         let p = parse("t.toml", "[deck]\nname = \"T\"\n[[cards]]\nid = \n")
-            .err()
-            .unwrap_or_default();
+            .expect_err("`id = ` is not TOML");
         assert_eq!(p.len(), 1);
         assert_eq!(p[0].line, Some(4), "{p:?}");
         assert!(!p[0].message.contains('\n'));

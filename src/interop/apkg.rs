@@ -541,7 +541,7 @@ mod tests {
         assert_eq!(media, "{}");
         let mut file = zip.by_name("collection.anki2").map_err(zip_error)?;
         let mut anki = Connection::open_in_memory()?;
-        let size = usize::try_from(file.size()).unwrap_or(0);
+        let size = usize::try_from(file.size()).unwrap();
         anki.deserialize_read_exact("main", &mut file, size, true)?;
         let ver: i64 = anki.query_row("SELECT ver FROM col", [], |r| r.get(0))?;
         assert_eq!(ver, 11);

@@ -650,7 +650,8 @@ mod tests {
             Color::Blue => 12,
             Color::Magenta => 13,
             Color::Cyan => 14,
-            _ => 15,
+            Color::White => 15,
+            other => panic!("{other:?} is not one of the 16 ANSI colours"),
         }
     }
 

@@ -27,7 +27,7 @@ pub fn env_with(fixture: &str) -> Env {
 pub fn env_with_text(text: &str) -> Env {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = dir.path().join("collection.db");
-    let deck = py201::decks::parse("fixture.toml", text).unwrap_or_else(|p| panic!("{p:?}"));
+    let deck = py201::decks::parse("fixture.toml", text).unwrap();
     let mut col = Collection::open(&db).expect("open");
     // As the binary would on first use, so its first run has nothing to say.
     py201::decks::builtin::ensure(&mut col).expect("built-in decks");
@@ -98,8 +98,7 @@ pub fn questions(out: &str) -> Vec<String> {
 
 pub fn at_day(n: i64) -> String {
     // Day 1 is 2026-01-05.
-    let d =
-        chrono::NaiveDate::from_ymd_opt(2026, 1, 4).unwrap_or_default() + chrono::Duration::days(n);
+    let d = chrono::NaiveDate::from_ymd_opt(2026, 1, 4).unwrap() + chrono::Duration::days(n);
     format!("{}T09:00:00Z", d.format("%Y-%m-%d"))
 }
 

@@ -11,10 +11,13 @@ fn stats_json_holds_every_figure_of_the_history() {
     let b = builtin_cards();
 
     // Times are real milliseconds; they must at least add up.
-    let days = j["history"]["days"].as_array().cloned().unwrap_or_default();
+    let days = j["history"]["days"]
+        .as_array()
+        .cloned()
+        .expect("history.days");
     let day_times: i64 = days
         .iter()
-        .map(|d| d["time_ms"].as_i64().unwrap_or(-1))
+        .map(|d| d["time_ms"].as_i64().expect("every day has its time_ms"))
         .sum();
     assert_eq!(j["history"]["time_ms"].as_i64(), Some(day_times));
     assert_eq!(j["today"]["time_ms"], days[29]["time_ms"]);
@@ -31,7 +34,10 @@ fn stats_json_holds_every_figure_of_the_history() {
         json!({"cards": 3, "reviews": 3, "due": 2, "repeats": 1, "new": 2,
                "streak": 4, "longest_streak": 10})
     );
-    let decks = j["cards"]["decks"].as_array().cloned().unwrap_or_default();
+    let decks = j["cards"]["decks"]
+        .as_array()
+        .cloned()
+        .expect("cards.decks");
     let deck = |name: &str| decks.iter().find(|d| d["deck"] == name).cloned();
     assert_eq!(
         deck("Stats"),
@@ -76,7 +82,7 @@ fn stats_json_holds_every_figure_of_the_history() {
         (&history["reviews"], &history["active_days"]),
         (&json!(18), &json!(4))
     );
-    let days = history["days"].as_array().cloned().unwrap_or_default();
+    let days = history["days"].as_array().cloned().expect("history.days");
     assert_eq!(days.len(), 30);
     assert_eq!(days[0], json!({"date": "2026-02-17", "reviews": 0}));
     assert_eq!(
@@ -142,10 +148,14 @@ fn stats_json_holds_every_figure_of_the_history() {
         json!({"cards": 8, "average": 20, "buckets": ivl_buckets([5, 2, 0, 0, 0, 1, 0, 0])})
     );
     let hard = |id: &str, deck: &str, lapses: u32, ef: f64, ivl: u32, leech: bool| json!({"id": id, "deck": deck, "lapses": lapses, "ef": ef, "interval": ivl, "leech": leech});
-    let mut hardest = j["hardest"].as_array().cloned().unwrap_or_default();
+    let mut hardest = j["hardest"].as_array().cloned().expect("hardest");
     let fronts: Vec<Value> = hardest
         .iter_mut()
-        .filter_map(|h| h.as_object_mut().and_then(|o| o.remove("front")))
+        .map(|h| {
+            h.as_object_mut()
+                .and_then(|o| o.remove("front"))
+                .expect("every hardest card has a front")
+        })
         .collect();
     assert_eq!(
         hardest,
@@ -200,12 +210,12 @@ fn deck_and_window_narrow_every_figure() {
     let due: Vec<&Value> = j["forecast"]["days"]
         .as_array()
         .map(|d| d.iter().map(|d| &d["cards"]).collect())
-        .unwrap_or_default();
+        .expect("forecast.days");
     assert_eq!(due, [2, 0, 0, 1, 0, 0, 0]);
     let weeks: Vec<&Value> = j["forecast"]["weeks"]
         .as_array()
         .map(|d| d.iter().map(|d| &d["cards"]).collect())
-        .unwrap_or_default();
+        .expect("forecast.weeks");
     assert_eq!(weeks, [3, 0, 0, 0]);
     assert_eq!(
         (&j["history"]["reviews"], &j["history"]["active_days"]),
@@ -228,13 +238,13 @@ fn deck_and_window_narrow_every_figure() {
     let ef: Vec<&Value> = j["ease"]["buckets"]
         .as_array()
         .map(|b| b.iter().map(|b| &b["cards"]).collect())
-        .unwrap_or_default();
+        .expect("ease.buckets");
     assert_eq!(ef, [1, 0, 0, 0, 0, 2, 1, 1]);
     assert_eq!(j["intervals"]["average"], 30);
     let ids: Vec<&Value> = j["hardest"]
         .as_array()
         .map(|h| h.iter().map(|h| &h["id"]).collect())
-        .unwrap_or_default();
+        .expect("hardest");
     assert_eq!(ids, ["s-l", "s-m2", "s-y"]);
     // New: 5, 5, 5 (day 1), 4, 2 (day 70), 4 (day 73). Young as for
     // retention. Repeats: s-l's eight 4s (days 2-9), s-r 5 (day 70), s-y 4

@@ -11,7 +11,7 @@ const NOW: i64 = 1_767_600_000_000;
 const TODAY: Day = 20_458;
 
 fn g(v: u8) -> Grade {
-    Grade::try_from(v).unwrap_or(Grade::ALL[0])
+    Grade::try_from(v).unwrap()
 }
 
 fn exact(retention: f32) -> Fsrs {
@@ -46,7 +46,7 @@ fn grades_map_to_again_hard_good_easy() {
 
 #[test]
 fn steps_parse_and_print() {
-    let s = Steps::parse("1m 10m").unwrap_or_else(|| panic!("parse"));
+    let s = Steps::parse("1m 10m").expect("parse");
     assert_eq!(s.as_slice(), &[60, 600]);
     assert_eq!(s.to_string(), "1m 10m");
     assert_eq!(
@@ -106,11 +106,7 @@ fn the_last_learning_step_graduates_with_the_crates_interval() {
         ..f.clone()
     };
     let p = later.preview(&first.state, TODAY);
-    let m0: MemoryState = first
-        .state
-        .memory
-        .map(Into::into)
-        .unwrap_or_else(|| panic!("memory"));
+    let m0: MemoryState = first.state.memory.map(Into::into).expect("memory");
     let next = crate_model().next_states(Some(m0), 0.9, 0).unwrap();
     let good = p[4].state;
     assert_eq!(
@@ -177,7 +173,7 @@ fn review_intervals_are_the_crates_rounded_for_each_retention() {
 fn without_steps_every_grade_graduates() {
     let f = Fsrs {
         fsrs: FsrsSettings {
-            learning_steps: Steps::new(&[]).unwrap_or_else(|| panic!("steps")),
+            learning_steps: Steps::new(&[]).expect("steps"),
             ..FsrsSettings::default()
         },
         ..exact(0.9)
@@ -231,7 +227,8 @@ fn memory_from_a_history_is_the_crates() {
         // its last answer.
         let shown = match (state.step, state.due) {
             (None, Some(_)) => CardState {
-                interval: u32::try_from(a.day - last_day(&state)).unwrap_or(0),
+                interval: u32::try_from(a.day - last_day(&state))
+                    .expect("answers come in day order"),
                 due: Some(a.day),
                 ..state
             },
@@ -243,7 +240,7 @@ fn memory_from_a_history_is_the_crates() {
 }
 
 fn last_day(s: &CardState) -> Day {
-    s.due.unwrap_or(0) - s.interval as Day
+    s.due.expect("a graduated card has a due day") - s.interval as Day
 }
 
 #[test]
