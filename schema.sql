@@ -1,4 +1,4 @@
--- py201 collection schema: what a collection holds now (schema version 7,
+-- py201 collection schema: what a collection holds now (schema version 8,
 -- `SCHEMA_VERSION` in src/collection/mod.rs). A new collection runs this
 -- file as it is. A collection made by an older py201 is brought here by
 -- the numbered upgrades in src/collection/migrations/, run in order from
@@ -150,7 +150,17 @@ CREATE TABLE revlog (
     step_before INTEGER,
     step_after INTEGER,
     step_due_ms_before INTEGER,
-    step_due_ms_after INTEGER
+    step_due_ms_after INTEGER,
+    -- what the daily summaries count the answer as (revlog_days.kind):
+    -- 0 the first answer of a new card, 1 an answer of a young card (its
+    -- interval before < 21 days, stats::MATURE_DAYS), 2 of a mature card,
+    -- 3 a same-day repeat. Computed from the row when read; not stored.
+    answer_kind INTEGER GENERATED ALWAYS AS (
+        CASE WHEN is_repeat = 1 THEN 3
+             WHEN due_before IS NULL THEN 0
+             WHEN interval_before < 21 THEN 1
+             ELSE 2 END
+    ) VIRTUAL
 );
 
 -- Today's counts (new cards introduced, reviews done).
@@ -163,9 +173,7 @@ CREATE INDEX revlog_card ON revlog (card_id, id);
 -- exact by the three triggers below through every answer, undo, import,
 -- restore and repair (anything that inserts or deletes log rows, or moves a
 -- card to another deck); `py201 doctor` checks them against the log.
--- kind: 0 first answer of a new card, 1 of a young card (interval before
--- < 21 days, stats::MATURE_DAYS), 2 of a mature card, 3 a same-day repeat.
--- gN: answers graded N.
+-- kind: the log's answer_kind. gN: answers graded N.
 CREATE TABLE revlog_days (
     day     INTEGER NOT NULL,
     deck_id INTEGER NOT NULL,
@@ -183,18 +191,24 @@ CREATE TABLE revlog_days (
 -- An answer logged: add it to its day's totals.
 CREATE TRIGGER revlog_days_insert AFTER INSERT ON revlog BEGIN
     INSERT INTO revlog_days VALUES (new.day,
-        coalesce((SELECT deck_id FROM cards WHERE id = new.card_id), 0),
-        CASE WHEN new.is_repeat = 1 THEN 3 WHEN new.due_before IS NULL THEN 0 WHEN new.interval_before < 21 THEN 1 ELSE 2 END, (new.grade = 0), (new.grade = 1), (new.grade = 2), (new.grade = 3), (new.grade = 4), (new.grade = 5), new.taken_ms)
-    ON CONFLICT (day, deck_id, kind) DO UPDATE SET g0 = g0 + excluded.g0, g1 = g1 + excluded.g1, g2 = g2 + excluded.g2, g3 = g3 + excluded.g3, g4 = g4 + excluded.g4, g5 = g5 + excluded.g5, time_ms = time_ms + excluded.time_ms;
+        coalesce((SELECT deck_id FROM cards WHERE id = new.card_id), 0), new.answer_kind,
+        new.grade = 0, new.grade = 1, new.grade = 2, new.grade = 3, new.grade = 4, new.grade = 5,
+        new.taken_ms)
+    ON CONFLICT (day, deck_id, kind) DO UPDATE SET g0 = g0 + excluded.g0, g1 = g1 + excluded.g1,
+        g2 = g2 + excluded.g2, g3 = g3 + excluded.g3, g4 = g4 + excluded.g4, g5 = g5 + excluded.g5,
+        time_ms = time_ms + excluded.time_ms;
 END;
 
 -- A log row removed (undo, restore, repair): take it out of its day's
 -- totals, dropping totals that fall to no answers.
 CREATE TRIGGER revlog_days_delete AFTER DELETE ON revlog BEGIN
     INSERT INTO revlog_days VALUES (old.day,
-        coalesce((SELECT deck_id FROM cards WHERE id = old.card_id), 0),
-        CASE WHEN old.is_repeat = 1 THEN 3 WHEN old.due_before IS NULL THEN 0 WHEN old.interval_before < 21 THEN 1 ELSE 2 END, -(old.grade = 0), -(old.grade = 1), -(old.grade = 2), -(old.grade = 3), -(old.grade = 4), -(old.grade = 5), -old.taken_ms)
-    ON CONFLICT (day, deck_id, kind) DO UPDATE SET g0 = g0 + excluded.g0, g1 = g1 + excluded.g1, g2 = g2 + excluded.g2, g3 = g3 + excluded.g3, g4 = g4 + excluded.g4, g5 = g5 + excluded.g5, time_ms = time_ms + excluded.time_ms;
+        coalesce((SELECT deck_id FROM cards WHERE id = old.card_id), 0), old.answer_kind,
+        -(old.grade = 0), -(old.grade = 1), -(old.grade = 2), -(old.grade = 3), -(old.grade = 4),
+        -(old.grade = 5), -old.taken_ms)
+    ON CONFLICT (day, deck_id, kind) DO UPDATE SET g0 = g0 + excluded.g0, g1 = g1 + excluded.g1,
+        g2 = g2 + excluded.g2, g3 = g3 + excluded.g3, g4 = g4 + excluded.g4, g5 = g5 + excluded.g5,
+        time_ms = time_ms + excluded.time_ms;
     DELETE FROM revlog_days WHERE day = old.day AND g0 + g1 + g2 + g3 + g4 + g5 = 0;
 END;
 
@@ -203,12 +217,20 @@ END;
 CREATE TRIGGER revlog_days_move AFTER UPDATE OF deck_id ON cards
 WHEN old.deck_id IS NOT new.deck_id BEGIN
     INSERT INTO revlog_days
-        SELECT r.day, old.deck_id, CASE WHEN r.is_repeat = 1 THEN 3 WHEN r.due_before IS NULL THEN 0 WHEN r.interval_before < 21 THEN 1 ELSE 2 END AS k, -sum(r.grade = 0), -sum(r.grade = 1), -sum(r.grade = 2), -sum(r.grade = 3), -sum(r.grade = 4), -sum(r.grade = 5), -sum(r.taken_ms)
-        FROM revlog r WHERE r.card_id = new.id GROUP BY r.day, k
-    ON CONFLICT (day, deck_id, kind) DO UPDATE SET g0 = g0 + excluded.g0, g1 = g1 + excluded.g1, g2 = g2 + excluded.g2, g3 = g3 + excluded.g3, g4 = g4 + excluded.g4, g5 = g5 + excluded.g5, time_ms = time_ms + excluded.time_ms;
+        SELECT r.day, old.deck_id, r.answer_kind, -sum(r.grade = 0), -sum(r.grade = 1),
+            -sum(r.grade = 2), -sum(r.grade = 3), -sum(r.grade = 4), -sum(r.grade = 5),
+            -sum(r.taken_ms)
+        FROM revlog r WHERE r.card_id = new.id GROUP BY r.day, r.answer_kind
+    ON CONFLICT (day, deck_id, kind) DO UPDATE SET g0 = g0 + excluded.g0, g1 = g1 + excluded.g1,
+        g2 = g2 + excluded.g2, g3 = g3 + excluded.g3, g4 = g4 + excluded.g4, g5 = g5 + excluded.g5,
+        time_ms = time_ms + excluded.time_ms;
     INSERT INTO revlog_days
-        SELECT r.day, new.deck_id, CASE WHEN r.is_repeat = 1 THEN 3 WHEN r.due_before IS NULL THEN 0 WHEN r.interval_before < 21 THEN 1 ELSE 2 END AS k, sum(r.grade = 0), sum(r.grade = 1), sum(r.grade = 2), sum(r.grade = 3), sum(r.grade = 4), sum(r.grade = 5), sum(r.taken_ms)
-        FROM revlog r WHERE r.card_id = new.id GROUP BY r.day, k
-    ON CONFLICT (day, deck_id, kind) DO UPDATE SET g0 = g0 + excluded.g0, g1 = g1 + excluded.g1, g2 = g2 + excluded.g2, g3 = g3 + excluded.g3, g4 = g4 + excluded.g4, g5 = g5 + excluded.g5, time_ms = time_ms + excluded.time_ms;
+        SELECT r.day, new.deck_id, r.answer_kind, sum(r.grade = 0), sum(r.grade = 1),
+            sum(r.grade = 2), sum(r.grade = 3), sum(r.grade = 4), sum(r.grade = 5),
+            sum(r.taken_ms)
+        FROM revlog r WHERE r.card_id = new.id GROUP BY r.day, r.answer_kind
+    ON CONFLICT (day, deck_id, kind) DO UPDATE SET g0 = g0 + excluded.g0, g1 = g1 + excluded.g1,
+        g2 = g2 + excluded.g2, g3 = g3 + excluded.g3, g4 = g4 + excluded.g4, g5 = g5 + excluded.g5,
+        time_ms = time_ms + excluded.time_ms;
     DELETE FROM revlog_days WHERE deck_id = old.deck_id AND g0 + g1 + g2 + g3 + g4 + g5 = 0;
 END;

@@ -20,7 +20,11 @@
 //! of cloze notes); its fixture was made as v4's. 6 keeps no row at all for
 //! a note that is exactly its card (rebuilding `cards` without its foreign
 //! key to `notes`); its fixture was made as v4's. 7 merges the two indexes
-//! of cards in deck order into one; its fixture was made as v4's.
+//! of cards in deck order into one; its fixture was made as v4's. 8 makes
+//! the kind of answer the daily summaries count a log row as a computed
+//! column of the log (`answer_kind`), which their triggers read instead of
+//! each spelling it out; its fixture was made as v4's (taken_ms, measured,
+//! differs).
 
 // A test says unwrap plainly; the lint guards the code users run.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -31,8 +35,8 @@ use rusqlite::OptionalExtension;
 use serde_json::json;
 
 /// Every released schema version, oldest first.
-const FIXTURES: [&str; 7] = [
-    "v1.db", "v2.db", "v3.db", "v4.db", "v5.db", "v6.db", "v7.db",
+const FIXTURES: [&str; 8] = [
+    "v1.db", "v2.db", "v3.db", "v4.db", "v5.db", "v6.db", "v7.db", "v8.db",
 ];
 
 fn fixture(name: &str) -> std::path::PathBuf {
@@ -270,13 +274,17 @@ fn rows_of(
         .unwrap()
 }
 
+/// The stored columns of `table` (not the computed ones, whose values the
+/// doctor checks below cover).
 fn columns_of(conn: &rusqlite::Connection, table: &str) -> Vec<String> {
-    conn.prepare(&format!("SELECT name FROM pragma_table_xinfo('{table}')"))
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap()
+    conn.prepare(&format!(
+        "SELECT name FROM pragma_table_xinfo('{table}') WHERE hidden = 0"
+    ))
+    .unwrap()
+    .query_map([], |r| r.get(0))
+    .unwrap()
+    .collect::<Result<_, _>>()
+    .unwrap()
 }
 
 /// The tables whose rows no upgrade changes (notes are kept differently
@@ -375,6 +383,35 @@ fn upgraded_fixtures_have_exactly_the_schema_of_a_new_collection() {
             assert_eq!(set, 0, "{f}: {table}.{column} is new, so NULL");
         }
         assert_eq!(col.doctor().unwrap(), vec![], "{f}");
+
+        // The upgraded triggers keep the summaries as `py201 doctor`
+        // computes them from the log (its own spelling of the kind of
+        // answer): answers of every kind, an undone one, a card moved to
+        // another deck and back.
+        let changes = [
+            "DELETE FROM revlog WHERE id = (SELECT max(id) FROM revlog)",
+            "INSERT INTO revlog (card_id, time_ms, day, grade, is_repeat, taken_ms,
+                 reps_before, reps_after, interval_before, interval_after, ease_before,
+                 ease_after, due_before, due_after, lapses_before, lapses_after)
+             SELECT id, 0, 20459, 4, 0, 700, 3, 4, i, 40, 2500, 2500, 20459, 20499, 0, 0
+             FROM cards, (SELECT 20 AS i UNION ALL SELECT 21) WHERE uid = 't-a'",
+            "UPDATE cards SET deck_id = 1 WHERE uid = 't-c'",
+            "UPDATE cards SET deck_id = (SELECT id FROM decks WHERE name = 'Test') WHERE uid = 't-c'",
+            "UPDATE cards SET deck_id = 2 WHERE uid = 't-b'",
+        ];
+        for sql in changes {
+            col.conn.execute_batch(sql).unwrap();
+            assert_eq!(col.doctor().unwrap(), vec![], "{f}: after {sql}");
+        }
+        let kinds: String = col
+            .conn
+            .query_row(
+                "SELECT group_concat(DISTINCT kind) FROM (SELECT kind FROM revlog_days ORDER BY kind)",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(kinds, "0,1,2,3", "{f}");
     }
 }
 
@@ -405,6 +442,7 @@ fn notes_kept_either_way_export_the_same_deck() {
     assert_eq!(export("v5.db"), v3);
     assert_eq!(export("v6.db"), v3);
     assert_eq!(export("v7.db"), v3);
+    assert_eq!(export("v8.db"), v3);
 }
 
 /// Schema 6: a note that is exactly its card has no row, and cards have no

@@ -39,6 +39,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(5, "005_cards_note_index.sql"),
     migration!(6, "006_no_rows_for_notes_that_are_their_card.sql"),
     migration!(7, "007_one_deck_order_index.sql"),
+    migration!(8, "008_answer_kind.sql"),
 ];
 
 /// The version the last migration arrives at: that of `schema.sql`.
