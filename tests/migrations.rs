@@ -20,18 +20,23 @@
 //! of cloze notes); its fixture was made as v4's. 6 keeps no row at all for
 //! a note that is exactly its card (rebuilding `cards` without its foreign
 //! key to `notes`); its fixture was made as v4's. 7 merges the two indexes
-//! of cards in deck order into one; its fixture was made as v4's.
+//! of cards in deck order into one; its fixture was made as v4's. 8 makes
+//! the kind of answer the daily summaries count a log row as a computed
+//! column of the log (`answer_kind`), which their triggers read instead of
+//! each spelling it out; its fixture was made as v4's (taken_ms, measured,
+//! differs).
 
 // A test says unwrap plainly; the lint guards the code users run.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 use common::*;
+use rusqlite::OptionalExtension;
 use serde_json::json;
 
 /// Every released schema version, oldest first.
-const FIXTURES: [&str; 7] = [
-    "v1.db", "v2.db", "v3.db", "v4.db", "v5.db", "v6.db", "v7.db",
+const FIXTURES: [&str; 8] = [
+    "v1.db", "v2.db", "v3.db", "v4.db", "v5.db", "v6.db", "v7.db", "v8.db",
 ];
 
 fn fixture(name: &str) -> std::path::PathBuf {
@@ -86,13 +91,12 @@ fn collection_opens_with_its_history(name: &str) {
     assert_eq!((rows, repeats), (6, 3));
     let version: i64 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
-        .unwrap_or(0);
+        .unwrap();
     assert_eq!(version, py201::collection::SCHEMA_VERSION);
     // The statistics come from the upgraded summaries: 6 answers, 3 of them
     // same-day repeats; doctor recomputes the summaries from the log.
     let stats: serde_json::Value =
-        serde_json::from_str(&env.run_ok(now, &["stats", "--deck", "Test", "--json"], ""))
-            .unwrap_or_default();
+        serde_json::from_str(&env.run_ok(now, &["stats", "--deck", "Test", "--json"], "")).unwrap();
     assert_eq!(stats["reviews"], json!(6), "{name}");
     let doctor = env.run_ok(now, &["doctor"], "");
     assert!(doctor.starts_with("No problems found"), "{name}: {doctor}");
@@ -142,27 +146,272 @@ fn schema_v3_collection_keeps_its_fsrs_memory_states() {
     }
 }
 
-/// schema.sql is the current schema, and every step on top of an old
-/// collection must arrive at exactly it.
+/// A CREATE statement as SQLite parses it: its tokens, without comments or
+/// layout, identifiers unquoted and words lower-cased (string literals kept
+/// exactly). SQLite keeps each statement's text as it was written, so a
+/// table an upgrade made with ALTER TABLE ADD COLUMN reads
+/// `..., repeat_on_after INTEGER\n, stability_before REAL, ...)` where
+/// schema.sql lays its columns out one a line with comments; the two define
+/// the same table exactly when their tokens are the same.
+fn tokens(sql: &str) -> String {
+    let b = sql.as_bytes();
+    let mut out: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        let rest = &sql[i..];
+        if c.is_ascii_whitespace() {
+            i += 1;
+        } else if rest.starts_with("--") {
+            i += rest.find('\n').unwrap_or(rest.len());
+        } else if rest.starts_with("/*") {
+            i += rest.find("*/").expect("closed comment") + 2;
+        } else if c == b'\'' {
+            // A string literal, '' standing for a quote inside it.
+            let mut j = i + 1;
+            while !(b[j] == b'\'' && b.get(j + 1) != Some(&b'\'')) {
+                j += if b[j] == b'\'' { 2 } else { 1 };
+            }
+            out.push(sql[i..=j].to_string());
+            i = j + 1;
+        } else if matches!(c, b'"' | b'`' | b'[') {
+            let close = if c == b'[' { ']' } else { c as char };
+            let len = rest[1..].find(close).expect("closed identifier");
+            out.push(rest[1..=len].to_lowercase());
+            i += len + 2;
+        } else if c.is_ascii_alphanumeric() || c == b'_' {
+            let len = rest
+                .find(|ch: char| !(ch.is_ascii_alphanumeric() || ch == '_'))
+                .unwrap_or(rest.len());
+            out.push(rest[..len].to_lowercase());
+            i += len;
+        } else {
+            out.push((c as char).to_string());
+            i += 1;
+        }
+    }
+    out.join(" ")
+}
+
 #[test]
-fn upgraded_fixtures_have_exactly_the_schema_of_a_new_collection() {
-    let schema = |db: &std::path::Path| -> Vec<(String, String, Option<String>)> {
-        let conn = rusqlite::Connection::open(db).unwrap();
-        let mut st = conn
-            .prepare("SELECT type, name, sql FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%' ORDER BY name")
-            .unwrap();
-        st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+fn tokens_ignore_layout_comments_and_quoting_only() {
+    assert_eq!(
+        tokens("CREATE TABLE \"cards\" (\n  -- it's\n  a INT, /* x */ b TEXT DEFAULT 'It''s'\n)"),
+        tokens("create table cards (a int, b text default 'It''s')")
+    );
+    assert_ne!(tokens("CHECK (x IN ('A'))"), tokens("CHECK (x IN ('a'))"));
+    assert_ne!(tokens("x < 21"), tokens("x < 22"));
+    assert_ne!(tokens("(a, b)"), tokens("(b, a)"));
+}
+
+/// Everything in a collection's `sqlite_schema` (type, name, table, the
+/// statement's tokens), and what SQLite reports of each table and index
+/// through its pragmas: every column (type, NOT NULL, default, key,
+/// generated), foreign key and index, and each index's columns, order and
+/// collation. The statements already say all of it; the pragmas check the
+/// same from SQLite's side of the parse.
+fn schema_of(conn: &rusqlite::Connection) -> Vec<String> {
+    let all = |sql: &str| -> Vec<Vec<rusqlite::types::Value>> {
+        let mut st = conn.prepare(sql).unwrap();
+        let n = st.column_count();
+        st.query_map([], |r| (0..n).map(|i| r.get(i)).collect())
             .unwrap()
             .collect::<Result<_, _>>()
             .unwrap()
     };
+    let objects: Vec<(String, String, String, Option<String>)> = conn
+        .prepare(
+            "SELECT type, name, tbl_name, sql FROM sqlite_schema
+             WHERE name NOT LIKE 'sqlite_stat%' ORDER BY type, name",
+        )
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let mut out = Vec::new();
+    for (kind, name, table, sql) in objects {
+        out.push(format!(
+            "{kind} {name} ON {table}: {}",
+            sql.as_deref().map_or("(made by SQLite)".into(), tokens)
+        ));
+        let quoted = name.replace('\'', "''");
+        // Each pragma's rows in an order that is the schema's, not the
+        // order in which the objects were made (index_list's `seq`).
+        let pragmas: &[(&str, &str)] = match kind.as_str() {
+            "table" => &[
+                ("table_xinfo", "*"),
+                ("foreign_key_list", "*"),
+                ("index_list", "name, \"unique\", origin, partial"),
+            ],
+            "index" => &[("index_xinfo", "*")],
+            _ => &[],
+        };
+        for (pragma, columns) in pragmas {
+            let sql = format!("SELECT {columns} FROM pragma_{pragma}('{quoted}') ORDER BY 1, 2");
+            for row in all(&sql) {
+                out.push(format!("  {pragma} {name}: {row:?}"));
+            }
+        }
+    }
+    out
+}
+
+/// Every row of `table` in `key` order, as `SELECT {columns}` gives them.
+fn rows_of(
+    conn: &rusqlite::Connection,
+    (table, key): (&str, &str),
+    columns: &[String],
+) -> Vec<Vec<rusqlite::types::Value>> {
+    let columns = columns.join(", ");
+    let mut st = conn
+        .prepare(&format!("SELECT {columns} FROM {table} ORDER BY {key}"))
+        .unwrap();
+    let n = st.column_count();
+    st.query_map([], |r| (0..n).map(|i| r.get(i)).collect())
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
+/// The stored columns of `table` (not the computed ones, whose values the
+/// doctor checks below cover).
+fn columns_of(conn: &rusqlite::Connection, table: &str) -> Vec<String> {
+    conn.prepare(&format!(
+        "SELECT name FROM pragma_table_xinfo('{table}') WHERE hidden = 0"
+    ))
+    .unwrap()
+    .query_map([], |r| r.get(0))
+    .unwrap()
+    .collect::<Result<_, _>>()
+    .unwrap()
+}
+
+/// The tables whose rows no upgrade changes (notes are kept differently
+/// from version 4 on: see the tests below), each with its key.
+const KEPT: [(&str, &str); 5] = [
+    ("cards", "id"),
+    ("revlog", "id"),
+    ("decks", "id"),
+    ("config", "key"),
+    ("meta", "key"),
+];
+
+/// schema.sql is the current schema: a collection of every released
+/// version, upgraded by this py201 (backup first), ends with exactly the
+/// schema of a new collection, every card and log row as it was (a column
+/// added since holds NULL), and daily summaries that agree with its log.
+#[test]
+fn upgraded_fixtures_have_exactly_the_schema_of_a_new_collection() {
+    use py201::collection::{Collection, SCHEMA_VERSION};
     let fresh = empty_env();
-    fresh.run_ok(T0, &["decks"], "");
-    for f in FIXTURES {
-        let old = empty_env();
-        std::fs::copy(fixture(f), &old.db).unwrap();
-        old.run_ok(T0, &["decks"], "");
-        assert_eq!(schema(&old.db), schema(&fresh.db), "{f}");
+    let new = Collection::open(&fresh.db).unwrap();
+    assert!(new.created);
+    let want = schema_of(&new.conn);
+    assert!(
+        want.iter()
+            .any(|l| l.starts_with("trigger revlog_days_move ON cards")),
+        "{want:#?}"
+    );
+    for (v, f) in (1..).zip(FIXTURES) {
+        let env = empty_env();
+        std::fs::copy(fixture(f), &env.db).unwrap();
+        let (before, added) = {
+            let old = rusqlite::Connection::open(&env.db).unwrap();
+            let version: i64 = old
+                .query_row("PRAGMA user_version", [], |r| r.get(0))
+                .unwrap();
+            assert_eq!(version, v, "{f} is made by py201 of schema {v}");
+            let mut before = Vec::new();
+            let mut added = Vec::new();
+            for table in KEPT {
+                let old_columns = columns_of(&old, table.0);
+                let rows = rows_of(&old, table, &old_columns);
+                assert!(!rows.is_empty(), "{f}: {} is empty", table.0);
+                before.push((table, old_columns, rows));
+            }
+            let new_columns: Vec<Vec<String>> =
+                KEPT.iter().map(|(t, _)| columns_of(&new.conn, t)).collect();
+            for ((table, old_columns, _), all) in before.iter().zip(&new_columns) {
+                for c in all.iter().filter(|c| !old_columns.contains(c)) {
+                    added.push((table.0, c.clone()));
+                }
+            }
+            (before, added)
+        };
+        let col = Collection::open(&env.db).unwrap();
+        assert!(!col.created);
+        let version: i64 = col
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, SCHEMA_VERSION, "{f}");
+        let backup = env
+            .dir
+            .path()
+            .join(format!("backups/collection-schema-{v}.db"));
+        assert_eq!(
+            backup.exists(),
+            v < SCHEMA_VERSION,
+            "{f}: {}",
+            backup.display()
+        );
+
+        let got = schema_of(&col.conn);
+        let only = |a: &[String], b: &[String]| -> Vec<String> {
+            a.iter().filter(|l| !b.contains(l)).cloned().collect()
+        };
+        assert!(
+            got == want,
+            "{f} upgraded differs from a new collection:\nonly upgraded: {:#?}\nonly new: {:#?}",
+            only(&got, &want),
+            only(&want, &got)
+        );
+        for (table, old_columns, rows) in &before {
+            let after = rows_of(&col.conn, *table, old_columns);
+            assert_eq!(&after, rows, "{f}: the rows of {}", table.0);
+        }
+        for (table, column) in &added {
+            let set: i64 = col
+                .conn
+                .query_row(
+                    &format!("SELECT count(*) FROM {table} WHERE {column} IS NOT NULL"),
+                    [],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            assert_eq!(set, 0, "{f}: {table}.{column} is new, so NULL");
+        }
+        assert_eq!(col.doctor().unwrap(), vec![], "{f}");
+
+        // The upgraded triggers keep the summaries as `py201 doctor`
+        // computes them from the log (its own spelling of the kind of
+        // answer): answers of every kind, an undone one, a card moved to
+        // another deck and back.
+        let changes = [
+            "DELETE FROM revlog WHERE id = (SELECT max(id) FROM revlog)",
+            "INSERT INTO revlog (card_id, time_ms, day, grade, is_repeat, taken_ms,
+                 reps_before, reps_after, interval_before, interval_after, ease_before,
+                 ease_after, due_before, due_after, lapses_before, lapses_after)
+             SELECT id, 0, 20459, 4, 0, 700, 3, 4, i, 40, 2500, 2500, 20459, 20499, 0, 0
+             FROM cards, (SELECT 20 AS i UNION ALL SELECT 21) WHERE uid = 't-a'",
+            "UPDATE cards SET deck_id = 1 WHERE uid = 't-c'",
+            "UPDATE cards SET deck_id = (SELECT id FROM decks WHERE name = 'Test') WHERE uid = 't-c'",
+            "UPDATE cards SET deck_id = 2 WHERE uid = 't-b'",
+        ];
+        for sql in changes {
+            col.conn.execute_batch(sql).unwrap();
+            assert_eq!(col.doctor().unwrap(), vec![], "{f}: after {sql}");
+        }
+        let kinds: String = col
+            .conn
+            .query_row(
+                "SELECT group_concat(DISTINCT kind) FROM (SELECT kind FROM revlog_days ORDER BY kind)",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(kinds, "0,1,2,3", "{f}");
     }
 }
 
@@ -182,7 +431,7 @@ fn notes_kept_either_way_export_the_same_deck() {
             [],
             |r| r.get(0),
         )
-        .unwrap_or(0);
+        .unwrap();
     assert_eq!(
         lean, 3,
         "the v4 fixture's Test notes are kept as their cards"
@@ -193,6 +442,7 @@ fn notes_kept_either_way_export_the_same_deck() {
     assert_eq!(export("v5.db"), v3);
     assert_eq!(export("v6.db"), v3);
     assert_eq!(export("v7.db"), v3);
+    assert_eq!(export("v8.db"), v3);
 }
 
 /// Schema 6: a note that is exactly its card has no row, and cards have no
@@ -414,7 +664,8 @@ fn upgrading_to_v4_keeps_every_note_exactly() {
     for (id, .., kept_as_card) in cases {
         let fields: Option<String> = conn
             .query_row("SELECT fields FROM notes WHERE id = ?1", [id], |r| r.get(0))
-            .ok();
+            .optional()
+            .unwrap();
         assert_eq!(fields.is_none(), kept_as_card, "{id}: {fields:?}");
         assert!(fields.is_none_or(|f| !f.is_empty()), "{id}");
     }

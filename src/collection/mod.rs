@@ -10,6 +10,7 @@ pub mod config;
 pub mod doctor;
 pub mod export;
 pub mod fsrs;
+mod migrations;
 mod open;
 pub mod package;
 pub mod stats;
@@ -24,43 +25,14 @@ pub use config::Config;
 /// `PRAGMA application_id` of a py201 collection ("P201").
 pub const APPLICATION_ID: i32 = 0x5032_3031;
 
-/// The schema of a new collection: every section of `schema.sql`.
+/// The current schema, which a new collection runs as it is. A collection
+/// made by an older py201 gets there instead by the upgrades after its
+/// version, in `src/collection/migrations/`.
 pub const SCHEMA: &str = include_str!("../../schema.sql");
 
-/// Starts each upgrade section of `schema.sql` (`-- @version N`).
-const SECTION: &str = "\n-- @version ";
-
-/// How many times `pat` occurs in `s`, at compile time.
-const fn count(s: &str, pat: &str) -> usize {
-    let (s, p) = (s.as_bytes(), pat.as_bytes());
-    let mut n = 0;
-    let mut i = 0;
-    while i + p.len() <= s.len() {
-        let mut j = 0;
-        while j < p.len() && s[i + j] == p[j] {
-            j += 1;
-        }
-        if j == p.len() {
-            n += 1;
-        }
-        i += 1;
-    }
-    n
-}
-
-/// Version 1 plus one per upgrade section of `schema.sql`.
-pub const SCHEMA_VERSION: i64 = 1 + count(SCHEMA, SECTION) as i64;
-
-/// Upgrade steps, append-only: `steps()[i]` takes version `i + 1` to `i + 2`.
-/// They are the sections of `schema.sql` after the first, so a new
-/// collection and an upgraded one run the very same statements.
-pub fn steps() -> Vec<&'static str> {
-    SCHEMA
-        .split(SECTION)
-        .skip(1)
-        .map(|s| s.split_once('\n').map_or("", |(_, body)| body))
-        .collect()
-}
+/// The schema version of `schema.sql` (`PRAGMA user_version` of a new
+/// collection): that of the last migration.
+pub const SCHEMA_VERSION: i64 = migrations::LATEST;
 
 pub struct Collection {
     pub conn: Connection,
@@ -197,21 +169,6 @@ pub(crate) fn unknown_deck(col: &Collection, name: &str) -> Error {
     Error::UnknownDeck {
         name: name.to_string(),
         known,
-    }
-}
-
-#[cfg(test)]
-mod schema_tests {
-    #[test]
-    fn sections_are_numbered_in_order() {
-        let numbers: Vec<i64> = super::SCHEMA
-            .split(super::SECTION)
-            .skip(1)
-            .map(|s| s.lines().next().unwrap_or("").trim().parse().unwrap_or(0))
-            .collect();
-        let want: Vec<i64> = (2..=super::SCHEMA_VERSION).collect();
-        assert_eq!(numbers, want);
-        assert_eq!(super::steps().len() as i64, super::SCHEMA_VERSION - 1);
     }
 }
 

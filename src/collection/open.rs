@@ -1,6 +1,7 @@
 //! Opening a collection file safely.
 
-use super::{APPLICATION_ID, SCHEMA, SCHEMA_VERSION, steps};
+use super::migrations::{MIGRATIONS, Migration};
+use super::{APPLICATION_ID, SCHEMA, SCHEMA_VERSION};
 use crate::error::{Error, Result};
 use rusqlite::{Connection, OpenFlags};
 use std::{fs, io::Read, path::Path, time::Duration};
@@ -157,7 +158,7 @@ pub fn open(path: &Path) -> Result<(Connection, bool)> {
     }
     let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     if version < SCHEMA_VERSION {
-        migrate(&conn, path, version, &steps())?;
+        migrate(&conn, path, version, MIGRATIONS)?;
     }
     Ok((conn, false))
 }
@@ -199,6 +200,7 @@ pub(crate) fn try_journal_mode(conn: &Connection, mode: &str) -> rusqlite::Resul
     conn.query_row(&format!("PRAGMA journal_mode = {mode}"), [], |r| r.get(0))
 }
 
+/// Makes a new collection: `schema.sql` as it is, at its version.
 pub fn create_schema(conn: &Connection) -> Result<()> {
     conn.execute_batch(&format!(
         "BEGIN IMMEDIATE; {SCHEMA}
@@ -207,18 +209,21 @@ pub fn create_schema(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
-/// Upgrades a collection made by an older py201: first a copy of it goes to
-/// `backups/collection-schema-{from}.db` beside it (the online backup API,
-/// so the copy is consistent), then each step runs in its own transaction
-/// together with its version bump, so an interrupted upgrade resumes cleanly.
+/// Upgrades a collection made by an older py201 (schema version `from`):
+/// first a copy of it goes to `backups/collection-schema-{from}.db` beside
+/// it (the online backup API, so the copy is consistent), then each of
+/// `migrations` above `from` runs, in order, in its own transaction
+/// together with its version bump, so an interrupted upgrade resumes
+/// cleanly. Returns the backup's path, or `None` when there was nothing to
+/// do.
 pub(crate) fn migrate(
     conn: &Connection,
     path: &Path,
     from: i64,
-    steps: &[&str],
+    migrations: &[Migration],
 ) -> Result<Option<std::path::PathBuf>> {
-    let to = 1 + steps.len() as i64;
-    if from >= to {
+    let pending: Vec<&Migration> = migrations.iter().filter(|m| m.version > from).collect();
+    if pending.is_empty() {
         return Ok(None);
     }
     let dir = path
@@ -235,21 +240,24 @@ pub(crate) fn migrate(
     }
     conn.backup(rusqlite::MAIN_DB, &backup, rusqlite::backup::NO_PROGRESS)
         .map_err(|e| bad(path, format!("cannot back up before upgrading: {e}")))?;
-    // A step may rebuild a table (schema 6 rebuilds `cards`): dropping the
+    // A migration may rebuild a table (006 rebuilds `cards`): dropping the
     // old one must not cascade into the rows that refer to it, so foreign
-    // keys are off while steps run (the pragma is a no-op inside a
+    // keys are off while migrations run (the pragma is a no-op inside a
     // transaction, hence around them).
     conn.execute_batch("PRAGMA foreign_keys = OFF")?;
-    let ran = steps
-        .iter()
-        .enumerate()
-        .skip(usize::try_from(from - 1).unwrap_or(0))
-        .try_for_each(|(i, step)| {
-            let version = i as i64 + 2;
-            conn.execute_batch(&format!(
-                "BEGIN IMMEDIATE; {step} PRAGMA user_version = {version}; COMMIT;"
-            ))
-        });
+    let ran = pending.iter().try_for_each(|m| {
+        conn.execute_batch(&format!(
+            "BEGIN IMMEDIATE; {} PRAGMA user_version = {}; COMMIT;",
+            m.sql, m.version
+        ))
+        .inspect_err(|_| {
+            // A statement failed part-way: undo the rest of this migration
+            // (the earlier ones have committed).
+            if !conn.is_autocommit() {
+                let _ = conn.execute_batch("ROLLBACK");
+            }
+        })
+    });
     conn.execute_batch("PRAGMA foreign_keys = ON")?;
     ran?;
     Ok(Some(backup))
@@ -260,24 +268,45 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_new_collection_is_schema_sql_at_the_current_version() {
+        let dir = tempfile::tempdir().unwrap();
+        let (conn, created) = open(&dir.path().join("c.db")).unwrap();
+        assert!(created);
+        let pragma = |name: &str| -> i64 {
+            conn.query_row(&format!("PRAGMA {name}"), [], |r| r.get(0))
+                .unwrap()
+        };
+        assert_eq!(pragma("user_version"), SCHEMA_VERSION);
+        assert_eq!(pragma("application_id"), i64::from(APPLICATION_ID));
+        assert_eq!(SCHEMA_VERSION, MIGRATIONS.len() as i64 + 1);
+    }
+
+    #[test]
     fn upgrades_step_by_step_after_a_backup() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("c.db");
         let (conn, created) = open(&path).unwrap();
         assert!(created);
-        // As if made by version 1, then upgraded by two made-up steps.
+        // As if made by version 1, then upgraded by two made-up migrations.
         conn.execute_batch("INSERT INTO config VALUES ('fuzz', 'off'); PRAGMA user_version = 1;")
             .unwrap();
-        let steps = [
-            "ALTER TABLE config ADD COLUMN note TEXT;",
-            "CREATE TABLE extra (x);",
+        let migrations = [
+            Migration {
+                version: 2,
+                sql: "ALTER TABLE config ADD COLUMN note TEXT;",
+            },
+            Migration {
+                version: 3,
+                sql: "CREATE TABLE extra (x);",
+            },
         ];
-        let backup = migrate(&conn, &path, 1, &steps).unwrap();
+        let backup = migrate(&conn, &path, 1, &migrations)
+            .unwrap()
+            .expect("a backup before upgrading");
         let version: i64 = conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .unwrap_or(0);
+            .unwrap();
         assert_eq!(version, 3);
-        let backup = backup.unwrap_or_default();
         assert!(
             backup.ends_with("backups/collection-schema-1.db"),
             "{}",
@@ -286,20 +315,53 @@ mod tests {
         let old = Connection::open(&backup).unwrap();
         let v: i64 = old
             .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .unwrap_or(0);
+            .unwrap();
         let fuzz: String = old
             .query_row("SELECT value FROM config", [], |r| r.get(0))
-            .unwrap_or_default();
+            .unwrap();
         assert_eq!(
             (v, fuzz.as_str()),
             (1, "off"),
             "the backup is the collection as it was"
         );
         assert_eq!(
-            migrate(&conn, &path, 3, &steps).ok().flatten(),
+            migrate(&conn, &path, 3, &migrations).unwrap(),
             None,
             "nothing to do at the current version"
         );
+    }
+
+    /// A migration that fails part-way leaves the collection at the version
+    /// before it, with none of its changes, and the earlier ones kept.
+    #[test]
+    fn a_failed_migration_changes_nothing_of_its_own() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.db");
+        let (conn, _) = open(&path).unwrap();
+        conn.execute_batch("PRAGMA user_version = 1;").unwrap();
+        let migrations = [
+            Migration {
+                version: 2,
+                sql: "CREATE TABLE a (x);",
+            },
+            Migration {
+                version: 3,
+                sql: "CREATE TABLE b (x); INSERT INTO no_such_table VALUES (1);",
+            },
+        ];
+        assert!(migrate(&conn, &path, 1, &migrations).is_err());
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        let tables: Vec<String> = conn
+            .prepare("SELECT name FROM sqlite_schema WHERE name IN ('a', 'b') ORDER BY name")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!((version, tables), (2, vec!["a".to_string()]));
+        assert!(conn.is_autocommit(), "no transaction left open");
     }
 
     /// While a bulk import holds the file in rollback-journal mode, a second
@@ -311,10 +373,7 @@ mod tests {
         let path = dir.path().join("c.db");
         drop(open(&path).unwrap());
         let writer = Connection::open(&path).unwrap();
-        assert_eq!(
-            try_journal_mode(&writer, "delete").ok().as_deref(),
-            Some("delete")
-        );
+        assert_eq!(try_journal_mode(&writer, "delete").unwrap(), "delete");
         writer
             .execute_batch("BEGIN IMMEDIATE; INSERT INTO meta VALUES ('k', 'v');")
             .unwrap();
@@ -322,25 +381,22 @@ mod tests {
         let done = std::thread::spawn(move || {
             std::thread::sleep(hold);
             writer.execute_batch("COMMIT").unwrap();
-            assert_eq!(
-                set_journal_mode(&writer, "wal").ok().as_deref(),
-                Some("wal")
-            );
+            assert_eq!(set_journal_mode(&writer, "wal").unwrap(), "wal");
         });
         let start = std::time::Instant::now();
         let opened = open(&path);
         let waited = start.elapsed();
-        done.join().unwrap_or_else(|_| panic!("writer thread"));
+        done.join().expect("writer thread");
         let (conn, created) = opened.expect("open while locked");
         assert!(!created);
         assert!(waited >= hold - Duration::from_millis(50), "{waited:?}");
         let mode: String = conn
             .query_row("PRAGMA journal_mode", [], |r| r.get(0))
-            .unwrap_or_default();
+            .unwrap();
         assert_eq!(mode, "wal");
         let v: String = conn
             .query_row("SELECT value FROM meta WHERE key = 'k'", [], |r| r.get(0))
-            .unwrap_or_default();
+            .unwrap();
         assert_eq!(v, "v", "the writer's commit is there");
     }
 }
