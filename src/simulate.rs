@@ -12,7 +12,7 @@
 //! defaults. Pure and deterministic for a seed: no database, no clock.
 
 use crate::clock::Day;
-use crate::scheduler::fsrs::{Fsrs, FsrsSettings, Memory};
+use crate::scheduler::fsrs::{Fsrs, FsrsSettings, Memory, decay_of};
 use crate::scheduler::sm2::Sm2;
 use crate::scheduler::{CardState, Grade, Scheduler, Settings};
 use fsrs::{MemoryState, SimulatorConfig};
@@ -189,11 +189,7 @@ enum Sched {
 fn run_one(input: &Input, policy: Policy) -> Result<Outcome, fsrs::FSRSError> {
     let learner = Learner {
         model: fsrs::FSRS::new(&input.params)?,
-        decay: input
-            .params
-            .get(20)
-            .copied()
-            .unwrap_or(fsrs::FSRS6_DEFAULT_DECAY),
+        decay: decay_of(&input.params),
         cfg: SimulatorConfig::default(),
     };
     let mut sched = match policy {
