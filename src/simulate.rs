@@ -186,146 +186,231 @@ enum Sched {
     Fsrs(Box<Fsrs>),
 }
 
-fn run_one(input: &Input, policy: Policy) -> Result<Outcome, fsrs::FSRSError> {
-    let learner = Learner {
-        model: fsrs::FSRS::new(&input.params)?,
-        decay: decay_of(&input.params),
-        cfg: SimulatorConfig::default(),
-    };
-    let mut sched = match policy {
-        Policy::Sm2 => Sched::Sm2(Sm2::new(input.settings)),
-        Policy::Fsrs(r) => Sched::Fsrs(Box::new(Fsrs::new(
-            &input.params,
-            FsrsSettings {
-                desired_retention: r,
-                ..input.fsrs
-            },
-            input.settings,
-            0,
-        )?)),
-    };
-    let mut rng = StdRng::seed_from_u64(input.seed);
-    let mut cards: Vec<SimCard> = input
-        .cards
-        .iter()
-        .map(|c| SimCard {
-            state: CardState {
-                repeat_on: None,
-                step: None,
-                ..c.state
-            },
-            ..*c
+impl Sched {
+    fn new(input: &Input, policy: Policy) -> Result<Self, fsrs::FSRSError> {
+        Ok(match policy {
+            Policy::Sm2 => Sched::Sm2(Sm2::new(input.settings)),
+            Policy::Fsrs(r) => Sched::Fsrs(Box::new(Fsrs::new(
+                &input.params,
+                FsrsSettings {
+                    desired_retention: r,
+                    ..input.fsrs
+                },
+                input.settings,
+                0,
+            )?)),
         })
-        .collect();
-    let new_order: Vec<usize> = (0..cards.len())
-        .filter(|&i| cards[i].state.is_new())
-        .collect();
-    let mut next_new = 0;
-    let costs = learner.cfg.state_rating_costs;
-    let mut out = Outcome {
-        policy,
-        answers_per_day: Vec::with_capacity(input.days as usize),
-        seconds: 0.0,
-        known_at_end: 0.0,
-        retention: 0.0,
-    };
-    let (mut reviews, mut recalled) = (0u64, 0u64);
-    // Cards by due day; each scheduled card is in exactly one place: here,
-    // or in `waiting` (due, but left over by the daily review limit).
-    let mut by_day: BTreeMap<Day, Vec<usize>> = BTreeMap::new();
-    for (i, c) in cards.iter().enumerate() {
-        if let Some(d) = c.state.due {
-            by_day.entry(d).or_default().push(i);
-        }
     }
-    let mut waiting: Vec<usize> = Vec::new();
+
+    fn answer(
+        &mut self,
+        s: &CardState,
+        g: Grade,
+        day: Day,
+        now_ms: i64,
+        rng: &mut StdRng,
+    ) -> CardState {
+        let next = match self {
+            Sched::Sm2(s2) => s2.answer(s, g, day, rng),
+            Sched::Fsrs(f) => {
+                f.now_ms = now_ms;
+                f.answer(s, g, day, rng)
+            }
+        };
+        next.state
+    }
+}
+
+/// One schedule's run in progress: the cards, who waits for which day, and
+/// the tally so far.
+struct Run<'a> {
+    input: &'a Input,
+    learner: Learner,
+    sched: Sched,
+    rng: StdRng,
+    cards: Vec<SimCard>,
+    /// New cards in course order, and how many of them are introduced.
+    new_order: Vec<usize>,
+    next_new: usize,
+    /// Cards by due day; each scheduled card is in exactly one place: here,
+    /// or in `waiting` (due, but left over by the daily review limit).
+    by_day: BTreeMap<Day, Vec<usize>>,
+    waiting: Vec<usize>,
+    out: Outcome,
+    reviews: u64,
+    recalled: u64,
+}
+
+fn run_one(input: &Input, policy: Policy) -> Result<Outcome, fsrs::FSRSError> {
+    let mut run = Run::new(input, policy)?;
     for d in 0..input.days {
         let day = input.today + d as Day;
-        let mut due = std::mem::take(&mut waiting);
-        while let Some(entry) = by_day.first_entry().filter(|e| *e.key() <= day) {
-            due.extend(entry.remove());
+        let answers = run.day(day);
+        run.out.answers_per_day.push(answers);
+    }
+    Ok(run.finish())
+}
+
+impl<'a> Run<'a> {
+    fn new(input: &'a Input, policy: Policy) -> Result<Self, fsrs::FSRSError> {
+        let learner = Learner {
+            model: fsrs::FSRS::new(&input.params)?,
+            decay: decay_of(&input.params),
+            cfg: SimulatorConfig::default(),
+        };
+        let sched = Sched::new(input, policy)?;
+        // Same-day work pending in the collection is not carried in.
+        let cards: Vec<SimCard> = input
+            .cards
+            .iter()
+            .map(|c| SimCard {
+                state: CardState {
+                    repeat_on: None,
+                    step: None,
+                    ..c.state
+                },
+                ..*c
+            })
+            .collect();
+        let new_order = (0..cards.len())
+            .filter(|&i| cards[i].state.is_new())
+            .collect();
+        let mut by_day: BTreeMap<Day, Vec<usize>> = BTreeMap::new();
+        for (i, c) in cards.iter().enumerate() {
+            if let Some(d) = c.state.due {
+                by_day.entry(d).or_default().push(i);
+            }
         }
-        // py201's order: most overdue first, then course order.
-        due.sort_by_key(|&i| (cards[i].state.due, i));
-        let limit = (input.reviews_per_day as usize).min(due.len());
-        waiting = due.split_off(limit);
-        let fresh = new_order
-            .len()
-            .saturating_sub(next_new)
-            .min(input.new_per_day as usize);
-        due.extend(new_order[next_new..next_new + fresh].iter().copied());
-        next_new += fresh;
+        Ok(Run {
+            input,
+            learner,
+            sched,
+            rng: StdRng::seed_from_u64(input.seed),
+            cards,
+            new_order,
+            next_new: 0,
+            by_day,
+            waiting: Vec::new(),
+            out: Outcome {
+                policy,
+                answers_per_day: Vec::with_capacity(input.days as usize),
+                seconds: 0.0,
+                known_at_end: 0.0,
+                retention: 0.0,
+            },
+            reviews: 0,
+            recalled: 0,
+        })
+    }
+
+    /// One day's session; returns its answers.
+    fn day(&mut self, day: Day) -> u32 {
+        let queue = self.queue(day);
         let mut answers = 0u32;
         // Each day's session starts at 09:00 (ms on the simulated clock).
         let mut now_ms = i64::from(day) * 86_400_000 + 9 * 3_600_000;
-        for i in due {
-            let c = &mut cards[i];
-            let mut first = true;
-            let was_new = c.state.is_new();
-            let mut elapsed = c.last_day.map_or(0.0, |l| (day - l).max(0) as f32);
-            for _ in 0..30 {
-                // The crate's cost table rows: learning, review, relearning.
-                let kind = if was_new {
-                    0
-                } else if c.state.step.is_some() || !first {
-                    2
-                } else {
-                    1
-                };
-                let (rating, ok) = learner.answer(&mut c.truth, elapsed, &mut rng);
-                if first && kind == 1 {
-                    reviews += 1;
-                    recalled += u64::from(ok);
-                }
-                out.seconds += f64::from(costs[kind][(rating - 1) as usize]);
-                answers += 1;
-                now_ms += 20_000;
-                let next = match &mut sched {
-                    Sched::Sm2(s) => s.answer(&c.state, grade(rating), day, &mut rng),
-                    Sched::Fsrs(f) => {
-                        f.now_ms = now_ms;
-                        f.answer(&c.state, grade(rating), day, &mut rng)
-                    }
-                };
-                c.state = next.state;
-                c.last_day = Some(day);
-                first = false;
-                if !c.state.pending_today(day) {
-                    break;
-                }
-                // The next same-day answer: after the learning step, or (SM-2)
-                // at the end of the session.
-                let wait = match c.state.step {
-                    Some(st) => ((st.due_ms - now_ms).max(0) / 1000) as u32,
-                    None => REPEAT_AFTER_SECS,
-                };
-                elapsed = wait as f32 / 86_400.0;
-            }
-            if let Some(d) = cards[i].state.due {
-                by_day.entry(d.max(day + 1)).or_default().push(i);
+        for i in queue {
+            answers += self.study(i, day, &mut now_ms);
+            if let Some(d) = self.cards[i].state.due {
+                self.by_day.entry(d.max(day + 1)).or_default().push(i);
             }
         }
-        out.answers_per_day.push(answers);
+        answers
     }
-    let end = input.today + input.days as Day;
-    out.known_at_end = cards
-        .iter()
-        .filter_map(|c| {
-            let m = c.truth?;
-            let last = c.last_day?;
-            Some(f64::from(fsrs::current_retrievability(
-                MemoryState::from(m),
-                (end - last).max(0) as f32,
-                learner.decay,
-            )))
-        })
-        .sum();
-    out.retention = if reviews == 0 {
-        0.0
-    } else {
-        recalled as f64 / reviews as f64
-    };
-    Ok(out)
+
+    /// The day's cards: those due (up to the review limit, the rest left
+    /// waiting), then the day's new cards.
+    fn queue(&mut self, day: Day) -> Vec<usize> {
+        let mut due = std::mem::take(&mut self.waiting);
+        while let Some(entry) = self.by_day.first_entry().filter(|e| *e.key() <= day) {
+            due.extend(entry.remove());
+        }
+        // py201's order: most overdue first, then course order.
+        due.sort_by_key(|&i| (self.cards[i].state.due, i));
+        let limit = (self.input.reviews_per_day as usize).min(due.len());
+        self.waiting = due.split_off(limit);
+        let fresh = self
+            .new_order
+            .len()
+            .saturating_sub(self.next_new)
+            .min(self.input.new_per_day as usize);
+        due.extend(
+            self.new_order[self.next_new..self.next_new + fresh]
+                .iter()
+                .copied(),
+        );
+        self.next_new += fresh;
+        due
+    }
+
+    /// Card `i` answered until nothing is pending today for it; returns the
+    /// answers given.
+    fn study(&mut self, i: usize, day: Day, now_ms: &mut i64) -> u32 {
+        let costs = self.learner.cfg.state_rating_costs;
+        let c = &mut self.cards[i];
+        let was_new = c.state.is_new();
+        let mut elapsed = c.last_day.map_or(0.0, |l| (day - l).max(0) as f32);
+        let mut answers = 0;
+        for n in 0..30 {
+            let first = n == 0;
+            // The crate's cost table rows: learning, review, relearning.
+            let kind = if was_new {
+                0
+            } else if c.state.step.is_some() || !first {
+                2
+            } else {
+                1
+            };
+            let (rating, ok) = self.learner.answer(&mut c.truth, elapsed, &mut self.rng);
+            if first && kind == 1 {
+                self.reviews += 1;
+                self.recalled += u64::from(ok);
+            }
+            self.out.seconds += f64::from(costs[kind][(rating - 1) as usize]);
+            answers += 1;
+            *now_ms += 20_000;
+            c.state = self
+                .sched
+                .answer(&c.state, grade(rating), day, *now_ms, &mut self.rng);
+            c.last_day = Some(day);
+            if !c.state.pending_today(day) {
+                break;
+            }
+            // The next same-day answer: after the learning step, or (SM-2)
+            // at the end of the session.
+            let wait = match c.state.step {
+                Some(st) => ((st.due_ms - *now_ms).max(0) / 1000) as u32,
+                None => REPEAT_AFTER_SECS,
+            };
+            elapsed = wait as f32 / 86_400.0;
+        }
+        answers
+    }
+
+    /// The tally, with what the learner knows the day after the last.
+    fn finish(mut self) -> Outcome {
+        let end = self.input.today + self.input.days as Day;
+        let decay = self.learner.decay;
+        self.out.known_at_end = self
+            .cards
+            .iter()
+            .filter_map(|c| {
+                let m = c.truth?;
+                let last = c.last_day?;
+                Some(f64::from(fsrs::current_retrievability(
+                    MemoryState::from(m),
+                    (end - last).max(0) as f32,
+                    decay,
+                )))
+            })
+            .sum();
+        self.out.retention = if self.reviews == 0 {
+            0.0
+        } else {
+            self.recalled as f64 / self.reviews as f64
+        };
+        self.out
+    }
 }
 
 /// One text line per schedule: daily answers as bars ▁▂▃▄▅▆▇█, `width`
