@@ -9,16 +9,23 @@
 //! review is recalled. The crate's own simulator schedules only by FSRS, so it
 //! cannot compare SM-2; one loop for every schedule keeps the comparison fair.
 //! Answer-grade shares and seconds per answer are the crate's simulator
-//! defaults. Pure and deterministic for a seed: no database, no clock.
+//! defaults. Pure and deterministic for a seed: no database, no clock;
+//! [`learner_cards`] takes the cards and logs the collection gave, and
+//! [`render`] turns the outcomes into text.
+
+pub mod render;
 
 use crate::clock::Day;
-use crate::scheduler::fsrs::{Fsrs, FsrsSettings, Memory, decay_of};
+use crate::collection::cards::Card;
+use crate::collection::config::Config;
+use crate::collection::fsrs::CardHistory;
+use crate::scheduler::fsrs::{self as fs, Fsrs, FsrsSettings, Memory, decay_of};
 use crate::scheduler::sm2::Sm2;
 use crate::scheduler::{CardState, Grade, Scheduler, Settings};
 use fsrs::{MemoryState, SimulatorConfig};
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// FSRS desired retentions compared with SM-2.
 pub const RETENTIONS: [f32; 4] = [0.80, 0.85, 0.90, 0.95];
@@ -49,6 +56,79 @@ pub struct Input {
     pub days: u32,
     pub today: Day,
     pub seed: u64,
+}
+
+/// What `py201 simulate` was asked for.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    pub days: u32,
+    pub new_per_day: u32,
+    pub seed: u64,
+}
+
+impl Input {
+    /// A simulation of `cards` under the collection's settings and its FSRS
+    /// `params`, from `today`.
+    pub fn new(
+        cards: Vec<SimCard>,
+        params: Vec<f32>,
+        cfg: &Config,
+        today: Day,
+        o: Options,
+    ) -> Self {
+        Input {
+            cards,
+            params,
+            settings: cfg.scheduler_settings(),
+            fsrs: cfg.fsrs_settings(),
+            reviews_per_day: cfg.reviews_per_day,
+            new_per_day: o.new_per_day,
+            days: o.days,
+            today,
+            seed: o.seed,
+        }
+    }
+}
+
+/// The learner's cards (live ones, in course order) as the simulation
+/// starts: each card's memory is what its log implies, as the switch to
+/// FSRS computes it; a reviewed card without a log gets the memory its SM-2
+/// ease and interval imply. The schedulers see that memory too, so FSRS
+/// starts where a switch would leave it.
+pub fn learner_cards(
+    model: &fsrs::FSRS,
+    cards: Vec<Card>,
+    histories: &[CardHistory],
+    today: Day,
+) -> Vec<SimCard> {
+    let known: HashMap<i64, (Option<Memory>, Day)> = histories
+        .iter()
+        .map(|h| {
+            let m = fs::memory_from_history(model, &h.answers, h.start);
+            let last = h.answers.last().map_or(today, |a| a.day);
+            (h.card_id, (m, last))
+        })
+        .collect();
+    cards
+        .into_iter()
+        .filter(|c| !c.retired && !c.suspended)
+        .map(|c| {
+            let s = c.state;
+            let (truth, last_day) = match known.get(&c.id) {
+                Some(&(m, last)) if !s.is_new() => (m, Some(last)),
+                _ if s.is_new() => (None, None),
+                _ => (
+                    fs::from_sm2(model, s.ease, s.interval),
+                    s.due.map(|d| d - s.interval as Day),
+                ),
+            };
+            SimCard {
+                state: CardState { memory: truth, ..s },
+                truth,
+                last_day,
+            }
+        })
+        .collect()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -411,42 +491,4 @@ impl<'a> Run<'a> {
         };
         self.out
     }
-}
-
-/// One text line per schedule: daily answers as bars ▁▂▃▄▅▆▇█, `width`
-/// columns (each the mean of its days), all on one scale.
-pub fn chart(outcomes: &[Outcome], width: usize) -> Vec<String> {
-    const BARS: [char; 9] = [' ', '▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
-    let buckets = |v: &[u32]| -> Vec<f64> {
-        let n = v.len().max(1);
-        let w = width.min(n).max(1);
-        (0..w)
-            .map(|b| {
-                let (lo, hi) = (b * n / w, ((b + 1) * n / w).max(b * n / w + 1));
-                let s = &v[lo.min(v.len())..hi.min(v.len())];
-                s.iter().map(|&x| f64::from(x)).sum::<f64>() / s.len().max(1) as f64
-            })
-            .collect()
-    };
-    let all: Vec<Vec<f64>> = outcomes
-        .iter()
-        .map(|o| buckets(&o.answers_per_day))
-        .collect();
-    let max = all
-        .iter()
-        .flatten()
-        .copied()
-        .fold(0.0f64, f64::max)
-        .max(1.0);
-    outcomes
-        .iter()
-        .zip(&all)
-        .map(|(o, b)| {
-            let bars: String = b
-                .iter()
-                .map(|&x| BARS[((x / max) * 8.0).ceil().clamp(0.0, 8.0) as usize])
-                .collect();
-            format!("{:<10} │{bars}│", o.policy.name())
-        })
-        .collect()
 }
