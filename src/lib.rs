@@ -3,9 +3,10 @@
 //! The binary is a thin shell over this library: `scheduler` is pure,
 //! `collection` owns all SQL, `decks` the deck file format, `review` the
 //! session, `stats` the figures of `py201 stats`, `optimize` and `simulate` FSRS's
-//! fitting and py201's schedule simulator, `commands` one module per
-//! subcommand.
+//! fitting and py201's schedule simulator, `check` the running of deck
+//! files' checks, `commands` one module per subcommand.
 
+pub mod check;
 pub mod cli;
 pub mod clock;
 pub mod collection;
