@@ -4,7 +4,8 @@
 //! `collection` owns all SQL, `decks` the deck file format, `review` the
 //! session, `stats` the figures of `py201 stats`, `optimize` and `simulate` FSRS's
 //! fitting and py201's schedule simulator, `check` the running of deck
-//! files' checks, `commands` one module per subcommand.
+//! files' checks, `listing` the card list of `py201 cards`, `commands` one
+//! module per subcommand.
 
 pub mod check;
 pub mod cli;
@@ -14,6 +15,7 @@ pub mod commands;
 pub mod decks;
 pub mod error;
 pub mod interop;
+pub mod listing;
 pub mod model;
 pub mod optimize;
 pub mod review;
