@@ -135,12 +135,13 @@ impl Collection {
     /// The scheduling state of every live reviewed card with an FSRS memory
     /// state (for `py201 stats`).
     pub fn memory_states(&self, deck: Option<i64>) -> Result<Vec<crate::scheduler::CardState>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT reps, interval, ease, due, lapses, repeat_on, stability, difficulty, step, step_due_ms
-             FROM cards c
+        let mut stmt = self.conn.prepare_cached(concat!(
+            "SELECT ",
+            super::cards::state_columns!(),
+            " FROM cards c
              WHERE retired = 0 AND suspended = 0 AND due IS NOT NULL AND stability IS NOT NULL
-               AND (?1 IS NULL OR deck_id = ?1)",
-        )?;
+               AND (?1 IS NULL OR deck_id = ?1)"
+        ))?;
         let rows = stmt
             .query_map([deck], super::cards::row_to_state)?
             .collect::<rusqlite::Result<_>>()?;
