@@ -1,6 +1,5 @@
 //! What every command shares: the collection's path, the injected clock and
-//! the global flags, opening the collection, and saying a failure in the
-//! user's terms.
+//! the global flags, and opening the collection.
 
 use crate::clock::Clock;
 use crate::collection::Collection;
@@ -32,7 +31,7 @@ impl Ctx {
         self.clock.now().format("%Y%m%d-%H%M%S").to_string()
     }
 
-    fn db_path(&self) -> Result<PathBuf> {
+    pub(super) fn db_path(&self) -> Result<PathBuf> {
         if let Some(p) = &self.db {
             return Ok(p.clone());
         }
@@ -64,42 +63,4 @@ impl Ctx {
         }
         Ok(col)
     }
-
-    /// SQLite's own words for a full disk or a read-only file don't say which
-    /// file or that nothing was changed; the transaction was rolled back, so say so.
-    pub fn explain_storage(&self, e: anyhow::Error) -> anyhow::Error {
-        let code = e.chain().find_map(|c| {
-            c.downcast_ref::<rusqlite::Error>()
-                .or_else(|| match c.downcast_ref::<crate::error::Error>() {
-                    Some(crate::error::Error::Sql(s)) => Some(s),
-                    _ => None,
-                })
-                .and_then(rusqlite::Error::sqlite_error_code)
-        });
-        let path = self
-            .db_path()
-            .map(|p| p.display().to_string())
-            .unwrap_or_default();
-        match code {
-            Some(rusqlite::ErrorCode::DiskFull) => {
-                anyhow::anyhow!(
-                    "{path}: the disk is full; nothing was written (free some space and try again)"
-                )
-            }
-            Some(rusqlite::ErrorCode::ReadOnly) | Some(rusqlite::ErrorCode::CannotOpen) => {
-                anyhow::anyhow!(
-                    "{path}: cannot write to the collection (read-only file or folder); nothing was changed"
-                )
-            }
-            _ => e,
-        }
-    }
-}
-
-/// Whether `e` comes from writing to a closed pipe.
-pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
-    e.chain().any(|c| {
-        c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-            || matches!(c.downcast_ref::<crate::error::Error>(), Some(crate::error::Error::Io(io)) if io.kind() == std::io::ErrorKind::BrokenPipe)
-    })
 }

@@ -1,7 +1,7 @@
 //! One module per subcommand: parse -> core -> render. Nothing here computes
-//! what the core computes. `context` is what every command shares: the
-//! collection's path, the clock and the global flags, and how a failure is
-//! said.
+//! what the core computes. `context` is what every command shares (the
+//! collection's path, the clock, the global flags), `failure` how a failure
+//! is said.
 
 mod backups;
 mod cards;
@@ -11,6 +11,7 @@ mod context;
 mod decks;
 mod doctor;
 mod export;
+mod failure;
 mod import;
 mod optimize;
 mod progress;
@@ -60,8 +61,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     };
     match result {
         // A closed pipe (`py201 cards | head`) is the reader's choice, not an error.
-        Err(e) if context::is_broken_pipe(&e) => Ok(ExitCode::SUCCESS),
-        Err(e) => Err(ctx.explain_storage(e)),
+        Err(e) if failure::is_broken_pipe(&e) => Ok(ExitCode::SUCCESS),
+        Err(e) => Err(failure::explain_storage(e, &ctx)),
         r => r,
     }
 }
