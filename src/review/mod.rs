@@ -59,6 +59,28 @@ pub struct CardView<'a> {
     pub left: Left,
 }
 
+/// What the session does once a card is settled.
+enum Flow {
+    Next,
+    End,
+    Interrupted,
+}
+
+/// How a card is introduced: why it is shown, and whether its answer is typed.
+fn label(card: &Card, source: Source) -> String {
+    let label = match source {
+        Source::New => "new",
+        Source::Due => "review",
+        Source::Repeat => "repeat",
+        Source::Learning => "learning",
+    };
+    if card.kind == CardKind::Typed {
+        format!("{label}, typed")
+    } else {
+        label.to_string()
+    }
+}
+
 /// A way of showing cards and reading the learner's keys: the line protocol
 /// for pipes (`pipe`), or the full-screen terminal (`terminal`). The session
 /// logic is the same for both.
@@ -329,72 +351,77 @@ impl<F: Frontend, R: Rng> Session<'_, F, R> {
             let Some((card, source)) = self.pick()? else {
                 return Ok(());
             };
-            let shown_at = self.clock.elapsed_ms();
-            let (pos, total) = self.position();
-            let label = match source {
-                Source::New => "new",
-                Source::Due => "review",
-                Source::Repeat => "repeat",
-                Source::Learning => "learning",
-            };
-            let label = if card.kind == CardKind::Typed {
-                format!("{label}, typed")
-            } else {
-                label.to_string()
-            };
-            let view = CardView {
-                card: &card,
-                position: pos,
-                total: total.max(pos),
-                label,
-                left: self.left(),
-            };
-            let typed = match self.ui.question(&view)? {
-                Step::Reveal(typed) => typed,
-                Step::End | Step::Quit => return Ok(()),
-                Step::Interrupt => return self.interrupted(),
+            match self.show(&card, source)? {
+                Flow::Next => {}
+                Flow::End => return Ok(()),
+                Flow::Interrupted => return self.interrupted(),
+            }
+        }
+    }
+
+    /// Shows one card: its question, then, once revealed, its answer with
+    /// what each grade would do, until a key settles the card.
+    fn show(&mut self, card: &Card, source: Source) -> Result<Flow> {
+        let shown_at = self.clock.elapsed_ms();
+        let (pos, total) = self.position();
+        let view = CardView {
+            card,
+            position: pos,
+            total: total.max(pos),
+            label: label(card, source),
+            left: self.left(),
+        };
+        let typed = match self.ui.question(&view)? {
+            Step::Reveal(typed) => typed,
+            Step::End | Step::Quit => return Ok(Flow::End),
+            Step::Interrupt => return Ok(Flow::Interrupted),
+            Step::Undo => {
+                self.undo_last()?;
+                return Ok(Flow::Next);
+            }
+            Step::Suspend => {
+                self.suspend(card, source)?;
+                return Ok(Flow::Next);
+            }
+            Step::Bury => {
+                self.bury(card, source)?;
+                return Ok(Flow::Next);
+            }
+            Step::Grade(_) => None,
+        };
+        let now_ms = self.set_now();
+        let preview = self.sched.preview(&card.state, self.today);
+        let hints = render::hints(&preview, self.sched.fuzz(), self.sched.is_fsrs(), now_ms);
+        self.ui.answer(&view, typed.as_deref(), &hints)?;
+        self.settle(card, source, shown_at)
+    }
+
+    /// Reads keys after the answer was shown until one settles the card: a
+    /// grade, suspend, bury, or an undo that undid something.
+    fn settle(&mut self, card: &Card, source: Source, shown_at: u64) -> Result<Flow> {
+        loop {
+            match self.ui.read_grade()? {
+                Step::Grade(grade) => {
+                    let taken = (self.clock.elapsed_ms() - shown_at).min(MAX_TAKEN_MS);
+                    self.grade(card, source, grade, taken)?;
+                    return Ok(Flow::Next);
+                }
+                Step::End | Step::Quit => return Ok(Flow::End),
+                Step::Interrupt => return Ok(Flow::Interrupted),
                 Step::Undo => {
-                    self.undo_last()?;
-                    continue;
+                    if self.undo_last()? {
+                        return Ok(Flow::Next);
+                    }
                 }
                 Step::Suspend => {
-                    self.suspend(&card, source)?;
-                    continue;
+                    self.suspend(card, source)?;
+                    return Ok(Flow::Next);
                 }
                 Step::Bury => {
-                    self.bury(&card, source)?;
-                    continue;
+                    self.bury(card, source)?;
+                    return Ok(Flow::Next);
                 }
-                Step::Grade(_) => None,
-            };
-            let now_ms = self.set_now();
-            let preview = self.sched.preview(&card.state, self.today);
-            let hints = render::hints(&preview, self.sched.fuzz(), self.sched.is_fsrs(), now_ms);
-            self.ui.answer(&view, typed.as_deref(), &hints)?;
-            loop {
-                match self.ui.read_grade()? {
-                    Step::Grade(grade) => {
-                        let taken = (self.clock.elapsed_ms() - shown_at).min(MAX_TAKEN_MS);
-                        self.grade(&card, source, grade, taken)?;
-                        break;
-                    }
-                    Step::End | Step::Quit => return Ok(()),
-                    Step::Interrupt => return self.interrupted(),
-                    Step::Undo => {
-                        if self.undo_last()? {
-                            break;
-                        }
-                    }
-                    Step::Suspend => {
-                        self.suspend(&card, source)?;
-                        break;
-                    }
-                    Step::Bury => {
-                        self.bury(&card, source)?;
-                        break;
-                    }
-                    Step::Reveal(_) => {}
-                }
+                Step::Reveal(_) => {}
             }
         }
     }
