@@ -592,31 +592,14 @@ impl<F: Frontend, R: Rng> Session<'_, F, R> {
 
     /// The end-of-session lines: the summary, what is left today, what comes next.
     fn print_summary(&mut self) -> Result<()> {
-        let s = self.summary;
         let cfg = *self.col.config();
-        let plural = |n: u32| if n == 1 { "" } else { "s" };
         // Under FSRS the same-day answers are learning steps, not SM-2's
         // repeat-until-4; the pipe protocol's SM-2 wording stays as it was.
         let (repeat_word, repeats_word) = match self.sched {
             Active::Fsrs(_) => ("learning step", "learning steps"),
             Active::Sm2(_) => ("same-day repeat", "repeats"),
         };
-        let mut lines = Vec::new();
-        if s.answers == 0 {
-            lines.push("\nNo cards reviewed.".to_string());
-        } else {
-            let pct = (u64::from(s.passed) * 100 + u64::from(s.answers) / 2) / u64::from(s.answers);
-            lines.push(format!(
-                "\nReviewed {} card{} ({} answer{}, {} {repeat_word}{}); {pct}% graded 3 or higher; time {}.",
-                s.cards,
-                plural(s.cards),
-                s.answers,
-                plural(s.answers),
-                s.repeats,
-                plural(s.repeats),
-                render::duration(s.elapsed_ms)
-            ));
-        }
+        let mut lines = vec![reviewed_line(&self.summary, repeat_word)];
         let counts = self.col.day_counts(self.today, self.opts.deck)?;
         let due = counts.due.min(
             cfg.reviews_per_day
@@ -631,20 +614,7 @@ impl<F: Frontend, R: Rng> Session<'_, F, R> {
                 counts.repeats
             ));
         }
-        lines.push(match self.col.next_due_day(self.today, self.opts.deck)? {
-            Some((day, n)) => format!(
-                "Next due: {}, {n} card{}.",
-                render::relative_day(day, self.today),
-                plural(n)
-            ),
-            None if counts.new > 0 => {
-                format!(
-                    "Next: {} new cards wait for the coming days.",
-                    self.col.new_card_count(self.today, self.opts.deck)?
-                )
-            }
-            None => "Nothing else is scheduled.".to_string(),
-        });
+        lines.push(self.next_line(counts.new > 0)?);
         // Tomorrow as the learner will meet it: what is due by then (today's
         // leftovers included) and the new cards, both within the daily limits.
         let tomorrow = self.col.day_counts(self.today + 1, self.opts.deck)?;
@@ -659,6 +629,47 @@ impl<F: Frontend, R: Rng> Session<'_, F, R> {
         });
         self.ui.finish(&lines)
     }
+
+    /// When cards come next: the next due day, else the new cards waiting
+    /// (`new_today`: whether some are left today), else nothing.
+    fn next_line(&self, new_today: bool) -> Result<String> {
+        Ok(match self.col.next_due_day(self.today, self.opts.deck)? {
+            Some((day, n)) => format!(
+                "Next due: {}, {n} card{}.",
+                render::relative_day(day, self.today),
+                plural(n)
+            ),
+            None if new_today => {
+                format!(
+                    "Next: {} new cards wait for the coming days.",
+                    self.col.new_card_count(self.today, self.opts.deck)?
+                )
+            }
+            None => "Nothing else is scheduled.".to_string(),
+        })
+    }
+}
+
+/// The session's own line: cards, answers, the share graded 3 or more, time.
+fn reviewed_line(s: &Summary, repeat_word: &str) -> String {
+    if s.answers == 0 {
+        return "\nNo cards reviewed.".to_string();
+    }
+    let pct = (u64::from(s.passed) * 100 + u64::from(s.answers) / 2) / u64::from(s.answers);
+    format!(
+        "\nReviewed {} card{} ({} answer{}, {} {repeat_word}{}); {pct}% graded 3 or higher; time {}.",
+        s.cards,
+        plural(s.cards),
+        s.answers,
+        plural(s.answers),
+        s.repeats,
+        plural(s.repeats),
+        render::duration(s.elapsed_ms)
+    )
+}
+
+fn plural(n: u32) -> &'static str {
+    if n == 1 { "" } else { "s" }
 }
 
 #[cfg(test)]
