@@ -114,3 +114,32 @@ pub fn run_python<'a>(
     }
     tally
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// With no CPython installed every check is skipped, each said once,
+    /// and none counts as passed.
+    #[test]
+    fn checks_without_an_interpreter_are_skipped() {
+        let text = "[deck]\nname = \"D\"\n\n[[cards]]\nid = \"a\"\nfront = \"q\"\nback = \"a\"\n\
+                    [cards.check]\ncode = 'print(1)'\nexpect = \"1\"\n";
+        let deck = crate::decks::parse("d.toml", text).unwrap_or_else(|p| panic!("{p:?}"));
+        let decks = [deck];
+        let mut skipped = Vec::new();
+        let tally = run_python(&decks, &[], |e| match e {
+            Event::Skipped(c) => skipped.push(c.card.clone()),
+            Event::Failed { .. } => panic!("nothing ran"),
+        });
+        assert_eq!(
+            tally,
+            Tally {
+                pass: 0,
+                fail: 0,
+                skip: 1
+            }
+        );
+        assert_eq!(skipped, ["a"]);
+    }
+}

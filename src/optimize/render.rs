@@ -48,3 +48,26 @@ pub fn verdict(v: Verdict) -> &'static str {
         Verdict::Stored => "Stored: FSRS schedules with these parameters from now on.\n",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn report_scores_both_sets_to_four_decimals() {
+        let default = Fit {
+            log_loss: 0.5,
+            rmse: 0.1,
+        };
+        let fit = Fit {
+            log_loss: 0.25,
+            rmse: 0.05,
+        };
+        let text = report(400, 3, &default, &fit, &[1.0, 2.5]);
+        assert!(text.starts_with("FSRS fitted to 400 reviews of 3 cards.\n"));
+        assert!(text.contains("0.5000") && text.contains("0.2500"));
+        assert!(text.ends_with("Fitted parameters: 1.0000 2.5000\n"));
+        assert!(!fit.worse_than(&default) && default.worse_than(&fit));
+        assert!(verdict(Verdict::DryRun).ends_with('\n'));
+    }
+}
