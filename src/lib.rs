@@ -3,9 +3,11 @@
 //! The binary is a thin shell over this library: `scheduler` is pure,
 //! `collection` owns all SQL, `decks` the deck file format, `review` the
 //! session, `stats` the figures of `py201 stats`, `optimize` and `simulate` FSRS's
-//! fitting and py201's schedule simulator, `commands` one module per
-//! subcommand.
+//! fitting and py201's schedule simulator, `check` the running of deck
+//! files' checks, `listing` the card list of `py201 cards`, `commands` one
+//! module per subcommand.
 
+pub mod check;
 pub mod cli;
 pub mod clock;
 pub mod collection;
@@ -13,6 +15,7 @@ pub mod commands;
 pub mod decks;
 pub mod error;
 pub mod interop;
+pub mod listing;
 pub mod model;
 pub mod optimize;
 pub mod review;

@@ -2,7 +2,9 @@
 //! and measuring how well parameters predict that log. Everything numeric is
 //! the `fsrs` crate's (`compute_parameters`, `evaluate_with_card_ids`); this
 //! module only turns py201's history into the crate's training items. Pure:
-//! no database, no clock, no output.
+//! no database, no clock, no output; [`render`] turns the fit into text.
+
+pub mod render;
 
 use crate::collection::fsrs::CardHistory;
 use crate::scheduler::fsrs::reviews;
@@ -53,6 +55,15 @@ pub fn training_set(histories: &[CardHistory]) -> TrainingSet {
 pub struct Fit {
     pub log_loss: f32,
     pub rmse: f32,
+}
+
+impl Fit {
+    /// Whether these parameters predict the log worse than `other` do, by
+    /// log loss (what the optimizer minimizes): fitted parameters that do
+    /// are not worth storing.
+    pub fn worse_than(&self, other: &Fit) -> bool {
+        self.log_loss > other.log_loss
+    }
 }
 
 /// How well `params` predict the training set's outcomes (the set is

@@ -9,16 +9,23 @@
 //! review is recalled. The crate's own simulator schedules only by FSRS, so it
 //! cannot compare SM-2; one loop for every schedule keeps the comparison fair.
 //! Answer-grade shares and seconds per answer are the crate's simulator
-//! defaults. Pure and deterministic for a seed: no database, no clock.
+//! defaults. Pure and deterministic for a seed: no database, no clock;
+//! [`learner_cards`] takes the cards and logs the collection gave, and
+//! [`render`] turns the outcomes into text.
+
+pub mod render;
 
 use crate::clock::Day;
-use crate::scheduler::fsrs::{Fsrs, FsrsSettings, Memory};
+use crate::collection::cards::Card;
+use crate::collection::config::Config;
+use crate::collection::fsrs::CardHistory;
+use crate::scheduler::fsrs::{self as fs, Fsrs, FsrsSettings, Memory, decay_of};
 use crate::scheduler::sm2::Sm2;
 use crate::scheduler::{CardState, Grade, Scheduler, Settings};
 use fsrs::{MemoryState, SimulatorConfig};
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// FSRS desired retentions compared with SM-2.
 pub const RETENTIONS: [f32; 4] = [0.80, 0.85, 0.90, 0.95];
@@ -49,6 +56,79 @@ pub struct Input {
     pub days: u32,
     pub today: Day,
     pub seed: u64,
+}
+
+/// What `py201 simulate` was asked for.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    pub days: u32,
+    pub new_per_day: u32,
+    pub seed: u64,
+}
+
+impl Input {
+    /// A simulation of `cards` under the collection's settings and its FSRS
+    /// `params`, from `today`.
+    pub fn new(
+        cards: Vec<SimCard>,
+        params: Vec<f32>,
+        cfg: &Config,
+        today: Day,
+        o: Options,
+    ) -> Self {
+        Input {
+            cards,
+            params,
+            settings: cfg.scheduler_settings(),
+            fsrs: cfg.fsrs_settings(),
+            reviews_per_day: cfg.reviews_per_day,
+            new_per_day: o.new_per_day,
+            days: o.days,
+            today,
+            seed: o.seed,
+        }
+    }
+}
+
+/// The learner's cards (live ones, in course order) as the simulation
+/// starts: each card's memory is what its log implies, as the switch to
+/// FSRS computes it; a reviewed card without a log gets the memory its SM-2
+/// ease and interval imply. The schedulers see that memory too, so FSRS
+/// starts where a switch would leave it.
+pub fn learner_cards(
+    model: &fsrs::FSRS,
+    cards: Vec<Card>,
+    histories: &[CardHistory],
+    today: Day,
+) -> Vec<SimCard> {
+    let known: HashMap<i64, (Option<Memory>, Day)> = histories
+        .iter()
+        .map(|h| {
+            let m = fs::memory_from_history(model, &h.answers, h.start);
+            let last = h.answers.last().map_or(today, |a| a.day);
+            (h.card_id, (m, last))
+        })
+        .collect();
+    cards
+        .into_iter()
+        .filter(|c| !c.retired && !c.suspended)
+        .map(|c| {
+            let s = c.state;
+            let (truth, last_day) = match known.get(&c.id) {
+                Some(&(m, last)) if !s.is_new() => (m, Some(last)),
+                _ if s.is_new() => (None, None),
+                _ => (
+                    fs::from_sm2(model, s.ease, s.interval),
+                    s.due.map(|d| d - s.interval as Day),
+                ),
+            };
+            SimCard {
+                state: CardState { memory: truth, ..s },
+                truth,
+                last_day,
+            }
+        })
+        .collect()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -186,186 +266,229 @@ enum Sched {
     Fsrs(Box<Fsrs>),
 }
 
-fn run_one(input: &Input, policy: Policy) -> Result<Outcome, fsrs::FSRSError> {
-    let learner = Learner {
-        model: fsrs::FSRS::new(&input.params)?,
-        decay: input
-            .params
-            .get(20)
-            .copied()
-            .unwrap_or(fsrs::FSRS6_DEFAULT_DECAY),
-        cfg: SimulatorConfig::default(),
-    };
-    let mut sched = match policy {
-        Policy::Sm2 => Sched::Sm2(Sm2::new(input.settings)),
-        Policy::Fsrs(r) => Sched::Fsrs(Box::new(Fsrs::new(
-            &input.params,
-            FsrsSettings {
-                desired_retention: r,
-                ..input.fsrs
-            },
-            input.settings,
-            0,
-        )?)),
-    };
-    let mut rng = StdRng::seed_from_u64(input.seed);
-    let mut cards: Vec<SimCard> = input
-        .cards
-        .iter()
-        .map(|c| SimCard {
-            state: CardState {
-                repeat_on: None,
-                step: None,
-                ..c.state
-            },
-            ..*c
+impl Sched {
+    fn new(input: &Input, policy: Policy) -> Result<Self, fsrs::FSRSError> {
+        Ok(match policy {
+            Policy::Sm2 => Sched::Sm2(Sm2::new(input.settings)),
+            Policy::Fsrs(r) => Sched::Fsrs(Box::new(Fsrs::new(
+                &input.params,
+                FsrsSettings {
+                    desired_retention: r,
+                    ..input.fsrs
+                },
+                input.settings,
+                0,
+            )?)),
         })
-        .collect();
-    let new_order: Vec<usize> = (0..cards.len())
-        .filter(|&i| cards[i].state.is_new())
-        .collect();
-    let mut next_new = 0;
-    let costs = learner.cfg.state_rating_costs;
-    let mut out = Outcome {
-        policy,
-        answers_per_day: Vec::with_capacity(input.days as usize),
-        seconds: 0.0,
-        known_at_end: 0.0,
-        retention: 0.0,
-    };
-    let (mut reviews, mut recalled) = (0u64, 0u64);
-    // Cards by due day; each scheduled card is in exactly one place: here,
-    // or in `waiting` (due, but left over by the daily review limit).
-    let mut by_day: BTreeMap<Day, Vec<usize>> = BTreeMap::new();
-    for (i, c) in cards.iter().enumerate() {
-        if let Some(d) = c.state.due {
-            by_day.entry(d).or_default().push(i);
-        }
     }
-    let mut waiting: Vec<usize> = Vec::new();
+
+    fn answer(
+        &mut self,
+        s: &CardState,
+        g: Grade,
+        day: Day,
+        now_ms: i64,
+        rng: &mut StdRng,
+    ) -> CardState {
+        let next = match self {
+            Sched::Sm2(s2) => s2.answer(s, g, day, rng),
+            Sched::Fsrs(f) => {
+                f.now_ms = now_ms;
+                f.answer(s, g, day, rng)
+            }
+        };
+        next.state
+    }
+}
+
+/// One schedule's run in progress: the cards, who waits for which day, and
+/// the tally so far.
+struct Run<'a> {
+    input: &'a Input,
+    learner: Learner,
+    sched: Sched,
+    rng: StdRng,
+    cards: Vec<SimCard>,
+    /// New cards in course order, and how many of them are introduced.
+    new_order: Vec<usize>,
+    next_new: usize,
+    /// Cards by due day; each scheduled card is in exactly one place: here,
+    /// or in `waiting` (due, but left over by the daily review limit).
+    by_day: BTreeMap<Day, Vec<usize>>,
+    waiting: Vec<usize>,
+    out: Outcome,
+    reviews: u64,
+    recalled: u64,
+}
+
+fn run_one(input: &Input, policy: Policy) -> Result<Outcome, fsrs::FSRSError> {
+    let mut run = Run::new(input, policy)?;
     for d in 0..input.days {
         let day = input.today + d as Day;
-        let mut due = std::mem::take(&mut waiting);
-        while let Some(entry) = by_day.first_entry().filter(|e| *e.key() <= day) {
-            due.extend(entry.remove());
+        let answers = run.day(day);
+        run.out.answers_per_day.push(answers);
+    }
+    Ok(run.finish())
+}
+
+impl<'a> Run<'a> {
+    fn new(input: &'a Input, policy: Policy) -> Result<Self, fsrs::FSRSError> {
+        let learner = Learner {
+            model: fsrs::FSRS::new(&input.params)?,
+            decay: decay_of(&input.params),
+            cfg: SimulatorConfig::default(),
+        };
+        let sched = Sched::new(input, policy)?;
+        // Same-day work pending in the collection is not carried in.
+        let cards: Vec<SimCard> = input
+            .cards
+            .iter()
+            .map(|c| SimCard {
+                state: CardState {
+                    repeat_on: None,
+                    step: None,
+                    ..c.state
+                },
+                ..*c
+            })
+            .collect();
+        let new_order = (0..cards.len())
+            .filter(|&i| cards[i].state.is_new())
+            .collect();
+        let mut by_day: BTreeMap<Day, Vec<usize>> = BTreeMap::new();
+        for (i, c) in cards.iter().enumerate() {
+            if let Some(d) = c.state.due {
+                by_day.entry(d).or_default().push(i);
+            }
         }
-        // py201's order: most overdue first, then course order.
-        due.sort_by_key(|&i| (cards[i].state.due, i));
-        let limit = (input.reviews_per_day as usize).min(due.len());
-        waiting = due.split_off(limit);
-        let fresh = new_order
-            .len()
-            .saturating_sub(next_new)
-            .min(input.new_per_day as usize);
-        due.extend(new_order[next_new..next_new + fresh].iter().copied());
-        next_new += fresh;
+        Ok(Run {
+            input,
+            learner,
+            sched,
+            rng: StdRng::seed_from_u64(input.seed),
+            cards,
+            new_order,
+            next_new: 0,
+            by_day,
+            waiting: Vec::new(),
+            out: Outcome {
+                policy,
+                answers_per_day: Vec::with_capacity(input.days as usize),
+                seconds: 0.0,
+                known_at_end: 0.0,
+                retention: 0.0,
+            },
+            reviews: 0,
+            recalled: 0,
+        })
+    }
+
+    /// One day's session; returns its answers.
+    fn day(&mut self, day: Day) -> u32 {
+        let queue = self.queue(day);
         let mut answers = 0u32;
         // Each day's session starts at 09:00 (ms on the simulated clock).
         let mut now_ms = i64::from(day) * 86_400_000 + 9 * 3_600_000;
-        for i in due {
-            let c = &mut cards[i];
-            let mut first = true;
-            let was_new = c.state.is_new();
-            let mut elapsed = c.last_day.map_or(0.0, |l| (day - l).max(0) as f32);
-            for _ in 0..30 {
-                // The crate's cost table rows: learning, review, relearning.
-                let kind = if was_new {
-                    0
-                } else if c.state.step.is_some() || !first {
-                    2
-                } else {
-                    1
-                };
-                let (rating, ok) = learner.answer(&mut c.truth, elapsed, &mut rng);
-                if first && kind == 1 {
-                    reviews += 1;
-                    recalled += u64::from(ok);
-                }
-                out.seconds += f64::from(costs[kind][(rating - 1) as usize]);
-                answers += 1;
-                now_ms += 20_000;
-                let next = match &mut sched {
-                    Sched::Sm2(s) => s.answer(&c.state, grade(rating), day, &mut rng),
-                    Sched::Fsrs(f) => {
-                        f.now_ms = now_ms;
-                        f.answer(&c.state, grade(rating), day, &mut rng)
-                    }
-                };
-                c.state = next.state;
-                c.last_day = Some(day);
-                first = false;
-                if !c.state.pending_today(day) {
-                    break;
-                }
-                // The next same-day answer: after the learning step, or (SM-2)
-                // at the end of the session.
-                let wait = match c.state.step {
-                    Some(st) => ((st.due_ms - now_ms).max(0) / 1000) as u32,
-                    None => REPEAT_AFTER_SECS,
-                };
-                elapsed = wait as f32 / 86_400.0;
-            }
-            if let Some(d) = cards[i].state.due {
-                by_day.entry(d.max(day + 1)).or_default().push(i);
+        for i in queue {
+            answers += self.study(i, day, &mut now_ms);
+            if let Some(d) = self.cards[i].state.due {
+                self.by_day.entry(d.max(day + 1)).or_default().push(i);
             }
         }
-        out.answers_per_day.push(answers);
+        answers
     }
-    let end = input.today + input.days as Day;
-    out.known_at_end = cards
-        .iter()
-        .filter_map(|c| {
-            let m = c.truth?;
-            let last = c.last_day?;
-            Some(f64::from(fsrs::current_retrievability(
-                MemoryState::from(m),
-                (end - last).max(0) as f32,
-                learner.decay,
-            )))
-        })
-        .sum();
-    out.retention = if reviews == 0 {
-        0.0
-    } else {
-        recalled as f64 / reviews as f64
-    };
-    Ok(out)
-}
 
-/// One text line per schedule: daily answers as bars ▁▂▃▄▅▆▇█, `width`
-/// columns (each the mean of its days), all on one scale.
-pub fn chart(outcomes: &[Outcome], width: usize) -> Vec<String> {
-    const BARS: [char; 9] = [' ', '▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
-    let buckets = |v: &[u32]| -> Vec<f64> {
-        let n = v.len().max(1);
-        let w = width.min(n).max(1);
-        (0..w)
-            .map(|b| {
-                let (lo, hi) = (b * n / w, ((b + 1) * n / w).max(b * n / w + 1));
-                let s = &v[lo.min(v.len())..hi.min(v.len())];
-                s.iter().map(|&x| f64::from(x)).sum::<f64>() / s.len().max(1) as f64
-            })
-            .collect()
-    };
-    let all: Vec<Vec<f64>> = outcomes
-        .iter()
-        .map(|o| buckets(&o.answers_per_day))
-        .collect();
-    let max = all
-        .iter()
-        .flatten()
-        .copied()
-        .fold(0.0f64, f64::max)
-        .max(1.0);
-    outcomes
-        .iter()
-        .zip(&all)
-        .map(|(o, b)| {
-            let bars: String = b
+    /// The day's cards: those due (up to the review limit, the rest left
+    /// waiting), then the day's new cards.
+    fn queue(&mut self, day: Day) -> Vec<usize> {
+        let mut due = std::mem::take(&mut self.waiting);
+        while let Some(entry) = self.by_day.first_entry().filter(|e| *e.key() <= day) {
+            due.extend(entry.remove());
+        }
+        // py201's order: most overdue first, then course order.
+        due.sort_by_key(|&i| (self.cards[i].state.due, i));
+        let limit = (self.input.reviews_per_day as usize).min(due.len());
+        self.waiting = due.split_off(limit);
+        let fresh = self
+            .new_order
+            .len()
+            .saturating_sub(self.next_new)
+            .min(self.input.new_per_day as usize);
+        due.extend(
+            self.new_order[self.next_new..self.next_new + fresh]
                 .iter()
-                .map(|&x| BARS[((x / max) * 8.0).ceil().clamp(0.0, 8.0) as usize])
-                .collect();
-            format!("{:<10} │{bars}│", o.policy.name())
-        })
-        .collect()
+                .copied(),
+        );
+        self.next_new += fresh;
+        due
+    }
+
+    /// Card `i` answered until nothing is pending today for it; returns the
+    /// answers given.
+    fn study(&mut self, i: usize, day: Day, now_ms: &mut i64) -> u32 {
+        let costs = self.learner.cfg.state_rating_costs;
+        let c = &mut self.cards[i];
+        let was_new = c.state.is_new();
+        let mut elapsed = c.last_day.map_or(0.0, |l| (day - l).max(0) as f32);
+        let mut answers = 0;
+        for n in 0..30 {
+            let first = n == 0;
+            // The crate's cost table rows: learning, review, relearning.
+            let kind = if was_new {
+                0
+            } else if c.state.step.is_some() || !first {
+                2
+            } else {
+                1
+            };
+            let (rating, ok) = self.learner.answer(&mut c.truth, elapsed, &mut self.rng);
+            if first && kind == 1 {
+                self.reviews += 1;
+                self.recalled += u64::from(ok);
+            }
+            self.out.seconds += f64::from(costs[kind][(rating - 1) as usize]);
+            answers += 1;
+            *now_ms += 20_000;
+            c.state = self
+                .sched
+                .answer(&c.state, grade(rating), day, *now_ms, &mut self.rng);
+            c.last_day = Some(day);
+            if !c.state.pending_today(day) {
+                break;
+            }
+            // The next same-day answer: after the learning step, or (SM-2)
+            // at the end of the session.
+            let wait = match c.state.step {
+                Some(st) => ((st.due_ms - *now_ms).max(0) / 1000) as u32,
+                None => REPEAT_AFTER_SECS,
+            };
+            elapsed = wait as f32 / 86_400.0;
+        }
+        answers
+    }
+
+    /// The tally, with what the learner knows the day after the last.
+    fn finish(mut self) -> Outcome {
+        let end = self.input.today + self.input.days as Day;
+        let decay = self.learner.decay;
+        self.out.known_at_end = self
+            .cards
+            .iter()
+            .filter_map(|c| {
+                let m = c.truth?;
+                let last = c.last_day?;
+                Some(f64::from(fsrs::current_retrievability(
+                    MemoryState::from(m),
+                    (end - last).max(0) as f32,
+                    decay,
+                )))
+            })
+            .sum();
+        self.out.retention = if self.reviews == 0 {
+            0.0
+        } else {
+            self.recalled as f64 / self.reviews as f64
+        };
+        self.out
+    }
 }

@@ -7,7 +7,7 @@ use crate::error::Result;
 use crate::model::CardKind;
 use crate::scheduler::fsrs::{LearnStep, Memory};
 use crate::scheduler::{CardState, Ease, Grade, Outcome, ReviewKind};
-use rusqlite::{OptionalExtension, Row, TransactionBehavior, named_params, params};
+use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, named_params, params};
 
 /// A card as stored, with its deck's name.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -99,6 +99,15 @@ fn fsrs_part(
 
 const FSRS_COLUMNS: [&str; 4] = ["stability", "difficulty", "step", "step_due_ms"];
 
+/// The cards table's scheduling columns, all that [`row_to_state`] reads. A
+/// macro so that statements can be `concat!`ed into constants.
+macro_rules! state_columns {
+    () => {
+        "reps, interval, ease, due, lapses, repeat_on, stability, difficulty, step, step_due_ms"
+    };
+}
+pub(crate) use state_columns;
+
 /// A card's scheduling state from a row with the cards table's column names.
 pub(crate) fn row_to_state(r: &Row<'_>) -> rusqlite::Result<CardState> {
     let (memory, step) = fsrs_part(r, FSRS_COLUMNS)?;
@@ -164,7 +173,7 @@ impl Collection {
             .conn
             .prepare_cached("SELECT name FROM decks ORDER BY position")?;
         let names = stmt
-            .query_map([], |r| r.get(0))?
+            .query_map([], |r| r.get("name"))?
             .collect::<rusqlite::Result<_>>()?;
         Ok(names)
     }
@@ -173,7 +182,7 @@ impl Collection {
     pub fn deck_id(&self, name: &str) -> Result<i64> {
         self.conn
             .prepare_cached("SELECT id FROM decks WHERE name = ?1 COLLATE NOCASE")?
-            .query_row([name.trim()], |r| r.get(0))
+            .query_row([name.trim()], |r| r.get("id"))
             .optional()?
             .ok_or_else(|| unknown_deck(self, name))
     }
@@ -266,24 +275,27 @@ impl Collection {
         let sql = format!(
             "SELECT
                (SELECT count(*) FROM (SELECT 1 FROM cards c WHERE c.due <= :today AND {ACTIVE}
-                  AND (c.repeat_on IS NULL OR c.repeat_on <> :today) AND c.step IS NULL LIMIT :due_cap)),
+                  AND (c.repeat_on IS NULL OR c.repeat_on <> :today) AND c.step IS NULL LIMIT :due_cap))
+                 AS due,
                (SELECT count(*) FROM (SELECT 1 FROM cards c INDEXED BY cards_new
-                  WHERE c.due IS NULL AND {ACTIVE} LIMIT :new_cap)),
+                  WHERE c.due IS NULL AND {ACTIVE} LIMIT :new_cap)) AS new_cards,
                (SELECT count(*) FROM cards c WHERE c.repeat_on = :today AND {ACTIVE})
                  + (SELECT count(*) FROM cards c INDEXED BY cards_step
-                    WHERE c.step IS NOT NULL AND c.due <= :today AND {ACTIVE}),
-               (SELECT count(*) FROM revlog WHERE day = :today AND is_repeat = 0 AND due_before IS NULL),
-               (SELECT count(*) FROM revlog WHERE day = :today AND is_repeat = 0 AND due_before IS NOT NULL)"
+                    WHERE c.step IS NOT NULL AND c.due <= :today AND {ACTIVE}) AS repeats,
+               (SELECT count(*) FROM revlog WHERE day = :today AND is_repeat = 0 AND due_before IS NULL)
+                 AS new_done,
+               (SELECT count(*) FROM revlog WHERE day = :today AND is_repeat = 0 AND due_before IS NOT NULL)
+                 AS reviews_done"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         Ok(
             stmt.query_row(named_params! {":today": today, ":deck": deck, ":due_cap": self.config.reviews_per_day, ":new_cap": self.config.new_per_day}, |r| {
                 Ok(DayCounts {
-                    due: r.get(0)?,
-                    new: r.get(1)?,
-                    repeats: r.get(2)?,
-                    new_done_today: r.get(3)?,
-                    reviews_done_today: r.get(4)?,
+                    due: r.get("due")?,
+                    new: r.get("new_cards")?,
+                    repeats: r.get("repeats")?,
+                    new_done_today: r.get("new_done")?,
+                    reviews_done_today: r.get("reviews_done")?,
                 })
             })?,
         )
@@ -294,32 +306,34 @@ impl Collection {
         // The partial index of new cards: the planner would otherwise walk an
         // index of every card because it covers more columns.
         let sql = format!(
-            "SELECT count(*) FROM cards c INDEXED BY cards_new WHERE c.due IS NULL AND {ACTIVE}"
+            "SELECT count(*) AS n FROM cards c INDEXED BY cards_new WHERE c.due IS NULL AND {ACTIVE}"
         );
         Ok(self
             .conn
             .prepare_cached(&sql)?
-            .query_row(named_params! {":today": today, ":deck": deck}, |r| r.get(0))?)
+            .query_row(named_params! {":today": today, ":deck": deck}, |r| {
+                r.get("n")
+            })?)
     }
 
     /// Per deck: new cards, cards due by `today`, and all live cards.
     pub fn deck_rows(&self, today: Day) -> Result<Vec<DeckRow>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT d.name,
-               count(c.id) FILTER (WHERE c.due IS NULL AND c.suspended = 0),
+               count(c.id) FILTER (WHERE c.due IS NULL AND c.suspended = 0) AS new_cards,
                count(c.id) FILTER (WHERE c.due <= ?1 AND c.suspended = 0
-                   AND (c.buried_until IS NULL OR c.buried_until <= ?1)),
-               count(c.id)
+                   AND (c.buried_until IS NULL OR c.buried_until <= ?1)) AS due,
+               count(c.id) AS total
              FROM decks d LEFT JOIN cards c ON c.deck_id = d.id AND c.retired = 0
              GROUP BY d.id ORDER BY d.position",
         )?;
         let rows = stmt
             .query_map([today], |r| {
                 Ok(DeckRow {
-                    name: r.get(0)?,
-                    new: r.get(1)?,
-                    due: r.get(2)?,
-                    total: r.get(3)?,
+                    name: r.get("name")?,
+                    new: r.get("new_cards")?,
+                    due: r.get("due")?,
+                    total: r.get("total")?,
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;
@@ -329,14 +343,14 @@ impl Collection {
     /// The earliest due day after `today` and how many cards fall on it.
     pub fn next_due_day(&self, today: Day, deck: Option<i64>) -> Result<Option<(Day, u32)>> {
         let sql = format!(
-            "SELECT c.due, count(*) FROM cards c
+            "SELECT c.due, count(*) AS n FROM cards c
              WHERE c.due = (SELECT min(c.due) FROM cards c WHERE c.due > :today AND {ACTIVE})
                AND {ACTIVE}"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let row: (Option<Day>, u32) = stmt
             .query_row(named_params! {":today": today, ":deck": deck}, |r| {
-                Ok((r.get(0)?, r.get(1)?))
+                Ok((r.get("due")?, r.get("n")?))
             })?;
         Ok(row.0.map(|d| (d, row.1)))
     }
@@ -359,75 +373,18 @@ impl Collection {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let before = tx
-            .prepare_cached(
-                "SELECT reps, interval, ease, due, lapses, repeat_on,
-                        stability, difficulty, step, step_due_ms
-                 FROM cards WHERE id = ?1",
-            )?
+            .prepare_cached(concat!(
+                "SELECT ",
+                state_columns!(),
+                " FROM cards WHERE id = ?1"
+            ))?
             .query_row([id], row_to_state)?;
         if shown.is_some_and(|s| *s != before) {
             return Ok(None);
         }
         let out = schedule(&before);
-        let s = out.state;
-        let (sb, db, stb, sdb) = fsrs_values(&before);
-        let (sa, da, sta, sda) = fsrs_values(&s);
-        tx.prepare_cached(
-            "UPDATE cards SET reps = ?2, interval = ?3, ease = ?4, due = ?5, lapses = ?6, repeat_on = ?7,
-                stability = ?8, difficulty = ?9, step = ?10, step_due_ms = ?11
-             WHERE id = ?1",
-        )?
-        .execute(params![
-            id,
-            s.reps,
-            s.interval,
-            s.ease.0,
-            s.due,
-            s.lapses,
-            s.repeat_on,
-            sa,
-            da,
-            sta,
-            sda
-        ])?;
-        tx.prepare_cached(
-            "INSERT INTO revlog (card_id, time_ms, day, grade, is_repeat, taken_ms,
-                reps_before, reps_after, interval_before, interval_after, ease_before, ease_after,
-                due_before, due_after, lapses_before, lapses_after, repeat_on_before, repeat_on_after,
-                stability_before, stability_after, difficulty_before, difficulty_after,
-                step_before, step_after, step_due_ms_before, step_due_ms_after)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
-                ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)",
-        )?
-        .execute(params![
-            id,
-            at.time_ms,
-            at.day,
-            grade.value(),
-            out.kind == ReviewKind::Repeat,
-            at.taken_ms,
-            before.reps,
-            s.reps,
-            before.interval,
-            s.interval,
-            before.ease.0,
-            s.ease.0,
-            before.due,
-            s.due,
-            before.lapses,
-            s.lapses,
-            before.repeat_on,
-            s.repeat_on,
-            sb,
-            sa,
-            db,
-            da,
-            stb,
-            sta,
-            sdb,
-            sda
-        ])?;
-        let log_id = tx.last_insert_rowid();
+        write_state(&tx, id, &out.state)?;
+        let log_id = log_answer(&tx, id, grade, at, &before, &out)?;
         tx.commit()?;
         Ok(Some((before, out, log_id)))
     }
@@ -472,15 +429,94 @@ impl Collection {
     pub fn cards_total(&self) -> Result<u64> {
         Ok(self
             .conn
-            .query_row("SELECT count(*) FROM cards", [], |r| r.get::<_, i64>(0))?
+            .query_row("SELECT count(*) AS n FROM cards", [], |r| {
+                r.get::<_, i64>("n")
+            })?
             .unsigned_abs())
     }
 
     pub fn revlog_count(&self) -> Result<i64> {
         Ok(self
             .conn
-            .query_row("SELECT count(*) FROM revlog", [], |r| r.get(0))?)
+            .query_row("SELECT count(*) AS n FROM revlog", [], |r| r.get("n"))?)
     }
+}
+
+/// Stores card `id`'s new scheduling state.
+fn write_state(conn: &Connection, id: i64, s: &CardState) -> Result<()> {
+    let (stability, difficulty, step, step_due_ms) = fsrs_values(s);
+    conn.prepare_cached(
+        "UPDATE cards SET reps = ?2, interval = ?3, ease = ?4, due = ?5, lapses = ?6, repeat_on = ?7,
+            stability = ?8, difficulty = ?9, step = ?10, step_due_ms = ?11
+         WHERE id = ?1",
+    )?
+    .execute(params![
+        id,
+        s.reps,
+        s.interval,
+        s.ease.0,
+        s.due,
+        s.lapses,
+        s.repeat_on,
+        stability,
+        difficulty,
+        step,
+        step_due_ms
+    ])?;
+    Ok(())
+}
+
+/// Logs an answer to card `id` with the state before and after it (what
+/// undo restores and `doctor --fix` rebuilds from); returns the log row's id.
+fn log_answer(
+    conn: &Connection,
+    id: i64,
+    grade: Grade,
+    at: AnswerTime,
+    before: &CardState,
+    out: &Outcome,
+) -> Result<i64> {
+    let s = &out.state;
+    let (sb, db, stb, sdb) = fsrs_values(before);
+    let (sa, da, sta, sda) = fsrs_values(s);
+    conn.prepare_cached(
+        "INSERT INTO revlog (card_id, time_ms, day, grade, is_repeat, taken_ms,
+            reps_before, reps_after, interval_before, interval_after, ease_before, ease_after,
+            due_before, due_after, lapses_before, lapses_after, repeat_on_before, repeat_on_after,
+            stability_before, stability_after, difficulty_before, difficulty_after,
+            step_before, step_after, step_due_ms_before, step_due_ms_after)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
+            ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)",
+    )?
+    .execute(params![
+        id,
+        at.time_ms,
+        at.day,
+        grade.value(),
+        out.kind == ReviewKind::Repeat,
+        at.taken_ms,
+        before.reps,
+        s.reps,
+        before.interval,
+        s.interval,
+        before.ease.0,
+        s.ease.0,
+        before.due,
+        s.due,
+        before.lapses,
+        s.lapses,
+        before.repeat_on,
+        s.repeat_on,
+        sb,
+        sa,
+        db,
+        da,
+        stb,
+        sta,
+        sdb,
+        sda
+    ])?;
+    Ok(conn.last_insert_rowid())
 }
 
 /// The FSRS columns' values for a state: stability, difficulty, step, step_due_ms.

@@ -5,7 +5,7 @@
 
 use super::Collection;
 use crate::error::Result;
-use rusqlite::TransactionBehavior;
+use rusqlite::{Connection, TransactionBehavior};
 
 /// One kind of problem, how many rows have it, and whether `--fix` repairs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,101 +57,102 @@ const SUMMARY_ROWS: &str =
     "SELECT day, deck_id, kind, g0, g1, g2, g3, g4, g5, time_ms FROM revlog_days";
 
 /// Rows by which the daily summaries and the log's aggregate differ.
-fn summary_drift(conn: &rusqlite::Connection) -> Result<i64> {
-    Ok(conn.query_row(
+fn summary_drift(conn: &Connection) -> Result<i64> {
+    count_of(
+        conn,
         &format!(
-            "SELECT (SELECT count(*) FROM ({SUMMARY_FROM_LOG} EXCEPT {SUMMARY_ROWS}))
-                  + (SELECT count(*) FROM ({SUMMARY_ROWS} EXCEPT {SUMMARY_FROM_LOG}))"
+            "(SELECT count(*) FROM ({SUMMARY_FROM_LOG} EXCEPT {SUMMARY_ROWS}))
+              + (SELECT count(*) FROM ({SUMMARY_ROWS} EXCEPT {SUMMARY_FROM_LOG}))"
         ),
-        [],
-        |r| r.get(0),
-    )?)
+    )
 }
+
+/// The number a counting query gives, read by name: the query is wrapped
+/// so that its one value has one.
+fn count_of(conn: &Connection, counting: &str) -> Result<i64> {
+    Ok(conn.query_row(&format!("SELECT ({counting}) AS n"), [], |r| r.get("n"))?)
+}
+
+/// A finding when `count` rows have the problem.
+fn found(count: i64, what: impl Into<String>, fixable: bool) -> Option<Finding> {
+    (count > 0).then(|| Finding {
+        what: what.into(),
+        count,
+        fixable,
+    })
+}
+
+/// The first of `lines` (what SQLite reports first) said as `what`, counted.
+fn first_of(lines: &[String], what: impl Fn(&str) -> String) -> Option<Finding> {
+    let first = lines.first()?;
+    Some(Finding {
+        what: what(first),
+        count: lines.len() as i64,
+        fixable: false,
+    })
+}
+
+/// Log rows of cards that do not exist.
+const ORPHANS: &str = "SELECT count(*) FROM revlog WHERE card_id NOT IN (SELECT id FROM cards)";
 
 impl Collection {
     pub fn doctor(&self) -> Result<Vec<Finding>> {
+        let conn = &self.conn;
         let mut out = Vec::new();
-        // CHECK-constraint rows are states the checks below name one by one.
+        out.extend(self.damage()?);
+        out.extend(found(
+            count_of(conn, ORPHANS)?,
+            "review-log rows of cards that do not exist",
+            true,
+        ));
+        out.extend(self.dangling()?);
+        // Schema 6: a card whose note is not itself needs the note's row.
+        out.extend(found(
+            count_of(conn, super::export::CARDS_WITHOUT_NOTE)?,
+            "cards whose note is missing",
+            false,
+        ));
+        out.extend(found(
+            summary_drift(conn)?,
+            "daily statistics summaries that disagree with the review log",
+            true,
+        ));
+        for (what, cond) in IMPOSSIBLE {
+            let n = count_of(conn, &format!("SELECT count(*) FROM cards c WHERE {cond}"))?;
+            out.extend(found(n, *what, true));
+        }
+        Ok(out)
+    }
+
+    /// What SQLite's integrity check finds, but for CHECK-constraint rows:
+    /// those are states the impossible-state checks name one by one.
+    fn damage(&self) -> Result<Option<Finding>> {
         let integrity: Vec<String> = self
             .conn
             .prepare("PRAGMA integrity_check")?
-            .query_map([], |r| r.get::<_, String>(0))?
+            .query_map([], |r| r.get::<_, String>("integrity_check"))?
             .filter(|l| {
                 l.as_ref()
                     .map_or(true, |l| !l.starts_with("CHECK constraint failed"))
             })
             .collect::<rusqlite::Result<_>>()?;
-        if !integrity.is_empty() && integrity != ["ok"] {
-            out.push(Finding {
-                what: format!(
-                    "database damaged: {}",
-                    integrity.first().cloned().unwrap_or_default()
-                ),
-                count: integrity.len() as i64,
-                fixable: false,
-            });
+        if integrity == ["ok"] {
+            return Ok(None);
         }
-        let orphans: i64 = self.conn.query_row(
-            "SELECT count(*) FROM revlog WHERE card_id NOT IN (SELECT id FROM cards)",
-            [],
-            |r| r.get(0),
-        )?;
-        if orphans > 0 {
-            out.push(Finding {
-                what: "review-log rows of cards that do not exist".into(),
-                count: orphans,
-                fixable: true,
-            });
-        }
-        let fk: Vec<String> = self
+        Ok(first_of(&integrity, |l| format!("database damaged: {l}")))
+    }
+
+    /// Rows whose foreign key points nowhere, the log's aside (orphaned log
+    /// rows are a finding of their own, and fixable).
+    fn dangling(&self) -> Result<Option<Finding>> {
+        let tables: Vec<String> = self
             .conn
             .prepare("SELECT \"table\" FROM pragma_foreign_key_check WHERE \"table\" <> 'revlog'")?
-            .query_map([], |r| r.get(0))?
+            .query_map([], |r| r.get("table"))?
             .collect::<rusqlite::Result<_>>()?;
-        if !fk.is_empty() {
-            out.push(Finding {
-                what: format!(
-                    "rows pointing at missing decks or notes (in {})",
-                    fk.first().cloned().unwrap_or_default()
-                ),
-                count: fk.len() as i64,
-                fixable: false,
-            });
-        }
-        // Schema 6: a card whose note is not itself needs the note's row.
-        let noteless: i64 = self
-            .conn
-            .query_row(super::export::CARDS_WITHOUT_NOTE, [], |r| r.get(0))?;
-        if noteless > 0 {
-            out.push(Finding {
-                what: "cards whose note is missing".into(),
-                count: noteless,
-                fixable: false,
-            });
-        }
-        let drift = summary_drift(&self.conn)?;
-        if drift > 0 {
-            out.push(Finding {
-                what: "daily statistics summaries that disagree with the review log".into(),
-                count: drift,
-                fixable: true,
-            });
-        }
-        for (what, cond) in IMPOSSIBLE {
-            let n: i64 = self.conn.query_row(
-                &format!("SELECT count(*) FROM cards c WHERE {cond}"),
-                [],
-                |r| r.get(0),
-            )?;
-            if n > 0 {
-                out.push(Finding {
-                    what: (*what).to_string(),
-                    count: n,
-                    fixable: true,
-                });
-            }
-        }
-        Ok(out)
+        Ok(first_of(&tables, |t| {
+            format!("rows pointing at missing decks or notes (in {t})")
+        }))
     }
 
     /// Repairs what is safe, in one transaction: removes orphaned log rows,
@@ -171,38 +172,7 @@ impl Collection {
                 "removed {n} review-log rows of cards that do not exist"
             ));
         }
-        let bad = IMPOSSIBLE
-            .iter()
-            .map(|(_, c)| format!("({c})"))
-            .collect::<Vec<_>>()
-            .join(" OR ");
-        let ids: Vec<i64> = tx
-            .prepare(&format!("SELECT id FROM cards c WHERE {bad}"))?
-            .query_map([], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        let (mut rebuilt, mut reset) = (0, 0);
-        for id in ids {
-            let n = tx.execute(
-                "UPDATE cards SET (reps, interval, ease, due, lapses, repeat_on,
-                        stability, difficulty, step, step_due_ms) =
-                   (SELECT reps_after, interval_after, max(ease_after, 1300), due_after, lapses_after, repeat_on_after,
-                        stability_after, difficulty_after, step_after, step_due_ms_after
-                    FROM revlog WHERE card_id = ?1 ORDER BY id DESC LIMIT 1)
-                 WHERE id = ?1 AND EXISTS (SELECT 1 FROM revlog WHERE card_id = ?1)",
-                [id],
-            )?;
-            if n == 1 {
-                rebuilt += 1;
-            } else {
-                tx.execute(
-                    "UPDATE cards SET reps = 0, interval = 0, ease = 2500, due = NULL, lapses = 0, repeat_on = NULL,
-                        stability = NULL, difficulty = NULL, step = NULL, step_due_ms = NULL
-                     WHERE id = ?1",
-                    [id],
-                )?;
-                reset += 1;
-            }
-        }
+        let (rebuilt, reset) = repair_impossible(&tx)?;
         if rebuilt > 0 {
             done.push(format!(
                 "rebuilt {rebuilt} cards' scheduling state from their review log"
@@ -214,8 +184,7 @@ impl Collection {
             ));
         }
         // Last, so it also accounts for the log rows removed above.
-        let drift = summary_drift(&tx)?;
-        if drift > 0 {
+        if summary_drift(&tx)? > 0 {
             tx.execute_batch(&format!(
                 "DELETE FROM revlog_days; INSERT INTO revlog_days {SUMMARY_FROM_LOG};"
             ))?;
@@ -224,4 +193,42 @@ impl Collection {
         tx.commit()?;
         Ok(done)
     }
+}
+
+/// Gives each card in an impossible state the state its last logged answer
+/// left, or makes it new when it has no log. Returns (rebuilt, reset).
+fn repair_impossible(conn: &Connection) -> Result<(u32, u32)> {
+    let bad = IMPOSSIBLE
+        .iter()
+        .map(|(_, c)| format!("({c})"))
+        .collect::<Vec<_>>()
+        .join(" OR ");
+    let ids: Vec<i64> = conn
+        .prepare(&format!("SELECT id FROM cards c WHERE {bad}"))?
+        .query_map([], |r| r.get("id"))?
+        .collect::<rusqlite::Result<_>>()?;
+    let (mut rebuilt, mut reset) = (0, 0);
+    for id in ids {
+        let n = conn.execute(
+            "UPDATE cards SET (reps, interval, ease, due, lapses, repeat_on,
+                    stability, difficulty, step, step_due_ms) =
+               (SELECT reps_after, interval_after, max(ease_after, 1300), due_after, lapses_after, repeat_on_after,
+                    stability_after, difficulty_after, step_after, step_due_ms_after
+                FROM revlog WHERE card_id = ?1 ORDER BY id DESC LIMIT 1)
+             WHERE id = ?1 AND EXISTS (SELECT 1 FROM revlog WHERE card_id = ?1)",
+            [id],
+        )?;
+        if n == 1 {
+            rebuilt += 1;
+        } else {
+            conn.execute(
+                "UPDATE cards SET reps = 0, interval = 0, ease = 2500, due = NULL, lapses = 0, repeat_on = NULL,
+                    stability = NULL, difficulty = NULL, step = NULL, step_due_ms = NULL
+                 WHERE id = ?1",
+                [id],
+            )?;
+            reset += 1;
+        }
+    }
+    Ok((rebuilt, reset))
 }

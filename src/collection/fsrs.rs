@@ -135,12 +135,13 @@ impl Collection {
     /// The scheduling state of every live reviewed card with an FSRS memory
     /// state (for `py201 stats`).
     pub fn memory_states(&self, deck: Option<i64>) -> Result<Vec<crate::scheduler::CardState>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT reps, interval, ease, due, lapses, repeat_on, stability, difficulty, step, step_due_ms
-             FROM cards c
+        let mut stmt = self.conn.prepare_cached(concat!(
+            "SELECT ",
+            super::cards::state_columns!(),
+            " FROM cards c
              WHERE retired = 0 AND suspended = 0 AND due IS NOT NULL AND stability IS NOT NULL
-               AND (?1 IS NULL OR deck_id = ?1)",
-        )?;
+               AND (?1 IS NULL OR deck_id = ?1)"
+        ))?;
         let rows = stmt
             .query_map([deck], super::cards::row_to_state)?
             .collect::<rusqlite::Result<_>>()?;
@@ -179,7 +180,7 @@ impl Collection {
 fn load_params(conn: &Connection) -> Result<Vec<f32>> {
     let col_params: Option<String> = conn
         .prepare_cached("SELECT value FROM config WHERE key = ?1")?
-        .query_row([PARAMS_KEY], |r| r.get(0))
+        .query_row([PARAMS_KEY], |r| r.get("value"))
         .optional()?;
     let parsed: Option<Vec<f32>> = col_params.and_then(|t| {
         t.split_whitespace()
@@ -192,38 +193,54 @@ fn load_params(conn: &Connection) -> Result<Vec<f32>> {
     })
 }
 
+/// The log columns a history is built from, in the order [`row_to_answer`]
+/// and [`row_to_start`] read them.
+const HISTORY_COLUMNS: &str =
+    "r.card_id, r.day, r.grade, r.due_before, r.interval_before, r.ease_before";
+
+/// A row of [`HISTORY_COLUMNS`]: the card and its answer. By position,
+/// beside the list that fixes it: this runs once per logged answer, a
+/// million rows in a long-used collection, where a lookup by name compares
+/// column names on each one.
+fn row_to_answer(r: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, Answer)> {
+    let card_id: i64 = r.get(0)?;
+    let day: Day = r.get(1)?;
+    let grade = Grade::try_from(r.get::<_, u8>(2)?).unwrap_or(Grade::ALL[0]);
+    Ok((card_id, Answer { day, grade }))
+}
+
+/// A row of [`HISTORY_COLUMNS`]: the card's SM-2 state before the answer,
+/// when it was not new then. Read for a card's first answer only.
+fn row_to_start(r: &rusqlite::Row<'_>) -> rusqlite::Result<Option<Start>> {
+    let due_before: Option<Day> = r.get(3)?;
+    let interval: u32 = r.get(4)?;
+    let ease: u16 = r.get(5)?;
+    Ok(due_before.map(|d| Start {
+        ease: Ease(ease),
+        interval,
+        last_day: d.saturating_sub(interval as Day),
+    }))
+}
+
 /// Every card's review log (cards with at least one answer), in card order.
 fn histories(conn: &Connection, deck: Option<i64>) -> Result<Vec<CardHistory>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT r.card_id, r.day, r.grade, r.due_before, r.interval_before, r.ease_before
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {HISTORY_COLUMNS}
              FROM revlog r JOIN cards c ON c.id = r.card_id
              WHERE ?1 IS NULL OR c.deck_id = ?1
-             ORDER BY r.card_id, r.id",
-    )?;
+             ORDER BY r.card_id, r.id"
+    ))?;
     let mut rows = stmt.query([deck])?;
     let mut out: Vec<CardHistory> = Vec::new();
     while let Some(r) = rows.next()? {
-        let card_id: i64 = r.get(0)?;
-        let day: Day = r.get(1)?;
-        let grade = Grade::try_from(r.get::<_, u8>(2)?).unwrap_or(Grade::ALL[0]);
-        let answer = Answer { day, grade };
+        let (card_id, answer) = row_to_answer(r)?;
         match out.last_mut() {
             Some(h) if h.card_id == card_id => h.answers.push(answer),
-            _ => {
-                let due_before: Option<Day> = r.get(3)?;
-                let interval: u32 = r.get(4)?;
-                let ease: u16 = r.get(5)?;
-                let start = due_before.map(|d| Start {
-                    ease: Ease(ease),
-                    interval,
-                    last_day: d.saturating_sub(interval as Day),
-                });
-                out.push(CardHistory {
-                    card_id,
-                    answers: vec![answer],
-                    start,
-                });
-            }
+            _ => out.push(CardHistory {
+                card_id,
+                answers: vec![answer],
+                start: row_to_start(r)?,
+            }),
         }
     }
     Ok(out)
@@ -252,7 +269,9 @@ fn recompute_memory(conn: &Connection, fsrs: &Fsrs) -> Result<(u32, u32)> {
                AND NOT EXISTS (SELECT 1 FROM revlog r WHERE r.card_id = c.id)",
     )?;
     let rows: Vec<(i64, u16, u32)> = no_log
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .query_map([], |r| {
+            Ok((r.get("id")?, r.get("ease")?, r.get("interval")?))
+        })?
         .collect::<rusqlite::Result<_>>()?;
     for (id, ease, interval) in &rows {
         let m: Option<Memory> = fs::from_sm2(model, Ease(*ease), *interval);

@@ -48,12 +48,13 @@ macro_rules! answers {
 const REVIEW_COUNT: &str = concat!(
     "SELECT coalesce(sum(",
     answers!(),
-    "), 0) FROM revlog_days s WHERE ",
+    "), 0) AS n FROM revlog_days s WHERE ",
     days_in_deck!()
 );
 
 const TODAY_LOG: &str = concat!(
-    "SELECT count(DISTINCT r.card_id), count(*), coalesce(sum(r.taken_ms), 0)
+    "SELECT count(DISTINCT r.card_id) AS cards, count(*) AS answers,
+       coalesce(sum(r.taken_ms), 0) AS time_ms
      FROM revlog r WHERE r.day = :today AND ",
     log_in_deck!()
 );
@@ -69,7 +70,8 @@ const STREAKS: &str = concat!(
      runs AS (SELECT count(*) AS len, max(day) AS last
               FROM (SELECT day, day - row_number() OVER (ORDER BY day) AS island FROM days)
               GROUP BY island)
-     SELECT coalesce((SELECT len FROM runs WHERE last >= :today - 1), 0), coalesce(max(len), 0)
+     SELECT coalesce((SELECT len FROM runs WHERE last >= :today - 1), 0) AS current,
+       coalesce(max(len), 0) AS longest
      FROM runs"
 );
 
@@ -90,10 +92,17 @@ const CARD_STATES: &str = "SELECT c.deck_id, CASE
        WHEN c.due IS NULL THEN 0
        WHEN c.repeat_on = :today OR c.step IS NOT NULL THEN 1
        WHEN c.interval < :mature THEN 2
-       ELSE 3 END
+       ELSE 3 END AS state
      FROM cards c WHERE :deck IS NULL OR c.deck_id = :deck";
 
-const DUE_OFFSETS: &str = "SELECT max(c.due - :today, -1) AS offset, count(*) FROM cards c
+/// A row of [`CARD_STATES`]: (deck id, state). By position, as the
+/// statement above fixes the order: it runs once per card, and a lookup by
+/// name compares column names on every row.
+fn row_to_card_state(r: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, i64)> {
+    Ok((r.get(0)?, r.get(1)?))
+}
+
+const DUE_OFFSETS: &str = "SELECT max(c.due - :today, -1) AS offset, count(*) AS n FROM cards c
      WHERE c.retired = 0 AND c.suspended = 0 AND c.due IS NOT NULL
        AND c.due <= :today + :horizon AND (:deck IS NULL OR c.deck_id = :deck)
      GROUP BY offset ORDER BY offset";
@@ -101,7 +110,7 @@ const DUE_OFFSETS: &str = "SELECT max(c.due - :today, -1) AS offset, count(*) FR
 const DAILY_LOG: &str = concat!(
     "SELECT s.day, sum(",
     answers!(),
-    ") AS n, sum(s.time_ms) FROM revlog_days s
+    ") AS n, sum(s.time_ms) AS time_ms FROM revlog_days s
      WHERE s.day BETWEEN :from AND :to AND ",
     days_in_deck!(),
     " GROUP BY s.day HAVING n > 0 ORDER BY s.day"
@@ -110,14 +119,14 @@ const DAILY_LOG: &str = concat!(
 /// First answers of young (kind 1) and mature (kind 2) cards, passed and all.
 const RETENTION: &str = concat!(
     "SELECT d.name,
-       sum(s.g3 + s.g4 + s.g5) FILTER (WHERE s.kind = 1),
+       sum(s.g3 + s.g4 + s.g5) FILTER (WHERE s.kind = 1) AS young_passed,
        sum(",
     answers!(),
-    ") FILTER (WHERE s.kind = 1),
-       sum(s.g3 + s.g4 + s.g5) FILTER (WHERE s.kind = 2),
+    ") FILTER (WHERE s.kind = 1) AS young_all,
+       sum(s.g3 + s.g4 + s.g5) FILTER (WHERE s.kind = 2) AS mature_passed,
        sum(",
     answers!(),
-    ") FILTER (WHERE s.kind = 2)
+    ") FILTER (WHERE s.kind = 2) AS mature_all
      FROM revlog_days s JOIN decks d ON d.id = s.deck_id
      WHERE s.day BETWEEN :from AND :to AND s.kind IN (1, 2) AND ",
     days_in_deck!(),
@@ -127,11 +136,15 @@ const RETENTION: &str = concat!(
 );
 
 const GRADE_COUNTS: &str = concat!(
-    "SELECT s.kind, sum(s.g0), sum(s.g1), sum(s.g2), sum(s.g3), sum(s.g4), sum(s.g5)
+    "SELECT s.kind, sum(s.g0) AS g0, sum(s.g1) AS g1, sum(s.g2) AS g2, sum(s.g3) AS g3,
+       sum(s.g4) AS g4, sum(s.g5) AS g5
      FROM revlog_days s WHERE s.day BETWEEN :from AND :to AND ",
     days_in_deck!(),
     " GROUP BY s.kind ORDER BY s.kind"
 );
+
+/// [`GRADE_COUNTS`]' answers per grade, grade 0 first.
+const GRADE_COLUMNS: [&str; 6] = ["g0", "g1", "g2", "g3", "g4", "g5"];
 
 /// Today's answers.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -207,7 +220,7 @@ impl Collection {
         Ok(self
             .conn
             .prepare_cached(REVIEW_COUNT)?
-            .query_row(named_params! {":deck": deck}, |r| r.get(0))?)
+            .query_row(named_params! {":deck": deck}, |r| r.get("n"))?)
     }
 
     pub fn today_log(&self, today: Day, deck: DeckFilter) -> Result<TodayLog> {
@@ -215,9 +228,9 @@ impl Collection {
         Ok(
             stmt.query_row(named_params! {":today": today, ":deck": deck}, |r| {
                 Ok(TodayLog {
-                    cards: r.get(0)?,
-                    answers: r.get(1)?,
-                    time_ms: r.get(2)?,
+                    cards: r.get("cards")?,
+                    answers: r.get("answers")?,
+                    time_ms: r.get("time_ms")?,
                 })
             })?,
         )
@@ -242,9 +255,9 @@ impl Collection {
                           WHERE EXISTS (SELECT 1 FROM revlog_days s WHERE s.day = run.d AND ",
             answers!(),
             " > 0))
-             SELECT count(*) - 1 FROM run"
+             SELECT count(*) - 1 AS n FROM run"
         ))?;
-        Ok(stmt.query_row(named_params! {":today": today}, |r| r.get(0))?)
+        Ok(stmt.query_row(named_params! {":today": today}, |r| r.get("n"))?)
     }
 
     pub fn streaks(&self, today: Day, deck: DeckFilter) -> Result<Streaks> {
@@ -252,8 +265,8 @@ impl Collection {
         Ok(
             stmt.query_row(named_params! {":today": today, ":deck": deck}, |r| {
                 Ok(Streaks {
-                    current: r.get(0)?,
-                    longest: r.get(1)?,
+                    current: r.get("current")?,
+                    longest: r.get("longest")?,
                 })
             })?,
         )
@@ -270,9 +283,9 @@ impl Collection {
         )?;
         let mut it = decks.query([deck])?;
         while let Some(r) = it.next()? {
-            slot.insert(r.get(0)?, rows.len());
+            slot.insert(r.get("id")?, rows.len());
             rows.push(StateRow {
-                deck: r.get(1)?,
+                deck: r.get("name")?,
                 ..StateRow::default()
             });
         }
@@ -282,7 +295,7 @@ impl Collection {
         // Cards come in deck order: the slot is looked up once per deck.
         let mut current: Option<(i64, Option<usize>)> = None;
         while let Some(r) = it.next()? {
-            let deck_id: i64 = r.get(0)?;
+            let (deck_id, state) = row_to_card_state(r)?;
             let i = match current {
                 Some((d, i)) if d == deck_id => i,
                 _ => {
@@ -294,7 +307,7 @@ impl Collection {
             let Some(row) = i.and_then(|i| rows.get_mut(i)) else {
                 continue;
             };
-            let n = match r.get::<_, i64>(1)? {
+            let n = match state {
                 0 => &mut row.new,
                 1 => &mut row.learning,
                 2 => &mut row.young,
@@ -321,7 +334,7 @@ impl Collection {
         let rows = stmt
             .query_map(
                 named_params! {":today": today, ":horizon": horizon, ":deck": deck},
-                |r| Ok((r.get(0)?, r.get(1)?)),
+                |r| Ok((r.get("offset")?, r.get("n")?)),
             )?
             .collect::<rusqlite::Result<_>>()?;
         Ok(rows)
@@ -336,9 +349,9 @@ impl Collection {
                 named_params! {":from": from, ":to": to, ":deck": deck},
                 |r| {
                     Ok(DayLog {
-                        day: r.get(0)?,
-                        answers: r.get(1)?,
-                        time_ms: r.get(2)?,
+                        day: r.get("day")?,
+                        answers: r.get("n")?,
+                        time_ms: r.get("time_ms")?,
                     })
                 },
             )?
@@ -353,16 +366,17 @@ impl Collection {
     pub fn retention(&self, from: Day, to: Day, deck: DeckFilter) -> Result<Vec<RetentionRow>> {
         let mut stmt = self.conn.prepare_cached(RETENTION)?;
         // A deck with only young (or only mature) answers has NULL sums for the other.
-        let n =
-            |r: &rusqlite::Row, i: usize| r.get::<_, Option<u32>>(i).map(Option::unwrap_or_default);
+        let n = |r: &rusqlite::Row, name: &str| {
+            r.get::<_, Option<u32>>(name).map(Option::unwrap_or_default)
+        };
         let rows = stmt
             .query_map(
                 named_params! {":from": from, ":to": to, ":deck": deck},
                 |r| {
                     Ok(RetentionRow {
-                        deck: r.get(0)?,
-                        young: (n(r, 1)?, n(r, 2)?),
-                        mature: (n(r, 3)?, n(r, 4)?),
+                        deck: r.get("name")?,
+                        young: (n(r, "young_passed")?, n(r, "young_all")?),
+                        mature: (n(r, "mature_passed")?, n(r, "mature_all")?),
                     })
                 },
             )?
@@ -375,12 +389,12 @@ impl Collection {
     fn studied_by(&self, column: StudiedColumn, deck: DeckFilter) -> Result<Vec<(u32, u32)>> {
         let sql = match column {
             StudiedColumn::Ease => {
-                "SELECT c.ease, count(*) FROM cards c
+                "SELECT c.ease AS value, count(*) AS n FROM cards c
                  WHERE c.retired = 0 AND c.due IS NOT NULL AND (:deck IS NULL OR c.deck_id = :deck)
                  GROUP BY c.ease ORDER BY c.ease"
             }
             StudiedColumn::Interval => {
-                "SELECT c.interval, count(*) FROM cards c
+                "SELECT c.interval AS value, count(*) AS n FROM cards c
                  WHERE c.retired = 0 AND c.due IS NOT NULL AND (:deck IS NULL OR c.deck_id = :deck)
                  GROUP BY c.interval ORDER BY c.interval"
             }
@@ -388,7 +402,7 @@ impl Collection {
         let mut stmt = self.conn.prepare_cached(sql)?;
         let rows = stmt
             .query_map(named_params! {":deck": deck}, |r| {
-                Ok((r.get(0)?, r.get(1)?))
+                Ok((r.get("value")?, r.get("n")?))
             })?
             .collect::<rusqlite::Result<_>>()?;
         Ok(rows)
@@ -408,7 +422,7 @@ impl Collection {
     /// EF, then course order; at most `limit`.
     pub fn hardest_cards(&self, limit: u32, deck: DeckFilter) -> Result<Vec<HardCard>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT c.uid, d.name, c.front, c.lapses, c.ease, c.interval
+            "SELECT c.uid, d.name AS deck, c.front, c.lapses, c.ease, c.interval
              FROM cards c JOIN decks d ON d.id = c.deck_id
              WHERE c.retired = 0 AND c.due IS NOT NULL AND (c.lapses > 0 OR c.ease < :initial)
                AND (:deck IS NULL OR c.deck_id = :deck)
@@ -418,12 +432,12 @@ impl Collection {
         let rows = stmt
             .query_map(params, |r| {
                 Ok(HardCard {
-                    uid: r.get(0)?,
-                    deck: r.get(1)?,
-                    front: r.get(2)?,
-                    lapses: r.get(3)?,
-                    ease: r.get(4)?,
-                    interval: r.get(5)?,
+                    uid: r.get("uid")?,
+                    deck: r.get("deck")?,
+                    front: r.get("front")?,
+                    lapses: r.get("lapses")?,
+                    ease: r.get("ease")?,
+                    interval: r.get("interval")?,
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;
@@ -435,11 +449,11 @@ impl Collection {
         Ok(self
             .conn
             .prepare_cached(
-                "SELECT count(*) FROM cards c WHERE c.retired = 0 AND c.lapses >= :min
+                "SELECT count(*) AS n FROM cards c WHERE c.retired = 0 AND c.lapses >= :min
                    AND (:deck IS NULL OR c.deck_id = :deck)",
             )?
             .query_row(named_params! {":min": min_lapses, ":deck": deck}, |r| {
-                r.get(0)
+                r.get("n")
             })?)
     }
 
@@ -455,14 +469,14 @@ impl Collection {
         let mut rows = stmt.query(named_params! {":from": from, ":to": to, ":deck": deck})?;
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {
-            let kind = match r.get::<_, u8>(0)? {
+            let kind = match r.get::<_, u8>("kind")? {
                 0 => AnswerKind::New,
                 1 => AnswerKind::Young,
                 2 => AnswerKind::Mature,
                 _ => AnswerKind::Repeat,
             };
-            for grade in 0..6u8 {
-                let n: u32 = r.get(usize::from(grade) + 1)?;
+            for (grade, column) in (0u8..).zip(GRADE_COLUMNS) {
+                let n: u32 = r.get(column)?;
                 if n > 0 {
                     out.push((kind, grade, n));
                 }
@@ -570,7 +584,9 @@ mod tests {
             .conn
             .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
             .unwrap();
-        let rows = stmt.query_map(params, |r| r.get::<_, String>(3)).unwrap();
+        let rows = stmt
+            .query_map(params, |r| r.get::<_, String>("detail"))
+            .unwrap();
         rows.map(|r| r.unwrap()).collect::<Vec<_>>().join("\n")
     }
 

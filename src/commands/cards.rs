@@ -1,98 +1,22 @@
 use super::Ctx;
 use crate::cli::CardsArgs;
-use crate::clock::{Day, day_string};
-use crate::collection::cards::Card;
-use crate::review::render::sanitize;
+use crate::listing;
 use anyhow::Result;
-use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
-use serde::Serialize;
 use std::io::Write;
 use std::process::ExitCode;
-
-/// One card in `py201 cards --json`. These names are a public interface.
-#[derive(Serialize)]
-struct CardJson<'a> {
-    id: &'a str,
-    deck: &'a str,
-    kind: &'a str,
-    state: &'a str,
-    due: Option<String>,
-    interval: u32,
-    ef: f64,
-    reps: u32,
-    lapses: u32,
-    /// FSRS stability in days and difficulty (1-10), 4 decimals; null when
-    /// the card has no memory state (new, or FSRS never switched on).
-    stability: Option<f64>,
-    difficulty: Option<f64>,
-    front: &'a str,
-    back: &'a str,
-    tags: Vec<&'a str>,
-    source: &'a str,
-}
-
-fn to_json(c: &Card, today: Day) -> CardJson<'_> {
-    CardJson {
-        id: &c.uid,
-        deck: &c.deck,
-        kind: c.kind.as_str(),
-        state: c.status(today).as_str(),
-        due: c.state.due.map(day_string),
-        interval: c.state.interval,
-        // Thousandths to a number with at most 3 decimals: 2360 -> 2.36.
-        ef: f64::from(c.state.ease.0) / 1000.0,
-        reps: c.state.reps,
-        lapses: c.state.lapses,
-        stability: c.state.memory.map(|m| round4(m.stability)),
-        difficulty: c.state.memory.map(|m| round4(m.difficulty)),
-        front: &c.front,
-        back: &c.back,
-        tags: c.tags.split_whitespace().collect(),
-        source: &c.source,
-    }
-}
-
-/// An f32 from FSRS as a JSON number with at most 4 decimals.
-fn round4(v: f32) -> f64 {
-    (f64::from(v) * 10_000.0).round() / 10_000.0
-}
 
 pub fn run(ctx: &Ctx, args: CardsArgs) -> Result<ExitCode> {
     let col = ctx.open()?;
     let today = ctx.clock.today(col.config().day_starts_at);
     let deck = args.deck.as_deref().map(|d| col.deck_id(d)).transpose()?;
     let cards = col.cards(deck)?;
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    if args.json {
-        let rows: Vec<CardJson> = cards.iter().map(|c| to_json(c, today)).collect();
-        serde_json::to_writer_pretty(&mut out, &rows)?;
-        writeln!(out)?;
+    let text = if args.json {
+        listing::json(&cards, today)?
     } else {
-        let mut table = Table::new();
-        table.load_style(UTF8_FULL_CONDENSED).set_header(vec![
-            "Id", "Deck", "State", "Due", "Ivl", "EF", "Reps", "Lapses", "Front",
-        ]);
-        for c in &cards {
-            let front: String = sanitize(&c.front)
-                .replace('\n', " ")
-                .chars()
-                .take(50)
-                .collect();
-            table.add_row(vec![
-                c.uid.clone(),
-                sanitize(&c.deck),
-                c.status(today).as_str().to_string(),
-                c.state.due.map(day_string).unwrap_or_default(),
-                c.state.interval.to_string(),
-                format!("{:.2}", c.state.ease.as_f64()),
-                c.state.reps.to_string(),
-                c.state.lapses.to_string(),
-                front,
-            ]);
-        }
-        writeln!(out, "{table}")?;
-    }
+        listing::table(&cards, today).to_string()
+    };
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{text}")?;
     out.flush()?;
     Ok(ExitCode::SUCCESS)
 }

@@ -1,51 +1,14 @@
+use crate::check::{self, Event};
 use crate::cli::CheckArgs;
-use crate::decks::{builtin::BUILTIN_DECKS, parse_all, pycheck};
-use anyhow::{Context, Result};
-use std::path::{Path, PathBuf};
+use crate::decks::{parse_all, pycheck};
+use anyhow::Result;
 use std::process::ExitCode;
-use std::time::Duration;
-
-fn deck_files(paths: &[PathBuf]) -> Result<Vec<(String, String)>> {
-    let mut files = Vec::new();
-    for p in paths {
-        let meta = std::fs::metadata(p).with_context(|| format!("{}", p.display()))?;
-        let mut list: Vec<PathBuf> = if meta.is_dir() {
-            std::fs::read_dir(p)
-                .with_context(|| format!("{}", p.display()))?
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|f| f.extension().is_some_and(|e| e == "toml"))
-                .collect()
-        } else {
-            vec![p.clone()]
-        };
-        list.sort();
-        for f in list {
-            let bytes = std::fs::read(&f).with_context(|| format!("{}", f.display()))?;
-            let text = String::from_utf8(bytes).map_err(|e| {
-                anyhow::anyhow!(
-                    "{}: not UTF-8 text (invalid byte at offset {})",
-                    f.display(),
-                    e.utf8_error().valid_up_to()
-                )
-            })?;
-            files.push((display(&f), text));
-        }
-    }
-    Ok(files)
-}
-
-fn display(p: &Path) -> String {
-    p.display().to_string()
-}
 
 pub fn run(args: CheckArgs) -> Result<ExitCode> {
-    let files: Vec<(String, String)> = if args.paths.is_empty() {
-        BUILTIN_DECKS
-            .iter()
-            .map(|(n, t)| (format!("decks/{n}"), t.to_string()))
-            .collect()
+    let files = if args.paths.is_empty() {
+        check::builtin_files()
     } else {
-        deck_files(&args.paths)?
+        check::deck_files(&args.paths)?
     };
     let decks = match parse_all(files.iter().map(|(n, t)| (n.as_str(), t.as_str()))) {
         Ok(d) => d,
@@ -56,9 +19,9 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
             eprintln!(
                 "py201: {} problem{} in {} file{}",
                 problems.len(),
-                if problems.len() == 1 { "" } else { "s" },
+                plural(problems.len()),
                 files.len(),
-                if files.len() == 1 { "" } else { "s" }
+                plural(files.len())
             );
             return Ok(ExitCode::from(1));
         }
@@ -68,51 +31,44 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
         println!(
             "{} file{}, {} decks, {cards} cards: no problems",
             files.len(),
-            if files.len() == 1 { "" } else { "s" },
+            plural(files.len()),
             decks.len()
         );
         return Ok(ExitCode::SUCCESS);
     }
     let pys = pycheck::interpreters();
-    let minors: Vec<u32> = pys.iter().map(|p| p.minor).collect();
-    let (mut pass, mut fail, mut skip) = (0, 0, 0);
-    for check in decks.iter().flat_map(|d| &d.checks) {
-        let want = pycheck::wanted(check.python.as_deref(), &minors);
-        if want.is_empty() {
-            skip += 1;
-            println!(
-                "{}:{}: card {}: skipped: no CPython for {:?} installed",
-                check.file,
-                check.line,
-                check.card,
-                check.python.as_deref().unwrap_or("3.11+")
-            );
-            continue;
-        }
-        for py in pys.iter().filter(|p| want.contains(&p.minor)) {
-            match pycheck::run(check, py, Duration::from_secs(30)) {
-                pycheck::Verdict::Pass => pass += 1,
-                pycheck::Verdict::Fail(why) => {
-                    fail += 1;
-                    println!(
-                        "{}:{}: card {}: python 3.{}: {why}",
-                        check.file, check.line, check.card, py.minor
-                    );
-                }
-            }
-        }
-    }
+    let t = check::run_python(&decks, &pys, |e| match e {
+        Event::Skipped(c) => println!(
+            "{}:{}: card {}: skipped: no CPython for {:?} installed",
+            c.file,
+            c.line,
+            c.card,
+            c.python.as_deref().unwrap_or("3.11+")
+        ),
+        Event::Failed {
+            check: c,
+            minor,
+            why,
+        } => println!(
+            "{}:{}: card {}: python 3.{minor}: {why}",
+            c.file, c.line, c.card
+        ),
+    });
+    let minors: Vec<String> = pys.iter().map(|p| p.minor.to_string()).collect();
     println!(
-        "{cards} cards; Python checks on 3.{}: {pass} passed, {fail} failed, {skip} skipped",
-        minors
-            .iter()
-            .map(u32::to_string)
-            .collect::<Vec<_>>()
-            .join(", 3.")
+        "{cards} cards; Python checks on 3.{}: {} passed, {} failed, {} skipped",
+        minors.join(", 3."),
+        t.pass,
+        t.fail,
+        t.skip
     );
-    Ok(if fail > 0 {
+    Ok(if t.fail > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     })
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
 }

@@ -1,17 +1,15 @@
-use super::Ctx;
+use super::{Ctx, progress};
 use crate::cli::OptimizeArgs;
-use crate::optimize::{self, MIN_REVIEWS};
+use crate::optimize::render::{self, Verdict};
+use crate::optimize::{self, MIN_REVIEWS, TrainingSet};
 use anyhow::{Result, bail};
-use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
-use std::io::IsTerminal;
 use std::io::Write;
 use std::process::ExitCode;
 use std::time::Duration;
 
 pub fn run(ctx: &Ctx, args: OptimizeArgs) -> Result<ExitCode> {
     let mut col = ctx.open()?;
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    let mut out = std::io::stdout().lock();
     let set = optimize::training_set(&col.histories(None)?);
     if set.items.len() < MIN_REVIEWS {
         bail!(
@@ -21,21 +19,32 @@ pub fn run(ctx: &Ctx, args: OptimizeArgs) -> Result<ExitCode> {
             MIN_REVIEWS - set.items.len()
         );
     }
-    let progress = fsrs::CombinedProgressState::new_shared();
-    let bar = if std::io::stderr().is_terminal() {
-        let pb = indicatif::ProgressBar::new(1);
-        pb.set_style(
-            indicatif::ProgressStyle::with_template(
-                "fitting FSRS {bar:40} {percent:>3}% {elapsed_precise}",
-            )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        pb
+    let fitted = fit_with_bar(&set)?;
+    let (reviews, cards) = (set.items.len(), set.cards);
+    let default = optimize::evaluate(&fsrs::DEFAULT_PARAMETERS, set.clone())
+        .map_err(|e| anyhow::anyhow!("optimize: evaluating the default parameters: {e}"))?;
+    let fit = optimize::evaluate(&fitted, set)
+        .map_err(|e| anyhow::anyhow!("optimize: evaluating the fitted parameters: {e}"))?;
+    out.write_all(render::report(reviews, cards, &default, &fit, &fitted).as_bytes())?;
+    let verdict = if args.dry_run {
+        Verdict::DryRun
+    } else if fit.worse_than(&default) {
+        Verdict::Worse
     } else {
-        indicatif::ProgressBar::hidden()
+        col.store_fsrs_params(&fitted, ctx.clock.now().timestamp_millis())?;
+        Verdict::Stored
     };
+    out.write_all(render::verdict(verdict).as_bytes())?;
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Fits on a worker thread while this one draws the optimizer's progress.
+fn fit_with_bar(set: &TrainingSet) -> Result<Vec<f32>> {
+    let progress = fsrs::CombinedProgressState::new_shared();
+    let bar = progress::fitting();
     let fitted = std::thread::scope(|s| {
-        let worker = s.spawn(|| optimize::fit(&set, Some(progress.clone())));
+        let worker = s.spawn(|| optimize::fit(set, Some(progress.clone())));
         while !worker.is_finished() {
             if let Ok(p) = progress.lock() {
                 bar.set_length(p.total().max(1) as u64);
@@ -46,49 +55,9 @@ pub fn run(ctx: &Ctx, args: OptimizeArgs) -> Result<ExitCode> {
         worker.join()
     });
     bar.finish_and_clear();
-    let fitted = match fitted {
-        Ok(Ok(p)) => p,
+    match fitted {
+        Ok(Ok(p)) => Ok(p),
         Ok(Err(e)) => bail!("optimize: the FSRS optimizer failed: {e}"),
         Err(_) => bail!("optimize: the FSRS optimizer stopped unexpectedly"),
-    };
-    let (reviews, cards) = (set.items.len(), set.cards);
-    let default = optimize::evaluate(&fsrs::DEFAULT_PARAMETERS, set.clone())
-        .map_err(|e| anyhow::anyhow!("optimize: evaluating the default parameters: {e}"))?;
-    let fit = optimize::evaluate(&fitted, set)
-        .map_err(|e| anyhow::anyhow!("optimize: evaluating the fitted parameters: {e}"))?;
-    writeln!(out, "FSRS fitted to {reviews} reviews of {cards} cards.")?;
-    let mut table = Table::new();
-    table
-        .load_style(UTF8_FULL_CONDENSED)
-        .set_header(vec!["Parameters", "Log loss", "RMSE"]);
-    table.add_row(vec![
-        "default".to_string(),
-        format!("{:.4}", default.log_loss),
-        format!("{:.4}", default.rmse),
-    ]);
-    table.add_row(vec![
-        "fitted".to_string(),
-        format!("{:.4}", fit.log_loss),
-        format!("{:.4}", fit.rmse),
-    ]);
-    writeln!(out, "{table}")?;
-    writeln!(out, "(on your own review history; lower is better)")?;
-    let text: Vec<String> = fitted.iter().map(|p| format!("{p:.4}")).collect();
-    writeln!(out, "Fitted parameters: {}", text.join(" "))?;
-    if args.dry_run {
-        writeln!(out, "Dry run: nothing stored.")?;
-    } else if fit.log_loss > default.log_loss {
-        writeln!(
-            out,
-            "Not stored: the fitted parameters predict your history worse than the defaults."
-        )?;
-    } else {
-        col.store_fsrs_params(&fitted, ctx.clock.now().timestamp_millis())?;
-        writeln!(
-            out,
-            "Stored: FSRS schedules with these parameters from now on."
-        )?;
     }
-    out.flush()?;
-    Ok(ExitCode::SUCCESS)
 }

@@ -1,6 +1,7 @@
-//! Progress bars for long imports and exports. They go to stderr, only on a
-//! terminal and only for work big enough to watch: a pipe or a log file never
-//! receives bar redraws, and small decks finish before a bar would help.
+//! Progress bars for long imports, exports and fits. They go to stderr, only
+//! on a terminal and (for imports and exports) only for work big enough to
+//! watch: a pipe or a log file never receives bar redraws, and small decks
+//! finish before a bar would help.
 
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
@@ -37,5 +38,20 @@ pub fn spinner(cards: u64, what: &str, quiet: bool) -> ProgressBar {
     let pb = ProgressBar::new_spinner();
     pb.set_message(format!("{what} ({cards} cards)"));
     pb.enable_steady_tick(std::time::Duration::from_millis(100));
+    pb
+}
+
+/// A bar for fitting FSRS's parameters, whose length the optimizer only
+/// learns as it goes (the caller sets it); hidden when stderr is not a
+/// terminal. Every fit gets one: even a small log takes seconds.
+pub fn fitting() -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let pb = ProgressBar::new(1);
+    pb.set_style(
+        ProgressStyle::with_template("fitting FSRS {bar:40} {percent:>3}% {elapsed_precise}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
     pb
 }

@@ -59,6 +59,28 @@ pub struct CardView<'a> {
     pub left: Left,
 }
 
+/// What the session does once a card is settled.
+enum Flow {
+    Next,
+    End,
+    Interrupted,
+}
+
+/// How a card is introduced: why it is shown, and whether its answer is typed.
+fn label(card: &Card, source: Source) -> String {
+    let label = match source {
+        Source::New => "new",
+        Source::Due => "review",
+        Source::Repeat => "repeat",
+        Source::Learning => "learning",
+    };
+    if card.kind == CardKind::Typed {
+        format!("{label}, typed")
+    } else {
+        label.to_string()
+    }
+}
+
 /// A way of showing cards and reading the learner's keys: the line protocol
 /// for pipes (`pipe`), or the full-screen terminal (`terminal`). The session
 /// logic is the same for both.
@@ -329,72 +351,77 @@ impl<F: Frontend, R: Rng> Session<'_, F, R> {
             let Some((card, source)) = self.pick()? else {
                 return Ok(());
             };
-            let shown_at = self.clock.elapsed_ms();
-            let (pos, total) = self.position();
-            let label = match source {
-                Source::New => "new",
-                Source::Due => "review",
-                Source::Repeat => "repeat",
-                Source::Learning => "learning",
-            };
-            let label = if card.kind == CardKind::Typed {
-                format!("{label}, typed")
-            } else {
-                label.to_string()
-            };
-            let view = CardView {
-                card: &card,
-                position: pos,
-                total: total.max(pos),
-                label,
-                left: self.left(),
-            };
-            let typed = match self.ui.question(&view)? {
-                Step::Reveal(typed) => typed,
-                Step::End | Step::Quit => return Ok(()),
-                Step::Interrupt => return self.interrupted(),
+            match self.show(&card, source)? {
+                Flow::Next => {}
+                Flow::End => return Ok(()),
+                Flow::Interrupted => return self.interrupted(),
+            }
+        }
+    }
+
+    /// Shows one card: its question, then, once revealed, its answer with
+    /// what each grade would do, until a key settles the card.
+    fn show(&mut self, card: &Card, source: Source) -> Result<Flow> {
+        let shown_at = self.clock.elapsed_ms();
+        let (pos, total) = self.position();
+        let view = CardView {
+            card,
+            position: pos,
+            total: total.max(pos),
+            label: label(card, source),
+            left: self.left(),
+        };
+        let typed = match self.ui.question(&view)? {
+            Step::Reveal(typed) => typed,
+            Step::End | Step::Quit => return Ok(Flow::End),
+            Step::Interrupt => return Ok(Flow::Interrupted),
+            Step::Undo => {
+                self.undo_last()?;
+                return Ok(Flow::Next);
+            }
+            Step::Suspend => {
+                self.suspend(card, source)?;
+                return Ok(Flow::Next);
+            }
+            Step::Bury => {
+                self.bury(card, source)?;
+                return Ok(Flow::Next);
+            }
+            Step::Grade(_) => None,
+        };
+        let now_ms = self.set_now();
+        let preview = self.sched.preview(&card.state, self.today);
+        let hints = render::hints(&preview, self.sched.fuzz(), self.sched.is_fsrs(), now_ms);
+        self.ui.answer(&view, typed.as_deref(), &hints)?;
+        self.settle(card, source, shown_at)
+    }
+
+    /// Reads keys after the answer was shown until one settles the card: a
+    /// grade, suspend, bury, or an undo that undid something.
+    fn settle(&mut self, card: &Card, source: Source, shown_at: u64) -> Result<Flow> {
+        loop {
+            match self.ui.read_grade()? {
+                Step::Grade(grade) => {
+                    let taken = (self.clock.elapsed_ms() - shown_at).min(MAX_TAKEN_MS);
+                    self.grade(card, source, grade, taken)?;
+                    return Ok(Flow::Next);
+                }
+                Step::End | Step::Quit => return Ok(Flow::End),
+                Step::Interrupt => return Ok(Flow::Interrupted),
                 Step::Undo => {
-                    self.undo_last()?;
-                    continue;
+                    if self.undo_last()? {
+                        return Ok(Flow::Next);
+                    }
                 }
                 Step::Suspend => {
-                    self.suspend(&card, source)?;
-                    continue;
+                    self.suspend(card, source)?;
+                    return Ok(Flow::Next);
                 }
                 Step::Bury => {
-                    self.bury(&card, source)?;
-                    continue;
+                    self.bury(card, source)?;
+                    return Ok(Flow::Next);
                 }
-                Step::Grade(_) => None,
-            };
-            let now_ms = self.set_now();
-            let preview = self.sched.preview(&card.state, self.today);
-            let hints = render::hints(&preview, self.sched.fuzz(), self.sched.is_fsrs(), now_ms);
-            self.ui.answer(&view, typed.as_deref(), &hints)?;
-            loop {
-                match self.ui.read_grade()? {
-                    Step::Grade(grade) => {
-                        let taken = (self.clock.elapsed_ms() - shown_at).min(MAX_TAKEN_MS);
-                        self.grade(&card, source, grade, taken)?;
-                        break;
-                    }
-                    Step::End | Step::Quit => return Ok(()),
-                    Step::Interrupt => return self.interrupted(),
-                    Step::Undo => {
-                        if self.undo_last()? {
-                            break;
-                        }
-                    }
-                    Step::Suspend => {
-                        self.suspend(&card, source)?;
-                        break;
-                    }
-                    Step::Bury => {
-                        self.bury(&card, source)?;
-                        break;
-                    }
-                    Step::Reveal(_) => {}
-                }
+                Step::Reveal(_) => {}
             }
         }
     }
@@ -565,31 +592,14 @@ impl<F: Frontend, R: Rng> Session<'_, F, R> {
 
     /// The end-of-session lines: the summary, what is left today, what comes next.
     fn print_summary(&mut self) -> Result<()> {
-        let s = self.summary;
         let cfg = *self.col.config();
-        let plural = |n: u32| if n == 1 { "" } else { "s" };
         // Under FSRS the same-day answers are learning steps, not SM-2's
         // repeat-until-4; the pipe protocol's SM-2 wording stays as it was.
         let (repeat_word, repeats_word) = match self.sched {
             Active::Fsrs(_) => ("learning step", "learning steps"),
             Active::Sm2(_) => ("same-day repeat", "repeats"),
         };
-        let mut lines = Vec::new();
-        if s.answers == 0 {
-            lines.push("\nNo cards reviewed.".to_string());
-        } else {
-            let pct = (u64::from(s.passed) * 100 + u64::from(s.answers) / 2) / u64::from(s.answers);
-            lines.push(format!(
-                "\nReviewed {} card{} ({} answer{}, {} {repeat_word}{}); {pct}% graded 3 or higher; time {}.",
-                s.cards,
-                plural(s.cards),
-                s.answers,
-                plural(s.answers),
-                s.repeats,
-                plural(s.repeats),
-                render::duration(s.elapsed_ms)
-            ));
-        }
+        let mut lines = vec![reviewed_line(&self.summary, repeat_word)];
         let counts = self.col.day_counts(self.today, self.opts.deck)?;
         let due = counts.due.min(
             cfg.reviews_per_day
@@ -604,20 +614,7 @@ impl<F: Frontend, R: Rng> Session<'_, F, R> {
                 counts.repeats
             ));
         }
-        lines.push(match self.col.next_due_day(self.today, self.opts.deck)? {
-            Some((day, n)) => format!(
-                "Next due: {}, {n} card{}.",
-                render::relative_day(day, self.today),
-                plural(n)
-            ),
-            None if counts.new > 0 => {
-                format!(
-                    "Next: {} new cards wait for the coming days.",
-                    self.col.new_card_count(self.today, self.opts.deck)?
-                )
-            }
-            None => "Nothing else is scheduled.".to_string(),
-        });
+        lines.push(self.next_line(counts.new > 0)?);
         // Tomorrow as the learner will meet it: what is due by then (today's
         // leftovers included) and the new cards, both within the daily limits.
         let tomorrow = self.col.day_counts(self.today + 1, self.opts.deck)?;
@@ -632,6 +629,47 @@ impl<F: Frontend, R: Rng> Session<'_, F, R> {
         });
         self.ui.finish(&lines)
     }
+
+    /// When cards come next: the next due day, else the new cards waiting
+    /// (`new_today`: whether some are left today), else nothing.
+    fn next_line(&self, new_today: bool) -> Result<String> {
+        Ok(match self.col.next_due_day(self.today, self.opts.deck)? {
+            Some((day, n)) => format!(
+                "Next due: {}, {n} card{}.",
+                render::relative_day(day, self.today),
+                plural(n)
+            ),
+            None if new_today => {
+                format!(
+                    "Next: {} new cards wait for the coming days.",
+                    self.col.new_card_count(self.today, self.opts.deck)?
+                )
+            }
+            None => "Nothing else is scheduled.".to_string(),
+        })
+    }
+}
+
+/// The session's own line: cards, answers, the share graded 3 or more, time.
+fn reviewed_line(s: &Summary, repeat_word: &str) -> String {
+    if s.answers == 0 {
+        return "\nNo cards reviewed.".to_string();
+    }
+    let pct = (u64::from(s.passed) * 100 + u64::from(s.answers) / 2) / u64::from(s.answers);
+    format!(
+        "\nReviewed {} card{} ({} answer{}, {} {repeat_word}{}); {pct}% graded 3 or higher; time {}.",
+        s.cards,
+        plural(s.cards),
+        s.answers,
+        plural(s.answers),
+        s.repeats,
+        plural(s.repeats),
+        render::duration(s.elapsed_ms)
+    )
+}
+
+fn plural(n: u32) -> &'static str {
+    if n == 1 { "" } else { "s" }
 }
 
 #[cfg(test)]

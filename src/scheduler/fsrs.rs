@@ -25,16 +25,28 @@ use fsrs::{FSRS, FSRSItem, FSRSReview, MemoryState, NextStates};
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
-/// Desired retention when none is set.
 mod steps;
 pub use steps::{Steps, short_delay};
 
+/// Desired retention when none is set.
 pub const DEFAULT_RETENTION: f32 = 0.9;
 /// The retention SM-2's intervals are assumed to have been aiming at when a
 /// card's memory state is estimated from its SM-2 ease and interval (Anki's
 /// default for the same conversion).
 pub const SM2_RETENTION: f32 = 0.9;
 const DAY_SECS: u32 = 86_400;
+
+/// Where FSRS-6 keeps the forgetting curve's decay among its parameters (the
+/// 21st); a shorter set has none and gets the crate's default.
+const DECAY_PARAM: usize = 20;
+
+/// The forgetting curve's decay that `params` give.
+pub fn decay_of(params: &[f32]) -> f32 {
+    params
+        .get(DECAY_PARAM)
+        .copied()
+        .unwrap_or(fsrs::FSRS6_DEFAULT_DECAY)
+}
 
 /// A card's FSRS memory state, exactly as the crate returns it.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -149,12 +161,9 @@ impl Fsrs {
         &self.model
     }
 
-    /// The forgetting curve's decay (parameter 21).
+    /// The forgetting curve's decay.
     pub fn decay(&self) -> f32 {
-        self.params
-            .get(20)
-            .copied()
-            .unwrap_or(fsrs::FSRS6_DEFAULT_DECAY)
+        decay_of(&self.params)
     }
 
     /// A card's memory state, or the one its SM-2 ease and interval imply
@@ -202,98 +211,80 @@ impl Fsrs {
             return [0u8, 3, 4, 5].map(|g| sm2.preview(s, today)[usize::from(g)]);
         };
         let items = [next.again, next.hard, next.good, next.easy];
-        let learning = s.is_new() || (s.step.is_some() && s.interval == 0);
-        let steps = if learning {
-            self.fsrs.learning_steps
-        } else {
-            self.fsrs.relearning_steps
-        };
-        let steps = steps.as_slice();
-        // Where the card stands in its steps: new cards start at the first
-        // learning step; review cards are in none.
-        let current = match s.step {
-            Some(st) => Some((st.index as usize).min(steps.len().saturating_sub(1))),
-            None if learning => Some(0),
-            None => None,
-        };
-        let ivls = items.each_ref().map(|i| self.graduating(i.interval));
+        let (steps, current) = self.steps_of(s);
+        let nexts = next_steps(steps, current);
+        let ivls = self.spread(
+            items.each_ref().map(|i| self.graduating(i.interval)),
+            &nexts,
+        );
         let kind = if s.step.is_some() && s.due == Some(today) {
             ReviewKind::Repeat
         } else {
             ReviewKind::First
         };
-        let mut out = [Outcome { state: *s, kind }; 4];
-        let nexts: [Next; 4] = std::array::from_fn(|r| match (current, r) {
-            _ if steps.is_empty() => Next::Graduate,
-            (None, 0) => Next::Step {
-                index: 0,
-                delay: steps[0],
-            },
-            (None, _) => Next::Graduate,
-            (Some(_), 0) => Next::Step {
-                index: 0,
-                delay: steps[0],
-            },
-            (Some(i), 1) => Next::Step {
-                index: i as u32,
-                delay: hard_delay(steps, i),
-            },
-            (Some(i), 2) if i + 1 < steps.len() => Next::Step {
-                index: i as u32 + 1,
-                delay: steps[i + 1],
-            },
-            (Some(_), _) => Next::Graduate,
-        });
-        // Among the grades that graduate, Hard < Good < Easy by at least a
-        // day each (Anki's rule), within the maximum interval.
+        std::array::from_fn(|r| {
+            let mut state = self.after(s, &nexts[r], ivls[r], today);
+            state.memory = Some(items[r].memory.into());
+            if kind == ReviewKind::First {
+                sm2_fields(&mut state, s, r);
+            }
+            Outcome { state, kind }
+        })
+    }
+
+    /// The card's steps (learning for a new card or one that never
+    /// graduated, else relearning) and where it stands in them: new cards
+    /// start at the first learning step; review cards are in none.
+    fn steps_of(&self, s: &CardState) -> (&[u32], Option<usize>) {
+        let learning = s.is_new() || (s.step.is_some() && s.interval == 0);
+        let steps = if learning {
+            &self.fsrs.learning_steps
+        } else {
+            &self.fsrs.relearning_steps
+        };
+        let steps = steps.as_slice();
+        let current = match s.step {
+            Some(st) => Some((st.index as usize).min(steps.len().saturating_sub(1))),
+            None if learning => Some(0),
+            None => None,
+        };
+        (steps, current)
+    }
+
+    /// Among the grades that graduate, Hard < Good < Easy by at least a
+    /// day each (Anki's rule), within the maximum interval.
+    fn spread(&self, mut ivls: [u32; 4], nexts: &[Next; 4]) -> [u32; 4] {
         let max = self.settings.max_interval.max(1);
-        let mut ivls = ivls;
         for r in 2..4 {
             if matches!(nexts[r], Next::Graduate) && matches!(nexts[r - 1], Next::Graduate) {
                 ivls[r] = ivls[r].max(ivls[r - 1] + 1).min(max);
             }
         }
-        for (r, o) in out.iter_mut().enumerate() {
-            let next = &nexts[r];
-            let mut st = CardState {
-                memory: Some(items[r].memory.into()),
-                repeat_on: None,
-                ..*s
-            };
-            match *next {
-                Next::Step { index, delay } => {
-                    st.step = Some(LearnStep {
-                        index,
-                        due_ms: self.now_ms.saturating_add(i64::from(delay) * 1000),
-                    });
-                    st.due = Some(today.saturating_add((delay / DAY_SECS) as Day));
-                }
-                Next::Graduate => {
-                    st.step = None;
-                    st.interval = ivls[r];
-                    st.due = Some(today.saturating_add(ivls[r] as Day));
-                }
+        ivls
+    }
+
+    /// The card's step, interval and due day after a rating that leads to
+    /// `next` (`ivl` the interval if it graduates); the rest as before.
+    fn after(&self, s: &CardState, next: &Next, ivl: u32, today: Day) -> CardState {
+        let mut st = CardState {
+            repeat_on: None,
+            ..*s
+        };
+        match *next {
+            Next::Step { index, delay } => {
+                st.step = Some(LearnStep {
+                    index,
+                    due_ms: self.now_ms.saturating_add(i64::from(delay) * 1000),
+                });
+                st.due = Some(today.saturating_add((delay / DAY_SECS) as Day));
             }
-            if kind == ReviewKind::First {
-                // SM-2's n, EF and lapses, as SM-2 would have them.
-                let grade = match r {
-                    0 => 0,
-                    1 => 3,
-                    2 => 4,
-                    _ => 5,
-                };
-                let grade = Grade::try_from(grade).unwrap_or(Grade::ALL[0]);
-                st.ease = sm2::next_ease(s.ease, grade);
-                if r == 0 {
-                    st.reps = 0;
-                    st.lapses = s.lapses + u32::from(!s.is_new());
-                } else {
-                    st.reps = s.reps + 1;
-                }
+            Next::Graduate => {
+                st.step = None;
+                st.interval = ivl;
+                st.due = Some(today.saturating_add(ivl as Day));
             }
-            o.state = st;
         }
-        out
+        st
     }
 
     fn outcome(&self, s: &CardState, grade: Grade, today: Day) -> Outcome {
@@ -303,6 +294,51 @@ impl Fsrs {
             o.state.ease = sm2::next_ease(s.ease, grade);
         }
         o
+    }
+}
+
+/// Where each rating (Again, Hard, Good, Easy) takes a card that stands at
+/// step `current` of `steps` (`None`: a review card, in no step).
+fn next_steps(steps: &[u32], current: Option<usize>) -> [Next; 4] {
+    std::array::from_fn(|r| match (current, r) {
+        _ if steps.is_empty() => Next::Graduate,
+        (None, 0) => Next::Step {
+            index: 0,
+            delay: steps[0],
+        },
+        (None, _) => Next::Graduate,
+        (Some(_), 0) => Next::Step {
+            index: 0,
+            delay: steps[0],
+        },
+        (Some(i), 1) => Next::Step {
+            index: i as u32,
+            delay: hard_delay(steps, i),
+        },
+        (Some(i), 2) if i + 1 < steps.len() => Next::Step {
+            index: i as u32 + 1,
+            delay: steps[i + 1],
+        },
+        (Some(_), _) => Next::Graduate,
+    })
+}
+
+/// SM-2's n, EF and lapses after rating `r` (index of Again, Hard, Good,
+/// Easy), as SM-2 would have them, so switching back to SM-2 loses nothing.
+fn sm2_fields(st: &mut CardState, before: &CardState, r: usize) {
+    let grade = match r {
+        0 => 0,
+        1 => 3,
+        2 => 4,
+        _ => 5,
+    };
+    let grade = Grade::try_from(grade).unwrap_or(Grade::ALL[0]);
+    st.ease = sm2::next_ease(before.ease, grade);
+    if r == 0 {
+        st.reps = 0;
+        st.lapses = before.lapses + u32::from(!before.is_new());
+    } else {
+        st.reps = before.reps + 1;
     }
 }
 

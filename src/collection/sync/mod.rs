@@ -8,7 +8,7 @@
 use super::Collection;
 use crate::error::Result;
 use crate::model::{CardContent, CardKind, DeckContent, NoteContent};
-use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
+use rusqlite::{OptionalExtension, Row, Transaction, TransactionBehavior, params};
 use std::collections::{HashMap, HashSet};
 
 mod seen;
@@ -70,6 +70,58 @@ struct Stored {
     retired: bool,
 }
 
+impl Stored {
+    /// Whether the stored card is live in deck `deck_id` with exactly the
+    /// text of `c` (`tags` joined as stored).
+    fn same_text(&self, deck_id: i64, c: &CardContent, tags: &str) -> bool {
+        self.deck == deck_id
+            && self.kind == c.kind.as_str()
+            && self.front == c.front
+            && self.back == c.back
+            && self.code == c.code
+            && self.tags == tags
+            && self.source == c.source
+            && !self.retired
+    }
+}
+
+/// A stored card's content by uid. No join with decks: a join on a bound
+/// parameter is prepared again at every use (its plan depends on the
+/// value), which made re-importing three times slower.
+const STORED_BY_UID: &str =
+    "SELECT id, deck_id, kind, front, back, code, tags, source, retired, position, note_id
+     FROM cards WHERE uid = ?1";
+
+/// A row of [`STORED_BY_UID`]. By position, beside the statement that fixes
+/// the order: it runs for every card of a re-import.
+fn row_to_stored(r: &Row<'_>) -> rusqlite::Result<Stored> {
+    Ok(Stored {
+        id: r.get(0)?,
+        deck: r.get(1)?,
+        kind: r.get(2)?,
+        front: r.get(3)?,
+        back: r.get(4)?,
+        code: r.get(5)?,
+        tags: r.get(6)?,
+        source: r.get(7)?,
+        retired: r.get(8)?,
+        position: r.get(9)?,
+        note: r.get(10)?,
+    })
+}
+
+/// The live cards (id, deck id) of one deck, or of every built-in deck
+/// when the parameter is NULL: those a sync may retire.
+const LIVE_CARDS: &str = "SELECT c.id, c.deck_id FROM cards c JOIN decks d ON d.id = c.deck_id
+     WHERE c.retired = 0 AND (?1 IS NULL AND d.builtin = 1 OR d.id = ?1)";
+
+/// A row of [`LIVE_CARDS`]: (id, deck id). By position, beside the
+/// statement that fixes the order: it runs for every card of the decks
+/// synced.
+fn row_to_live(r: &Row<'_>) -> rusqlite::Result<(i64, i64)> {
+    Ok((r.get(0)?, r.get(1)?))
+}
+
 /// A deck being synced: its row, where its next note and card go, its report.
 struct Open {
     id: i64,
@@ -124,7 +176,7 @@ impl DeckSync<'_> {
         let existing: Option<(i64, bool)> = self
             .tx
             .prepare_cached("SELECT position, builtin FROM decks WHERE name = ?1")?
-            .query_row([name], |r| Ok((r.get(0)?, r.get(1)?)))
+            .query_row([name], |r| Ok((r.get("position")?, r.get("builtin")?)))
             .optional()?;
         let was_builtin = existing.is_some_and(|e| e.1);
         let order = self.decks.len() as i64;
@@ -139,7 +191,7 @@ impl DeckSync<'_> {
                 position = excluded.position, builtin = excluded.builtin
              RETURNING id",
             params![name, description, position, self.builtin || was_builtin],
-            |r| r.get(0),
+            |r| r.get("id"),
         )?;
         self.decks.push(Open {
             id,
@@ -253,9 +305,11 @@ impl DeckSync<'_> {
         }
         // Rows are numbered from the largest id up, so this batch's new
         // cards are exactly those above it.
-        let before: i64 = self
-            .tx
-            .query_row("SELECT coalesce(max(id), 0) FROM cards", [], |r| r.get(0))?;
+        let before: i64 =
+            self.tx
+                .query_row("SELECT coalesce(max(id), 0) AS n FROM cards", [], |r| {
+                    r.get("n")
+                })?;
         // The common batch: cards of one kind, each its own note. Its
         // statement has the kind as a literal and the uid once for both
         // uid and note id: two text parameters fewer per card, each a copy
@@ -310,58 +364,18 @@ impl DeckSync<'_> {
         let tags = c.tags.join(" ");
         let old: Stored = self
             .tx
-            .prepare_cached(
-                // No join with decks: a join on a bound parameter is
-                // prepared again at every use (its plan depends on the
-                // value), which made re-importing three times slower.
-                "SELECT id, deck_id, kind, front, back, code, tags, source, retired, position, note_id
-                 FROM cards WHERE uid = ?1",
-            )?
-            .query_row([&c.uid], |r| {
-                Ok(Stored {
-                    id: r.get(0)?,
-                    deck: r.get(1)?,
-                    kind: r.get(2)?,
-                    front: r.get(3)?,
-                    back: r.get(4)?,
-                    code: r.get(5)?,
-                    tags: r.get(6)?,
-                    source: r.get(7)?,
-                    retired: r.get(8)?,
-                    position: r.get(9)?,
-                    note: r.get(10)?,
-                })
-            })?;
-        let d = &mut self.decks[deck];
+            .prepare_cached(STORED_BY_UID)?
+            .query_row([&c.uid], row_to_stored)?;
         if old.id > before && self.seen.insert(old.id) {
-            d.report.added += 1;
+            self.decks[deck].report.added += 1;
             return Ok(());
         }
         let twice = !self.seen.insert(old.id);
-        if twice || !self.builtin && old.deck != d.id {
-            let other: String = self
-                .tx
-                .prepare_cached("SELECT name FROM decks WHERE id = ?1")?
-                .query_row([old.deck], |r| r.get(0))?;
-            self.conflicts.push(if !twice {
-                format!("card id {:?} already belongs to deck {other:?}", c.uid)
-            } else if old.deck == d.id {
-                format!("card id {:?} is twice in deck {other:?}", c.uid)
-            } else {
-                format!(
-                    "card id {:?} is in two imported decks ({other:?} and {:?})",
-                    c.uid, d.name
-                )
-            });
+        let deck_id = self.decks[deck].id;
+        if twice || !self.builtin && old.deck != deck_id {
+            self.conflict(deck, c, old.deck, twice)?;
         }
-        let same = old.deck == d.id
-            && old.kind == c.kind.as_str()
-            && old.front == c.front
-            && old.back == c.back
-            && old.code == c.code
-            && old.tags == tags
-            && old.source == c.source
-            && !old.retired;
+        let same = old.same_text(deck_id, c, &tags);
         // Re-importing a file is mostly cards that did not change:
         // those are not rewritten.
         if !same || old.position != pos || old.note != c.note {
@@ -371,15 +385,43 @@ impl DeckSync<'_> {
                         code = ?7, tags = ?8, source = ?9, note_id = ?10, retired = 0 WHERE id = ?1",
                 )?
                 .execute(params![
-                    old.id, d.id, pos, c.kind.as_str(), c.front, c.back, c.code, tags, c.source,
+                    old.id, deck_id, pos, c.kind.as_str(), c.front, c.back, c.code, tags, c.source,
                     c.note
                 ])?;
         }
+        let report = &mut self.decks[deck].report;
         if same {
-            d.report.unchanged += 1;
+            report.unchanged += 1;
         } else {
-            d.report.updated += 1;
+            report.updated += 1;
         }
+        Ok(())
+    }
+
+    /// Notes that card `c`, given in `deck`, is stored in the deck with row
+    /// `stored_in` (another deck, unless the card came `twice`).
+    fn conflict(
+        &mut self,
+        deck: usize,
+        c: &CardContent,
+        stored_in: i64,
+        twice: bool,
+    ) -> Result<()> {
+        let other: String = self
+            .tx
+            .prepare_cached("SELECT name FROM decks WHERE id = ?1")?
+            .query_row([stored_in], |r| r.get("name"))?;
+        let d = &self.decks[deck];
+        self.conflicts.push(if !twice {
+            format!("card id {:?} already belongs to deck {other:?}", c.uid)
+        } else if stored_in == d.id {
+            format!("card id {:?} is twice in deck {other:?}", c.uid)
+        } else {
+            format!(
+                "card id {:?} is in two imported decks ({other:?} and {:?})",
+                c.uid, d.name
+            )
+        });
         Ok(())
     }
 
@@ -402,30 +444,7 @@ impl DeckSync<'_> {
         self.flush_notes()?;
         self.flush()?;
         (self.tick)(u64::from(self.pending_tick));
-        let mut gone: Vec<(i64, i64)> = Vec::new();
-        {
-            let mut live = self.tx.prepare_cached(
-                "SELECT c.id, c.deck_id FROM cards c JOIN decks d ON d.id = c.deck_id
-                 WHERE c.retired = 0 AND (?1 IS NULL AND d.builtin = 1 OR d.id = ?1)",
-            )?;
-            let scope: Vec<Option<i64>> = if self.builtin {
-                vec![None]
-            } else {
-                self.decks
-                    .iter()
-                    .filter(|d| d.existed)
-                    .map(|d| Some(d.id))
-                    .collect()
-            };
-            for deck in scope {
-                for row in live.query_map([deck], |r| Ok((r.get(0)?, r.get(1)?)))? {
-                    let (id, deck) = row?;
-                    if !self.seen.contains(id) {
-                        gone.push((id, deck));
-                    }
-                }
-            }
-        }
+        let gone = self.missing()?;
         let mut retire = self
             .tx
             .prepare_cached("UPDATE cards SET retired = 1 WHERE id = ?1")?;
@@ -447,27 +466,60 @@ impl DeckSync<'_> {
         }
         report.conflicts = std::mem::take(&mut self.conflicts);
         if !self.builtin {
-            for d in &self.decks {
-                let r = &d.report;
-                let changed = r.added + r.updated + r.retired > 0;
-                let builtin: bool =
-                    self.tx
-                        .query_row("SELECT builtin FROM decks WHERE id = ?1", [d.id], |r| {
-                            r.get(0)
-                        })?;
-                if changed && builtin {
-                    report.conflicts.push(format!(
-                        "deck {:?} is built in and updated with py201 itself; import your version under another name with --deck",
-                        d.name
-                    ));
-                }
-            }
+            report.conflicts.extend(self.builtin_changes()?);
         }
         report.decks = self.decks.into_iter().map(|d| d.report).collect();
         if commit && report.conflicts.is_empty() {
             self.tx.commit()?;
         }
         Ok(report)
+    }
+
+    /// The live cards (id, deck id) of the synced decks that this sync did
+    /// not give: those it retires. A deck new to the collection has none.
+    fn missing(&self) -> Result<Vec<(i64, i64)>> {
+        let mut live = self.tx.prepare_cached(LIVE_CARDS)?;
+        let scope: Vec<Option<i64>> = if self.builtin {
+            vec![None]
+        } else {
+            self.decks
+                .iter()
+                .filter(|d| d.existed)
+                .map(|d| Some(d.id))
+                .collect()
+        };
+        let mut gone = Vec::new();
+        for deck in scope {
+            for row in live.query_map([deck], row_to_live)? {
+                let (id, deck) = row?;
+                if !self.seen.contains(id) {
+                    gone.push((id, deck));
+                }
+            }
+        }
+        Ok(gone)
+    }
+
+    /// A conflict for each built-in deck that an import would change: those
+    /// are updated with py201 itself.
+    fn builtin_changes(&self) -> Result<Vec<String>> {
+        let mut out = Vec::new();
+        for d in &self.decks {
+            let r = &d.report;
+            let changed = r.added + r.updated + r.retired > 0;
+            let builtin: bool =
+                self.tx
+                    .query_row("SELECT builtin FROM decks WHERE id = ?1", [d.id], |r| {
+                        r.get("builtin")
+                    })?;
+            if changed && builtin {
+                out.push(format!(
+                    "deck {:?} is built in and updated with py201 itself; import your version under another name with --deck",
+                    d.name
+                ));
+            }
+        }
+        Ok(out)
     }
 }
 
@@ -533,13 +585,13 @@ impl Collection {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let base: i64 = tx.query_row(
-            "SELECT coalesce(max(position) + 1, 1000) FROM decks WHERE builtin = 0",
+            "SELECT coalesce(max(position) + 1, 1000) AS n FROM decks WHERE builtin = 0",
             [],
-            |r| r.get(0),
+            |r| r.get("n"),
         )?;
         let json_notes = tx
             .prepare("SELECT id FROM notes")?
-            .query_map([], |r| r.get(0))?
+            .query_map([], |r| r.get("id"))?
             .collect::<rusqlite::Result<_>>()?;
         let mut sync = DeckSync {
             tx,

@@ -1,0 +1,66 @@
+//! What every command shares: the collection's path, the injected clock and
+//! the global flags, and opening the collection.
+
+use crate::clock::Clock;
+use crate::collection::Collection;
+use crate::decks::builtin;
+use anyhow::{Context, Result};
+use std::path::PathBuf;
+
+pub struct Ctx {
+    db: Option<PathBuf>,
+    pub clock: Clock,
+    /// `--color`: auto, always or never.
+    pub color: String,
+    /// `--quiet`: no informational notes.
+    pub quiet: bool,
+}
+
+impl Ctx {
+    pub fn new(db: Option<PathBuf>, clock: Clock, color: String, quiet: bool) -> Self {
+        Ctx {
+            db,
+            clock,
+            color,
+            quiet,
+        }
+    }
+
+    /// A file-name-safe time stamp from the injected clock, for backups.
+    pub fn stamp(&self) -> String {
+        self.clock.now().format("%Y%m%d-%H%M%S").to_string()
+    }
+
+    pub(super) fn db_path(&self) -> Result<PathBuf> {
+        if let Some(p) = &self.db {
+            return Ok(p.clone());
+        }
+        let dirs = directories::ProjectDirs::from("", "", "py201").context(
+            "cannot find a data directory for the collection (no home directory?); pass --db PATH",
+        )?;
+        Ok(dirs.data_dir().join("collection.db"))
+    }
+
+    /// Opens the collection (creating it on first use) and brings its built-in
+    /// decks up to date, saying in one line what changed.
+    pub fn open(&self) -> Result<Collection> {
+        let path = self.db_path()?;
+        let mut col = Collection::open(&path)?;
+        let created = col.created;
+        if let Some(r) = builtin::ensure(&mut col)?.filter(|_| !self.quiet) {
+            if created {
+                eprintln!(
+                    "py201: new collection at {} with {} Py201 cards",
+                    path.display(),
+                    r.added
+                );
+            } else if r.changed() {
+                eprintln!(
+                    "py201: built-in decks updated: {} added, {} updated, {} retired (progress kept)",
+                    r.added, r.updated, r.retired
+                );
+            }
+        }
+        Ok(col)
+    }
+}
