@@ -41,17 +41,15 @@ const IMPOSSIBLE: &[(&str, &str)] = &[
     ),
 ];
 
-/// The daily summaries as the review log says they should be: the same
-/// aggregate schema.sql's version-2 section fills `revlog_days` with, so a
-/// summary that drifted (a log edited by hand, a card deleted outside py201)
+/// The daily summaries as the review log says they should be: each answer
+/// counted by its `revlog.answer_kind`, as the summary triggers of
+/// schema.sql count it, so a summary that drifted (a log edited by hand, a card deleted outside py201)
 /// can be found and rebuilt.
-const SUMMARY_FROM_LOG: &str = "SELECT r.day, coalesce(c.deck_id, 0),
-       CASE WHEN r.is_repeat = 1 THEN 3 WHEN r.due_before IS NULL THEN 0
-            WHEN r.interval_before < 21 THEN 1 ELSE 2 END AS k,
+const SUMMARY_FROM_LOG: &str = "SELECT r.day, coalesce(c.deck_id, 0), r.answer_kind,
        sum(r.grade = 0), sum(r.grade = 1), sum(r.grade = 2), sum(r.grade = 3),
        sum(r.grade = 4), sum(r.grade = 5), sum(r.taken_ms)
      FROM revlog r LEFT JOIN cards c ON c.id = r.card_id
-     WHERE true GROUP BY r.day, coalesce(c.deck_id, 0), k";
+     WHERE true GROUP BY r.day, coalesce(c.deck_id, 0), r.answer_kind";
 
 const SUMMARY_ROWS: &str =
     "SELECT day, deck_id, kind, g0, g1, g2, g3, g4, g5, time_ms FROM revlog_days";

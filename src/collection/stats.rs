@@ -34,7 +34,7 @@ macro_rules! days_in_deck {
 }
 
 /// The interval from which `revlog_days` counts a review card as mature:
-/// written into the triggers of schema.sql, so `stats::MATURE_DAYS` must
+/// written into `revlog.answer_kind` in schema.sql, so `stats::MATURE_DAYS` must
 /// equal it (checked at compile time there).
 pub const SUMMARY_MATURE_DAYS: u32 = 21;
 
