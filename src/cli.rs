@@ -127,7 +127,7 @@ pub struct CardsArgs {
     /// Only this deck
     #[arg(long, value_name = "NAME")]
     pub deck: Option<String>,
-    /// One JSON array, one object per card (keys documented in the README)
+    /// One JSON array, one object per card (keys in docs/json.md)
     #[arg(long)]
     pub json: bool,
 }
@@ -141,7 +141,7 @@ pub struct StatsArgs {
     #[arg(long, value_name = "N", default_value_t = 30,
           value_parser = clap::value_parser!(u32).range(1..=36_500))]
     pub days: u32,
-    /// One JSON object with every figure (keys documented in the README)
+    /// One JSON object with every figure (keys in docs/json.md)
     #[arg(long)]
     pub json: bool,
 }

@@ -1,5 +1,5 @@
 //! How `py201 cards` lists cards: a table for the terminal, or JSON for
-//! programs, whose names are a public interface (documented in the README).
+//! programs, whose names are a public interface (documented in docs/json.md).
 //! Pure functions from cards to text.
 
 use crate::clock::{Day, day_string};

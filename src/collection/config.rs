@@ -215,7 +215,7 @@ mod tests {
         let d = Config::default();
         for (k, _, _) in KEYS {
             let mut c = Config::default();
-            let v = d.get(k).unwrap_or_default();
+            let v = d.get(k).expect("every key has a default");
             assert!(c.set(k, &v).is_ok(), "{k}");
             assert_eq!(c, d);
         }
@@ -236,15 +236,11 @@ mod tests {
             ("learning-steps", "10x"),
             ("relearning-steps", "0m"),
         ] {
-            let e = c.set(k, v).err().map(|e| e.to_string()).unwrap_or_default();
+            let e = c.set(k, v).expect_err(k).to_string();
             assert!(e.contains(k) && e.contains("use "), "{e}");
         }
         assert_eq!(c, Config::default());
-        let e = c
-            .set("colour", "blue")
-            .err()
-            .map(|e| e.to_string())
-            .unwrap_or_default();
+        let e = c.set("colour", "blue").expect_err("colour").to_string();
         assert!(
             e.contains("unknown key") && e.contains("new-per-day"),
             "{e}"

@@ -65,8 +65,8 @@ impl Collection {
         histories(&self.conn, deck)
     }
 
-    /// Switches the scheduler, keeping every card's progress (see the
-    /// README, "SM-2 or FSRS?"):
+    /// Switches the scheduler, keeping every card's progress (see
+    /// docs/fsrs.md):
     /// * to FSRS: each card's memory state comes from its review log (or its
     ///   SM-2 ease and interval); a pending SM-2 same-day repeat becomes a
     ///   relearning step due now; due dates stay.

@@ -2,7 +2,7 @@
 //! layer's aggregates (`collection::stats`). This module never runs SQL and
 //! never prints: `render` turns a [`Stats`] into tables and text charts, or
 //! into JSON, whose keys (the serde names below) are a public interface
-//! documented in the README.
+//! documented in docs/json.md.
 
 pub mod render;
 

@@ -57,7 +57,7 @@ mod tests {
             sql.split_once("VALUES ")
                 .and_then(|(_, v)| v.split_once(" ON CONFLICT"))
                 .map(|(v, _)| v.to_string())
-                .unwrap_or_default()
+                .expect("an upsert with VALUES")
         };
         assert_eq!(
             values(insert_cards_sql(2, Some(CardKind::Typed))),
