@@ -6,7 +6,6 @@ use crate::decks::NoteSpec;
 use crate::error::{Error, Result};
 use crate::model::{CardContent, CardKind};
 use rusqlite::{TransactionBehavior, params};
-use serde::{Deserialize, Serialize};
 
 /// A deck with its notes as authored, for the deck and CSV/TSV formats.
 #[derive(Debug, Clone)]
@@ -105,9 +104,10 @@ fn card_at(r: &rusqlite::Row, uid: String, at: usize) -> Result<CardContent> {
     })
 }
 
-/// Every row of every table a learner's data lives in. Field names follow
-/// the columns of schema.sql; the backup file format wraps this.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+/// Every row of every table a learner's data lives in, as the tables hold
+/// them: what a JSON backup (`interop::backup`) is made of and restored
+/// from. Field names follow the columns of schema.sql.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Dump {
     pub config: Vec<(String, String)>,
     pub decks: Vec<DeckRow>,
@@ -116,8 +116,7 @@ pub struct Dump {
     pub revlog: Vec<RevlogRow>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeckRow {
     pub id: i64,
     pub name: String,
@@ -126,8 +125,7 @@ pub struct DeckRow {
     pub builtin: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NoteRow {
     pub id: String,
     pub deck_id: i64,
@@ -135,8 +133,7 @@ pub struct NoteRow {
     pub fields: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CardRow {
     pub id: i64,
     pub uid: String,
@@ -158,19 +155,14 @@ pub struct CardRow {
     pub suspended: bool,
     pub buried_until: Option<i64>,
     pub retired: bool,
-    /// FSRS memory state and learning step (schema 2); left out when unset.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// FSRS memory state and learning step (schema 2).
     pub stability: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub difficulty: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub step: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub step_due_ms: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RevlogRow {
     pub id: i64,
     pub card_id: i64,
@@ -191,22 +183,14 @@ pub struct RevlogRow {
     pub lapses_after: i64,
     pub repeat_on_before: Option<i64>,
     pub repeat_on_after: Option<i64>,
-    /// FSRS state before and after (schema 2); left out when unset.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// FSRS state before and after (schema 2).
     pub stability_before: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stability_after: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub difficulty_before: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub difficulty_after: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub step_before: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub step_after: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub step_due_ms_before: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub step_due_ms_after: Option<i64>,
 }
 
