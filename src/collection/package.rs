@@ -158,7 +158,7 @@ impl Collection {
                         sink.note(&PackageNote {
                             id: note_id.clone(),
                             deck_id: r.get(12)?,
-                            note: stored_note(r, 2, 14)?,
+                            note: stored_note(r, note_id.clone(), r.get(14)?, 15)?,
                         })?;
                         given.insert(note_id.clone(), given.len());
                         given.len() - 1
