@@ -1,8 +1,8 @@
 //! Export, whatever the format: which writer a request goes to, where its
 //! bytes go (a file written atomically, a folder of deck files, or standard
-//! output), and what a progress display is told on the way. Each file is
-//! written as its rows are read, never built whole in memory, except a JSON
-//! backup, which is serialized in one go.
+//! output), and what a progress display is told on the way. CSV, TSV and
+//! Anki packages are written as their rows are read; a deck file and a JSON
+//! backup are built whole first.
 
 use super::{Format, apkg, atomic, backup, deckfile, text};
 use crate::clock::Clock;
@@ -58,12 +58,15 @@ pub trait Progress {
     fn finish(&mut self);
 }
 
+/// Why an export failed. The causes are kept as they came, not folded into
+/// one message, so the command can still tell a closed pipe or a full disk
+/// by its type.
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
     /// The request cannot be met as asked; the message says what to ask.
     #[error("{0}")]
     Refused(String),
-    /// A format's writer could not put a note into its format.
+    /// A format's writer failed, in its own words.
     #[error("{0}")]
     Format(String),
     #[error("creating {}", dir.display())]
