@@ -85,6 +85,90 @@ pub trait PackageSink {
     fn review(&mut self, review: &PackageReview) -> Result<()>;
 }
 
+/// A live card's row, as [`Collection::package_into`] reads it: by
+/// position, as every card of the package comes through here.
+struct CardRow<'r>(&'r rusqlite::Row<'r>);
+
+impl CardRow<'_> {
+    /// The columns before [`NOTE_CARD_COLUMNS`], in the order the methods
+    /// below read them. `?2`: whether answers are counted.
+    const COLUMNS: &'static str = "c.id, c.uid, c.note_id, c.kind, c.reps, c.interval, c.ease,
+        c.due, c.lapses, c.repeat_on, c.suspended, c.buried_until, coalesce(n.deck_id, c.deck_id),
+        CASE WHEN ?2 THEN (SELECT count(*) FROM revlog r WHERE r.card_id = c.id) ELSE 0 END,
+        coalesce(n.fields, '')";
+    /// Where [`NOTE_CARD_COLUMNS`] start.
+    const NOTE_CARD_AT: usize = 15;
+
+    fn note_id(&self) -> rusqlite::Result<String> {
+        self.0.get(2)
+    }
+
+    /// The card's note, which is `id`.
+    fn note(&self, id: String) -> Result<PackageNote> {
+        let fields: String = self.0.get(14)?;
+        Ok(PackageNote {
+            deck_id: self.0.get(12)?,
+            note: stored_note(self.0, id.clone(), fields, Self::NOTE_CARD_AT)?,
+            id,
+        })
+    }
+
+    /// The card, of the note `note_id` given `note`th.
+    fn card(&self, note_id: String, note: usize) -> rusqlite::Result<PackageCard> {
+        let r = self.0;
+        let kind: String = r.get(3)?;
+        Ok(PackageCard {
+            id: r.get(0)?,
+            uid: r.get(1)?,
+            note_id,
+            note,
+            // The CHECK constraint on `kind` makes the fallback unreachable.
+            kind: CardKind::parse(&kind).unwrap_or(CardKind::Basic),
+            state: CardState {
+                reps: r.get(4)?,
+                interval: r.get(5)?,
+                ease: Ease(r.get(6)?),
+                due: r.get(7)?,
+                lapses: r.get(8)?,
+                repeat_on: r.get(9)?,
+                ..CardState::NEW
+            },
+            suspended: r.get(10)?,
+            buried_until: r.get(11)?,
+            answers: r.get(13)?,
+        })
+    }
+}
+
+/// The columns of `revlog` [`row_to_review`] reads, in its order.
+const REVIEW_COLUMNS: &str = "card_id, time_ms, grade, is_repeat, taken_ms, due_before IS NULL,
+    reps_before, lapses_before, interval_before, interval_after, ease_after";
+
+/// A row of [`REVIEW_COLUMNS`], if its card is one of `live`. By position:
+/// a package with progress reads every answer ever given.
+fn row_to_review(
+    r: &rusqlite::Row,
+    live: &HashSet<i64>,
+) -> rusqlite::Result<Option<PackageReview>> {
+    let card_id: i64 = r.get(0)?;
+    if !live.contains(&card_id) {
+        return Ok(None);
+    }
+    Ok(Some(PackageReview {
+        card_id,
+        time_ms: r.get(1)?,
+        grade: r.get(2)?,
+        is_repeat: r.get(3)?,
+        taken_ms: r.get(4)?,
+        first_view: r.get(5)?,
+        reps_before: r.get(6)?,
+        lapses_before: r.get(7)?,
+        interval_before: r.get(8)?,
+        interval_after: r.get(9)?,
+        ease_after: r.get(10)?,
+    }))
+}
+
 impl Collection {
     /// How many live cards [`Collection::package_into`] would give, for a
     /// progress bar.
@@ -92,9 +176,9 @@ impl Collection {
         let n: i64 = self
             .conn
             .prepare_cached(
-                "SELECT count(*) FROM cards WHERE retired = 0 AND (?1 IS NULL OR deck_id = ?1)",
+                "SELECT count(*) AS cards FROM cards WHERE retired = 0 AND (?1 IS NULL OR deck_id = ?1)",
             )?
-            .query_row([deck], |r| r.get(0))?;
+            .query_row([deck], |r| r.get("cards"))?;
         Ok(u64::try_from(n).unwrap_or(0))
     }
 
@@ -108,120 +192,147 @@ impl Collection {
         sink: &mut dyn PackageSink,
     ) -> Result<()> {
         let tx = self.conn.unchecked_transaction()?;
-        let decks = tx
-            .prepare_cached(
-                "SELECT id, name, description FROM decks WHERE ?1 IS NULL OR id = ?1 ORDER BY position",
-            )?
-            .query_map([deck], |r| {
-                Ok(PackageDeck {
-                    id: r.get(0)?,
-                    name: r.get(1)?,
-                    description: r.get(2)?,
-                })
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        let (notes, cards, first_due): (i64, i64, Option<Day>) = tx
-            .prepare_cached(
-                "SELECT count(DISTINCT note_id), count(*), min(due) FROM cards
-                 WHERE retired = 0 AND (?1 IS NULL OR deck_id = ?1)",
-            )?
-            .query_row([deck], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-        sink.start(&PackageHeader {
-            decks: decks.clone(),
-            notes: usize::try_from(notes).unwrap_or(0),
-            cards: usize::try_from(cards).unwrap_or(0),
-            first_due: first_due.filter(|_| with_revlog),
-        })?;
-        // A deck at a time, through the (deck, retired, position) index: course
-        // order without sorting every card of the collection.
-        // A note that is exactly its card has no row (schema 6) and is read
-        // from this same row.
-        let mut st = tx.prepare_cached(&format!(
-            "SELECT c.id, c.uid, c.note_id, c.kind, c.reps, c.interval, c.ease, c.due, c.lapses,
-                    c.repeat_on, c.suspended, c.buried_until, coalesce(n.deck_id, c.deck_id),
-                    CASE WHEN ?2 THEN (SELECT count(*) FROM revlog r WHERE r.card_id = c.id) ELSE 0 END,
-                    coalesce(n.fields, ''), {NOTE_CARD_COLUMNS}
-             FROM cards c LEFT JOIN notes n ON n.id = c.note_id
-             WHERE c.deck_id = ?1 AND c.retired = 0 ORDER BY c.position"
-        ))?;
-        // Each note is given once, just before its first card.
-        let mut given: HashMap<String, usize> = HashMap::new();
-        let mut live: HashSet<i64> = HashSet::new();
-        for d in &decks {
-            let mut rows = st.query(rusqlite::params![d.id, with_revlog])?;
-            while let Some(r) = rows.next()? {
-                let kind: String = r.get(3)?;
-                let note_id: String = r.get(2)?;
-                let note = match given.get(&note_id) {
-                    Some(&i) => i,
-                    None => {
-                        sink.note(&PackageNote {
-                            id: note_id.clone(),
-                            deck_id: r.get(12)?,
-                            note: stored_note(r, 2, 14)?,
-                        })?;
-                        given.insert(note_id.clone(), given.len());
-                        given.len() - 1
-                    }
-                };
-                let card = PackageCard {
-                    id: r.get(0)?,
-                    uid: r.get(1)?,
-                    note_id,
-                    note,
-                    // The CHECK constraint on `kind` makes the fallback unreachable.
-                    kind: CardKind::parse(&kind).unwrap_or(CardKind::Basic),
-                    state: CardState {
-                        reps: r.get(4)?,
-                        interval: r.get(5)?,
-                        ease: Ease(r.get(6)?),
-                        due: r.get(7)?,
-                        lapses: r.get(8)?,
-                        repeat_on: r.get(9)?,
-                        ..CardState::NEW
-                    },
-                    suspended: r.get(10)?,
-                    buried_until: r.get(11)?,
-                    answers: r.get(13)?,
-                };
-                if with_revlog {
-                    live.insert(card.id);
-                }
-                sink.card(&card)?;
-            }
-        }
-        drop(st);
+        let header = package_header(&tx, deck, with_revlog)?;
+        sink.start(&header)?;
+        let live = package_cards_into(&tx, &header.decks, with_revlog, sink)?;
         if with_revlog {
-            // Filtered here rather than joined in SQL: a million-row log is
-            // read in half the time in id order without a lookup per row.
-            let mut st = tx.prepare_cached(
-                "SELECT card_id, time_ms, grade, is_repeat, taken_ms, due_before IS NULL,
-                        reps_before, lapses_before, interval_before, interval_after, ease_after
-                 FROM revlog ORDER BY id",
-            )?;
-            let mut rows = st.query([])?;
-            while let Some(r) = rows.next()? {
-                let card_id: i64 = r.get(0)?;
-                if !live.contains(&card_id) {
-                    continue;
-                }
-                sink.review(&PackageReview {
-                    card_id,
-                    time_ms: r.get(1)?,
-                    grade: r.get(2)?,
-                    is_repeat: r.get(3)?,
-                    taken_ms: r.get(4)?,
-                    first_view: r.get(5)?,
-                    reps_before: r.get(6)?,
-                    lapses_before: r.get(7)?,
-                    interval_before: r.get(8)?,
-                    interval_after: r.get(9)?,
-                    ease_after: r.get(10)?,
-                })?;
-            }
+            package_reviews_into(&tx, &live, sink)?;
         }
         // Read-only: nothing to commit, and dropping the transaction ends it.
         drop(tx);
         Ok(())
+    }
+}
+
+/// The decks (all, or `deck`) in course order, and the counts of their
+/// live notes and cards.
+fn package_header(
+    tx: &rusqlite::Transaction,
+    deck: Option<i64>,
+    with_revlog: bool,
+) -> Result<PackageHeader> {
+    let decks = tx
+        .prepare_cached(
+            "SELECT id, name, description FROM decks WHERE ?1 IS NULL OR id = ?1 ORDER BY position",
+        )?
+        .query_map([deck], |r| {
+            Ok(PackageDeck {
+                id: r.get("id")?,
+                name: r.get("name")?,
+                description: r.get("description")?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let (notes, cards, first_due): (i64, i64, Option<Day>) = tx
+        .prepare_cached(
+            "SELECT count(DISTINCT note_id) AS notes, count(*) AS cards, min(due) AS first_due
+             FROM cards WHERE retired = 0 AND (?1 IS NULL OR deck_id = ?1)",
+        )?
+        .query_row([deck], |r| {
+            Ok((r.get("notes")?, r.get("cards")?, r.get("first_due")?))
+        })?;
+    Ok(PackageHeader {
+        decks,
+        notes: usize::try_from(notes).unwrap_or(0),
+        cards: usize::try_from(cards).unwrap_or(0),
+        first_due: first_due.filter(|_| with_revlog),
+    })
+}
+
+/// Gives `sink` the live cards of `decks`, each note just before its first
+/// card; returns the ids of the cards given when their answers are wanted.
+///
+/// A deck at a time, through the (deck, retired, position) index: course
+/// order without sorting every card of the collection. A note that is
+/// exactly its card has no row (schema 6) and is read from this same row.
+fn package_cards_into(
+    tx: &rusqlite::Transaction,
+    decks: &[PackageDeck],
+    with_revlog: bool,
+    sink: &mut dyn PackageSink,
+) -> Result<HashSet<i64>> {
+    let mut st = tx.prepare_cached(&format!(
+        "SELECT {}, {NOTE_CARD_COLUMNS}
+         FROM cards c LEFT JOIN notes n ON n.id = c.note_id
+         WHERE c.deck_id = ?1 AND c.retired = 0 ORDER BY c.position",
+        CardRow::COLUMNS
+    ))?;
+    // Each note is given once, just before its first card.
+    let mut given: HashMap<String, usize> = HashMap::new();
+    let mut live: HashSet<i64> = HashSet::new();
+    for d in decks {
+        let mut rows = st.query(rusqlite::params![d.id, with_revlog])?;
+        while let Some(r) = rows.next()? {
+            let row = CardRow(r);
+            let note_id = row.note_id()?;
+            let note = match given.get(&note_id) {
+                Some(&i) => i,
+                None => {
+                    sink.note(&row.note(note_id.clone())?)?;
+                    given.insert(note_id.clone(), given.len());
+                    given.len() - 1
+                }
+            };
+            let card = row.card(note_id, note)?;
+            if with_revlog {
+                live.insert(card.id);
+            }
+            sink.card(&card)?;
+        }
+    }
+    Ok(live)
+}
+
+/// Gives `sink` the answers to the `live` cards, in answer order. Filtered
+/// here rather than joined in SQL: a million-row log is read in half the
+/// time in id order without a lookup per row.
+fn package_reviews_into(
+    tx: &rusqlite::Transaction,
+    live: &HashSet<i64>,
+    sink: &mut dyn PackageSink,
+) -> Result<()> {
+    let mut st = tx.prepare_cached(&format!("SELECT {REVIEW_COLUMNS} FROM revlog ORDER BY id"))?;
+    let mut rows = st.query([])?;
+    while let Some(r) = rows.next()? {
+        if let Some(review) = row_to_review(r, live)? {
+            sink.review(&review)?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// [`CardRow`] and [`row_to_review`] read by position: each position is
+    /// that of the column they mean.
+    #[test]
+    fn positions_read_are_those_of_the_column_lists() {
+        let col = Collection::in_memory().unwrap();
+        let names = |sql: &str| -> Vec<String> {
+            let st = col.conn.prepare(sql).unwrap();
+            st.column_names().map(str::to_string).collect()
+        };
+        let card = names(&format!(
+            "SELECT {}, {NOTE_CARD_COLUMNS} FROM cards c LEFT JOIN notes n ON n.id = c.note_id",
+            CardRow::COLUMNS
+        ));
+        let at = CardRow::NOTE_CARD_AT;
+        assert_eq!(card[..4], ["id", "uid", "note_id", "kind"]);
+        assert_eq!(
+            card[4..12].join(" "),
+            "reps interval ease due lapses repeat_on suspended buried_until"
+        );
+        assert!(card[12].contains("deck_id") && card[13].contains("revlog"));
+        assert!(card[14].contains("fields"));
+        assert_eq!(
+            card[at..],
+            ["kind", "front", "back", "code", "tags", "source"]
+        );
+        let review = names(&format!("SELECT {REVIEW_COLUMNS} FROM revlog"));
+        assert_eq!(review.len(), 11);
+        assert_eq!(review[0], "card_id");
+        assert_eq!(review[10], "ease_after");
     }
 }

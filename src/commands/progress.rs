@@ -3,6 +3,7 @@
 //! watch: a pipe or a log file never receives bar redraws, and small decks
 //! finish before a bar would help.
 
+use crate::interop::export::{Progress, Work};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
 
@@ -54,4 +55,48 @@ pub fn fitting() -> ProgressBar {
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     pb
+}
+
+/// An export's bars: [`bar`] while notes or cards are written, [`spinner`]
+/// while a backup is serialized.
+pub struct ExportBar {
+    quiet: bool,
+    work: Option<Work>,
+    pb: ProgressBar,
+}
+
+impl ExportBar {
+    pub fn new(quiet: bool) -> Self {
+        ExportBar {
+            quiet,
+            work: None,
+            pb: ProgressBar::hidden(),
+        }
+    }
+}
+
+impl Progress for ExportBar {
+    fn shown(&self, to_stdout: bool) -> bool {
+        // On stdout the bar would share the terminal with the file itself.
+        !self.quiet && !to_stdout && std::io::stderr().is_terminal()
+    }
+
+    fn start(&mut self, work: Work, total: u64) {
+        self.work = Some(work);
+        self.pb = match work {
+            Work::Notes | Work::Cards => bar(total, "exporting", false),
+            Work::Backup => spinner(total, "writing the backup", false),
+        };
+    }
+
+    fn advance(&mut self, n: u64) {
+        self.pb.inc(n);
+        if self.work == Some(Work::Cards) && self.pb.position() == self.pb.length().unwrap_or(0) {
+            self.pb.set_message("compressing");
+        }
+    }
+
+    fn finish(&mut self) {
+        self.pb.finish_and_clear();
+    }
 }

@@ -1,10 +1,13 @@
 //! Import and export formats, one module per format. Each reads a file into
 //! the same domain types (`DeckContent`, or a whole-collection `Dump`), so
-//! the collection never knows which file a card came from.
+//! the collection never knows which file a card came from. `export` sends an
+//! export to its format's writer; `atomic` writes a file whole or not at all.
 
 pub mod apkg;
+pub mod atomic;
 pub mod backup;
 pub mod deckfile;
+pub mod export;
 pub mod text;
 
 use crate::decks::Problem;
