@@ -31,10 +31,14 @@ pub enum StoredNote {
 
 impl StoredNote {
     /// The note as authored.
-    pub fn spec(&self, id: &str) -> std::result::Result<NoteSpec, String> {
+    pub fn spec(&self, id: &str) -> Result<NoteSpec> {
         match self {
-            StoredNote::Json(fields) => serde_json::from_str(fields)
-                .map_err(|e| format!("note {id}: stored fields unreadable: {e}")),
+            StoredNote::Json(fields) => {
+                serde_json::from_str(fields).map_err(|why| Error::UnreadableNote {
+                    note: id.to_string(),
+                    why,
+                })
+            }
             StoredNote::Card(card) => Ok(NoteSpec::of_card(card)),
         }
     }
@@ -80,7 +84,7 @@ pub(crate) fn stored_note(r: &rusqlite::Row, id: usize, at: usize) -> Result<Sto
     }
     let uid: String = r.get(id)?;
     if r.get::<_, Option<String>>(at + 1)?.is_none() {
-        return Err(Error::Deck(format!(
+        return Err(Error::Damaged(format!(
             "note {uid}: kept as its card, which is missing; run `py201 doctor`"
         )));
     }
@@ -339,7 +343,7 @@ impl Collection {
                 }
                 let uid: String = r.get(1)?;
                 if uid != note_id || cloze {
-                    return Err(Error::Deck(format!(
+                    return Err(Error::Damaged(format!(
                         "note {note_id} (of card {uid}): its text is missing or out of course order; run `py201 doctor`"
                     )));
                 }
@@ -350,7 +354,7 @@ impl Collection {
         // Every JSON note with a live card came up with it; one that did not
         // would be missing from the export.
         if let Some((_, _, id, _)) = json.next() {
-            return Err(Error::Deck(format!(
+            return Err(Error::Damaged(format!(
                 "note {id}: out of course order with its cards; run `py201 doctor`"
             )));
         }

@@ -111,7 +111,7 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<ExitCode> {
             let done = emit_with(out.as_deref(), |w| {
                 let mut file = text::Writer::new(w, sep).map_err(|e| anyhow!(e))?;
                 col.each_note(&decks, &mut |d, id, note| {
-                    let spec = note.spec(&id).map_err(crate::error::Error::Deck)?;
+                    let spec = note.spec(&id)?;
                     file.note(&d.name, &id, &spec)
                         .map_err(|e| crate::error::Error::Io(std::io::Error::other(e)))?;
                     pb.inc(1);

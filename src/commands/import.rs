@@ -77,7 +77,10 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<ExitCode> {
         match interop::open(p) {
             Ok(Opened::Decks(s)) => sources.push(s),
             Ok(Opened::Backup(b)) => backups.push((p, b)),
-            Err(e) => problems.extend(e.iter().map(ToString::to_string)),
+            Err(crate::error::Error::Import(found)) => {
+                problems.extend(found.iter().map(ToString::to_string));
+            }
+            Err(e) => return Err(e.into()),
         }
     }
     if !problems.is_empty() {
@@ -134,8 +137,12 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> Result<ExitCode> {
     let pb = progress::bar(notes as u64, "importing", ctx.quiet || args.dry_run);
     let rename = args.deck.as_deref();
     let done = col.sync_with(false, args.dry_run, &mut |n| pb.inc(n), |sync| {
-        let found = interop::read_in_background(&sources, rename, sync)?;
-        problems.extend(found.iter().map(ToString::to_string));
+        match interop::read_in_background(&sources, rename, sync) {
+            Err(crate::error::Error::Import(found)) => {
+                problems.extend(found.iter().map(ToString::to_string));
+            }
+            other => other?,
+        }
         Ok(problems.is_empty())
     });
     pb.finish_and_clear();

@@ -123,12 +123,8 @@ struct AnkiNote {
     tags: String,
 }
 
-fn bad(m: String) -> Error {
-    Error::BadValue(m)
-}
-
 fn anki_note(id: &str, note: &StoredNote) -> Result<AnkiNote> {
-    let n: NoteSpec = note.spec(id).map_err(bad)?;
+    let n: NoteSpec = note.spec(id)?;
     let kind = CardKind::parse(n.kind.as_deref().unwrap_or("basic")).unwrap_or(CardKind::Basic);
     let trimmed = |v: &Option<String>| v.as_deref().unwrap_or("").trim().to_string();
     let code = n
@@ -267,7 +263,7 @@ fn ordinal(card: &PackageCard) -> Result<i64> {
         .filter(|&n| n >= 1)
         .map(|n| i64::from(n) - 1)
         .ok_or_else(|| {
-            bad(format!(
+            Error::Damaged(format!(
                 "card {}: not a cloze deletion Anki can number (c1 to c65535)",
                 card.uid
             ))
@@ -398,7 +394,7 @@ impl PackageSink for Builder<'_> {
 
     fn card(&mut self, c: &PackageCard) -> Result<()> {
         let Some(&did) = self.note_decks.get(c.note) else {
-            return Err(bad(format!(
+            return Err(Error::Damaged(format!(
                 "card {}: its note {} is missing",
                 c.uid, c.note_id
             )));
@@ -516,7 +512,7 @@ mod tests {
             "[deck]\nname = \"K\"\n[[cards]]\nid = \"k-a\"\nfront = \"1 < 2?\"\nback = \"yes\"\ntags = [\"x\"]\n\
              [[cards]]\nid = \"k-c\"\nkind = \"cloze\"\ntext = \"{{c1::a}} {{c2::b}}\"\n",
         )
-        .map_err(|p| bad(format!("{p:?}")))?;
+        .map_err(Error::Import)?;
         let mut col = crate::collection::Collection::in_memory()?;
         col.sync_decks(&[deck.content], false)?;
         let opts = Options {
