@@ -5,6 +5,7 @@
 pub mod apkg;
 pub mod backup;
 pub mod deckfile;
+pub mod import;
 pub mod text;
 
 use crate::error::{Error, Problems, Result, Why};
