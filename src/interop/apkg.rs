@@ -539,11 +539,11 @@ mod tests {
         let mut anki = Connection::open_in_memory()?;
         let size = usize::try_from(file.size()).unwrap_or(0);
         anki.deserialize_read_exact("main", &mut file, size, true)?;
-        let ver: i64 = anki.query_row("SELECT ver FROM col", [], |r| r.get(0))?;
+        let ver: i64 = anki.query_row("SELECT ver FROM col", [], |r| r.get("ver"))?;
         assert_eq!(ver, 11);
         let notes: Vec<(String, String, String)> = anki
             .prepare("SELECT guid, flds, tags FROM notes ORDER BY id")?
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .query_map([], |r| Ok((r.get("guid")?, r.get("flds")?, r.get("tags")?)))?
             .collect::<rusqlite::Result<_>>()?;
         assert_eq!(
             notes,
@@ -558,7 +558,7 @@ mod tests {
         );
         let ords: Vec<i64> = anki
             .prepare("SELECT ord FROM cards ORDER BY id")?
-            .query_map([], |r| r.get(0))?
+            .query_map([], |r| r.get("ord"))?
             .collect::<rusqlite::Result<_>>()?;
         assert_eq!(ords, [0, 0, 1]);
         Ok(())

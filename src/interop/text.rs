@@ -121,6 +121,18 @@ struct Columns {
     fields: Vec<usize>,
 }
 
+impl Columns {
+    /// The question's column: the first text column.
+    fn front(&self) -> Option<usize> {
+        self.fields.first().copied()
+    }
+
+    /// The answer's column: the second text column.
+    fn back(&self) -> Option<usize> {
+        self.fields.get(1).copied()
+    }
+}
+
 fn separator_from(v: &str) -> Option<u8> {
     match v.trim().to_ascii_lowercase().as_str() {
         "tab" | "\\t" => Some(b'\t'),
@@ -560,7 +572,7 @@ impl<'a> RowReader<'a> {
             .question(rec)
             .ok_or_else(|| field(1, "front", "empty"))?;
         let back = self
-            .get(rec, self.cols.fields.get(1).copied())
+            .get(rec, self.cols.back())
             .filter(|s| !s.trim().is_empty());
         let kind = kind_of(&self.get(rec, self.cols.notetype).unwrap_or_default());
         match kind {
@@ -610,18 +622,13 @@ impl<'a> RowReader<'a> {
     fn question(&self, rec: &csv::StringRecord) -> Option<(String, Option<String>)> {
         let pre = self
             .cols
-            .fields
-            .first()
-            .and_then(|&i| rec.get(i))
+            .front()
+            .and_then(|i| rec.get(i))
             .filter(|_| self.html)
             .and_then(split_code_block);
         let (first, code) = match pre {
             Some((question, code)) => (question, Some(code)),
-            None => (
-                self.get(rec, self.cols.fields.first().copied())
-                    .unwrap_or_default(),
-                None,
-            ),
+            None => (self.get(rec, self.cols.front()).unwrap_or_default(), None),
         };
         if first.trim().is_empty() {
             return None;
