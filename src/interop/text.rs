@@ -417,8 +417,8 @@ impl<'t> Header<'t> {
 
     /// Why the columns cannot make cards: none holds a question, or more
     /// hold text than a card has, with no names to say which is which.
-    fn column_problems(&self, file: &str, width: usize) -> Vec<Problem> {
-        let mut problems = Vec::new();
+    fn column_problems(&self, file: &str, width: usize) -> Problems {
+        let mut problems = Problems::default();
         let fields = self.cols.fields.len();
         if width > 0 && fields == 0 {
             let why = "no column holds a question: name them with #columns:";
@@ -526,7 +526,7 @@ struct RowReader<'a> {
     /// Per deck: its sink handle and the builder that checks its notes.
     decks: BTreeMap<String, (usize, DeckBuilder)>,
     /// Rows that make no note.
-    problems: Vec<Problem>,
+    problems: Problems,
 }
 
 impl<'a> RowReader<'a> {
@@ -538,7 +538,7 @@ impl<'a> RowReader<'a> {
             rename,
             default_deck,
             decks: BTreeMap::new(),
-            problems: Vec::new(),
+            problems: Problems::default(),
         }
     }
 
