@@ -1,5 +1,7 @@
 //! Whole-file backups with SQLite's online backup API: consistent even while
 //! another process writes, and restorable without leaving a half-copied file.
+//! A change that may not change anything (an import) is run inside
+//! [`Collection::backed_up`], which keeps its backup only if it did.
 
 use super::{Collection, export::Dump, open};
 use crate::error::{Error, Result};

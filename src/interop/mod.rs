@@ -1,6 +1,8 @@
 //! Import and export formats, one module per format. Each reads a file into
 //! the same domain types (`DeckContent`, or a whole-collection `Dump`), so
-//! the collection never knows which file a card came from.
+//! the collection never knows which file a card came from. `import` runs a
+//! whole import over them. Every failure is a `crate::error::Error`; a file's
+//! problems are `Error::Import`, all of them rather than the first.
 
 pub mod apkg;
 pub mod backup;

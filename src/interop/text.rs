@@ -47,7 +47,7 @@ pub fn write(decks: &[DeckNotes], separator: u8, tick: &mut dyn FnMut(u64)) -> R
     String::from_utf8(out).map_err(|e| Error::Encode(e.into()))
 }
 
-/// Like [`write`], straight into `w` (a file or stdout).
+/// Like [`write()`], straight into `w` (a file or stdout).
 pub fn write_to(
     w: &mut dyn std::io::Write,
     decks: &[DeckNotes],
