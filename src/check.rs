@@ -48,18 +48,21 @@ pub fn deck_files(paths: &[PathBuf]) -> Result<Vec<(String, String)>> {
 
 fn read_text(f: &Path) -> Result<String> {
     let bytes = std::fs::read(f).map_err(|e| at(f, e))?;
-    String::from_utf8(bytes).map_err(|e| {
-        Error::Deck(format!(
-            "{}: not UTF-8 text (invalid byte at offset {})",
-            f.display(),
+    String::from_utf8(bytes).map_err(|e| Error::Unreadable {
+        path: f.to_path_buf(),
+        why: format!(
+            "not UTF-8 text (invalid byte at offset {})",
             e.utf8_error().valid_up_to()
-        ))
+        ),
     })
 }
 
 /// An I/O failure, said with the path it happened on.
 fn at(p: &Path, e: std::io::Error) -> Error {
-    Error::Deck(format!("{}: {e}", p.display()))
+    Error::Unreadable {
+        path: p.to_path_buf(),
+        why: e.to_string(),
+    }
 }
 
 /// A check that did not pass.

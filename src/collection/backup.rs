@@ -1,7 +1,9 @@
 //! Whole-file backups with SQLite's online backup API: consistent even while
 //! another process writes, and restorable without leaving a half-copied file.
+//! A change that may not change anything (an import) is run inside
+//! [`Collection::backed_up`], which keeps its backup only if it did.
 
-use super::{Collection, open};
+use super::{Collection, export::Dump, open};
 use crate::error::{Error, Result};
 use rusqlite::{Connection, MAIN_DB, OpenFlags};
 use std::path::{Path, PathBuf};
@@ -50,6 +52,42 @@ impl Collection {
             let _ = c.execute_batch("PRAGMA journal_mode = DELETE;");
         }
         Ok(path)
+    }
+
+    /// Runs `change` after backing the collection up (no backup without a
+    /// `stamp`: a dry run). The backup joins the rotation, pruning the
+    /// oldest, only if `changed` says the collection did change; when
+    /// `change` fails or changes nothing it is removed again, so it never
+    /// pushes an older good one out. Returns the backup kept, if any.
+    pub fn backed_up<T>(
+        &mut self,
+        stamp: Option<&str>,
+        change: impl FnOnce(&mut Self) -> Result<T>,
+        changed: impl FnOnce(&T) -> bool,
+    ) -> Result<(T, Option<PathBuf>)> {
+        let saved = stamp.map(|s| self.backup_unpruned(s)).transpose()?;
+        let result = change(self);
+        let kept = match (&result, saved) {
+            (Ok(done), Some(saved)) if changed(done) => {
+                self.prune_backups()?;
+                Some(saved)
+            }
+            (_, saved) => {
+                if let Some(s) = saved {
+                    let _ = std::fs::remove_file(s);
+                }
+                None
+            }
+        };
+        Ok((result?, kept))
+    }
+
+    /// Replaces the collection's content with `dump` after backing it up
+    /// (into the rotation); returns the backup's path.
+    pub fn replace_backed_up(&mut self, stamp: &str, dump: &Dump) -> Result<PathBuf> {
+        let saved = self.backup(stamp)?;
+        self.replace_with(dump)?;
+        Ok(saved)
     }
 
     /// Deletes all but the newest [`KEEP`] backups.

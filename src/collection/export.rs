@@ -31,10 +31,14 @@ pub enum StoredNote {
 
 impl StoredNote {
     /// The note as authored.
-    pub fn spec(&self, id: &str) -> std::result::Result<NoteSpec, String> {
+    pub fn spec(&self, id: &str) -> Result<NoteSpec> {
         match self {
-            StoredNote::Json(fields) => serde_json::from_str(fields)
-                .map_err(|e| format!("note {id}: stored fields unreadable: {e}")),
+            StoredNote::Json(fields) => {
+                serde_json::from_str(fields).map_err(|why| Error::UnreadableNote {
+                    note: id.to_string(),
+                    why,
+                })
+            }
             StoredNote::Card(card) => Ok(NoteSpec::of_card(card)),
         }
     }
@@ -85,7 +89,7 @@ pub(crate) fn stored_note(
         return Ok(StoredNote::Json(fields));
     }
     if r.get::<_, Option<String>>(at)?.is_none() {
-        return Err(Error::Deck(format!(
+        return Err(Error::Damaged(format!(
             "note {id}: kept as its card, which is missing; run `py201 doctor`"
         )));
     }
@@ -525,7 +529,7 @@ impl Collection {
         // Every JSON note with a live card came up with it; one that did not
         // would be missing from the export.
         if let Some(n) = json.next() {
-            return Err(Error::Deck(format!(
+            return Err(Error::Damaged(format!(
                 "note {}: out of course order with its cards; run `py201 doctor`",
                 n.id
             )));
@@ -684,7 +688,7 @@ impl Collection {
 fn own_card_note(card: &LiveCard, note_id: &str, cloze: bool) -> Result<StoredNote> {
     let uid = card.uid()?;
     if uid != note_id || cloze {
-        return Err(Error::Deck(format!(
+        return Err(Error::Damaged(format!(
             "note {note_id} (of card {uid}): its text is missing or out of course order; run `py201 doctor`"
         )));
     }

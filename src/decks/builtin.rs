@@ -1,9 +1,9 @@
 //! The Py201 decks compiled into the binary (see build.rs), and keeping a
 //! collection in step with them.
 
-use super::{Problem, parse_all};
+use super::parse_all;
 use crate::collection::{Collection, sync::SyncReport};
-use crate::error::{Error, Result};
+use crate::error::{Error, Problems, Result};
 use crate::model::DeckContent;
 
 include!(concat!(env!("OUT_DIR"), "/builtin_decks.rs"));
@@ -12,7 +12,7 @@ const HASH_KEY: &str = "builtin_decks_hash";
 
 /// The built-in decks, parsed. They are checked by the test suite, so a
 /// failure here is a build defect; it is still reported, never a panic.
-pub fn decks() -> std::result::Result<Vec<DeckContent>, Vec<Problem>> {
+pub fn decks() -> std::result::Result<Vec<DeckContent>, Problems> {
     let files = BUILTIN_DECKS.iter().map(|(name, text)| (*name, *text));
     Ok(parse_all(files)?.into_iter().map(|d| d.content).collect())
 }
@@ -23,12 +23,7 @@ pub fn ensure(col: &mut Collection) -> Result<Option<SyncReport>> {
     if col.meta(HASH_KEY)?.as_deref() == Some(BUILTIN_HASH) {
         return Ok(None);
     }
-    let decks = decks().map_err(|p| {
-        Error::Deck(format!(
-            "built-in decks are invalid: {}",
-            p.first().map(ToString::to_string).unwrap_or_default()
-        ))
-    })?;
+    let decks = decks().map_err(Error::BuiltinDecks)?;
     let report = col.sync_decks(&decks, true)?;
     col.set_meta(HASH_KEY, BUILTIN_HASH)?;
     Ok(Some(report))

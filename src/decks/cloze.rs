@@ -1,6 +1,7 @@
 //! Cloze deletions: `{{c1::answer}}` or `{{c1::answer::hint}}`. Each distinct
 //! number becomes one card that hides its deletions and shows the others.
 
+use crate::error::BadCloze;
 use std::collections::BTreeSet;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -14,40 +15,36 @@ enum Piece<'a> {
 }
 
 /// Splits `text` into plain text and deletions, or says what is malformed.
-fn pieces(text: &str) -> Result<Vec<Piece<'_>>, String> {
+fn pieces(text: &str) -> Result<Vec<Piece<'_>>, BadCloze> {
     let mut out = Vec::new();
     let mut rest = text;
     while let Some(start) = rest.find("{{c") {
         out.push(Piece::Text(&rest[..start]));
         let after = &rest[start + 3..];
         let digits = after.bytes().take_while(u8::is_ascii_digit).count();
-        let n: u32 = after[..digits].parse().map_err(|_| {
-            format!(
-                "cloze {:?} has no number after {{{{c",
-                snippet(&rest[start..])
-            )
+        let n: u32 = after[..digits].parse().map_err(|_| BadCloze::NoNumber {
+            at: snippet(&rest[start..]),
         })?;
         if n == 0 {
-            return Err("cloze numbers start at c1".into());
+            return Err(BadCloze::Zero);
         }
         let body = after[digits..]
             .strip_prefix("::")
-            .ok_or_else(|| format!("cloze {:?} needs '::' after c{n}", snippet(&rest[start..])))?;
-        let end = body
-            .find("}}")
-            .ok_or_else(|| format!("cloze c{n} is not closed with }}}}"))?;
+            .ok_or_else(|| BadCloze::NoSeparator {
+                at: snippet(&rest[start..]),
+                n,
+            })?;
+        let end = body.find("}}").ok_or(BadCloze::Unclosed(n))?;
         let inner = &body[..end];
         if inner.contains("{{") {
-            return Err(format!(
-                "cloze c{n} contains another '{{{{': nested deletions are not supported"
-            ));
+            return Err(BadCloze::Nested(n));
         }
         let (answer, hint) = match inner.split_once("::") {
             Some((a, h)) => (a, Some(h)),
             None => (inner, None),
         };
         if answer.trim().is_empty() {
-            return Err(format!("cloze c{n} deletes nothing"));
+            return Err(BadCloze::Empty(n));
         }
         out.push(Piece::Deletion { n, answer, hint });
         rest = &body[end + 2..];
@@ -61,7 +58,7 @@ fn snippet(s: &str) -> String {
 }
 
 /// The deletion numbers of `text`, in order; an error if it has none or is malformed.
-pub fn numbers(text: &str) -> Result<Vec<u32>, String> {
+pub fn numbers(text: &str) -> Result<Vec<u32>, BadCloze> {
     let set: BTreeSet<u32> = pieces(text)?
         .iter()
         .filter_map(|p| match p {
@@ -70,13 +67,13 @@ pub fn numbers(text: &str) -> Result<Vec<u32>, String> {
         })
         .collect();
     if set.is_empty() {
-        return Err("cloze text has no deletion like {{c1::...}}".into());
+        return Err(BadCloze::NoDeletion);
     }
     Ok(set.into_iter().collect())
 }
 
 /// (question, answer) for deletion number `n`.
-pub fn render(text: &str, n: u32) -> Result<(String, String), String> {
+pub fn render(text: &str, n: u32) -> Result<(String, String), BadCloze> {
     let mut front = String::new();
     let mut back = String::new();
     for p in pieces(text)? {
@@ -128,7 +125,7 @@ mod tests {
             ("{{c0::x}}", "start at c1"),
             ("{{c1::a {{c2::b}} }}", "nested"),
         ] {
-            let e = numbers(t).expect_err(t);
+            let e = numbers(t).expect_err(t).to_string();
             assert!(e.contains(want), "{t}: {e}");
         }
     }

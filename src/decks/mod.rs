@@ -8,10 +8,10 @@ pub mod builtin;
 pub mod cloze;
 pub mod pycheck;
 
+use crate::error::{Problem, Problems, Why};
 use crate::model::{CardContent, CardKind, DeckContent, NoteContent};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use std::fmt;
 use toml::Spanned;
 
 #[derive(Debug, Deserialize)]
@@ -89,23 +89,6 @@ pub struct CheckSpec {
 /// field is a mistake (or an attack) and would make every screen unusable.
 pub const MAX_FIELD: usize = 64 * 1024;
 
-/// A problem in a deck file, located by file and line.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    pub file: String,
-    pub line: Option<usize>,
-    pub message: String,
-}
-
-impl fmt::Display for Problem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.line {
-            Some(l) => write!(f, "{}:{}: {}", self.file, l, self.message),
-            None => write!(f, "{}: {}", self.file, self.message),
-        }
-    }
-}
-
 /// A Python check attached to a card: run `code`, compare stdout with `expect`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PyCheck {
@@ -144,6 +127,19 @@ fn line_of(text: &str, offset: usize) -> usize {
         + 1
 }
 
+fn nonempty(v: &Option<String>) -> bool {
+    v.as_deref().is_some_and(|s| !s.trim().is_empty())
+}
+
+/// Tags as stored: trimmed, a space inside one made '_', empty ones dropped.
+fn tags_of(c: &NoteSpec) -> Vec<String> {
+    c.tags
+        .iter()
+        .map(|t| t.trim().replace(' ', "_"))
+        .filter(|t| !t.is_empty())
+        .collect()
+}
+
 fn valid_id(id: &str) -> bool {
     !id.is_empty()
         && id.len() <= 120
@@ -168,7 +164,7 @@ pub fn valid_python_spec(s: &str) -> bool {
 
 /// Parses one deck file. `file` names it in problems. Every problem found is
 /// returned, not just the first.
-pub fn parse(file: &str, text: &str) -> Result<ParsedDeck, Vec<Problem>> {
+pub fn parse(file: &str, text: &str) -> Result<ParsedDeck, Problems> {
     match parse_lenient(file, text) {
         (Some(deck), problems) if problems.is_empty() => Ok(deck),
         (_, problems) => Err(problems),
@@ -177,20 +173,13 @@ pub fn parse(file: &str, text: &str) -> Result<ParsedDeck, Vec<Problem>> {
 
 /// Like [`parse`], but also returns what could be read from a file with
 /// problems (when its TOML is valid), so checks across files still run.
-fn parse_lenient(file: &str, text: &str) -> (Option<ParsedDeck>, Vec<Problem>) {
-    let problem = |line: Option<usize>, message: String| Problem {
-        file: file.to_string(),
-        line,
-        message,
-    };
+fn parse_lenient(file: &str, text: &str) -> (Option<ParsedDeck>, Problems) {
     let deck: DeckFile = match toml::from_str(text) {
         Ok(d) => d,
         Err(e) => {
             let line = e.span().map(|s| line_of(text, s.start));
-            return (
-                None,
-                vec![problem(line, e.message().trim().replace('\n', " "))],
-            );
+            let why = Why::Syntax(e.message().trim().replace('\n', " "));
+            return (None, Problems::one(file, line, why));
         }
     };
     let notes = deck
@@ -210,7 +199,7 @@ pub fn from_notes(
     name: &str,
     description: String,
     specs: Vec<(usize, NoteSpec)>,
-) -> (Option<ParsedDeck>, Vec<Problem>) {
+) -> (Option<ParsedDeck>, Problems) {
     let mut deck = DeckBuilder::new(file, name, description);
     for (line, spec) in specs {
         deck.push(line, spec);
@@ -218,8 +207,6 @@ pub fn from_notes(
     deck.finish()
 }
 
-/// [`from_notes`] one note at a time, so an importer can build a deck while
-/// it reads a large file instead of holding every note twice.
 /// A 128-bit key for a card id (two independently keyed SipHashes), so the
 /// duplicate check holds 16 bytes per card instead of a copy of every id: a
 /// 1,000,000-card import peaked at 211 MB with the ids kept. Two distinct
@@ -234,6 +221,8 @@ impl IdKeys {
     }
 }
 
+/// [`from_notes`] one note at a time, so an importer can build a deck while
+/// it reads a large file instead of holding every note twice.
 pub struct DeckBuilder {
     file: String,
     content: DeckContent,
@@ -242,7 +231,7 @@ pub struct DeckBuilder {
     /// The line of each card id seen, keyed by [`IdKeys`].
     ids: HashMap<u128, usize>,
     keys: IdKeys,
-    problems: Vec<Problem>,
+    problems: Problems,
     /// Whether to keep each note's facts and checks (for `py201 check`); an
     /// importer streaming a large file takes the notes and needs neither.
     keep_info: bool,
@@ -250,13 +239,10 @@ pub struct DeckBuilder {
 
 impl DeckBuilder {
     pub fn new(file: &str, name: &str, description: String) -> Self {
-        let mut problems = Vec::new();
+        let mut problems = Problems::default();
         if name.trim().is_empty() {
-            problems.push(Problem {
-                file: file.to_string(),
-                line: None,
-                message: "[deck] name is empty".into(),
-            });
+            let why = Why::Deck("[deck] name is empty".into());
+            problems.push(Problem::new(file, None, why));
         }
         DeckBuilder {
             file: file.to_string(),
@@ -299,136 +285,25 @@ impl DeckBuilder {
 
     /// Adds the note `c`, which starts on `line`, or records why it cannot be.
     pub fn push(&mut self, line: usize, c: NoteSpec) {
-        let file = &self.file;
-        let problems = &mut self.problems;
-        let mut bad = |m: String| {
-            problems.push(Problem {
-                file: file.clone(),
-                line: Some(line),
-                message: m,
-            })
-        };
-        let Some(id) = c.id.as_deref().map(str::trim).filter(|s| !s.is_empty()) else {
-            bad("card has no id".into());
+        let Some(id) = self.checked_id(line, &c) else {
             return;
         };
-        let id = id.to_string();
-        if !valid_id(&id) {
-            bad(format!(
-                "card id {id:?} must be lowercase letters, digits, '-', '_' or '.'"
-            ));
-        }
-        if let Some(first) = self.ids.insert(self.keys.of(&id), line) {
-            bad(format!("duplicate card id {id:?} (first at line {first})"));
-        }
-        let kind_str = c.kind.as_deref().unwrap_or("basic");
-        let Some(kind) = CardKind::parse(kind_str) else {
-            bad(format!(
-                "card {id}: unknown kind {kind_str:?} (kinds: basic, cloze, typed)"
-            ));
+        let Some(kind) = self.checked_kind(line, &id, &c) else {
             return;
         };
-        let nonempty = |v: &Option<String>| v.as_deref().is_some_and(|s| !s.trim().is_empty());
-        for (field, value) in [
-            ("front", &c.front),
-            ("back", &c.back),
-            ("text", &c.text),
-            ("code", &c.code),
-        ] {
-            let len = value.as_deref().map_or(0, str::len);
-            if len > MAX_FIELD {
-                bad(format!(
-                    "card {id}: {field} is {len} bytes; a card field holds at most {MAX_FIELD}"
-                ));
-            }
-        }
-        if let Some(p) = &c.python {
-            if !valid_python_spec(p) {
-                bad(format!(
-                    "card {id}: python {p:?} must look like \"3.12\", \"3.12+\" or \"3.11-3.12\""
-                ));
-            }
-        }
-        if c.code.as_deref().is_some_and(|s| s.trim().is_empty()) {
-            bad(format!("card {id}: code is empty"));
-        }
+        self.check_fields(line, &id, &c);
         let source = c.source.clone().unwrap_or_default().trim().to_string();
-        let check = match (&c.check, kind) {
-            (Some(ch), _) => Some((ch.code.clone(), ch.expect.clone())),
-            (None, CardKind::Typed) => c.code.clone().zip(c.back.clone()),
-            (None, _) => None,
-        };
-        if c.code.is_some() && check.is_none() {
-            bad(format!(
-                "card {id}: a card with code needs a [cards.check] (or kind = \"typed\")"
-            ));
-        }
-        if let Some(ch) = &c.check {
-            if ch.code.trim().is_empty() {
-                bad(format!("card {id}: check.code is empty"));
-            }
-        }
-        let tags: Vec<String> = c
-            .tags
-            .iter()
-            .map(|t| t.trim().replace(' ', "_"))
-            .filter(|t| !t.is_empty())
-            .collect();
-        match kind {
+        let check = self.checked_check(line, &id, &c, kind);
+        let tags = tags_of(&c);
+        let carded = match kind {
             CardKind::Basic | CardKind::Typed => {
-                if c.text.is_some() {
-                    bad(format!(
-                        "card {id}: `text` is for cloze cards; use front and back"
-                    ));
-                }
-                if !nonempty(&c.front) {
-                    bad(format!("card {id}: front is missing or empty"));
-                }
-                if !nonempty(&c.back) {
-                    bad(format!("card {id}: back is missing or empty"));
-                }
-                self.content.cards.push(CardContent {
-                    note: id.clone(),
-                    uid: id.clone(),
-                    kind,
-                    front: c.front.clone().unwrap_or_default().trim().to_string(),
-                    back: c.back.clone().unwrap_or_default().trim().to_string(),
-                    code: c.code.clone().map(|s| s.trim_end().to_string()),
-                    tags: tags.clone(),
-                    source: source.clone(),
-                });
+                self.push_card(line, &id, &c, kind, tags, source.clone());
+                true
             }
-            CardKind::Cloze => {
-                if c.front.is_some() {
-                    bad(format!("card {id}: cloze cards use `text`, not `front`"));
-                }
-                let text = c.text.clone().unwrap_or_default();
-                match cloze::numbers(&text) {
-                    Err(e) => bad(format!("card {id}: {e}")),
-                    Ok(ns) => {
-                        for n in ns {
-                            let Ok((front, mut back)) = cloze::render(&text, n) else {
-                                return;
-                            };
-                            if let Some(extra) =
-                                c.back.as_deref().map(str::trim).filter(|s| !s.is_empty())
-                            {
-                                back = format!("{}\n\n{extra}", back.trim());
-                            }
-                            self.content.cards.push(CardContent {
-                                note: id.clone(),
-                                uid: format!("{id}:c{n}"),
-                                kind,
-                                front: front.trim().to_string(),
-                                back: back.trim().to_string(),
-                                code: c.code.clone().map(|s| s.trim_end().to_string()),
-                                tags: tags.clone(),
-                                source: source.clone(),
-                            });
-                        }
-                    }
-                }
-            }
+            CardKind::Cloze => self.push_clozes(line, &id, &c, &tags, &source),
+        };
+        if !carded {
+            return;
         }
         if let Some((code, expect)) = check.as_ref().filter(|_| self.keep_info) {
             self.checks.push(PyCheck {
@@ -440,22 +315,7 @@ impl DeckBuilder {
                 python: c.python.clone(),
             });
         }
-        // Most notes of a CSV/TSV are exactly their one card: stored
-        // without a JSON copy of it, they halve what an import writes.
-        let lean = kind != CardKind::Cloze
-            && self
-                .content
-                .cards
-                .last()
-                .is_some_and(|card| card.note == id && NoteSpec::of_card(card) == c);
-        self.content.notes.push(NoteContent {
-            id: id.clone(),
-            fields: if lean {
-                String::new()
-            } else {
-                serde_json::to_string(&c).unwrap_or_default()
-            },
-        });
+        self.push_note(&id, &c, kind);
         if !self.keep_info {
             return;
         }
@@ -468,7 +328,193 @@ impl DeckBuilder {
         });
     }
 
-    pub fn finish(self) -> (Option<ParsedDeck>, Vec<Problem>) {
+    fn problem(&mut self, line: usize, why: Why) {
+        self.problems
+            .push(Problem::new(&self.file, Some(line), why));
+    }
+
+    fn card_problem(&mut self, line: usize, id: &str, why: String) {
+        let card = id.to_string();
+        self.problem(line, Why::Card { card, why });
+    }
+
+    /// The note's id, trimmed, after recording a malformed or repeated one;
+    /// `None`, which drops the note, when it has none.
+    fn checked_id(&mut self, line: usize, c: &NoteSpec) -> Option<String> {
+        let Some(id) = c.id.as_deref().map(str::trim).filter(|s| !s.is_empty()) else {
+            self.problem(line, Why::Id("card has no id".into()));
+            return None;
+        };
+        let id = id.to_string();
+        if !valid_id(&id) {
+            let why = format!("card id {id:?} must be lowercase letters, digits, '-', '_' or '.'");
+            self.problem(line, Why::Id(why));
+        }
+        if let Some(first) = self.ids.insert(self.keys.of(&id), line) {
+            let why = format!("duplicate card id {id:?} (first at line {first})");
+            self.problem(line, Why::Id(why));
+        }
+        Some(id)
+    }
+
+    /// The note's kind; `None`, which drops the note, for an unknown one.
+    fn checked_kind(&mut self, line: usize, id: &str, c: &NoteSpec) -> Option<CardKind> {
+        let name = c.kind.as_deref().unwrap_or("basic");
+        let kind = CardKind::parse(name);
+        if kind.is_none() {
+            let why = format!("unknown kind {name:?} (kinds: basic, cloze, typed)");
+            self.card_problem(line, id, why);
+        }
+        kind
+    }
+
+    /// What any kind of note must satisfy: field sizes, the Python
+    /// version, code that is not blank.
+    fn check_fields(&mut self, line: usize, id: &str, c: &NoteSpec) {
+        for (field, value) in [
+            ("front", &c.front),
+            ("back", &c.back),
+            ("text", &c.text),
+            ("code", &c.code),
+        ] {
+            let len = value.as_deref().map_or(0, str::len);
+            if len > MAX_FIELD {
+                let why = format!("{field} is {len} bytes; a card field holds at most {MAX_FIELD}");
+                self.card_problem(line, id, why);
+            }
+        }
+        if let Some(p) = c.python.as_deref().filter(|p| !valid_python_spec(p)) {
+            let why = format!("python {p:?} must look like \"3.12\", \"3.12+\" or \"3.11-3.12\"");
+            self.card_problem(line, id, why);
+        }
+        if c.code.as_deref().is_some_and(|s| s.trim().is_empty()) {
+            self.card_problem(line, id, "code is empty".into());
+        }
+    }
+
+    /// The note's Python check, (code, expected output): its own
+    /// `[cards.check]`, or a typed card's code and answer. Code that nothing
+    /// checks is a problem: a card would teach output no one has seen.
+    fn checked_check(
+        &mut self,
+        line: usize,
+        id: &str,
+        c: &NoteSpec,
+        kind: CardKind,
+    ) -> Option<(String, String)> {
+        let check = match (&c.check, kind) {
+            (Some(ch), _) => Some((ch.code.clone(), ch.expect.clone())),
+            (None, CardKind::Typed) => c.code.clone().zip(c.back.clone()),
+            (None, _) => None,
+        };
+        if c.code.is_some() && check.is_none() {
+            let why = "a card with code needs a [cards.check] (or kind = \"typed\")";
+            self.card_problem(line, id, why.into());
+        }
+        if c.check.as_ref().is_some_and(|ch| ch.code.trim().is_empty()) {
+            self.card_problem(line, id, "check.code is empty".into());
+        }
+        check
+    }
+
+    /// A basic or typed note's one card.
+    fn push_card(
+        &mut self,
+        line: usize,
+        id: &str,
+        c: &NoteSpec,
+        kind: CardKind,
+        tags: Vec<String>,
+        source: String,
+    ) {
+        if c.text.is_some() {
+            let why = "`text` is for cloze cards; use front and back";
+            self.card_problem(line, id, why.into());
+        }
+        if !nonempty(&c.front) {
+            self.card_problem(line, id, "front is missing or empty".into());
+        }
+        if !nonempty(&c.back) {
+            self.card_problem(line, id, "back is missing or empty".into());
+        }
+        self.content.cards.push(CardContent {
+            note: id.to_string(),
+            uid: id.to_string(),
+            kind,
+            front: c.front.clone().unwrap_or_default().trim().to_string(),
+            back: c.back.clone().unwrap_or_default().trim().to_string(),
+            code: c.code.clone().map(|s| s.trim_end().to_string()),
+            tags,
+            source,
+        });
+    }
+
+    /// A cloze note's cards, one per deletion number. Returns false when a
+    /// deletion cannot be rendered, which drops the whole note.
+    fn push_clozes(
+        &mut self,
+        line: usize,
+        id: &str,
+        c: &NoteSpec,
+        tags: &[String],
+        source: &str,
+    ) -> bool {
+        if c.front.is_some() {
+            let why = "cloze cards use `text`, not `front`";
+            self.card_problem(line, id, why.into());
+        }
+        let text = c.text.clone().unwrap_or_default();
+        let numbers = match cloze::numbers(&text) {
+            Ok(ns) => ns,
+            Err(why) => {
+                let card = id.to_string();
+                self.problem(line, Why::Cloze { card, why });
+                return true;
+            }
+        };
+        let extra = c.back.as_deref().map(str::trim).filter(|s| !s.is_empty());
+        for n in numbers {
+            let Ok((front, mut back)) = cloze::render(&text, n) else {
+                return false;
+            };
+            if let Some(extra) = extra {
+                back = format!("{}\n\n{extra}", back.trim());
+            }
+            self.content.cards.push(CardContent {
+                note: id.to_string(),
+                uid: format!("{id}:c{n}"),
+                kind: CardKind::Cloze,
+                front: front.trim().to_string(),
+                back: back.trim().to_string(),
+                code: c.code.clone().map(|s| s.trim_end().to_string()),
+                tags: tags.to_vec(),
+                source: source.to_string(),
+            });
+        }
+        true
+    }
+
+    /// The note itself, after its cards. Most notes of a CSV/TSV are
+    /// exactly their one card: stored without a JSON copy of it, they halve
+    /// what an import writes.
+    fn push_note(&mut self, id: &str, c: &NoteSpec, kind: CardKind) {
+        let lean = kind != CardKind::Cloze
+            && self
+                .content
+                .cards
+                .last()
+                .is_some_and(|card| card.note == id && NoteSpec::of_card(card) == *c);
+        self.content.notes.push(NoteContent {
+            id: id.to_string(),
+            fields: if lean {
+                String::new()
+            } else {
+                serde_json::to_string(c).unwrap_or_default()
+            },
+        });
+    }
+
+    pub fn finish(self) -> (Option<ParsedDeck>, Problems) {
         (
             Some(ParsedDeck {
                 content: self.content,
@@ -483,33 +529,27 @@ impl DeckBuilder {
 /// Parses several files, also checking that card ids are unique across all of them.
 pub fn parse_all<'a>(
     files: impl IntoIterator<Item = (&'a str, &'a str)>,
-) -> Result<Vec<ParsedDeck>, Vec<Problem>> {
-    let mut problems = Vec::new();
+) -> Result<Vec<ParsedDeck>, Problems> {
+    let mut problems = Problems::default();
     let mut decks = Vec::new();
     let mut owner: HashMap<String, String> = HashMap::new();
     let mut deck_names: HashMap<String, String> = HashMap::new();
     for (file, text) in files {
-        let (deck, mut found) = parse_lenient(file, text);
-        problems.append(&mut found);
+        let (deck, found) = parse_lenient(file, text);
+        problems.extend(found);
         if let Some(d) = deck {
             {
                 if let Some(other) =
                     deck_names.insert(d.content.name.to_lowercase(), file.to_string())
                 {
-                    problems.push(Problem {
-                        file: file.into(),
-                        line: None,
-                        message: format!("deck name {:?} is also used by {other}", d.content.name),
-                    });
+                    let why = format!("deck name {:?} is also used by {other}", d.content.name);
+                    problems.push(Problem::new(file, None, Why::Deck(why)));
                 }
                 for n in &d.notes {
                     if let Some(other) = owner.insert(n.id.clone(), file.to_string()) {
                         if other != file {
-                            problems.push(Problem {
-                                file: file.into(),
-                                line: Some(n.line),
-                                message: format!("duplicate card id {:?} (also in {other})", n.id),
-                            });
+                            let why = format!("duplicate card id {:?} (also in {other})", n.id);
+                            problems.push(Problem::new(file, Some(n.line), Why::Id(why)));
                         }
                     }
                 }
@@ -602,7 +642,7 @@ back = "2"
             .expect_err("`id = ` is not TOML");
         assert_eq!(p.len(), 1);
         assert_eq!(p[0].line, Some(4), "{p:?}");
-        assert!(!p[0].message.contains('\n'));
+        assert!(!p[0].why.to_string().contains('\n'));
     }
 
     #[test]

@@ -8,7 +8,7 @@
 use super::PyCheck;
 use std::io::Read;
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// The oldest CPython the decks are checked against.
@@ -110,11 +110,22 @@ pub fn run(check: &PyCheck, py: &Interpreter, timeout: Duration) -> Verdict {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn();
-    let mut child = match child {
+    let child = match child {
         Ok(c) => c,
         Err(e) => return Verdict::Fail(format!("cannot start {}: {e}", py.path.display())),
     };
-    let (mut out, mut err) = (String::new(), String::new());
+    match output(child, timeout) {
+        Ok((out, err)) => verdict(check, &out, &err),
+        Err(failed) => failed,
+    }
+}
+
+/// The child's stdout and stderr once it has exited; a failing verdict if
+/// it runs past `timeout` (it is killed) or cannot be waited for. Stderr
+/// is read on a thread of its own, so a child filling one pipe while
+/// py201 reads the other cannot stall.
+fn output(mut child: Child, timeout: Duration) -> Result<(String, String), Verdict> {
+    let mut out = String::new();
     let mut so = child.stdout.take();
     let mut se = child.stderr.take();
     let reader = std::thread::spawn(move || {
@@ -134,38 +145,40 @@ pub fn run(check: &PyCheck, py: &Interpreter, timeout: Duration) -> Verdict {
             Ok(None) if start.elapsed() > timeout => {
                 let _ = child.kill();
                 let _ = child.wait();
-                return Verdict::Fail(format!("timed out after {timeout:?}"));
+                return Err(Verdict::Fail(format!("timed out after {timeout:?}")));
             }
             Ok(None) => std::thread::sleep(Duration::from_millis(2)),
-            Err(e) => return Verdict::Fail(e.to_string()),
+            Err(e) => return Err(Verdict::Fail(e.to_string())),
         }
     }
-    if let Ok(s) = reader.join() {
-        err = s;
-    }
+    Ok((out, reader.join().unwrap_or_default()))
+}
+
+/// Pass when stdout is the expected output; otherwise both, with the last
+/// line of stderr (the exception, when Python raised one).
+fn verdict(check: &PyCheck, out: &str, err: &str) -> Verdict {
     let got = out.replace("\r\n", "\n");
     if got.trim() == check.expect.replace("\r\n", "\n").trim() {
-        Verdict::Pass
-    } else {
-        let tail: String = err
-            .trim()
-            .lines()
-            .last()
-            .unwrap_or("")
-            .chars()
-            .take(300)
-            .collect();
-        Verdict::Fail(format!(
-            "expected {:?}, got {:?}{}",
-            check.expect.trim(),
-            got.trim(),
-            if tail.is_empty() {
-                String::new()
-            } else {
-                format!(" ({tail})")
-            }
-        ))
+        return Verdict::Pass;
     }
+    let tail: String = err
+        .trim()
+        .lines()
+        .last()
+        .unwrap_or("")
+        .chars()
+        .take(300)
+        .collect();
+    Verdict::Fail(format!(
+        "expected {:?}, got {:?}{}",
+        check.expect.trim(),
+        got.trim(),
+        if tail.is_empty() {
+            String::new()
+        } else {
+            format!(" ({tail})")
+        }
+    ))
 }
 
 #[cfg(test)]

@@ -123,12 +123,8 @@ struct AnkiNote {
     tags: String,
 }
 
-fn bad(m: String) -> Error {
-    Error::BadValue(m)
-}
-
 fn anki_note(id: &str, note: &StoredNote) -> Result<AnkiNote> {
-    let n: NoteSpec = note.spec(id).map_err(bad)?;
+    let n: NoteSpec = note.spec(id)?;
     let kind = CardKind::parse(n.kind.as_deref().unwrap_or("basic")).unwrap_or(CardKind::Basic);
     let trimmed = |v: &Option<String>| v.as_deref().unwrap_or("").trim().to_string();
     let code = n
@@ -267,7 +263,7 @@ fn ordinal(card: &PackageCard) -> Result<i64> {
         .filter(|&n| n >= 1)
         .map(|n| i64::from(n) - 1)
         .ok_or_else(|| {
-            bad(format!(
+            Error::Damaged(format!(
                 "card {}: not a cloze deletion Anki can number (c1 to c65535)",
                 card.uid
             ))
@@ -398,7 +394,7 @@ impl PackageSink for Builder<'_> {
 
     fn card(&mut self, c: &PackageCard) -> Result<()> {
         let Some(&did) = self.note_decks.get(c.note) else {
-            return Err(bad(format!(
+            return Err(Error::Damaged(format!(
                 "card {}: its note {} is missing",
                 c.uid, c.note_id
             )));
@@ -516,7 +512,7 @@ mod tests {
             "[deck]\nname = \"K\"\n[[cards]]\nid = \"k-a\"\nfront = \"1 < 2?\"\nback = \"yes\"\ntags = [\"x\"]\n\
              [[cards]]\nid = \"k-c\"\nkind = \"cloze\"\ntext = \"{{c1::a}} {{c2::b}}\"\n",
         )
-        .map_err(|p| bad(format!("{p:?}")))?;
+        .map_err(Error::Import)?;
         let mut col = crate::collection::Collection::in_memory()?;
         col.sync_decks(&[deck.content], false)?;
         let opts = Options {
@@ -543,11 +539,11 @@ mod tests {
         let mut anki = Connection::open_in_memory()?;
         let size = usize::try_from(file.size()).unwrap();
         anki.deserialize_read_exact("main", &mut file, size, true)?;
-        let ver: i64 = anki.query_row("SELECT ver FROM col", [], |r| r.get(0))?;
+        let ver: i64 = anki.query_row("SELECT ver FROM col", [], |r| r.get("ver"))?;
         assert_eq!(ver, 11);
         let notes: Vec<(String, String, String)> = anki
             .prepare("SELECT guid, flds, tags FROM notes ORDER BY id")?
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .query_map([], |r| Ok((r.get("guid")?, r.get("flds")?, r.get("tags")?)))?
             .collect::<rusqlite::Result<_>>()?;
         assert_eq!(
             notes,
@@ -562,7 +558,7 @@ mod tests {
         );
         let ords: Vec<i64> = anki
             .prepare("SELECT ord FROM cards ORDER BY id")?
-            .query_map([], |r| r.get(0))?
+            .query_map([], |r| r.get("ord"))?
             .collect::<rusqlite::Result<_>>()?;
         assert_eq!(ords, [0, 0, 1]);
         Ok(())

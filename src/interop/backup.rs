@@ -5,7 +5,7 @@
 
 use crate::collection::SCHEMA_VERSION;
 use crate::collection::export::{CardRow, DeckRow, Dump, NoteRow, RevlogRow};
-use crate::decks::Problem;
+use crate::error::{Error, Problems, Result, Why};
 use serde::{Deserialize, Serialize};
 
 pub const FORMAT: &str = "py201-backup";
@@ -237,47 +237,40 @@ impl From<Data> for Dump {
     }
 }
 
-pub fn write(dump: Dump, created: String) -> Result<String, String> {
+pub fn write(dump: Dump, created: String) -> Result<String> {
     let file = BackupFile {
         format: FORMAT.into(),
         schema: SCHEMA_VERSION,
         created,
         data: dump.into(),
     };
-    serde_json::to_string_pretty(&file).map_err(|e| e.to_string())
+    serde_json::to_string_pretty(&file).map_err(|e| Error::Encode(e.into()))
 }
 
-pub fn read(file: &str, text: &str) -> Result<Dump, Vec<Problem>> {
-    let bad = |line: Option<usize>, m: String| {
-        vec![Problem {
-            file: file.into(),
-            line,
-            message: m,
-        }]
-    };
+pub fn read(file: &str, text: &str) -> Result<Dump> {
+    let bad = |line: Option<usize>, why: Why| Error::Import(Problems::one(file, line, why));
     // Look at the header first, so a backup from a newer py201 is named as
     // such rather than reported as unknown fields.
-    let head: serde_json::Value = serde_json::from_str(text)
-        .map_err(|e| bad(Some(e.line()), format!("not a valid JSON backup: {e}")))?;
+    let head: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+        let why = Why::Syntax(format!("not a valid JSON backup: {e}"));
+        bad(Some(e.line()), why)
+    })?;
     if head.get("format").and_then(|f| f.as_str()) != Some(FORMAT) {
-        return Err(bad(
-            None,
-            format!("not a py201 backup (no \"format\": \"{FORMAT}\")"),
-        ));
+        let why = format!("not a py201 backup (no \"format\": \"{FORMAT}\")");
+        return Err(bad(None, Why::Syntax(why)));
     }
     let schema = head
         .get("schema")
         .and_then(serde_json::Value::as_i64)
         .unwrap_or(0);
     if schema > SCHEMA_VERSION {
-        return Err(bad(
-            None,
-            format!(
-                "made by a newer py201 (schema version {schema}; this py201 knows up to {SCHEMA_VERSION}); upgrade py201"
-            ),
-        ));
+        let why = Why::NewerSchema {
+            found: schema,
+            known: SCHEMA_VERSION,
+        };
+        return Err(bad(None, why));
     }
     let file_: BackupFile = serde_json::from_value(head)
-        .map_err(|e| bad(None, format!("not a valid py201 backup: {e}")))?;
+        .map_err(|e| bad(None, Why::Syntax(format!("not a valid py201 backup: {e}"))))?;
     Ok(file_.data.into())
 }

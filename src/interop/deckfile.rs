@@ -1,11 +1,12 @@
 //! The deck file format (TOML) as an import and export format.
 
 use crate::collection::export::DeckNotes;
-use crate::decks::{NoteSpec, Problem, parse};
+use crate::decks::{NoteSpec, parse};
+use crate::error::{Error, Result};
 use crate::model::DeckContent;
 use serde::Serialize;
 
-pub fn read(file: &str, text: &str, rename: Option<&str>) -> Result<DeckContent, Vec<Problem>> {
+pub fn read(file: &str, text: &str, rename: Option<&str>) -> Result<DeckContent> {
     let mut d = parse(file, text)?.content;
     if let Some(n) = rename {
         d.name = n.trim().to_string();
@@ -27,12 +28,12 @@ struct File<'a> {
 }
 
 /// One deck as a deck file, its notes exactly as they were authored.
-pub fn write(deck: &DeckNotes) -> Result<String, String> {
+pub fn write(deck: &DeckNotes) -> Result<String> {
     let cards = deck
         .notes
         .iter()
         .map(|(id, note)| note.spec(id))
-        .collect::<Result<Vec<_>, _>>()?;
+        .collect::<Result<Vec<_>>>()?;
     let file = File {
         deck: Header {
             name: &deck.name,
@@ -40,7 +41,7 @@ pub fn write(deck: &DeckNotes) -> Result<String, String> {
         },
         cards,
     };
-    toml::to_string_pretty(&file).map_err(|e| e.to_string())
+    toml::to_string_pretty(&file).map_err(|e| Error::Encode(e.into()))
 }
 
 /// A file name for a deck: lowercase letters, digits and dashes.

@@ -66,9 +66,6 @@ pub enum ExportError {
     /// The request cannot be met as asked; the message says what to ask.
     #[error("{0}")]
     Refused(String),
-    /// A format's writer failed, in its own words.
-    #[error("{0}")]
-    Format(String),
     #[error("creating {}", dir.display())]
     Creating {
         dir: PathBuf,
@@ -130,7 +127,7 @@ fn deck_files(col: &Collection, req: &Request) -> Result<Written> {
         let d = decks
             .first()
             .ok_or_else(|| ExportError::Refused("deck not found".into()))?;
-        write_all(req.out, &deckfile::write(d).map_err(ExportError::Format)?)?;
+        write_all(req.out, &deckfile::write(d)?)?;
         return Ok(Written::Output);
     }
     let Some(dir) = req.out else {
@@ -143,7 +140,7 @@ fn deck_files(col: &Collection, req: &Request) -> Result<Written> {
         source,
     })?;
     for (i, d) in decks.iter().enumerate() {
-        let text = deckfile::write(d).map_err(ExportError::Format)?;
+        let text = deckfile::write(d)?;
         write_all(Some(&dir.join(deckfile::file_name(i, &d.name))), &text)?;
     }
     Ok(Written::DeckFiles {
@@ -164,15 +161,14 @@ fn text_file(
         progress.start(Work::Notes, col.live_notes(req.deck)?);
     }
     let done = to_output(req.out, |w| {
-        let mut file = text::Writer::new(w, separator).map_err(ExportError::Format)?;
+        let mut file = text::Writer::new(w, separator)?;
         col.each_note(&decks, &mut |d, id, note| {
-            let spec = note.spec(&id).map_err(crate::error::Error::Deck)?;
-            file.note(&d.name, &id, &spec)
-                .map_err(|e| crate::error::Error::Io(std::io::Error::other(e)))?;
+            let spec = note.spec(&id)?;
+            file.note(&d.name, &id, &spec)?;
             progress.advance(1);
             Ok(())
         })?;
-        file.finish().map_err(ExportError::Format)
+        Ok(file.finish()?)
     });
     progress.finish();
     done.map(|()| Written::Output)
@@ -192,7 +188,7 @@ fn backup_file(col: &Collection, req: &Request, progress: &mut dyn Progress) -> 
     let data = col
         .dump()
         .map_err(ExportError::from)
-        .and_then(|d| backup::write(d, created).map_err(ExportError::Format));
+        .and_then(|d| Ok(backup::write(d, created)?));
     progress.finish();
     write_all(req.out, &data?)?;
     Ok(Written::Output)

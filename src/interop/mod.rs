@@ -1,16 +1,20 @@
 //! Import and export formats, one module per format. Each reads a file into
 //! the same domain types (`DeckContent`, or a whole-collection `Dump`), so
-//! the collection never knows which file a card came from. `export` sends an
-//! export to its format's writer; `atomic` writes a file whole or not at all.
+//! the collection never knows which file a card came from. `import` runs a
+//! whole import over them; `export` sends an export to its format's writer;
+//! `atomic` writes a file whole or not at all. Every failure is a
+//! `crate::error::Error`; a file's problems are `Error::Import`, all of them
+//! rather than the first.
 
 pub mod apkg;
 pub mod atomic;
 pub mod backup;
 pub mod deckfile;
 pub mod export;
+pub mod import;
 pub mod text;
 
-use crate::decks::Problem;
+use crate::error::{Error, Problems, Result, Why};
 use crate::model::{CardContent, DeckContent, NoteContent};
 use std::path::{Path, PathBuf};
 
@@ -43,26 +47,28 @@ pub enum Payload {
     Backup(Box<crate::collection::export::Dump>),
 }
 
-fn problem(file: &str, line: Option<usize>, message: impl Into<String>) -> Vec<Problem> {
-    vec![Problem {
-        file: file.to_string(),
-        line,
-        message: message.into(),
-    }]
+/// The file cannot be imported at all: one problem, with no line unless
+/// `line` is one.
+fn unreadable(file: &str, line: Option<usize>, why: impl Into<String>) -> Error {
+    Error::Import(Problems::one(file, line, Why::Unreadable(why.into())))
 }
 
 /// Reads `path` as UTF-8 text, refusing what cannot be a deck, CSV or backup.
-pub fn read_text(path: &Path) -> Result<String, Vec<Problem>> {
+pub fn read_text(path: &Path) -> Result<String> {
     let name = path.display().to_string();
-    let meta =
-        std::fs::metadata(path).map_err(|e| problem(&name, None, format!("cannot read: {e}")))?;
+    let meta = std::fs::metadata(path)
+        .map_err(|e| unreadable(&name, None, format!("cannot read: {e}")))?;
     if meta.is_dir() {
-        return Err(problem(&name, None, "is a directory, not a file to import"));
+        return Err(unreadable(
+            &name,
+            None,
+            "is a directory, not a file to import",
+        ));
     }
     let bytes =
-        std::fs::read(path).map_err(|e| problem(&name, None, format!("cannot read: {e}")))?;
+        std::fs::read(path).map_err(|e| unreadable(&name, None, format!("cannot read: {e}")))?;
     if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(problem(&name, None, "is empty: nothing to import"));
+        return Err(unreadable(&name, None, "is empty: nothing to import"));
     }
     if bytes.starts_with(b"PK\x03\x04") {
         let why = if matches!(
@@ -73,10 +79,10 @@ pub fn read_text(path: &Path) -> Result<String, Vec<Problem>> {
         } else {
             "is a zip archive, not a deck file, CSV/TSV or JSON backup"
         };
-        return Err(problem(&name, None, why));
+        return Err(unreadable(&name, None, why));
     }
     if bytes.iter().take(8192).any(|&b| b == 0) {
-        return Err(problem(
+        return Err(unreadable(
             &name,
             None,
             "is a binary file, not a deck file, CSV/TSV or JSON backup",
@@ -85,7 +91,7 @@ pub fn read_text(path: &Path) -> Result<String, Vec<Problem>> {
     String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
         let line = e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() + 1;
-        problem(
+        unreadable(
             &name,
             Some(line),
             format!("is not valid UTF-8 (byte {at}); save it as UTF-8"),
@@ -125,9 +131,9 @@ pub fn detect(path: &Path, text: &str) -> Format {
 /// never held in memory as decks; a `Vec<DeckContent>` collects them.
 pub trait Sink {
     /// The handle of the deck `name`; asking again returns the same deck.
-    fn deck(&mut self, name: &str, description: &str) -> crate::error::Result<usize>;
-    fn note(&mut self, deck: usize, note: NoteContent) -> crate::error::Result<()>;
-    fn card(&mut self, deck: usize, card: CardContent) -> crate::error::Result<()>;
+    fn deck(&mut self, name: &str, description: &str) -> Result<usize>;
+    fn note(&mut self, deck: usize, note: NoteContent) -> Result<()>;
+    fn card(&mut self, deck: usize, card: CardContent) -> Result<()>;
 
     /// Notes and cards the sink is done with, for the thread that made
     /// them to free (see [`read_in_background`]); a sink that keeps what it
@@ -137,7 +143,7 @@ pub trait Sink {
     }
 
     /// A whole deck: its notes, then its cards.
-    fn content(&mut self, d: DeckContent) -> crate::error::Result<()> {
+    fn content(&mut self, d: DeckContent) -> Result<()> {
         let deck = self.deck(&d.name, &d.description)?;
         for n in d.notes {
             self.note(deck, n)?;
@@ -150,7 +156,7 @@ pub trait Sink {
 }
 
 impl Sink for Vec<DeckContent> {
-    fn deck(&mut self, name: &str, description: &str) -> crate::error::Result<usize> {
+    fn deck(&mut self, name: &str, description: &str) -> Result<usize> {
         if let Some(i) = self.iter().position(|d| d.name == name) {
             return Ok(i);
         }
@@ -163,27 +169,27 @@ impl Sink for Vec<DeckContent> {
         Ok(self.len() - 1)
     }
 
-    fn note(&mut self, deck: usize, note: NoteContent) -> crate::error::Result<()> {
+    fn note(&mut self, deck: usize, note: NoteContent) -> Result<()> {
         self[deck].notes.push(note);
         Ok(())
     }
 
-    fn card(&mut self, deck: usize, card: CardContent) -> crate::error::Result<()> {
+    fn card(&mut self, deck: usize, card: CardContent) -> Result<()> {
         self[deck].cards.push(card);
         Ok(())
     }
 }
 
 impl Sink for crate::collection::sync::DeckSync<'_> {
-    fn deck(&mut self, name: &str, description: &str) -> crate::error::Result<usize> {
+    fn deck(&mut self, name: &str, description: &str) -> Result<usize> {
         crate::collection::sync::DeckSync::deck(self, name, description)
     }
 
-    fn note(&mut self, deck: usize, note: NoteContent) -> crate::error::Result<()> {
+    fn note(&mut self, deck: usize, note: NoteContent) -> Result<()> {
         crate::collection::sync::DeckSync::note(self, deck, note)
     }
 
-    fn card(&mut self, deck: usize, card: CardContent) -> crate::error::Result<()> {
+    fn card(&mut self, deck: usize, card: CardContent) -> Result<()> {
         crate::collection::sync::DeckSync::card(self, deck, card)
     }
 
@@ -218,7 +224,7 @@ struct Sender {
 }
 
 impl Sender {
-    fn push(&mut self, call: Call) -> crate::error::Result<()> {
+    fn push(&mut self, call: Call) -> Result<()> {
         self.calls.push(call);
         if self.calls.len() >= CALLS_PER_MESSAGE {
             self.send()?;
@@ -226,7 +232,7 @@ impl Sender {
         Ok(())
     }
 
-    fn send(&mut self) -> crate::error::Result<()> {
+    fn send(&mut self) -> Result<()> {
         let mut buffer = None;
         for (calls, spent) in self.back.try_iter() {
             buffer = Some(calls);
@@ -236,14 +242,12 @@ impl Sender {
         let calls = std::mem::replace(&mut self.calls, next);
         // The receiver is gone only when writing failed; its error is the
         // one reported.
-        self.tx
-            .send(calls)
-            .map_err(|_| crate::error::Error::Deck("the import stopped".into()))
+        self.tx.send(calls).map_err(|_| Error::WriterStopped)
     }
 }
 
 impl Sink for Sender {
-    fn deck(&mut self, name: &str, description: &str) -> crate::error::Result<usize> {
+    fn deck(&mut self, name: &str, description: &str) -> Result<usize> {
         if let Some(i) = self.decks.iter().position(|d| d == name) {
             return Ok(i);
         }
@@ -252,11 +256,11 @@ impl Sink for Sender {
         Ok(self.decks.len() - 1)
     }
 
-    fn note(&mut self, deck: usize, note: NoteContent) -> crate::error::Result<()> {
+    fn note(&mut self, deck: usize, note: NoteContent) -> Result<()> {
         self.push(Call::Note(deck, note))
     }
 
-    fn card(&mut self, deck: usize, card: CardContent) -> crate::error::Result<()> {
+    fn card(&mut self, deck: usize, card: CardContent) -> Result<()> {
         self.push(Call::Card(deck, card))
     }
 }
@@ -264,7 +268,7 @@ impl Sink for Sender {
 /// Reads `sources` into `sink` like [`Source::read_into`] each, but parses
 /// on a second thread while this one writes: parsing and checking the rows
 /// is a fifth of a large import, and the writing (SQLite) cannot be split.
-/// Returns the problems found in every file.
+/// Fails with [`Error::Import`] listing the problems found in every file.
 ///
 /// The notes and cards the sink has written go back to the reading thread
 /// to be freed, with each message's buffer for reuse: they were allocated
@@ -274,28 +278,31 @@ pub fn read_in_background(
     sources: &[Source],
     rename: Option<&str>,
     sink: &mut dyn Sink,
-) -> crate::error::Result<Vec<Problem>> {
+) -> Result<()> {
     std::thread::scope(|scope| {
         // A few messages in flight bound the memory the reader can run
         // ahead by.
         let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Call>>(4);
         let (back_tx, back) = std::sync::mpsc::channel();
-        let reader = scope.spawn(move || -> crate::error::Result<Vec<Problem>> {
+        let reader = scope.spawn(move || -> Result<()> {
             let mut out = Sender {
                 tx,
                 back,
                 calls: Vec::with_capacity(CALLS_PER_MESSAGE),
                 decks: Vec::new(),
             };
-            let mut problems = Vec::new();
+            let mut problems = Problems::default();
             for s in sources {
-                problems.extend(s.read_into(rename, &mut out)?);
+                match s.read_into(rename, &mut out) {
+                    Err(Error::Import(found)) => problems.extend(found),
+                    other => other?,
+                }
             }
             out.send()?;
-            Ok(problems)
+            problems.into_result()
         });
         let mut decks: Vec<usize> = Vec::new();
-        let written = (|| -> crate::error::Result<()> {
+        let written = (|| -> Result<()> {
             for mut calls in &rx {
                 for call in calls.drain(..) {
                     match call {
@@ -313,9 +320,7 @@ pub fn read_in_background(
         })();
         // Stops the reader if writing failed.
         drop(rx);
-        let read = reader.join().map_err(|_| {
-            crate::error::Error::Deck("the file reader stopped unexpectedly".into())
-        })?;
+        let read = reader.join().map_err(|_| Error::ReaderStopped)?;
         written?;
         read
     })
@@ -357,32 +362,25 @@ impl Source {
     }
 
     /// Reads the decks into `sink`, `rename` naming the deck they go to.
-    /// Returns the problems found: when there are any, the sink holds part
-    /// of the file at most, and the caller must not keep it. Errors are the
-    /// sink's own.
-    pub fn read_into(
-        &self,
-        rename: Option<&str>,
-        sink: &mut dyn Sink,
-    ) -> crate::error::Result<Vec<Problem>> {
+    /// Fails with [`Error::Import`] listing the problems found: the sink
+    /// then holds part of the file at most, and the caller must not keep
+    /// it. Other errors are the sink's own.
+    pub fn read_into(&self, rename: Option<&str>, sink: &mut dyn Sink) -> Result<()> {
         let name = self.path.display().to_string();
         match self.format {
             Format::Csv | Format::Tsv => text::read_into(&self.path, &self.text, rename, sink),
-            _ => match deckfile::read(&name, &self.text, rename) {
-                Ok(d) => sink.content(d).map(|()| Vec::new()),
-                Err(p) => Ok(p),
-            },
+            _ => sink.content(deckfile::read(&name, &self.text, rename)?),
         }
     }
 }
 
 /// Opens one file to import: reads it and tells what it holds.
-pub fn open(path: &Path) -> Result<Opened, Vec<Problem>> {
+pub fn open(path: &Path) -> Result<Opened> {
     let text = read_text(path)?;
     let name = path.display().to_string();
     match detect(path, &text) {
         Format::Json => backup::read(&name, &text).map(|d| Opened::Backup(Box::new(d))),
-        Format::Apkg => Err(problem(&name, None, "cannot import an Anki package")),
+        Format::Apkg => Err(unreadable(&name, None, "cannot import an Anki package")),
         format => Ok(Opened::Decks(Source {
             path: path.to_path_buf(),
             text,
@@ -392,20 +390,13 @@ pub fn open(path: &Path) -> Result<Opened, Vec<Problem>> {
 }
 
 /// Reads one file to import whole. `deck` renames the deck it holds.
-pub fn read(path: &Path, deck: Option<&str>) -> Result<Payload, Vec<Problem>> {
+pub fn read(path: &Path, deck: Option<&str>) -> Result<Payload> {
     match open(path)? {
         Opened::Backup(b) => Ok(Payload::Backup(b)),
         Opened::Decks(src) => {
             let mut decks: Vec<DeckContent> = Vec::new();
-            match src.read_into(deck, &mut decks) {
-                Ok(p) if p.is_empty() => Ok(Payload::Decks(decks)),
-                Ok(p) => Err(p),
-                Err(e) => Err(problem(
-                    &src.path.display().to_string(),
-                    None,
-                    e.to_string(),
-                )),
-            }
+            src.read_into(deck, &mut decks)?;
+            Ok(Payload::Decks(decks))
         }
     }
 }
