@@ -143,7 +143,7 @@ impl Collection {
         Ok(self
             .conn
             .prepare_cached("SELECT value FROM meta WHERE key = ?1")?
-            .query_row([key], |r| r.get(0))
+            .query_row([key], |r| r.get("value"))
             .optional()?)
     }
 
@@ -207,7 +207,7 @@ mod tests {
         // Another connection open: the write runs in WAL mode.
         let other = Connection::open(&path).unwrap();
         let _: i64 = other
-            .query_row("SELECT count(*) FROM decks", [], |r| r.get(0))
+            .query_row("SELECT count(*) AS n FROM decks", [], |r| r.get("n"))
             .unwrap();
         let start = std::time::Instant::now();
         let inside = col.bulk(|c| Ok(pragma(&c.conn, "journal_mode"))).unwrap();

@@ -104,13 +104,15 @@ pub fn check_identity(conn: &Connection, path: &Path) -> Result<i64> {
         _ => write_error(path, e),
     };
     let app_id: i32 = conn
-        .query_row("PRAGMA application_id", [], |r| r.get(0))
+        .query_row("PRAGMA application_id", [], |r| r.get("application_id"))
         .map_err(probe)?;
     let version: i64 = conn
-        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .query_row("PRAGMA user_version", [], |r| r.get("user_version"))
         .map_err(probe)?;
     let tables: i64 = conn
-        .query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))
+        .query_row("SELECT count(*) AS n FROM sqlite_schema", [], |r| {
+            r.get("n")
+        })
         .map_err(probe)?;
     if tables > 0 && app_id != APPLICATION_ID {
         return Err(bad(path, "an SQLite database, but not a py201 collection"));
@@ -156,7 +158,7 @@ pub fn open(path: &Path) -> Result<(Connection, bool)> {
         create_schema(&conn)?;
         return Ok((conn, true));
     }
-    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get("user_version"))?;
     if version < SCHEMA_VERSION {
         migrate(&conn, path, version, MIGRATIONS)?;
     }
@@ -197,7 +199,9 @@ pub(crate) fn set_journal_mode(conn: &Connection, mode: &str) -> rusqlite::Resul
 /// once when another connection is in the way, and otherwise returns the
 /// mode now in force (which is the old one if SQLite refused the change).
 pub(crate) fn try_journal_mode(conn: &Connection, mode: &str) -> rusqlite::Result<String> {
-    conn.query_row(&format!("PRAGMA journal_mode = {mode}"), [], |r| r.get(0))
+    conn.query_row(&format!("PRAGMA journal_mode = {mode}"), [], |r| {
+        r.get("journal_mode")
+    })
 }
 
 /// Makes a new collection: `schema.sql` as it is, at its version.
@@ -273,7 +277,7 @@ mod tests {
         let (conn, created) = open(&dir.path().join("c.db")).unwrap();
         assert!(created);
         let pragma = |name: &str| -> i64 {
-            conn.query_row(&format!("PRAGMA {name}"), [], |r| r.get(0))
+            conn.query_row(&format!("PRAGMA {name}"), [], |r| r.get(name))
                 .unwrap()
         };
         assert_eq!(pragma("user_version"), SCHEMA_VERSION);
@@ -304,7 +308,7 @@ mod tests {
             .unwrap()
             .expect("a backup before upgrading");
         let version: i64 = conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .query_row("PRAGMA user_version", [], |r| r.get("user_version"))
             .unwrap();
         assert_eq!(version, 3);
         assert!(
@@ -314,10 +318,10 @@ mod tests {
         );
         let old = Connection::open(&backup).unwrap();
         let v: i64 = old
-            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .query_row("PRAGMA user_version", [], |r| r.get("user_version"))
             .unwrap();
         let fuzz: String = old
-            .query_row("SELECT value FROM config", [], |r| r.get(0))
+            .query_row("SELECT value FROM config", [], |r| r.get("value"))
             .unwrap();
         assert_eq!(
             (v, fuzz.as_str()),
@@ -351,12 +355,12 @@ mod tests {
         ];
         assert!(migrate(&conn, &path, 1, &migrations).is_err());
         let version: i64 = conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .query_row("PRAGMA user_version", [], |r| r.get("user_version"))
             .unwrap();
         let tables: Vec<String> = conn
             .prepare("SELECT name FROM sqlite_schema WHERE name IN ('a', 'b') ORDER BY name")
             .unwrap()
-            .query_map([], |r| r.get(0))
+            .query_map([], |r| r.get("name"))
             .unwrap()
             .collect::<rusqlite::Result<_>>()
             .unwrap();
@@ -391,11 +395,13 @@ mod tests {
         assert!(!created);
         assert!(waited >= hold - Duration::from_millis(50), "{waited:?}");
         let mode: String = conn
-            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .query_row("PRAGMA journal_mode", [], |r| r.get("journal_mode"))
             .unwrap();
         assert_eq!(mode, "wal");
         let v: String = conn
-            .query_row("SELECT value FROM meta WHERE key = 'k'", [], |r| r.get(0))
+            .query_row("SELECT value FROM meta WHERE key = 'k'", [], |r| {
+                r.get("value")
+            })
             .unwrap();
         assert_eq!(v, "v", "the writer's commit is there");
     }
