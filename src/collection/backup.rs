@@ -3,7 +3,7 @@
 //! A change that may not change anything (an import) is run inside
 //! [`Collection::backed_up`], which keeps its backup only if it did.
 
-use super::{Collection, export::Dump, open};
+use super::{Collection, dump::Dump, open};
 use crate::error::{Error, Result};
 use rusqlite::{Connection, MAIN_DB, OpenFlags};
 use std::path::{Path, PathBuf};

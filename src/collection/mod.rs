@@ -8,6 +8,7 @@ pub mod backup;
 pub mod cards;
 pub mod config;
 pub mod doctor;
+pub mod dump;
 pub mod export;
 pub mod fsrs;
 mod migrations;

@@ -6,7 +6,7 @@ mod render;
 
 use super::{Ctx, progress};
 use crate::cli::ImportArgs;
-use crate::collection::{Collection, export::Dump, sync::SyncReport};
+use crate::collection::{Collection, dump::Dump, sync::SyncReport};
 use crate::error::Result;
 use crate::interop::{Source, import, import::Files};
 use render::{list_problems, report_table};

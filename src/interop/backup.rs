@@ -4,7 +4,7 @@
 //! [`Dump`], moved field by field into them and out (no copy of any text).
 
 use crate::collection::SCHEMA_VERSION;
-use crate::collection::export::{CardRow, DeckRow, Dump, NoteRow, RevlogRow};
+use crate::collection::dump::{CardRow, DeckRow, Dump, NoteRow, RevlogRow};
 use crate::error::{Error, Problems, Result, Why};
 use serde::{Deserialize, Serialize};
 

@@ -5,7 +5,7 @@
 //! in one transaction as they are read.
 
 use super::{Opened, Source, open, read_in_background};
-use crate::collection::{Collection, export::Dump, sync::SyncReport};
+use crate::collection::{Collection, dump::Dump, sync::SyncReport};
 use crate::error::{Error, Problems, Result};
 use std::path::{Path, PathBuf};
 

@@ -44,7 +44,7 @@ impl Format {
 #[derive(Debug)]
 pub enum Payload {
     Decks(Vec<DeckContent>),
-    Backup(Box<crate::collection::export::Dump>),
+    Backup(Box<crate::collection::dump::Dump>),
 }
 
 /// The file cannot be imported at all: one problem, with no line unless
@@ -332,7 +332,7 @@ pub enum Opened {
     /// Decks, read into a [`Sink`] with [`Source::read_into`].
     Decks(Source),
     /// A JSON backup: a whole collection, read at once.
-    Backup(Box<crate::collection::export::Dump>),
+    Backup(Box<crate::collection::dump::Dump>),
 }
 
 /// A deck, CSV or TSV file's text, not yet turned into decks.

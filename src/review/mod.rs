@@ -23,6 +23,7 @@ use crate::error::Result;
 use crate::model::CardKind;
 use crate::scheduler::{Active, Grade, ReviewKind, Scheduler, sm2::Sm2};
 use rand::Rng;
+use render::Hints;
 use std::io::{BufRead, Write};
 
 /// What the learner did at a prompt, as a front end understood it.
@@ -89,12 +90,7 @@ pub trait Frontend {
     fn question(&mut self, view: &CardView<'_>) -> Result<Step>;
     /// Shows the answer, the typed answer's comparison, and what each grade
     /// would do ([`render::hints`]: `None` for an SM-2 same-day repeat).
-    fn answer(
-        &mut self,
-        view: &CardView<'_>,
-        typed: Option<&str>,
-        hints: &[Option<String>; 6],
-    ) -> Result<()>;
+    fn answer(&mut self, view: &CardView<'_>, typed: Option<&str>, hints: &Hints) -> Result<()>;
     /// Reads a grade or a command; anything else is refused inside, and asked again.
     fn read_grade(&mut self) -> Result<Step>;
     /// A one-line message ("Undone.", "Buried until tomorrow.").

@@ -56,7 +56,7 @@ impl<L: LineSource, W: Write> Frontend for Pipe<L, W> {
         &mut self,
         view: &CardView<'_>,
         typed: Option<&str>,
-        hints: &[Option<String>; 6],
+        hints: &render::Hints,
     ) -> Result<()> {
         write!(self.out, "{}", render::answer(view.card, typed))?;
         self.prompt = render::grade_prompt(hints);

@@ -83,10 +83,14 @@ fn days(n: u32, fuzzed: bool) -> String {
     format!("{}{n}d", if fuzzed { "~" } else { "" })
 }
 
+/// What each grade 0..=5 would do, as shown beside it; `None` where the
+/// scheduler gives nothing worth showing (an SM-2 same-day repeat).
+pub type Hints = [Option<String>; 6];
+
 /// When each grade would bring the card back, from the real scheduler:
 /// `None` for an SM-2 same-day repeat (it only repeats today), `"10m"` for
 /// an FSRS learning step, `"6d"` (`"~6d"` with fuzz) for an interval.
-pub fn hints(preview: &[Outcome; 6], fuzz: bool, fsrs: bool, now_ms: i64) -> [Option<String>; 6] {
+pub fn hints(preview: &[Outcome; 6], fuzz: bool, fsrs: bool, now_ms: i64) -> Hints {
     preview.map(|o| {
         if let Some(step) = o.state.step {
             let secs = (step.due_ms.saturating_sub(now_ms) / 1000).max(0);
@@ -112,7 +116,7 @@ pub fn delay(secs: i64) -> String {
 }
 
 /// The grade legend with what each grade would do (see [`hints`]).
-pub fn grade_prompt(hints: &[Option<String>; 6]) -> String {
+pub fn grade_prompt(hints: &Hints) -> String {
     let parts: Vec<String> = Grade::ALL
         .iter()
         .zip(hints)

@@ -516,7 +516,7 @@ impl<W: Write> Frontend for Terminal<W> {
         &mut self,
         v: &CardView<'_>,
         typed: Option<&str>,
-        hints: &[Option<String>; 6],
+        hints: &render::Hints,
     ) -> Result<()> {
         let dim = self.st(Some(palette::DIM), &[]);
         self.lines.push(vec![]);
