@@ -1,0 +1,426 @@
+//! Reading a CSV/TSV file: its header lines, then row by row into notes,
+//! every problem collected (the file is refused whole if it has any).
+
+use super::{Columns, FENCE, from_html, kind_of, note_id, separator_from, split_code_block};
+use crate::decks::{DeckBuilder, NoteSpec};
+use crate::error::{Problem, Problems, Result, Why};
+use crate::interop::Sink;
+use crate::model::DeckContent;
+use std::collections::BTreeMap;
+use std::collections::btree_map::Entry;
+use std::path::Path;
+
+/// Reads a CSV/TSV file into decks (one per deck named in it).
+pub fn read(path: &Path, text: &str, rename: Option<&str>) -> Result<Vec<DeckContent>> {
+    let mut decks: Vec<DeckContent> = Vec::new();
+    read_into(path, text, rename, &mut decks)?;
+    Ok(decks)
+}
+
+/// Reads a CSV/TSV file into `sink` as it goes, a note at a time. Fails
+/// with [`Error::Import`] listing every problem found (the sink's content
+/// must not be kept then), or with the sink's own error. Decks reach the
+/// sink in the order they first appear.
+pub fn read_into(path: &Path, text: &str, rename: Option<&str>, sink: &mut dyn Sink) -> Result<()> {
+    let file = path.display().to_string();
+    let mut problems = Problems::default();
+    let mut header = Header::read(&file, path, text, &mut problems);
+    // Rows are read one at a time and turned into notes at once: a large
+    // file is never held as rows and notes and cards all together. A
+    // malformed row ends the reading (its problem is listed first, as the
+    // file's own), and the rows before it are still checked.
+    let mut rows = Rows::new(&text[header.body_start..], &header);
+    let mut row = rows.next();
+    let width = row.as_ref().map_or(0, |r| r.1.len());
+    header.resolve_columns(width);
+    // Listed after a malformed row's problem, which is found later now.
+    let column_problems = header.column_problems(&file, width);
+    let deck = default_deck(path, rename, header.deck);
+    let mut reader = RowReader::new(&file, &header, rename, deck);
+    while let Some((line, rec)) = row.take() {
+        row = rows.next();
+        reader.read(line, &rec, sink)?;
+    }
+    problems.extend(rows.problem(&file));
+    problems.extend(column_problems);
+    reader.finish(&mut problems);
+    problems.into_result()
+}
+
+/// The deck of a row that names none: `--deck`, else the file's `#deck:`
+/// header, else the file's name.
+fn default_deck(path: &Path, rename: Option<&str>, header: Option<&str>) -> String {
+    rename.or(header).map(str::to_string).unwrap_or_else(|| {
+        path.file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    })
+}
+
+/// What a file's header lines (`#key:value`, Anki's) say about its rows.
+struct Header<'t> {
+    separator: u8,
+    html: bool,
+    /// `#columns:`, the names of the columns.
+    names: Option<&'t str>,
+    deck: Option<&'t str>,
+    cols: Columns,
+    /// How many lines the header takes, and the byte the rows start at.
+    lines: usize,
+    body_start: usize,
+}
+
+impl<'t> Header<'t> {
+    /// Reads the header lines at the top of `text`, recording a bad one in
+    /// `problems`.
+    fn read(file: &str, path: &Path, text: &'t str, problems: &mut Problems) -> Self {
+        let mut h = Header {
+            separator: guess_separator(path, text),
+            html: false,
+            names: None,
+            deck: None,
+            cols: Columns::default(),
+            lines: 0,
+            body_start: 0,
+        };
+        for line in text.split_inclusive('\n') {
+            let Some(rest) = line.strip_prefix('#') else {
+                break;
+            };
+            h.lines += 1;
+            h.body_start += line.len();
+            let rest = rest.trim_end_matches(['\n', '\r']);
+            let Some((key, value)) = rest.split_once(':') else {
+                continue;
+            };
+            if let Err(why) = h.set(key, value) {
+                problems.push(Problem::new(file, Some(h.lines), why));
+            }
+        }
+        h
+    }
+
+    /// One header line, `#key:value`.
+    fn set(&mut self, key: &str, value: &'t str) -> std::result::Result<(), Why> {
+        let column = |v: &str| {
+            v.trim()
+                .parse::<usize>()
+                .ok()
+                .filter(|&n| n >= 1)
+                .map(|n| n - 1)
+        };
+        match key.trim().to_ascii_lowercase().as_str() {
+            "separator" => {
+                self.separator = separator_from(value).ok_or_else(|| {
+                    Why::Syntax(format!(
+                        "#separator:{value} is not one of tab, comma, semicolon, pipe, colon, space"
+                    ))
+                })?;
+            }
+            "html" => self.html = value.trim().eq_ignore_ascii_case("true"),
+            "columns" => self.names = Some(value),
+            "deck" => self.deck = Some(value.trim()),
+            "tags column" => self.cols.tags = column(value),
+            "guid column" => self.cols.id = column(value),
+            "notetype column" => self.cols.notetype = column(value),
+            "deck column" => self.cols.deck = column(value),
+            // Other Anki headers (#notetype:, #tags:, #if matches:) carry nothing py201 stores.
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// Gives each column its role: by its name in `#columns:`, or else
+    /// every column the `# column:` headers do not claim holds a field.
+    fn resolve_columns(&mut self, width: usize) {
+        let cols = &mut self.cols;
+        let Some(names) = self.names else {
+            let meta = [cols.id, cols.notetype, cols.deck, cols.tags];
+            cols.fields = (0..width).filter(|i| !meta.contains(&Some(*i))).collect();
+            return;
+        };
+        for (i, name) in names.split(char::from(self.separator)).enumerate() {
+            match name.trim().to_ascii_lowercase().as_str() {
+                "id" | "guid" => cols.id = Some(i),
+                "notetype" | "note type" | "kind" | "type" => cols.notetype = Some(i),
+                "deck" => cols.deck = Some(i),
+                "tags" => cols.tags = Some(i),
+                "source" => cols.source = Some(i),
+                _ => cols.fields.push(i),
+            }
+        }
+    }
+
+    /// Why the columns cannot make cards: none holds a question, or more
+    /// hold text than a card has, with no names to say which is which.
+    fn column_problems(&self, file: &str, width: usize) -> Problems {
+        let mut problems = Problems::default();
+        let fields = self.cols.fields.len();
+        if width > 0 && fields == 0 {
+            let why = "no column holds a question: name them with #columns:";
+            problems.push(Problem::new(file, None, Why::Columns(why.into())));
+        }
+        if fields > 2 && self.names.is_none() {
+            let why = format!(
+                "{fields} text columns, py201 cards have two (front, back): name the columns with #columns:"
+            );
+            problems.push(Problem::new(file, None, Why::Columns(why)));
+        }
+        problems
+    }
+}
+
+/// The separator a file without `#separator:` uses: by its extension, or a
+/// tab in its first row.
+fn guess_separator(path: &Path, text: &str) -> u8 {
+    match path.extension().and_then(|e| e.to_str()) {
+        Some("tsv" | "tab") => b'\t',
+        Some("csv") => b',',
+        _ if text
+            .lines()
+            .find(|l| !l.starts_with('#'))
+            .is_some_and(|l| l.contains('\t')) =>
+        {
+            b'\t'
+        }
+        _ => b',',
+    }
+}
+
+/// The rows after the header, one at a time, blank ones skipped. A malformed
+/// row ends them; its problem is kept for [`Rows::problem`].
+struct Rows<'t> {
+    records: csv::StringRecordsIntoIter<&'t [u8]>,
+    header_lines: usize,
+    problem: Option<(Option<usize>, Why)>,
+}
+
+impl<'t> Rows<'t> {
+    fn new(body: &'t str, header: &Header) -> Self {
+        let reader = csv::ReaderBuilder::new()
+            .delimiter(header.separator)
+            .has_headers(false)
+            .flexible(false)
+            .from_reader(body.as_bytes());
+        Rows {
+            records: reader.into_records(),
+            header_lines: header.lines,
+            problem: None,
+        }
+    }
+
+    /// The malformed row that ended the rows, if one did.
+    fn problem(self, file: &str) -> Option<Problem> {
+        self.problem
+            .map(|(line, why)| Problem::new(file, line, why))
+    }
+}
+
+impl Iterator for Rows<'_> {
+    /// (line, row)
+    type Item = (usize, csv::StringRecord);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.problem.is_some() {
+            return None;
+        }
+        for rec in self.records.by_ref() {
+            match rec {
+                Ok(r) => {
+                    let line = r.position().map_or(0, |p| p.line() as usize) + self.header_lines;
+                    if r.iter().all(|f| f.trim().is_empty()) {
+                        continue;
+                    }
+                    return Some((line, r));
+                }
+                Err(e) => {
+                    let line = e.position().map(|p| p.line() as usize + self.header_lines);
+                    let why = match e.kind() {
+                        csv::ErrorKind::UnequalLengths {
+                            expected_len, len, ..
+                        } => {
+                            format!("row has {len} fields, the rows before it have {expected_len}")
+                        }
+                        _ => e.to_string(),
+                    };
+                    self.problem = Some((line, Why::Syntax(why)));
+                    return None;
+                }
+            }
+        }
+        None
+    }
+}
+
+/// Turns rows into notes and writes them, checked, deck by deck.
+struct RowReader<'a> {
+    file: &'a str,
+    cols: &'a Columns,
+    html: bool,
+    rename: Option<&'a str>,
+    default_deck: String,
+    /// Per deck: its sink handle and the builder that checks its notes.
+    decks: BTreeMap<String, (usize, DeckBuilder)>,
+    /// Rows that make no note.
+    problems: Problems,
+}
+
+impl<'a> RowReader<'a> {
+    fn new(file: &'a str, h: &'a Header, rename: Option<&'a str>, default_deck: String) -> Self {
+        RowReader {
+            file,
+            cols: &h.cols,
+            html: h.html,
+            rename,
+            default_deck,
+            decks: BTreeMap::new(),
+            problems: Problems::default(),
+        }
+    }
+
+    /// One row, starting on `line`: its note checked and, if it is good,
+    /// written to `sink` with its cards.
+    fn read(&mut self, line: usize, rec: &csv::StringRecord, sink: &mut dyn Sink) -> Result<()> {
+        match self.note(rec) {
+            Ok((deck, spec)) => self.add(deck, line, spec, sink),
+            Err(why) => {
+                self.problems.push(Problem::new(self.file, Some(line), why));
+                Ok(())
+            }
+        }
+    }
+
+    /// Column `i` of a row, as plain text.
+    fn get(&self, rec: &csv::StringRecord, i: Option<usize>) -> Option<String> {
+        i.and_then(|i| rec.get(i)).map(|s| {
+            if self.html {
+                from_html(s)
+            } else {
+                s.to_string()
+            }
+        })
+    }
+
+    /// The note a row holds and the deck it goes to, or what the row lacks.
+    fn note(&self, rec: &csv::StringRecord) -> std::result::Result<(String, NoteSpec), Why> {
+        let field = |n, name, why| Why::Field { n, name, why };
+        let (first, code) = self
+            .question(rec)
+            .ok_or_else(|| field(1, "front", "empty"))?;
+        let back = self
+            .get(rec, self.cols.back())
+            .filter(|s| !s.trim().is_empty());
+        let kind = kind_of(&self.get(rec, self.cols.notetype).unwrap_or_default());
+        match kind {
+            "typed" if back.is_none() => {
+                return Err(field(2, "back", "a typed card needs the expected answer"));
+            }
+            "basic" if back.is_none() => return Err(field(2, "back", "empty")),
+            _ => {}
+        }
+        let tags = self
+            .get(rec, self.cols.tags)
+            .map(|t| t.split_whitespace().map(str::to_string).collect())
+            .unwrap_or_default();
+        let deck = self
+            .rename
+            .map(str::to_string)
+            .or(self
+                .get(rec, self.cols.deck)
+                .filter(|d| !d.trim().is_empty()))
+            .unwrap_or_else(|| self.default_deck.clone());
+        let id = note_id(self.get(rec, self.cols.id).as_deref(), &first);
+        let (front, text) = if kind == "cloze" {
+            (None, Some(first))
+        } else {
+            (Some(first), None)
+        };
+        let spec = NoteSpec {
+            id: Some(id),
+            kind: (kind != "basic").then(|| kind.to_string()),
+            source: self
+                .get(rec, self.cols.source)
+                .filter(|s| !s.trim().is_empty()),
+            python: None,
+            front,
+            text,
+            code,
+            back,
+            tags,
+            reference: None,
+            check: None,
+        };
+        Ok((deck, spec))
+    }
+
+    /// A row's question and its code: an Anki package's `<pre>` block, or
+    /// a fenced block as the CSV/TSV export writes it. `None` when empty.
+    fn question(&self, rec: &csv::StringRecord) -> Option<(String, Option<String>)> {
+        let pre = self
+            .cols
+            .front()
+            .and_then(|i| rec.get(i))
+            .filter(|_| self.html)
+            .and_then(split_code_block);
+        let (first, code) = match pre {
+            Some((question, code)) => (question, Some(code)),
+            None => (self.get(rec, self.cols.front()).unwrap_or_default(), None),
+        };
+        if first.trim().is_empty() {
+            return None;
+        }
+        Some(match code {
+            Some(code) => (first, Some(code)),
+            None => split_fence(first),
+        })
+    }
+
+    /// Checks the note with its deck's builder and writes it with its
+    /// cards; a deck's first note opens the deck in `sink`.
+    fn add(
+        &mut self,
+        deck: String,
+        line: usize,
+        spec: NoteSpec,
+        sink: &mut dyn Sink,
+    ) -> Result<()> {
+        let file = self.file;
+        let (handle, builder) = match self.decks.entry(deck) {
+            Entry::Occupied(e) => e.into_mut(),
+            Entry::Vacant(e) => {
+                let builder = DeckBuilder::streaming(file, e.key(), String::new());
+                let handle = sink.deck(builder.name(), "")?;
+                e.insert((handle, builder))
+            }
+        };
+        builder.push(line, spec);
+        if let Some((note, cards)) = builder.take() {
+            sink.note(*handle, note)?;
+            for c in cards {
+                sink.card(*handle, c)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The rows' problems, then each deck's.
+    fn finish(self, problems: &mut Problems) {
+        problems.extend(self.problems);
+        for (_, (_, builder)) in self.decks {
+            problems.extend(builder.finish().1);
+        }
+    }
+}
+
+/// A question with its code in a fenced block, as the CSV/TSV export writes
+/// it: the text, and the code.
+fn split_fence(first: String) -> (String, Option<String>) {
+    if let Some(at) = first.find(FENCE) {
+        let body = at + FENCE.len();
+        if let Some(end) = first[body..].rfind("```") {
+            let code = first[body..body + end].trim_end().to_string();
+            return (first[..at].trim_end().to_string(), Some(code));
+        }
+    }
+    (first, None)
+}
