@@ -86,19 +86,20 @@ pub struct Tally {
 }
 
 /// Runs every check of `decks` on each of `pys` it asks for, handing each
-/// skip and failure to `each` as it happens.
+/// skip and failure to `each` as it happens. Stops at the first error
+/// `each` returns (its reader went away: no point running the rest).
 pub fn run_python<'a>(
     decks: &'a [ParsedDeck],
     pys: &[Interpreter],
-    mut each: impl FnMut(Event<'a>),
-) -> Tally {
+    mut each: impl FnMut(Event<'a>) -> std::io::Result<()>,
+) -> std::io::Result<Tally> {
     let minors: Vec<u32> = pys.iter().map(|p| p.minor).collect();
     let mut tally = Tally::default();
     for check in decks.iter().flat_map(|d| &d.checks) {
         let want = pycheck::wanted(check.python.as_deref(), &minors);
         if want.is_empty() {
             tally.skip += 1;
-            each(Event::Skipped(check));
+            each(Event::Skipped(check))?;
             continue;
         }
         for py in pys.iter().filter(|p| want.contains(&p.minor)) {
@@ -110,12 +111,12 @@ pub fn run_python<'a>(
                         check,
                         minor: py.minor,
                         why,
-                    });
+                    })?;
                 }
             }
         }
     }
-    tally
+    Ok(tally)
 }
 
 #[cfg(test)]
@@ -131,10 +132,14 @@ mod tests {
         let deck = crate::decks::parse("d.toml", text).unwrap_or_else(|p| panic!("{p:?}"));
         let decks = [deck];
         let mut skipped = Vec::new();
-        let tally = run_python(&decks, &[], |e| match e {
-            Event::Skipped(c) => skipped.push(c.card.clone()),
-            Event::Failed { .. } => panic!("nothing ran"),
-        });
+        let tally = run_python(&decks, &[], |e| {
+            match e {
+                Event::Skipped(c) => skipped.push(c.card.clone()),
+                Event::Failed { .. } => panic!("nothing ran"),
+            }
+            Ok(())
+        })
+        .unwrap();
         assert_eq!(
             tally,
             Tally {

@@ -1,7 +1,10 @@
-//! The CLI fits the shell: completions, a man page, --version, --help.
+//! The CLI fits the shell: completions, a man page, --version, --help, and
+//! pipes whose reader goes away.
 
 // A test says unwrap plainly; the lint guards the code users run.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
+// pipe(2) and close(2), to hand a child a pipe whose reader is gone.
+#![allow(unsafe_code)]
 
 mod common;
 use common::*;
@@ -44,4 +47,68 @@ fn completions_man_page_version_and_help() {
     }
     // None of these touched a collection.
     assert!(!env.db.exists());
+}
+
+/// A pipe whose reader is already gone: the first write to it fails with
+/// EPIPE, as for `py201 decks | head -1` once `head` has exited.
+fn closed_pipe() -> std::process::Stdio {
+    use std::os::fd::{FromRawFd, OwnedFd};
+    let mut fds = [0; 2];
+    // SAFETY: pipe(2) writes two new descriptors into `fds`, which this
+    // function then owns: the read end is closed here, the write end handed
+    // to the child through OwnedFd, which closes it once.
+    unsafe {
+        assert_eq!(libc::pipe(fds.as_mut_ptr()), 0, "pipe(2)");
+        libc::close(fds[0]);
+        std::process::Stdio::from(OwnedFd::from_raw_fd(fds[1]))
+    }
+}
+
+/// A reader that goes away ends every command quietly with exit 0, as for
+/// ripgrep: no panic, no "Broken pipe" error (issue 17).
+#[test]
+fn every_command_ends_quietly_on_a_closed_stdout() {
+    let env = env_with("test.toml");
+    let deck = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/decks/test.toml"
+    );
+    for args in [
+        &["decks"][..],
+        &["cards"],
+        &["cards", "--json"],
+        &["stats"],
+        &["stats", "--json"],
+        &["config"],
+        &["config", "fuzz"],
+        &["backups"],
+        &["man"],
+        &["completions", "bash"],
+        &["export", "--format", "tsv"],
+        &["export", "--format", "csv"],
+        &["export", "--format", "json"],
+        &["export", "--format", "deck", "--deck", "Test"],
+        &["check", deck],
+        &["import", "--dry-run", deck],
+        &["simulate", "--days", "5"],
+        &["doctor"],
+        &["review", "--limit", "1"],
+        &["--help"],
+    ] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_py201"))
+            .args(args)
+            .env("PY201_DB", &env.db)
+            .env("PY201_NOW", T0)
+            .env("TZ", "UTC")
+            .stdin(std::process::Stdio::null())
+            .stdout(closed_pipe())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            out.status.success() && stderr.is_empty(),
+            "py201 {args:?}: {:?}\n{stderr}",
+            out.status
+        );
+    }
 }

@@ -1,5 +1,6 @@
 use super::Ctx;
 use crate::cli::RestoreArgs;
+use crate::commands::outln;
 use anyhow::Result;
 use comfy_table::{Cell, CellAlignment, Table, presets::UTF8_FULL_CONDENSED};
 use std::process::ExitCode;
@@ -8,10 +9,10 @@ pub fn list(ctx: &Ctx) -> Result<ExitCode> {
     let col = ctx.open()?;
     let backups = col.backups()?;
     if backups.is_empty() {
-        println!(
+        outln!(
             "No backups yet: one is made in {} before each import or restore.",
             col.backup_dir().display()
-        );
+        )?;
         return Ok(ExitCode::SUCCESS);
     }
     let mut t = Table::new();
@@ -23,7 +24,7 @@ pub fn list(ctx: &Ctx) -> Result<ExitCode> {
             Cell::new(format!("{:.1} MB", *size as f64 / 1e6)).set_alignment(CellAlignment::Right),
         ]);
     }
-    println!("{t}");
+    outln!("{t}")?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -36,10 +37,10 @@ pub fn restore(ctx: &Ctx, args: RestoreArgs) -> Result<ExitCode> {
         // Nothing was changed; the fresh backup is harmless but say where it is.
         return Err(anyhow::Error::new(e).context(format!("restoring {}", args.file.display())));
     }
-    println!(
+    outln!(
         "Restored {}. The state before was backed up to {}",
         args.file.display(),
         saved.display()
-    );
+    )?;
     Ok(ExitCode::SUCCESS)
 }

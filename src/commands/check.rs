@@ -1,5 +1,6 @@
 use crate::check::{self, Event};
 use crate::cli::CheckArgs;
+use crate::commands::outln;
 use crate::decks::{parse_all, pycheck};
 use anyhow::Result;
 use std::process::ExitCode;
@@ -14,7 +15,7 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
         Ok(d) => d,
         Err(problems) => {
             for p in &problems {
-                println!("{p}");
+                outln!("{p}")?;
             }
             eprintln!(
                 "py201: {} problem{} in {} file{}",
@@ -28,17 +29,17 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
     };
     let cards: usize = decks.iter().map(|d| d.content.cards.len()).sum();
     if !args.python {
-        println!(
+        outln!(
             "{} file{}, {} decks, {cards} cards: no problems",
             files.len(),
             plural(files.len()),
             decks.len()
-        );
+        )?;
         return Ok(ExitCode::SUCCESS);
     }
     let pys = pycheck::interpreters();
     let t = check::run_python(&decks, &pys, |e| match e {
-        Event::Skipped(c) => println!(
+        Event::Skipped(c) => outln!(
             "{}:{}: card {}: skipped: no CPython for {:?} installed",
             c.file,
             c.line,
@@ -49,19 +50,21 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
             check: c,
             minor,
             why,
-        } => println!(
+        } => outln!(
             "{}:{}: card {}: python 3.{minor}: {why}",
-            c.file, c.line, c.card
+            c.file,
+            c.line,
+            c.card
         ),
-    });
+    })?;
     let minors: Vec<String> = pys.iter().map(|p| p.minor.to_string()).collect();
-    println!(
+    outln!(
         "{cards} cards; Python checks on 3.{}: {} passed, {} failed, {} skipped",
         minors.join(", 3."),
         t.pass,
         t.fail,
         t.skip
-    );
+    )?;
     Ok(if t.fail > 0 {
         ExitCode::from(1)
     } else {

@@ -1,6 +1,7 @@
 use super::Ctx;
 use crate::cli::ConfigArgs;
 use crate::collection::config::{KEYS, SchedulerKind};
+use crate::commands::outln;
 use anyhow::{Result, bail};
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 use std::process::ExitCode;
@@ -21,10 +22,10 @@ pub fn run(ctx: &Ctx, args: ConfigArgs) -> Result<ExitCode> {
                     meaning.to_string(),
                 ]);
             }
-            println!("{table}");
+            outln!("{table}")?;
         }
         (Some(k), None) => match col.config().get(&k) {
-            Some(v) => println!("{v}"),
+            Some(v) => outln!("{v}")?,
             None => {
                 // Reuse the setter's message, which lists the keys.
                 let mut probe = *col.config();
@@ -41,7 +42,7 @@ pub fn run(ctx: &Ctx, args: ConfigArgs) -> Result<ExitCode> {
             let now_ms = ctx.clock.now().timestamp_millis();
             let was = col.config().scheduler;
             let done = col.switch_scheduler(cfg.scheduler, today, now_ms)?;
-            println!("{k} = {}", cfg.scheduler.as_str());
+            outln!("{k} = {}", cfg.scheduler.as_str())?;
             if was != cfg.scheduler && !ctx.quiet {
                 match cfg.scheduler {
                     SchedulerKind::Fsrs => eprintln!(
@@ -57,7 +58,7 @@ pub fn run(ctx: &Ctx, args: ConfigArgs) -> Result<ExitCode> {
         }
         (Some(k), Some(v)) => {
             col.set_config(&k, &v)?;
-            println!("{k} = {}", col.config().get(&k).unwrap_or_default());
+            outln!("{k} = {}", col.config().get(&k).unwrap_or_default())?;
         }
     }
     Ok(ExitCode::SUCCESS)

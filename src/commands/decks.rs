@@ -1,4 +1,5 @@
 use super::Ctx;
+use crate::commands::outln;
 use anyhow::Result;
 use comfy_table::{Cell, CellAlignment, Table, presets::UTF8_FULL_CONDENSED};
 use std::process::ExitCode;
@@ -29,6 +30,6 @@ pub fn run(ctx: &Ctx) -> Result<ExitCode> {
         Cell::new(d).set_alignment(CellAlignment::Right),
         Cell::new(t).set_alignment(CellAlignment::Right),
     ]);
-    println!("{table}");
+    outln!("{table}")?;
     Ok(ExitCode::SUCCESS)
 }

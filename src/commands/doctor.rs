@@ -1,5 +1,6 @@
 use super::Ctx;
 use crate::cli::DoctorArgs;
+use crate::commands::outln;
 use anyhow::Result;
 use std::process::ExitCode;
 
@@ -7,7 +8,7 @@ pub fn run(ctx: &Ctx, args: DoctorArgs) -> Result<ExitCode> {
     let mut col = ctx.open()?;
     let findings = col.doctor()?;
     if findings.is_empty() {
-        println!("No problems found in {}.", col.path().display());
+        outln!("No problems found in {}.", col.path().display())?;
         return Ok(ExitCode::SUCCESS);
     }
     for f in &findings {
@@ -16,21 +17,21 @@ pub fn run(ctx: &Ctx, args: DoctorArgs) -> Result<ExitCode> {
         } else {
             "not fixable here: restore a backup (py201 backups)"
         };
-        println!("{}: {} ({how})", f.what, f.count);
+        outln!("{}: {} ({how})", f.what, f.count)?;
     }
     if !args.fix {
         return Ok(ExitCode::from(1));
     }
     if findings.iter().any(|f| !f.fixable) {
-        println!(
+        outln!(
             "Not repairing: the damage above needs a backup, and a repair could make it worse."
-        );
+        )?;
         return Ok(ExitCode::from(1));
     }
     let saved = col.backup(&ctx.stamp())?;
-    println!("Backed up to {}", saved.display());
+    outln!("Backed up to {}", saved.display())?;
     for line in col.doctor_fix()? {
-        println!("Fixed: {line}");
+        outln!("Fixed: {line}")?;
     }
     let left = col.doctor()?;
     Ok(if left.is_empty() {

@@ -33,10 +33,29 @@ pub fn explain_storage(e: anyhow::Error, ctx: &Ctx) -> anyhow::Error {
     }
 }
 
-/// Whether `e` comes from writing to a closed pipe.
+/// Whether `e` comes from writing to a closed pipe, wherever in its chain
+/// the I/O error sits: bare, or inside our own, the CSV writer's or
+/// serde_json's error (which keep it as a field, not as a source).
 pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
-    e.chain().any(|c| {
-        c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-            || matches!(c.downcast_ref::<crate::error::Error>(), Some(crate::error::Error::Io(io)) if io.kind() == std::io::ErrorKind::BrokenPipe)
-    })
+    e.chain()
+        .any(|c| io_kind(c) == Some(std::io::ErrorKind::BrokenPipe))
+}
+
+fn io_kind(c: &(dyn std::error::Error + 'static)) -> Option<std::io::ErrorKind> {
+    use crate::error::Error;
+    if let Some(io) = c.downcast_ref::<std::io::Error>() {
+        return Some(io.kind());
+    }
+    if let Some(json) = c.downcast_ref::<serde_json::Error>() {
+        return json.io_error_kind();
+    }
+    let csv = match c.downcast_ref::<Error>() {
+        Some(Error::Io(io)) => return Some(io.kind()),
+        Some(Error::Csv(csv)) => csv,
+        _ => c.downcast_ref::<csv::Error>()?,
+    };
+    match csv.kind() {
+        csv::ErrorKind::Io(io) => Some(io.kind()),
+        _ => None,
+    }
 }

@@ -2,6 +2,7 @@
 //! backup kept only when something changed) and reports what changed or
 //! every problem found.
 
+use crate::commands::outln;
 mod render;
 
 use super::{Ctx, progress};
@@ -27,21 +28,21 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> anyhow::Result<ExitCode> {
 fn restore(ctx: &Ctx, col: &mut Collection, path: &Path, dump: &Dump, dry: bool) -> Result<()> {
     import::check_replaceable(col, path)?;
     let (p, d) = (path.display(), dump);
-    println!(
+    outln!(
         "{p}: {} decks, {} cards, {} reviews",
         d.decks.len(),
         d.cards.len(),
         d.revlog.len()
-    );
+    )?;
     if dry {
-        println!("Dry run: nothing was changed.");
+        outln!("Dry run: nothing was changed.")?;
         return Ok(());
     }
     let saved = col.replace_backed_up(&ctx.stamp(), dump)?;
-    println!(
+    outln!(
         "Restored. The previous collection was backed up to {}",
         saved.display()
-    );
+    )?;
     Ok(())
 }
 
@@ -58,13 +59,13 @@ fn decks(ctx: &Ctx, col: &mut Collection, sources: &[Source], args: &ImportArgs)
     pb.finish_and_clear();
     let (report, saved) = done?;
     if dry || !ctx.quiet {
-        println!("{}", report_table(&report));
+        outln!("{}", report_table(&report))?;
     }
     match saved {
-        _ if dry => println!("Dry run: nothing was changed."),
+        _ if dry => outln!("Dry run: nothing was changed.")?,
         _ if ctx.quiet => {}
-        Some(s) => println!("Backup of the previous state: {}", s.display()),
-        None => println!("Nothing to change."),
+        Some(s) => outln!("Backup of the previous state: {}", s.display())?,
+        None => outln!("Nothing to change.")?,
     }
     Ok(())
 }

@@ -16,6 +16,7 @@ mod import;
 mod optimize;
 mod progress;
 mod review;
+mod shell;
 mod simulate;
 mod stats;
 
@@ -25,6 +26,17 @@ use anyhow::Result;
 use std::process::ExitCode;
 
 pub use context::Ctx;
+
+/// `println!` that returns the write's error instead of panicking on it:
+/// a closed pipe (`py201 decks | head -1`) then ends the command quietly
+/// (see `failure::is_broken_pipe`), as it does for ripgrep.
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($arg)*)
+    }};
+}
+pub(crate) use outln;
 
 /// Name of the environment variable that seeds interval fuzz.
 pub const SEED_VAR: &str = "PY201_SEED";
@@ -46,18 +58,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Backups => backups::list(&ctx),
         Command::Restore(a) => backups::restore(&ctx, a),
         Command::Doctor(a) => doctor::run(&ctx, a),
-        Command::Completions(a) => {
-            let mut cmd = <Cli as clap::CommandFactory>::command();
-            clap_complete::generate(a.shell, &mut cmd, "py201", &mut std::io::stdout());
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Man => {
-            let cmd = <Cli as clap::CommandFactory>::command();
-            let mut page = Vec::new();
-            clap_mangen::Man::new(cmd).render(&mut page)?;
-            std::io::Write::write_all(&mut std::io::stdout(), &page)?;
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Completions(a) => shell::completions(a),
+        Command::Man => shell::man(),
     };
     match result {
         // A closed pipe (`py201 cards | head`) is the reader's choice, not an error.
