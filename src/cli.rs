@@ -96,7 +96,8 @@ pub struct ExportArgs {
     #[arg(long, value_name = "NAME")]
     pub deck: Option<String>,
     /// deck, csv, tsv, json (full backup with history) or apkg (Anki package)
-    #[arg(long, short, value_name = "FORMAT")]
+    #[arg(long, short, value_name = "FORMAT",
+          value_parser = ["deck", "csv", "tsv", "json", "apkg"])]
     pub format: String,
     /// Output file ("-" or absent: standard output); for deck files without --deck, a folder
     #[arg(long, short, value_name = "FILE")]
@@ -118,7 +119,7 @@ pub struct ReviewArgs {
     #[arg(long, value_name = "NAME")]
     pub deck: Option<String>,
     /// Show at most N cards from the due and new queues (their same-day repeats still follow)
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub limit: Option<u32>,
 }
 

@@ -185,24 +185,51 @@ fn usage_errors_exit_2_without_a_panic() {
     assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
 }
 
+/// A usage error exits 2 with clap's message and its usage line, whether
+/// clap's parser finds it or the command does (a flag that only makes sense
+/// with another's value); nothing is written.
 #[test]
-fn with_progress_is_refused_where_it_would_be_ignored() {
+fn usage_errors_exit_2_in_clap_words() {
     let env = env_with("test.toml");
     let out_file = env.dir.path().join("x.tsv");
-    for format in ["tsv", "csv", "deck", "json"] {
+    let usage_error = |args: &[&str], says: &str| {
         let out = env
             .cmd(T0)
-            .args(["export", "--deck", "Test", "--format", format])
-            .arg("--with-progress")
+            .args(args)
             .arg("-o")
             .arg(&out_file)
             .output()
             .unwrap();
-        let err = one_line_error(&out);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
         assert!(
-            err.contains("--with-progress is for --format apkg"),
-            "{err}"
+            err.starts_with("error: ") && err.contains(says),
+            "{args:?}: {err}"
         );
-        assert!(!out_file.exists(), "nothing is written");
+        assert!(!out_file.exists(), "{args:?}: nothing is written");
+    };
+    for format in ["tsv", "csv", "deck", "json"] {
+        usage_error(
+            &[
+                "export",
+                "--deck",
+                "Test",
+                "--format",
+                format,
+                "--with-progress",
+            ],
+            "--with-progress is for --format apkg",
+        );
     }
+    usage_error(
+        &["export", "--format", "xml"],
+        "[possible values: deck, csv, tsv, json, apkg]",
+    );
+    let out = env
+        .cmd(T0)
+        .args(["review", "--limit", "0"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("invalid value '0' for '--limit <N>'"));
 }

@@ -5,21 +5,19 @@ use super::{Ctx, progress};
 use crate::cli::ExportArgs;
 use crate::interop::Format;
 use crate::interop::export::{self, ExportError, Request, Written};
-use anyhow::{Result, anyhow, bail};
+use anyhow::{Result, anyhow};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<ExitCode> {
-    let format = Format::parse(&args.format).ok_or_else(|| {
-        anyhow!(
-            "--format {:?}: use deck, csv, tsv, json or apkg",
-            args.format
-        )
-    })?;
+    // clap has checked the name against the same list.
+    let format =
+        Format::parse(&args.format).ok_or_else(|| anyhow!("--format {:?}", args.format))?;
     if args.with_progress && format != Format::Apkg {
-        bail!(
-            "--with-progress is for --format apkg; a JSON backup (--format json) always holds the whole history, and deck, CSV and TSV files hold card content only"
-        );
+        return Err(super::usage_error(
+            "export",
+            "--with-progress is for --format apkg; a JSON backup (--format json) always holds the whole history, and deck, CSV and TSV files hold card content only",
+        ));
     }
     let col = ctx.open()?;
     let deck = args.deck.as_deref().map(|d| col.deck_id(d)).transpose()?;

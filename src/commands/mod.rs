@@ -38,6 +38,17 @@ macro_rules! outln {
 }
 pub(crate) use outln;
 
+/// A usage mistake clap's parser cannot see (one flag that only makes sense
+/// with a value of another), said as clap says its own, with the
+/// subcommand's usage, and with clap's exit code 2 (`main` exits through it).
+pub fn usage_error(subcommand: &str, message: &str) -> anyhow::Error {
+    let mut cli = <Cli as clap::CommandFactory>::command();
+    cli.build();
+    let mut cmd = cli.find_subcommand(subcommand).cloned().unwrap_or(cli);
+    cmd.error(clap::error::ErrorKind::ArgumentConflict, message)
+        .into()
+}
+
 /// Name of the environment variable that seeds interval fuzz.
 pub const SEED_VAR: &str = "PY201_SEED";
 

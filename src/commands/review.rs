@@ -17,9 +17,6 @@ pub fn run(ctx: &Ctx, args: ReviewArgs) -> Result<ExitCode> {
         },
         Err(_) => rand::make_rng::<StdRng>(),
     };
-    if args.limit == Some(0) {
-        bail!("--limit 0 would show nothing; give a number of cards from 1 up");
-    }
     let mut col = ctx.open()?;
     let deck = args.deck.as_deref().map(|d| col.deck_id(d)).transpose()?;
     let opts = Options {
