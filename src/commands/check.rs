@@ -1,6 +1,6 @@
 use crate::check::{self, Event};
 use crate::cli::CheckArgs;
-use crate::commands::outln;
+use crate::commands::{counted, outln};
 use crate::decks::{parse_all, pycheck};
 use anyhow::Result;
 use std::process::ExitCode;
@@ -18,11 +18,9 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
                 outln!("{p}")?;
             }
             eprintln!(
-                "py201: {} problem{} in {} file{}",
-                problems.len(),
-                plural(problems.len()),
-                files.len(),
-                plural(files.len())
+                "py201: {} in {}",
+                counted(problems.len(), "problem"),
+                counted(files.len(), "file")
             );
             return Ok(ExitCode::from(1));
         }
@@ -30,10 +28,10 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
     let cards: usize = decks.iter().map(|d| d.content.cards.len()).sum();
     if !args.python {
         outln!(
-            "{} file{}, {} decks, {cards} cards: no problems",
-            files.len(),
-            plural(files.len()),
-            decks.len()
+            "{}, {}, {}: no problems",
+            counted(files.len(), "file"),
+            counted(decks.len(), "deck"),
+            counted(cards, "card")
         )?;
         return Ok(ExitCode::SUCCESS);
     }
@@ -59,7 +57,8 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
     })?;
     let minors: Vec<String> = pys.iter().map(|p| p.minor.to_string()).collect();
     outln!(
-        "{cards} cards; Python checks on 3.{}: {} passed, {} failed, {} skipped",
+        "{}; Python checks on 3.{}: {} passed, {} failed, {} skipped",
+        counted(cards, "card"),
         minors.join(", 3."),
         t.pass,
         t.fail,
@@ -70,8 +69,4 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }

@@ -36,18 +36,15 @@ pub fn run(ctx: &Ctx, args: ExportArgs) -> Result<ExitCode> {
             eprintln!("py201: wrote {count} deck files to {}", dir.display());
         }
         Written::Package(done) if !ctx.quiet => {
-            let n = |count: usize, what: &str| {
-                format!("{count} {what}{}", if count == 1 { "" } else { "s" })
-            };
             let mut what = [
                 (done.decks, "deck"),
                 (done.notes, "note"),
                 (done.cards, "card"),
             ]
-            .map(|(count, noun)| n(count, noun))
+            .map(|(count, noun)| super::counted(count, noun))
             .join(", ");
             if args.with_progress {
-                what += &format!(", {}", n(done.reviews, "review"));
+                what += &format!(", {}", super::counted(done.reviews, "review"));
             }
             let path = out.unwrap_or_default();
             eprintln!("py201: wrote {}: {what}", path.display());

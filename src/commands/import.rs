@@ -2,7 +2,7 @@
 //! backup kept only when something changed) and reports what changed or
 //! every problem found.
 
-use crate::commands::outln;
+use crate::commands::{counted, outln};
 mod render;
 
 use super::{Ctx, progress};
@@ -29,10 +29,10 @@ fn restore(ctx: &Ctx, col: &mut Collection, path: &Path, dump: &Dump, dry: bool)
     import::check_replaceable(col, path)?;
     let (p, d) = (path.display(), dump);
     outln!(
-        "{p}: {} decks, {} cards, {} reviews",
-        d.decks.len(),
-        d.cards.len(),
-        d.revlog.len()
+        "{p}: {}, {}, {}",
+        counted(d.decks.len(), "deck"),
+        counted(d.cards.len(), "card"),
+        counted(d.revlog.len(), "review")
     )?;
     if dry {
         outln!("Dry run: nothing was changed.")?;

@@ -38,6 +38,11 @@ macro_rules! outln {
 }
 pub(crate) use outln;
 
+/// `n` and the noun, plural unless `n` is 1: "1 deck", "20 decks".
+pub fn counted(n: usize, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
+}
+
 /// A usage mistake clap's parser cannot see (one flag that only makes sense
 /// with a value of another), said as clap says its own, with the
 /// subcommand's usage, and with clap's exit code 2 (`main` exits through it).
