@@ -18,6 +18,11 @@ pub enum Error {
     /// The collection path exists but cannot be used as a collection.
     #[error("{}: {why}", path.display())]
     BadCollection { path: PathBuf, why: String },
+    /// A collection file that is damaged (truncated, a bad header, corrupt
+    /// pages): it cannot be opened, and only a backup brings it back, which
+    /// `py201 restore` can do without opening it.
+    #[error("{}: {why}", path.display())]
+    DamagedCollection { path: PathBuf, why: String },
     #[error("{}: made by a newer py201 (schema version {found}; this py201 knows up to {known}); upgrade py201", path.display())]
     NewerSchema {
         path: PathBuf,

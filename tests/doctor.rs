@@ -173,3 +173,69 @@ fn a_note_without_its_card_is_found_and_named() {
         "{err}"
     );
 }
+
+/// A collection too damaged to open (here cut in half, as a full disk or a
+/// bad copy leaves it) is brought back by py201 alone: `doctor` names the
+/// damage and points to `restore`, `backups` lists what can restore it, and
+/// `restore` puts a backup in place, keeping the damaged file (issue 17).
+#[test]
+fn a_truncated_collection_is_restored_with_py201_alone() {
+    let env = env_with("test.toml");
+    env.config("fuzz", "off");
+    env.run_ok(&at_day(1), &["review", "--deck", "Test"], "\n5\n\n4\n\n5\n");
+    // Backups come the way a learner gets them: before each import.
+    let deck = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/decks/kinds.toml"
+    );
+    env.run_ok(&at_day(1), &["import", deck], "");
+    let answered = env.cards(&at_day(1), "Test");
+    // Grow the file well past its first pages, then cut it in half.
+    env.run_ok(
+        &at_day(2),
+        &[
+            "import",
+            concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/tests/fixtures/decks/tricky.toml"
+            ),
+        ],
+        "",
+    );
+    let full = std::fs::read(&env.db).unwrap();
+    std::fs::write(&env.db, &full[..full.len() / 2]).unwrap();
+    let damaged = std::fs::read(&env.db).unwrap();
+
+    let out = env.cmd(&at_day(2)).arg("doctor").output().unwrap();
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{report}");
+    assert!(report.contains("collection file is truncated"), "{report}");
+    assert!(report.contains("py201 restore FILE"), "{report}");
+
+    let listed = env.run_ok(&at_day(2), &["backups"], "");
+    let backup = env
+        .dir
+        .path()
+        .join("backups")
+        .join("collection-20260106-090000.db");
+    assert!(listed.contains(&backup.display().to_string()), "{listed}");
+
+    let restored = env.run_ok(&at_day(2), &["restore", backup.to_str().unwrap()], "");
+    assert!(restored.starts_with("Restored "), "{restored}");
+    let kept = env
+        .dir
+        .path()
+        .join("backups")
+        .join("collection-damaged-20260106-090000.db");
+    assert!(restored.contains(&kept.display().to_string()), "{restored}");
+    assert_eq!(
+        std::fs::read(&kept).unwrap(),
+        damaged,
+        "the damaged file is kept whole"
+    );
+    // The collection is the newest backup (made just before the second
+    // import): Test's answers as they were, and a healthy file.
+    assert_eq!(env.cards(&at_day(1), "Test"), answered);
+    let healthy = env.run_ok(&at_day(2), &["doctor"], "");
+    assert!(healthy.starts_with("No problems found"), "{healthy}");
+}

@@ -14,10 +14,7 @@ pub const KEEP: usize = 10;
 impl Collection {
     /// The folder backups go to: `backups/` beside the collection file.
     pub fn backup_dir(&self) -> PathBuf {
-        self.path()
-            .parent()
-            .unwrap_or_else(|| Path::new("."))
-            .join("backups")
+        backup_dir_of(self.path())
     }
 
     /// Copies the collection to `backups/collection-STAMP.db` and deletes all
@@ -102,20 +99,7 @@ impl Collection {
 
     /// Backups, oldest first: (path, size in bytes).
     pub fn backups(&self) -> Result<Vec<(PathBuf, u64)>> {
-        let dir = self.backup_dir();
-        let Ok(rd) = std::fs::read_dir(&dir) else {
-            return Ok(vec![]);
-        };
-        let mut v: Vec<(PathBuf, u64)> = rd
-            .filter_map(|e| e.ok())
-            .filter(|e| {
-                let n = e.file_name().to_string_lossy().into_owned();
-                n.starts_with("collection-") && n.ends_with(".db")
-            })
-            .map(|e| (e.path(), e.metadata().map(|m| m.len()).unwrap_or(0)))
-            .collect();
-        v.sort();
-        Ok(v)
+        backups_of(self.path())
     }
 
     /// Whether `from` is a py201 collection this version can restore.
@@ -146,4 +130,69 @@ impl Collection {
         self.config = self.load_config()?;
         Ok(())
     }
+
+    /// Puts the backup `from` in place of the collection at `path` that is
+    /// too damaged to open ([`Error::DamagedCollection`]), without opening
+    /// it: the damaged file (and its -wal/-shm, which may hold the last
+    /// answers) moves to `backups/` first, named `collection-damaged-STAMP`,
+    /// so nothing is lost; then a copy of `from` is written beside `path`
+    /// and renamed over it. Returns where the damaged file went.
+    pub fn restore_over_damaged(path: &Path, from: &Path, stamp: &str) -> Result<PathBuf> {
+        Self::check_restorable(from)?;
+        let dir = backup_dir_of(path);
+        std::fs::create_dir_all(&dir).map_err(|e| {
+            Error::BadValue(format!(
+                "cannot create backup folder {}: {e}",
+                dir.display()
+            ))
+        })?;
+        let kept = dir.join(format!("collection-damaged-{stamp}.db"));
+        let copy = path.with_extension("restoring");
+        let _ = std::fs::remove_file(&copy);
+        {
+            let mut c = Connection::open(&copy)?;
+            c.restore(MAIN_DB, from, rusqlite::backup::NO_PROGRESS)?;
+            c.execute_batch("PRAGMA journal_mode = DELETE;")?;
+        }
+        let io = |what: &str, e: std::io::Error| Error::BadValue(format!("{what}: {e}"));
+        for suffix in ["", "-wal", "-shm"] {
+            let side = |p: &Path| PathBuf::from(format!("{}{suffix}", p.display()));
+            if side(path).exists() {
+                std::fs::rename(side(path), side(&kept))
+                    .map_err(|e| io(&format!("moving {} aside", side(path).display()), e))?;
+            }
+        }
+        std::fs::rename(&copy, path)
+            .map_err(|e| io(&format!("putting {} in place", from.display()), e))?;
+        Ok(kept)
+    }
+}
+
+/// The folder backups of the collection at `collection` go to: `backups/`
+/// beside it. Needs no open collection, so a damaged one's backups can
+/// still be listed and restored.
+pub fn backup_dir_of(collection: &Path) -> PathBuf {
+    collection
+        .parent()
+        .unwrap_or_else(|| Path::new("."))
+        .join("backups")
+}
+
+/// The backups beside the collection at `collection`, oldest first: (path,
+/// size in bytes). Needs no open collection.
+pub fn backups_of(collection: &Path) -> Result<Vec<(PathBuf, u64)>> {
+    let dir = backup_dir_of(collection);
+    let Ok(rd) = std::fs::read_dir(&dir) else {
+        return Ok(vec![]);
+    };
+    let mut v: Vec<(PathBuf, u64)> = rd
+        .filter_map(|e| e.ok())
+        .filter(|e| {
+            let n = e.file_name().to_string_lossy().into_owned();
+            n.starts_with("collection-") && n.ends_with(".db")
+        })
+        .map(|e| (e.path(), e.metadata().map(|m| m.len()).unwrap_or(0)))
+        .collect();
+    v.sort();
+    Ok(v)
 }

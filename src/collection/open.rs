@@ -13,6 +13,15 @@ fn bad(path: &Path, why: impl Into<String>) -> Error {
     }
 }
 
+/// A collection file that was one but is damaged (see
+/// [`Error::DamagedCollection`]).
+fn damaged(path: &Path, why: impl Into<String>) -> Error {
+    Error::DamagedCollection {
+        path: path.to_path_buf(),
+        why: why.into(),
+    }
+}
+
 /// Looks at an existing file's header before SQLite touches it: SQLite would
 /// happily open a text file and only fail later, after we had set pragmas.
 fn check_file(path: &Path, len: u64) -> Result<()> {
@@ -25,7 +34,7 @@ fn check_file(path: &Path, len: u64) -> Result<()> {
         return Err(bad(path, "not a py201 collection (not an SQLite database)"));
     }
     if n < 100 {
-        return Err(bad(
+        return Err(damaged(
             path,
             "collection file is truncated (shorter than its header)",
         ));
@@ -48,7 +57,7 @@ fn check_file(path: &Path, len: u64) -> Result<()> {
     ));
     let wal_len = fs::metadata(&wal).map(|m| m.len()).unwrap_or(0);
     if page_size < 512 || !page_size.is_power_of_two() {
-        return Err(bad(
+        return Err(damaged(
             path,
             "collection file is damaged (bad page size in its header)",
         ));
@@ -56,7 +65,7 @@ fn check_file(path: &Path, len: u64) -> Result<()> {
     if wal_len == 0
         && (len % page_size != 0 || (counter_valid && pages > 0 && len < pages * page_size))
     {
-        return Err(bad(
+        return Err(damaged(
             path,
             format!(
                 "collection file is truncated ({len} bytes, its header says {})",
@@ -99,7 +108,7 @@ pub fn check_identity(conn: &Connection, path: &Path) -> Result<i64> {
             bad(path, "not a py201 collection (not an SQLite database)")
         }
         Some(rusqlite::ErrorCode::DatabaseCorrupt) => {
-            bad(path, "collection file is damaged (corrupt database)")
+            damaged(path, "collection file is damaged (corrupt database)")
         }
         _ => write_error(path, e),
     };

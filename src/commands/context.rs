@@ -31,7 +31,7 @@ impl Ctx {
         self.clock.now().format("%Y%m%d-%H%M%S").to_string()
     }
 
-    pub(super) fn db_path(&self) -> Result<PathBuf> {
+    pub fn db_path(&self) -> Result<PathBuf> {
         if let Some(p) = &self.db {
             return Ok(p.clone());
         }

@@ -5,7 +5,18 @@ use anyhow::Result;
 use std::process::ExitCode;
 
 pub fn run(ctx: &Ctx, args: DoctorArgs) -> Result<ExitCode> {
-    let mut col = ctx.open()?;
+    let mut col = match ctx.open() {
+        Ok(col) => col,
+        Err(e) if super::backups::damaged(&e) => {
+            // Nothing here can repair the file itself; a backup can.
+            outln!("{e:#}")?;
+            outln!(
+                "Not fixable here: restore a backup (`py201 backups`, then `py201 restore FILE`); the damaged file is kept in backups/."
+            )?;
+            return Ok(ExitCode::from(1));
+        }
+        Err(e) => return Err(e),
+    };
     let findings = col.doctor()?;
     if findings.is_empty() {
         outln!("No problems found in {}.", col.path().display())?;
