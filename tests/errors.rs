@@ -233,3 +233,52 @@ fn usage_errors_exit_2_in_clap_words() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("invalid value '0' for '--limit <N>'"));
 }
+
+/// A --db in a folder that does not exist is refused, naming the folder,
+/// and creates nothing; a new file in an existing folder is fine (issue 17).
+#[test]
+fn db_in_a_missing_folder_is_refused_and_nothing_is_created() {
+    let env = empty_env();
+    let typo = env.dir.path().join("no-such-folder").join("c.db");
+    let out = env
+        .cmd(T0)
+        .arg("--db")
+        .arg(&typo)
+        .arg("decks")
+        .output()
+        .unwrap();
+    let err = one_line_error(&out);
+    assert!(
+        err.contains("folder") && err.contains("no-such-folder") && err.contains("does not exist"),
+        "{err}"
+    );
+    assert!(!typo.parent().unwrap().exists(), "no folder was made");
+    let fine = env.dir.path().join("new.db");
+    env.cmd(T0)
+        .arg("--db")
+        .arg(&fine)
+        .arg("decks")
+        .assert()
+        .success();
+    assert!(fine.exists());
+}
+
+/// An import that fails into a --db that did not exist leaves no new
+/// collection behind (issue 17).
+#[test]
+fn a_failed_import_into_a_new_collection_leaves_nothing() {
+    let env = empty_env();
+    let bad = env.dir.path().join("bad.csv");
+    std::fs::write(&bad, "#separator:comma\n#columns:front\n\"unclosed\n").unwrap();
+    let out = env.cmd(T0).arg("import").arg(&bad).output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for suffix in ["", "-wal", "-shm"] {
+        let f = format!("{}{suffix}", env.db.display());
+        assert!(!std::path::Path::new(&f).exists(), "{f} left behind");
+    }
+}

@@ -105,6 +105,20 @@ impl Collection {
         result
     }
 
+    /// Closes the collection and, if this run created it, deletes its file
+    /// (and -wal/-shm): a command that failed leaves no new, empty
+    /// collection behind. One that existed before is only closed. A file
+    /// that cannot be deleted stays, a valid empty collection.
+    pub fn discard_if_new(self) {
+        let (created, path) = (self.created, self.path.clone());
+        drop(self);
+        if created {
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+            }
+        }
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }

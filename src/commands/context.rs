@@ -31,8 +31,21 @@ impl Ctx {
         self.clock.now().format("%Y%m%d-%H%M%S").to_string()
     }
 
+    /// The collection file: `--db` (or `PY201_DB`), else the platform data
+    /// directory's, whose folder is made on first use. A folder the user
+    /// named must exist: a typo in it should not grow a new tree of folders
+    /// with an empty collection at its end.
     pub fn db_path(&self) -> Result<PathBuf> {
         if let Some(p) = &self.db {
+            if let Some(dir) = p.parent().filter(|d| !d.as_os_str().is_empty()) {
+                if !dir.is_dir() {
+                    anyhow::bail!(
+                        "{}: folder {} does not exist (create it first, or choose another --db)",
+                        p.display(),
+                        dir.display()
+                    );
+                }
+            }
             return Ok(p.clone());
         }
         let dirs = directories::ProjectDirs::from("", "", "py201").context(

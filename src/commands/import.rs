@@ -21,6 +21,10 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> anyhow::Result<ExitCode> {
         Ok(Files::Decks(sources)) => decks(ctx, &mut col, &sources, &args),
         Err(e) => Err(e),
     };
+    if done.is_err() {
+        // A failed import into a new --db leaves no new collection behind.
+        col.discard_if_new();
+    }
     done.map_err(list_problems)?;
     Ok(ExitCode::SUCCESS)
 }
