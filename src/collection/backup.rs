@@ -36,10 +36,11 @@ impl Collection {
                 dir.display()
             ))
         })?;
-        let mut path = dir.join(format!("collection-{stamp}.db"));
+        let stem = stem_of(self.path());
+        let mut path = dir.join(format!("{stem}-{stamp}.db"));
         let mut n = 2;
         while path.exists() {
-            path = dir.join(format!("collection-{stamp}-{n}.db"));
+            path = dir.join(format!("{stem}-{stamp}-{n}.db"));
             n += 1;
         }
         self.conn
@@ -87,9 +88,15 @@ impl Collection {
         Ok(saved)
     }
 
-    /// Deletes all but the newest [`KEEP`] backups.
+    /// Deletes all but the newest [`KEEP`] of this collection's rotating
+    /// backups (those of upgrades and of a damaged file are kept).
     pub fn prune_backups(&self) -> Result<()> {
-        let mut all = self.backups()?;
+        let stem = stem_of(self.path());
+        let mut all: Vec<_> = self
+            .backups()?
+            .into_iter()
+            .filter(|(p, _)| is_rotating(&file_name(p), &stem))
+            .collect();
         while all.len() > KEEP {
             let old = all.remove(0);
             let _ = std::fs::remove_file(old.0);
@@ -146,7 +153,7 @@ impl Collection {
                 dir.display()
             ))
         })?;
-        let kept = dir.join(format!("collection-damaged-{stamp}.db"));
+        let kept = dir.join(format!("{}-damaged-{stamp}.db", stem_of(path)));
         let copy = path.with_extension("restoring");
         let _ = std::fs::remove_file(&copy);
         {
@@ -182,17 +189,106 @@ pub fn backup_dir_of(collection: &Path) -> PathBuf {
 /// size in bytes). Needs no open collection.
 pub fn backups_of(collection: &Path) -> Result<Vec<(PathBuf, u64)>> {
     let dir = backup_dir_of(collection);
+    let stem = stem_of(collection);
     let Ok(rd) = std::fs::read_dir(&dir) else {
         return Ok(vec![]);
     };
     let mut v: Vec<(PathBuf, u64)> = rd
         .filter_map(|e| e.ok())
-        .filter(|e| {
-            let n = e.file_name().to_string_lossy().into_owned();
-            n.starts_with("collection-") && n.ends_with(".db")
-        })
+        .filter(|e| is_backup_of(&e.file_name().to_string_lossy(), &stem))
         .map(|e| (e.path(), e.metadata().map(|m| m.len()).unwrap_or(0)))
         .collect();
     v.sort();
     Ok(v)
+}
+
+/// What this collection's backups are named after: its file's stem
+/// (`collection` for collection.db), so the backups of collections that
+/// share a folder stay apart.
+pub fn stem_of(collection: &Path) -> String {
+    collection
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "collection".into())
+}
+
+fn file_name(p: &Path) -> String {
+    p.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// Whether `name` is a backup of the collection whose stem is `stem`: a
+/// rotating one, or one kept before an upgrade (`STEM-schema-N.db`) or of a
+/// damaged file (`STEM-damaged-STAMP.db`). The rest after `STEM-` must
+/// have that shape, so collection `a`'s listing never takes `a-b`'s.
+pub fn is_backup_of(name: &str, stem: &str) -> bool {
+    let Some(rest) = strip(name, stem) else {
+        return false;
+    };
+    if let Some(v) = rest.strip_prefix("schema-") {
+        return v
+            .split('-')
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    }
+    is_stamp(rest.strip_prefix("damaged-").unwrap_or(rest))
+}
+
+/// Whether `name` is one of the backups made before each change, which
+/// [`Collection::prune_backups`] keeps [`KEEP`] of.
+fn is_rotating(name: &str, stem: &str) -> bool {
+    strip(name, stem).is_some_and(is_stamp)
+}
+
+/// `name` without `STEM-` and `.db`.
+fn strip<'a>(name: &'a str, stem: &str) -> Option<&'a str> {
+    name.strip_prefix(stem)?
+        .strip_prefix('-')?
+        .strip_suffix(".db")
+}
+
+/// `YYYYMMDD-HHMMSS`, with `-N` when two backups fell in one second.
+fn is_stamp(s: &str) -> bool {
+    let digits = |p: &str, n: usize| p.len() == n && p.bytes().all(|b| b.is_ascii_digit());
+    let mut parts = s.split('-');
+    let (Some(day), Some(time)) = (parts.next(), parts.next()) else {
+        return false;
+    };
+    let n = parts.next();
+    digits(day, 8)
+        && digits(time, 6)
+        && n.is_none_or(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        && parts.next().is_none()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backups_are_told_apart_by_their_collection() {
+        for name in [
+            "collection-20260105-090000.db",
+            "collection-20260105-090000-2.db",
+            "collection-schema-7.db",
+            "collection-schema-7-2.db",
+            "collection-damaged-20260105-090000.db",
+        ] {
+            assert!(is_backup_of(name, "collection"), "{name}");
+        }
+        for name in [
+            "a-b-20260105-090000.db",
+            "collection-20260105-090000.db",
+            "a-2026010-090000.db",
+            "a-20260105-090000-.db",
+            "a-20260105-090000.db-wal",
+            "a-schema-.db",
+        ] {
+            assert!(!is_backup_of(name, "a"), "{name}");
+        }
+        assert!(is_backup_of("a-20260105-090000.db", "a"));
+        assert!(is_rotating("a-20260105-090000-3.db", "a"));
+        assert!(!is_rotating("a-damaged-20260105-090000.db", "a"));
+        assert!(!is_rotating("a-schema-7.db", "a"));
+    }
 }

@@ -355,7 +355,7 @@ impl Collection {
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         tx.execute_batch(
             "DELETE FROM revlog; DELETE FROM cards; DELETE FROM notes; DELETE FROM decks; DELETE FROM config;
-             DELETE FROM meta;",
+             DELETE FROM meta WHERE key <> 'collection_id';",
         )?;
         insert_rows(&tx, "config", "key, value", &dump.config, |(k, v)| {
             [k as &dyn ToSql, v]

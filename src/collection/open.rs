@@ -223,7 +223,7 @@ pub fn create_schema(conn: &Connection) -> Result<()> {
 }
 
 /// Upgrades a collection made by an older py201 (schema version `from`):
-/// first a copy of it goes to `backups/collection-schema-{from}.db` beside
+/// first a copy of it goes to `backups/STEM-schema-{from}.db` beside
 /// it (the online backup API, so the copy is consistent), then each of
 /// `migrations` above `from` runs, in order, in its own transaction
 /// together with its version bump, so an interrupted upgrade resumes
@@ -239,16 +239,14 @@ pub(crate) fn migrate(
     if pending.is_empty() {
         return Ok(None);
     }
-    let dir = path
-        .parent()
-        .unwrap_or_else(|| Path::new("."))
-        .join("backups");
+    let dir = super::backup::backup_dir_of(path);
     fs::create_dir_all(&dir)
         .map_err(|e| bad(path, format!("cannot back up before upgrading: {e}")))?;
-    let mut backup = dir.join(format!("collection-schema-{from}.db"));
+    let stem = super::backup::stem_of(path);
+    let mut backup = dir.join(format!("{stem}-schema-{from}.db"));
     let mut n = 2;
     while backup.exists() {
-        backup = dir.join(format!("collection-schema-{from}-{n}.db"));
+        backup = dir.join(format!("{stem}-schema-{from}-{n}.db"));
         n += 1;
     }
     conn.backup(rusqlite::MAIN_DB, &backup, rusqlite::backup::NO_PROGRESS)
@@ -321,7 +319,7 @@ mod tests {
             .unwrap();
         assert_eq!(version, 3);
         assert!(
-            backup.ends_with("backups/collection-schema-1.db"),
+            backup.ends_with("backups/c-schema-1.db"),
             "{}",
             backup.display()
         );
