@@ -111,6 +111,9 @@ pub struct ExportArgs {
 pub struct RestoreArgs {
     /// A backup file, as listed by `py201 backups`
     pub file: PathBuf,
+    /// Restore it even if it is a backup of another collection
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]

@@ -11,6 +11,9 @@ use std::path::{Path, PathBuf};
 /// How many automatic backups are kept.
 pub const KEEP: usize = 10;
 
+/// The `meta` key of a collection's identity ([`Collection::identity`]).
+const ID_KEY: &str = "collection_id";
+
 impl Collection {
     /// The folder backups go to: `backups/` beside the collection file.
     pub fn backup_dir(&self) -> PathBuf {
@@ -29,6 +32,8 @@ impl Collection {
     /// backup yet: an import that turns out to change nothing removes its
     /// fresh copy again, and must not have pushed out an older good one.
     pub fn backup_unpruned(&self, stamp: &str) -> Result<PathBuf> {
+        // Made before the copy, so the backup carries it.
+        self.identity();
         let dir = self.backup_dir();
         std::fs::create_dir_all(&dir).map_err(|e| {
             Error::BadValue(format!(
@@ -107,6 +112,42 @@ impl Collection {
     /// Backups, oldest first: (path, size in bytes).
     pub fn backups(&self) -> Result<Vec<(PathBuf, u64)>> {
         backups_of(self.path())
+    }
+
+    /// This collection's identity, made once (at its first open by a py201
+    /// that knows it) and carried into every backup, so a backup of
+    /// another collection can be told apart. Best effort: a collection that
+    /// cannot be written to just has none yet.
+    pub fn identity(&self) -> Option<String> {
+        if let Ok(Some(id)) = self.meta(ID_KEY) {
+            return Some(id);
+        }
+        let id = format!("{:032x}", rand::random::<u128>());
+        self.set_meta(ID_KEY, &id).ok().map(|()| id)
+    }
+
+    /// Refuses to restore `from` over this collection when it is a backup
+    /// of another one (both carry an identity and they differ), unless
+    /// `force`: the backups of several collections may share a folder, and
+    /// restoring the wrong one would replace this collection's history.
+    pub fn check_same_collection(&self, from: &Path, force: bool) -> Result<()> {
+        let theirs = Connection::open_with_flags(from, OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .and_then(|c| {
+                c.query_row("SELECT value FROM meta WHERE key = ?1", [ID_KEY], |r| {
+                    r.get::<_, String>("value")
+                })
+            })
+            .ok();
+        match (self.identity(), theirs) {
+            (Some(ours), Some(theirs)) if ours != theirs && !force => {
+                Err(Error::BadValue(format!(
+                    "{}: a backup of another collection, not of {}; add --force to restore it over this one anyway",
+                    from.display(),
+                    self.path().display()
+                )))
+            }
+            _ => Ok(()),
+        }
     }
 
     /// Whether `from` is a py201 collection this version can restore.
@@ -200,6 +241,59 @@ pub fn backups_of(collection: &Path) -> Result<Vec<(PathBuf, u64)>> {
         .collect();
     v.sort();
     Ok(v)
+}
+
+/// A backup as `py201 backups` lists it.
+pub struct BackupInfo {
+    pub path: PathBuf,
+    pub bytes: u64,
+    /// When it was made, from its name (`YYYY-MM-DD HH:MM:SS`); `None` for
+    /// the copy kept before a schema upgrade, named after the version.
+    pub made: Option<String>,
+    /// Its cards and review-log rows; `None` when it cannot be read.
+    pub counts: Option<(i64, i64)>,
+}
+
+/// Describes the backup at `path` (of `bytes` bytes): its time from its
+/// name, its counts read from it, read-only.
+pub fn describe(path: &Path, bytes: u64) -> BackupInfo {
+    let name = file_name(path);
+    let made = name.strip_suffix(".db").and_then(stamp_in).map(|(d, t)| {
+        format!(
+            "{}-{}-{} {}:{}:{}",
+            &d[..4],
+            &d[4..6],
+            &d[6..],
+            &t[..2],
+            &t[2..4],
+            &t[4..]
+        )
+    });
+    let counts = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .and_then(|c| {
+            c.query_row(
+                "SELECT (SELECT count(*) FROM cards) AS cards, (SELECT count(*) FROM revlog) AS reviews",
+                [],
+                |r| Ok((r.get("cards")?, r.get("reviews")?)),
+            )
+        })
+        .ok();
+    BackupInfo {
+        path: path.to_path_buf(),
+        bytes,
+        made,
+        counts,
+    }
+}
+
+/// The `YYYYMMDD` and `HHMMSS` in a backup's name, if it has them.
+fn stamp_in(name: &str) -> Option<(&str, &str)> {
+    let digits = |p: &&str, n: usize| p.len() == n && p.bytes().all(|b| b.is_ascii_digit());
+    let parts: Vec<&str> = name.split('-').collect();
+    parts
+        .windows(2)
+        .find(|w| digits(&w[0], 8) && digits(&w[1], 6))
+        .map(|w| (w[0], w[1]))
 }
 
 /// What this collection's backups are named after: its file's stem

@@ -1,11 +1,10 @@
+//! `py201 backups`: this collection's backups, newest first.
+
 use super::Ctx;
-use crate::cli::RestoreArgs;
-use crate::collection::{Collection, backup};
+use crate::collection::backup;
 use crate::commands::outln;
-use crate::error::Error;
-use anyhow::{Context, Result};
+use anyhow::Result;
 use comfy_table::{Cell, CellAlignment, Table, presets::UTF8_FULL_CONDENSED};
-use std::path::Path;
 use std::process::ExitCode;
 
 /// Lists the backups beside the collection without opening it, so a
@@ -22,56 +21,21 @@ pub fn list(ctx: &Ctx) -> Result<ExitCode> {
     }
     let mut t = Table::new();
     t.load_style(UTF8_FULL_CONDENSED)
-        .set_header(vec!["Backup", "Size"]);
-    for (path, size) in backups.iter().rev() {
+        .set_header(vec!["Backup", "Made", "Size", "Cards", "Reviews"]);
+    let right = |s: String| Cell::new(s).set_alignment(CellAlignment::Right);
+    for (path, bytes) in backups.iter().rev() {
+        let b = backup::describe(path, *bytes);
+        let (cards, reviews) = b.counts.map_or(("?".into(), "?".into()), |(c, r)| {
+            (c.to_string(), r.to_string())
+        });
         t.add_row(vec![
-            Cell::new(path.display()),
-            Cell::new(format!("{:.1} MB", *size as f64 / 1e6)).set_alignment(CellAlignment::Right),
+            Cell::new(b.path.display()),
+            Cell::new(b.made.as_deref().unwrap_or("before an upgrade")),
+            right(format!("{:.1} MB", b.bytes as f64 / 1e6)),
+            right(cards),
+            right(reviews),
         ]);
     }
     outln!("{t}")?;
-    Ok(ExitCode::SUCCESS)
-}
-
-pub fn restore(ctx: &Ctx, args: RestoreArgs) -> Result<ExitCode> {
-    let from = args.file.canonicalize().unwrap_or(args.file.clone());
-    Collection::check_restorable(&from)?;
-    let mut col = match ctx.open() {
-        Ok(col) => col,
-        Err(e) if damaged(&e) => return restore_over_damaged(ctx, &args, &from),
-        Err(e) => return Err(e),
-    };
-    let saved = col.backup(&ctx.stamp())?;
-    if let Err(e) = col.restore_from(&from) {
-        // Nothing was changed; the fresh backup is harmless but say where it is.
-        return Err(anyhow::Error::new(e).context(format!("restoring {}", args.file.display())));
-    }
-    outln!(
-        "Restored {}. The state before was backed up to {}",
-        args.file.display(),
-        saved.display()
-    )?;
-    Ok(ExitCode::SUCCESS)
-}
-
-/// Whether opening failed because the collection file is damaged.
-pub(super) fn damaged(e: &anyhow::Error) -> bool {
-    e.chain()
-        .any(|c| matches!(c.downcast_ref(), Some(Error::DamagedCollection { .. })))
-}
-
-/// A collection too damaged to open can't back itself up through SQLite:
-/// the damaged file is moved aside, whole, and the backup put in its place.
-fn restore_over_damaged(ctx: &Ctx, args: &RestoreArgs, from: &Path) -> Result<ExitCode> {
-    let path = ctx.db_path()?;
-    let kept = Collection::restore_over_damaged(&path, from, &ctx.stamp())
-        .with_context(|| format!("restoring {}", args.file.display()))?;
-    // Opening checks the restored file as any start-up would.
-    ctx.open()?;
-    outln!(
-        "Restored {}. The damaged collection was moved to {}",
-        args.file.display(),
-        kept.display()
-    )?;
     Ok(ExitCode::SUCCESS)
 }

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 pub fn run(ctx: &Ctx, args: DoctorArgs) -> Result<ExitCode> {
     let mut col = match ctx.open() {
         Ok(col) => col,
-        Err(e) if super::backups::damaged(&e) => {
+        Err(e) if super::restore::damaged(&e) => {
             // Nothing here can repair the file itself; a backup can.
             outln!("{e:#}")?;
             outln!(

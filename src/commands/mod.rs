@@ -15,6 +15,7 @@ mod failure;
 mod import;
 mod optimize;
 mod progress;
+mod restore;
 mod review;
 mod shell;
 mod simulate;
@@ -72,7 +73,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Import(a) => import::run(&ctx, a),
         Command::Export(a) => export::run(&ctx, a),
         Command::Backups => backups::list(&ctx),
-        Command::Restore(a) => backups::restore(&ctx, a),
+        Command::Restore(a) => restore::run(&ctx, a),
         Command::Doctor(a) => doctor::run(&ctx, a),
         Command::Completions(a) => shell::completions(a),
         Command::Man => shell::man(),
