@@ -60,8 +60,16 @@ pub enum Command {
     Doctor(DoctorArgs),
     /// Print a shell completion script: `py201 completions bash > /etc/bash_completion.d/py201`
     Completions(CompletionsArgs),
-    /// Print the manual page (roff): `py201 man | man -l -`
-    Man,
+    /// Print the manual page (roff), every command's options included:
+    /// `py201 man | man -l -`, or one command's: `py201 man review`
+    Man(ManArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Only this command's page (e.g. review, import)
+    #[arg(value_name = "COMMAND")]
+    pub command: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -23,6 +23,31 @@ fn completions_man_page_version_and_help() {
     assert!(fish.contains("complete -c py201") && fish.contains("import"));
     let man = env.run_ok(T0, &["man"], "");
     assert!(man.contains(".TH py201 1") && man.contains("review"), "man");
+    // Every command has its page, with its options, in the one manual.
+    let commands = <py201::cli::Cli as clap::CommandFactory>::command();
+    for c in commands.get_subcommands() {
+        let name = c.get_name();
+        assert!(
+            man.contains(&format!(".TH py201-{name} 1")),
+            "man: page of {name}"
+        );
+        for long in c.get_arguments().filter_map(|a| a.get_long()) {
+            let roff = format!("\\-\\-{}", long.replace('-', "\\-"));
+            assert!(man.contains(&roff), "man: {name} --{long}");
+        }
+    }
+    let review = env.run_ok(T0, &["man", "review"], "");
+    assert_eq!(review.matches(".TH ").count(), 1, "{review}");
+    assert!(review.contains(".TH py201-review 1") && review.contains("\\-\\-limit"));
+    // What the manual points to exists.
+    for doc in man.split(|c: char| c.is_whitespace() || c == '(' || c == ')') {
+        if let Some(path) = doc.strip_prefix("docs/").filter(|p| p.ends_with(".md")) {
+            let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("docs")
+                .join(path);
+            assert!(file.exists(), "man points to {doc}");
+        }
+    }
     let version = env.run_ok(T0, &["--version"], "");
     assert_eq!(version, format!("py201 {}\n", env!("CARGO_PKG_VERSION")));
     let help = env.run_ok(T0, &["--help"], "");

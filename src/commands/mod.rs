@@ -76,7 +76,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Restore(a) => restore::run(&ctx, a),
         Command::Doctor(a) => doctor::run(&ctx, a),
         Command::Completions(a) => shell::completions(a),
-        Command::Man => shell::man(),
+        Command::Man(a) => shell::man(a),
     };
     match result {
         // A closed pipe (`py201 cards | head`) is the reader's choice, not an error.
