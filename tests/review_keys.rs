@@ -195,3 +195,41 @@ fn first_run_on_a_fresh_machine_reviews_the_built_in_decks() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// The summary's time is the time spent answering, the figure `stats`
+/// sums from the log, not the session's wall clock (issue 17: the summary
+/// said 59s where stats said 42s). One answer after ~1.5 s of thought, an
+/// undone one, then 2 s idle before the session ends.
+#[test]
+fn summary_time_is_the_time_stats_counts() {
+    use std::io::Write;
+    let env = env_with("test.toml");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_py201"))
+        .args(["review", "--deck", "Test"])
+        .env("PY201_DB", &env.db)
+        .env("PY201_NOW", T0)
+        .env("TZ", "UTC")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    let pause = |ms| std::thread::sleep(std::time::Duration::from_millis(ms));
+    input.write_all(b"\n").unwrap();
+    pause(1500);
+    input.write_all(b"5\n\n").unwrap();
+    pause(1200);
+    input.write_all(b"4\nu\n").unwrap();
+    pause(2000);
+    drop(input);
+    let out = child.wait_with_output().unwrap();
+    let out = String::from_utf8_lossy(&out.stdout);
+    let stats = env.run_ok(T0, &["stats", "--json"], "");
+    let j: serde_json::Value = serde_json::from_str(&stats).unwrap();
+    let ms = j["today"]["time_ms"].as_i64().expect("today's time_ms");
+    // The kept answer's thought, not the undone one's nor the idle end (the
+    // session took over 4.7 s in all).
+    assert!((1000..2600).contains(&ms), "stats counts {ms} ms");
+    let said = format!("; time answering {}s.", ms / 1000);
+    assert!(out.contains(&said), "{said}\n{out}");
+}

@@ -124,7 +124,12 @@ pub struct Summary {
     pub answers: u32,
     pub repeats: u32,
     pub passed: u32,
+    /// Wall-clock time of the whole session.
     pub elapsed_ms: u64,
+    /// Time spent answering: each kept answer's time from showing the card
+    /// to its grade (at most [`MAX_TAKEN_MS`]), the same figure `stats`
+    /// sums from the review log.
+    pub answer_ms: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -146,6 +151,7 @@ enum Action {
         grade: Grade,
         repeat_pending: bool,
         now_pending: bool,
+        taken_ms: u64,
     },
     Suspend {
         card: i64,
@@ -465,7 +471,9 @@ impl<F: Frontend, R: Rng> Session<'_, F, R> {
             grade,
             repeat_pending: was_pending,
             now_pending,
+            taken_ms,
         });
+        self.summary.answer_ms += taken_ms;
         Ok(())
     }
 
@@ -553,10 +561,12 @@ impl<F: Frontend, R: Rng> Session<'_, F, R> {
                 grade,
                 repeat_pending,
                 now_pending,
+                taken_ms,
             } => {
                 self.col.undo_answer(log_id)?;
                 // Reverse exactly what the answer counted.
                 self.count(source, kind, grade, repeat_pending, now_pending, -1);
+                self.summary.answer_ms -= taken_ms;
                 (card, source)
             }
             Action::Suspend { card, source } => {
@@ -646,21 +656,22 @@ impl<F: Frontend, R: Rng> Session<'_, F, R> {
     }
 }
 
-/// The session's own line: cards, answers, the share graded 3 or more, time.
+/// The session's own line: cards, answers, the share graded 3 or more, and
+/// the time spent answering, as `stats` counts it (not the wall clock).
 fn reviewed_line(s: &Summary, repeat_word: &str) -> String {
     if s.answers == 0 {
         return "\nNo cards reviewed.".to_string();
     }
     let pct = (u64::from(s.passed) * 100 + u64::from(s.answers) / 2) / u64::from(s.answers);
     format!(
-        "\nReviewed {} card{} ({} answer{}, {} {repeat_word}{}); {pct}% graded 3 or higher; time {}.",
+        "\nReviewed {} card{} ({} answer{}, {} {repeat_word}{}); {pct}% graded 3 or higher; time answering {}.",
         s.cards,
         plural(s.cards),
         s.answers,
         plural(s.answers),
         s.repeats,
         plural(s.repeats),
-        render::duration(s.elapsed_ms)
+        render::duration(s.answer_ms)
     )
 }
 
