@@ -117,7 +117,7 @@ pub struct ExportArgs {
 
 #[derive(Debug, Args)]
 pub struct RestoreArgs {
-    /// A backup file, as listed by `py201 backups`
+    /// A backup: its name as `py201 backups` lists it, or a path to a collection file
     pub file: PathBuf,
     /// Restore it even if it is a backup of another collection
     #[arg(long)]

@@ -22,3 +22,4 @@ pub mod review;
 pub mod scheduler;
 pub mod simulate;
 pub mod stats;
+pub mod table;

@@ -65,29 +65,45 @@ pub fn json(cards: &[Card], today: Day) -> serde_json::Result<String> {
     serde_json::to_string_pretty(&rows)
 }
 
-/// The cards as a table, on `today`: fronts on one line, cut short.
-pub fn table(cards: &[Card], today: Day) -> Table {
-    let mut table = Table::new();
-    table.load_style(UTF8_FULL_CONDENSED).set_header(vec![
-        "Id", "Deck", "State", "Due", "Ivl", "EF", "Reps", "Lapses", "Front",
-    ]);
+/// Below this width the table leaves out EF, reps and lapses ([`table`]).
+pub const FULL_WIDTH: u16 = 100;
+
+/// The cards as a table, on `today`: fronts on one line, cut short. Laid
+/// out for `width`; narrower than [`FULL_WIDTH`], it keeps the columns a
+/// learner scans (id, deck, state, due, interval, front) and leaves EF,
+/// reps and lapses to `--json`.
+pub fn table(cards: &[Card], today: Day, width: u16) -> Table {
+    let full = width >= FULL_WIDTH;
+    let mut table = crate::table::new();
+    table.set_width(width);
+    let mut header = vec!["Id", "Deck", "State", "Due", "Ivl"];
+    if full {
+        header.extend(["EF", "Reps", "Lapses"]);
+    }
+    header.push("Front");
+    table.load_style(UTF8_FULL_CONDENSED).set_header(header);
     for c in cards {
         let front: String = sanitize(&c.front)
             .replace('\n', " ")
             .chars()
             .take(FRONT_CHARS)
             .collect();
-        table.add_row(vec![
+        let mut row = vec![
             c.uid.clone(),
             sanitize(&c.deck),
             c.status(today).as_str().to_string(),
             c.state.due.map(day_string).unwrap_or_default(),
             c.state.interval.to_string(),
-            format!("{:.2}", c.state.ease.as_f64()),
-            c.state.reps.to_string(),
-            c.state.lapses.to_string(),
-            front,
-        ]);
+        ];
+        if full {
+            row.extend([
+                format!("{:.2}", c.state.ease.as_f64()),
+                c.state.reps.to_string(),
+                c.state.lapses.to_string(),
+            ]);
+        }
+        row.push(front);
+        table.add_row(row);
     }
     table
 }

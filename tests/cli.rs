@@ -137,3 +137,54 @@ fn every_command_ends_quietly_on_a_closed_stdout() {
         );
     }
 }
+
+/// Every table fits the width it is read at: `COLUMNS` when output is not
+/// a terminal, else 100 columns; narrow columns wrap inside their cells,
+/// and `cards` leaves columns to `--json` below 100 (issue 17: `config`
+/// printed 203 columns, `cards` 173).
+#[test]
+fn tables_fit_the_width() {
+    let env = env_with("stats.toml");
+    env.run_ok(T0, &["review", "--deck", "Stats"], "\n5\n\n1\n\n4\n\n4\n");
+    let table_lines = |out: &str| -> Vec<String> {
+        out.lines()
+            .filter(|l| l.starts_with(['┌', '│', '╞', '├', '└']))
+            .map(str::to_string)
+            .collect()
+    };
+    for columns in [None, Some(80), Some(60)] {
+        let width = columns.unwrap_or(100);
+        for args in [
+            &["config"][..],
+            &["cards"],
+            &["decks"],
+            &["stats"],
+            &["backups"],
+        ] {
+            let mut cmd = env.cmd(T0);
+            cmd.env_remove("COLUMNS");
+            if let Some(c) = columns {
+                cmd.env("COLUMNS", c.to_string());
+            }
+            let out = cmd.args(args).output().unwrap();
+            let out = String::from_utf8_lossy(&out.stdout);
+            let lines = table_lines(&out);
+            assert!(
+                !lines.is_empty() || args == ["backups"],
+                "{args:?}: a table\n{out}"
+            );
+            for l in lines {
+                assert!(l.chars().count() <= width, "{args:?} at {width}: {l}");
+            }
+            if args == ["cards"] {
+                let narrow = width < 100;
+                assert_eq!(out.contains("Lapses"), !narrow, "{out}");
+                assert_eq!(
+                    out.contains("`py201 cards --json` has every field"),
+                    narrow,
+                    "{out}"
+                );
+            }
+        }
+    }
+}

@@ -241,7 +241,17 @@ fn leech_notice_appears_under_the_question_from_the_eighth_lapse() {
 fn stats_table_shows_every_figure_of_the_history() {
     let env = env_with("stats.toml");
     history(&env);
-    let out = stats(&env, &[]);
+    // The figures, one table row a line: laid out wide enough that no cell
+    // wraps (the layout at 100 columns is checked in tests/cli.rs and by
+    // the documented example).
+    let out = env
+        .cmd(&at_day(T))
+        .env("COLUMNS", "200")
+        .arg("stats")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let out = String::from_utf8(out.stdout).unwrap();
     let b = builtin_cards();
     assert!(
         out.starts_with("Statistics for all decks on 2026-03-18\n"),

@@ -4,7 +4,7 @@ use super::Ctx;
 use crate::collection::backup;
 use crate::commands::outln;
 use anyhow::Result;
-use comfy_table::{Cell, CellAlignment, Table, presets::UTF8_FULL_CONDENSED};
+use comfy_table::{Cell, CellAlignment, presets::UTF8_FULL_CONDENSED};
 use std::process::ExitCode;
 
 /// Lists the backups beside the collection without opening it, so a
@@ -19,7 +19,14 @@ pub fn list(ctx: &Ctx) -> Result<ExitCode> {
         )?;
         return Ok(ExitCode::SUCCESS);
     }
-    let mut t = Table::new();
+    // Names, not paths, in the table: a path would wrap in its cell and
+    // could not be copied; `restore` takes a name as it is listed here.
+    outln!(
+        "Backups of {} in {}:",
+        path.display(),
+        backup::backup_dir_of(&path).display()
+    )?;
+    let mut t = crate::table::new();
     t.load_style(UTF8_FULL_CONDENSED)
         .set_header(vec!["Backup", "Made", "Size", "Cards", "Reviews"]);
     let right = |s: String| Cell::new(s).set_alignment(CellAlignment::Right);
@@ -29,7 +36,11 @@ pub fn list(ctx: &Ctx) -> Result<ExitCode> {
             (c.to_string(), r.to_string())
         });
         t.add_row(vec![
-            Cell::new(b.path.display()),
+            Cell::new(
+                b.path
+                    .file_name()
+                    .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
+            ),
             Cell::new(b.made.as_deref().unwrap_or("before an upgrade")),
             right(format!("{:.1} MB", b.bytes as f64 / 1e6)),
             right(cards),

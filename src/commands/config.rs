@@ -3,14 +3,14 @@ use crate::cli::ConfigArgs;
 use crate::collection::config::{KEYS, SchedulerKind};
 use crate::commands::outln;
 use anyhow::{Result, bail};
-use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
+use comfy_table::presets::UTF8_FULL_CONDENSED;
 use std::process::ExitCode;
 
 pub fn run(ctx: &Ctx, args: ConfigArgs) -> Result<ExitCode> {
     let mut col = ctx.open()?;
     match (args.key, args.value) {
         (None, _) => {
-            let mut table = Table::new();
+            let mut table = crate::table::new();
             table
                 .load_style(UTF8_FULL_CONDENSED)
                 .set_header(vec!["Key", "Value", "Allowed", "Meaning"]);

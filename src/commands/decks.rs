@@ -1,14 +1,14 @@
 use super::Ctx;
 use crate::commands::outln;
 use anyhow::Result;
-use comfy_table::{Cell, CellAlignment, Table, presets::UTF8_FULL_CONDENSED};
+use comfy_table::{Cell, CellAlignment, presets::UTF8_FULL_CONDENSED};
 use std::process::ExitCode;
 
 pub fn run(ctx: &Ctx) -> Result<ExitCode> {
     let col = ctx.open()?;
     let today = ctx.clock.today(col.config().day_starts_at);
     let rows = col.deck_rows(today)?;
-    let mut table = Table::new();
+    let mut table = crate::table::new();
     table
         .load_style(UTF8_FULL_CONDENSED)
         .set_header(vec!["Deck", "New", "Due", "Total"]);

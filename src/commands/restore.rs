@@ -12,7 +12,14 @@ use std::path::Path;
 use std::process::ExitCode;
 
 pub fn run(ctx: &Ctx, args: RestoreArgs) -> Result<ExitCode> {
-    let from = args.file.canonicalize().unwrap_or(args.file.clone());
+    // A bare name, as `py201 backups` lists it, is looked for in the
+    // collection's backup folder when there is no such file here.
+    let given = if args.file.exists() || args.file.components().count() > 1 {
+        args.file.clone()
+    } else {
+        crate::collection::backup::backup_dir_of(&ctx.db_path()?).join(&args.file)
+    };
+    let from = given.canonicalize().unwrap_or(given);
     Collection::check_restorable(&from)?;
     let mut col = match ctx.open() {
         Ok(col) => col,

@@ -3,7 +3,7 @@
 //! them. Pure functions to text.
 
 use super::Fit;
-use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
+use comfy_table::presets::UTF8_FULL_CONDENSED;
 use std::fmt::Write as _;
 
 /// What was done with fitted parameters.
@@ -20,7 +20,7 @@ pub enum Verdict {
 pub fn report(reviews: usize, cards: usize, default: &Fit, fit: &Fit, fitted: &[f32]) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "FSRS fitted to {reviews} reviews of {cards} cards.");
-    let mut table = Table::new();
+    let mut table = crate::table::new();
     table
         .load_style(UTF8_FULL_CONDENSED)
         .set_header(vec!["Parameters", "Log loss", "RMSE"]);

@@ -41,7 +41,7 @@ pub fn text(input: &Input, outcomes: &[Outcome], fitted: bool) -> String {
 
 /// One row per schedule: workload, time, and what it gives.
 fn table(outcomes: &[Outcome]) -> Table {
-    let mut table = Table::new();
+    let mut table = crate::table::new();
     table.load_style(UTF8_FULL_CONDENSED).set_header(vec![
         "Schedule",
         "Reviews/day",

@@ -94,7 +94,7 @@ fn plural(n: u32) -> &'static str {
 }
 
 fn table(header: Option<Vec<&str>>) -> Table {
-    let mut t = Table::new();
+    let mut t = crate::table::new();
     t.load_style(UTF8_FULL_CONDENSED);
     if let Some(h) = header {
         t.set_header(h);

@@ -32,7 +32,7 @@ pub(super) fn list_problems(e: Error) -> Error {
 }
 
 pub(super) fn report_table(r: &SyncReport) -> Table {
-    let mut t = Table::new();
+    let mut t = crate::table::new();
     let header = vec!["Deck", "Added", "Updated", "Unchanged", "Retired"];
     t.load_style(UTF8_FULL_CONDENSED).set_header(header);
     let num = |n: u32| Cell::new(n).set_alignment(CellAlignment::Right);
