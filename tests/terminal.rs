@@ -330,3 +330,31 @@ fn a_terminal_lists_the_first_twenty_import_problems_a_pipe_all() {
     let decks = env.run_ok(T0, &["decks"], "");
     assert!(!decks.contains("dups"), "nothing imported: {decks}");
 }
+
+/// On a typed card letters are the answer, so the card's commands are on
+/// Ctrl keys, and the footer says so (issue 17: u/s/b could not be
+/// reached before the reveal and nothing said so).
+#[test]
+fn a_typed_card_can_be_suspended_before_its_answer() {
+    let env = env_with("tricky.toml");
+    let mut t = Tty::start(&env, &["review", "--deck", "Tricky"], &[]);
+    let s = t.wait_for("Your answer:");
+    assert!(s.contains("Tricky · 1/4 · new, typed"), "{s}");
+    assert!(s.contains("^S suspend") && s.contains("^B bury"), "{s}");
+    t.keys("s");
+    t.wait_for("Your answer: s");
+    t.keys("\x13"); // Ctrl-S
+    t.wait_for("Tricky · 1/3");
+    t.keys("q");
+    t.wait_exit();
+    let conn = rusqlite::Connection::open(&env.db).unwrap();
+    let (suspended, rows): (i64, i64) = conn
+        .query_row(
+            "SELECT (SELECT count(*) FROM cards WHERE suspended = 1),
+                    (SELECT count(*) FROM revlog)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((suspended, rows), (1, 0), "suspended, not answered");
+}

@@ -62,7 +62,9 @@ pub fn leech_notice(card: &Card) -> Option<String> {
 
 pub fn reveal_prompt(kind: CardKind) -> &'static str {
     match kind {
-        CardKind::Typed => "Type your answer, then Enter:",
+        CardKind::Typed => {
+            "Type your answer, then Enter (this line is your answer; u undo, s suspend, b bury and q quit come after it):"
+        }
         _ => "(Enter shows the answer; s suspend, b bury, u undo, q quit)",
     }
 }

@@ -400,9 +400,14 @@ impl<W: Write> Terminal<W> {
                 return Ok(Step::Interrupt);
             };
             if k.modifiers.contains(KeyModifiers::CONTROL) {
+                // Letters are the answer's text here, so the card's commands
+                // are on Ctrl keys (raw mode delivers ^S and ^Z as keys).
                 match k.code {
                     KeyCode::Char('c' | 'd') => return Ok(Step::Interrupt),
                     KeyCode::Char('u') => buf.clear(),
+                    KeyCode::Char('z') => return Ok(Step::Undo),
+                    KeyCode::Char('s') => return Ok(Step::Suspend),
+                    KeyCode::Char('b') => return Ok(Step::Bury),
                     _ => {}
                 }
                 continue;
@@ -489,9 +494,12 @@ impl<W: Write> Frontend for Terminal<W> {
         self.header(v);
         if v.card.kind == CardKind::Typed {
             self.footer(&[
-                ("Enter", "check your answer"),
+                ("Enter", "check"),
+                ("^U", "clear"),
+                ("^Z", "undo"),
+                ("^S", "suspend"),
+                ("^B", "bury"),
                 ("Esc", "quit"),
-                ("Ctrl-U", "clear"),
             ]);
             return self.read_typed();
         }
