@@ -1,5 +1,6 @@
 //! How a command's failure reaches the user: in their terms where SQLite's
-//! are not enough, and not at all when the reader closed the pipe.
+//! are not enough, not at all when the reader closed the pipe, and in
+//! clap's words for a usage mistake only a command can see.
 
 use super::Ctx;
 
@@ -58,4 +59,15 @@ fn io_kind(c: &(dyn std::error::Error + 'static)) -> Option<std::io::ErrorKind> 
         csv::ErrorKind::Io(io) => Some(io.kind()),
         _ => None,
     }
+}
+
+/// A usage mistake clap's parser cannot see (one flag that only makes sense
+/// with a value of another), said as clap says its own, with the
+/// subcommand's usage, and with clap's exit code 2 (`main` exits through it).
+pub fn usage_error(subcommand: &str, message: &str) -> anyhow::Error {
+    let mut cli = <crate::cli::Cli as clap::CommandFactory>::command();
+    cli.build();
+    let mut cmd = cli.find_subcommand(subcommand).cloned().unwrap_or(cli);
+    cmd.error(clap::error::ErrorKind::ArgumentConflict, message)
+        .into()
 }

@@ -27,6 +27,7 @@ use anyhow::Result;
 use std::process::ExitCode;
 
 pub use context::Ctx;
+pub use failure::usage_error;
 
 /// `println!` that returns the write's error instead of panicking on it:
 /// a closed pipe (`py201 decks | head -1`) then ends the command quietly
@@ -42,17 +43,6 @@ pub(crate) use outln;
 /// `n` and the noun, plural unless `n` is 1: "1 deck", "20 decks".
 pub fn counted(n: usize, noun: &str) -> String {
     format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
-}
-
-/// A usage mistake clap's parser cannot see (one flag that only makes sense
-/// with a value of another), said as clap says its own, with the
-/// subcommand's usage, and with clap's exit code 2 (`main` exits through it).
-pub fn usage_error(subcommand: &str, message: &str) -> anyhow::Error {
-    let mut cli = <Cli as clap::CommandFactory>::command();
-    cli.build();
-    let mut cmd = cli.find_subcommand(subcommand).cloned().unwrap_or(cli);
-    cmd.error(clap::error::ErrorKind::ArgumentConflict, message)
-        .into()
 }
 
 /// Name of the environment variable that seeds interval fuzz.
