@@ -375,21 +375,14 @@ impl<F: Frontend, R: Rng> Session<'_, F, R> {
         };
         let typed = match self.ui.question(&view)? {
             Step::Reveal(typed) => typed,
-            Step::End | Step::Quit => return Ok(Flow::End),
-            Step::Interrupt => return Ok(Flow::Interrupted),
+            Step::Grade(_) => None,
+            // Before the reveal an undo always moves on: the undone card
+            // is shown next, or this one again when there was nothing.
             Step::Undo => {
                 self.undo_last()?;
                 return Ok(Flow::Next);
             }
-            Step::Suspend => {
-                self.suspend(card, source)?;
-                return Ok(Flow::Next);
-            }
-            Step::Bury => {
-                self.bury(card, source)?;
-                return Ok(Flow::Next);
-            }
-            Step::Grade(_) => None,
+            step => return Ok(self.leave(&step, card, source)?.unwrap_or(Flow::Next)),
         };
         let now_ms = self.set_now();
         let preview = self.sched.preview(&card.state, self.today);
@@ -408,24 +401,37 @@ impl<F: Frontend, R: Rng> Session<'_, F, R> {
                     self.grade(card, source, grade, taken)?;
                     return Ok(Flow::Next);
                 }
-                Step::End | Step::Quit => return Ok(Flow::End),
-                Step::Interrupt => return Ok(Flow::Interrupted),
                 Step::Undo => {
                     if self.undo_last()? {
                         return Ok(Flow::Next);
                     }
                 }
-                Step::Suspend => {
-                    self.suspend(card, source)?;
-                    return Ok(Flow::Next);
-                }
-                Step::Bury => {
-                    self.bury(card, source)?;
-                    return Ok(Flow::Next);
-                }
                 Step::Reveal(_) => {}
+                step => {
+                    if let Some(flow) = self.leave(&step, card, source)? {
+                        return Ok(flow);
+                    }
+                }
             }
         }
+    }
+
+    /// What ends, suspends or buries the card on screen, the same at the
+    /// question and at the grade: `None` for any other step.
+    fn leave(&mut self, step: &Step, card: &Card, source: Source) -> Result<Option<Flow>> {
+        Ok(Some(match step {
+            Step::End | Step::Quit => Flow::End,
+            Step::Interrupt => Flow::Interrupted,
+            Step::Suspend => {
+                self.suspend(card, source)?;
+                Flow::Next
+            }
+            Step::Bury => {
+                self.bury(card, source)?;
+                Flow::Next
+            }
+            Step::Reveal(_) | Step::Grade(_) | Step::Undo => return Ok(None),
+        }))
     }
 
     fn interrupted(&mut self) -> Result<()> {
