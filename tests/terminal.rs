@@ -16,17 +16,35 @@ struct Tty {
     raw: Arc<Mutex<Vec<u8>>>,
     writer: Box<dyn Write + Send>,
     child: Box<dyn portable_pty::Child + Send + Sync>,
+    master: Box<dyn portable_pty::MasterPty + Send>,
+}
+
+fn size(rows: u16, cols: u16) -> PtySize {
+    PtySize {
+        rows,
+        cols,
+        pixel_width: 0,
+        pixel_height: 0,
+    }
+}
+
+fn nonzero(n: u16) -> std::num::NonZero<u16> {
+    std::num::NonZero::new(n).unwrap()
 }
 
 impl Tty {
     fn start(env: &Env, args: &[&str], extra_env: &[(&str, &str)]) -> Tty {
+        Tty::start_sized(env, args, extra_env, (30, 90))
+    }
+
+    fn start_sized(
+        env: &Env,
+        args: &[&str],
+        extra_env: &[(&str, &str)],
+        (rows, cols): (u16, u16),
+    ) -> Tty {
         let pty = native_pty_system()
-            .openpty(PtySize {
-                rows: 30,
-                cols: 90,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
+            .openpty(size(rows, cols))
             .expect("openpty");
         let mut cmd = CommandBuilder::new(assert_cmd::cargo::cargo_bin("py201"));
         cmd.args(args);
@@ -43,14 +61,13 @@ impl Tty {
         let mut reader = pty.master.try_clone_reader().unwrap();
         let writer = pty.master.take_writer().unwrap();
         let screen = Arc::new(Mutex::new(vt100::Parser::new(
-            std::num::NonZero::<u16>::MIN.saturating_add(29),
-            std::num::NonZero::<u16>::MIN.saturating_add(89),
+            nonzero(rows),
+            nonzero(cols),
             0,
         )));
         let raw = Arc::new(Mutex::new(Vec::new()));
         let (s, r) = (screen.clone(), raw.clone());
         std::thread::spawn(move || {
-            let _keep = pty.master;
             let mut buf = [0u8; 4096];
             // A pty's reader ends with an error (EIO) once the child has
             // exited and the slave side is closed: that is its end of file.
@@ -67,6 +84,40 @@ impl Tty {
             raw,
             writer,
             child,
+            master: pty.master,
+        }
+    }
+
+    /// Resizes the terminal, as a user dragging its window does (SIGWINCH).
+    fn resize(&self, rows: u16, cols: u16) {
+        self.screen
+            .lock()
+            .unwrap()
+            .set_size(nonzero(rows), nonzero(cols));
+        self.master.resize(size(rows, cols)).unwrap();
+    }
+
+    /// The screen's rows, as shown.
+    fn rows(&self) -> Vec<String> {
+        let p = self.screen.lock().unwrap();
+        let (_, cols) = p.screen().size();
+        p.screen().rows(0, cols.into()).collect()
+    }
+
+    /// Waits until `test` holds for the screen's rows; returns them.
+    fn wait_rows(&self, what: &str, test: impl Fn(&[String]) -> bool) -> Vec<String> {
+        let start = Instant::now();
+        loop {
+            let rows = self.rows();
+            if test(&rows) {
+                return rows;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(15),
+                "waited for {what}; screen:\n{}",
+                rows.join("\n")
+            );
+            std::thread::sleep(Duration::from_millis(20));
         }
     }
 
@@ -357,4 +408,113 @@ fn a_typed_card_can_be_suspended_before_its_answer() {
         )
         .unwrap();
     assert_eq!((suspended, rows), (1, 0), "suspended, not answered");
+}
+
+/// The built-in card that takes the most rows (code, question and answer),
+/// alone in the queue: every other card is suspended. Returns its deck and
+/// the first line of its question.
+fn longest_card_alone(env: &Env) -> (String, String) {
+    env.run_ok(T0, &["decks"], "");
+    let conn = rusqlite::Connection::open(&env.db).unwrap();
+    let lines = |col: &str| {
+        format!(
+            "(length(ifnull({col}, '')) - length(replace(ifnull({col}, ''), char(10), '')) + length(ifnull({col}, '')) / 70)"
+        )
+    };
+    let (uid, deck, front): (String, String, String) = conn
+        .query_row(
+            &format!(
+                "SELECT c.uid, d.name, c.front FROM cards c JOIN decks d ON d.id = c.deck_id
+                 WHERE c.retired = 0 ORDER BY {} + {} + {} DESC, c.uid LIMIT 1",
+                lines("c.code"),
+                lines("c.front"),
+                lines("c.back")
+            ),
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    conn.execute("UPDATE cards SET suspended = 1 WHERE uid <> ?1", [&uid])
+        .unwrap();
+    let first = front.lines().next().unwrap_or("").to_string();
+    (deck, first)
+}
+
+/// Issue 17: on 80×24 the header vanished after the reveal, a long card was
+/// cut off from the top (question included) and the grade line wrapped.
+/// At every size people have: the header is the first row, the question
+/// stays, the rest scrolls with a note saying how much is hidden, and the
+/// grade keys fit the width.
+#[test]
+fn the_longest_card_at_80x24_60x20_and_120x40() {
+    for (rows, cols) in [(24u16, 80u16), (20, 60), (40, 120)] {
+        let env = empty_env();
+        let (deck, question) = longest_card_alone(&env);
+        let words: String = question.chars().take(20).collect();
+        let mut t = Tty::start_sized(&env, &["review"], &[], (rows, cols));
+        let header = format!("{deck} · 1/1");
+        let s = t.wait_rows("the question", |s| s[0].contains(&header));
+        let at = format!("{cols}x{rows}");
+        assert!(s[0].contains("due 0"), "{at}: {s:#?}");
+        assert!(
+            s[2].contains(&words),
+            "{at}: the question under the header {s:#?}"
+        );
+        let tall = s.iter().any(|l| l.contains("more line"));
+        assert!(
+            tall || s.iter().any(|l| l.contains('└')),
+            "{at}: the code is cut off with no note: {s:#?}"
+        );
+        if tall {
+            // Scroll to the end: the box's last row comes into view.
+            t.keys("\x1b[F");
+            t.wait_rows("the end of the code", |s| s.iter().any(|l| l.contains('└')));
+            t.keys("\x1b[H");
+            t.wait_rows("the top again", |s| {
+                s.iter().any(|l| l.contains("more line"))
+            });
+        }
+        // Reveal (the card may be typed: an empty answer is a wrong one).
+        t.keys("\r");
+        let s = t.wait_rows("the answer", |s| s.iter().any(|l| l.contains("5 perfect")));
+        assert!(
+            s[0].contains(&header),
+            "{at}: header after the reveal {s:#?}"
+        );
+        assert!(
+            s[2].contains(&words),
+            "{at}: question after the reveal {s:#?}"
+        );
+        assert!(
+            s.iter().any(|l| l.contains('┄')),
+            "{at}: the answer in view {s:#?}"
+        );
+        assert!(s.iter().any(|l| l.contains("0 blackout")), "{at}: {s:#?}");
+        for l in &s {
+            assert!(l.chars().count() <= usize::from(cols), "{at}: {l}");
+        }
+        t.keys("4");
+        t.wait_exit();
+        assert!(t.text().contains("Reviewed 1 card"), "{at}: {}", t.text());
+    }
+}
+
+/// A resize redraws the screen at the new size (SIGWINCH), header first.
+#[test]
+fn a_resized_terminal_is_redrawn_to_fit() {
+    let env = empty_env();
+    let (deck, _) = longest_card_alone(&env);
+    let mut t = Tty::start_sized(&env, &["review"], &[], (40, 120));
+    let header = format!("{deck} · 1/1");
+    t.wait_rows("the question", |s| s[0].contains(&header));
+    t.resize(20, 60);
+    let rule = format!(" {}", "─".repeat(58));
+    let s = t.wait_rows("a redraw at 60 columns", |s| s[1] == rule);
+    assert!(s[0].contains(&header) && s[0].contains("due 0"), "{s:#?}");
+    assert!(s.iter().any(|l| l.contains("more line")), "{s:#?}");
+    t.resize(24, 80);
+    let rule = format!(" {}", "─".repeat(78));
+    t.wait_rows("a redraw at 80 columns", |s| s[1] == rule);
+    t.keys("\x1b");
+    t.wait_exit();
 }

@@ -11,13 +11,11 @@ use crate::scheduler::Grade;
 use crossterm::event::{self, Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use crossterm::style::{Attribute, Color, ContentStyle, PrintStyledContent, StyledContent};
 use crossterm::{cursor, execute, queue, terminal};
+use layout::{Block, Header, Screen, Span, Styles};
 use std::io::Write;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
-
-/// One styled piece of a screen line.
-type Span = (String, ContentStyle);
 
 /// The screen's colours, by role. Only ANSI colours that stay readable on
 /// both light and dark backgrounds: the bright yellow, cyan and green that
@@ -50,9 +48,10 @@ pub struct Terminal<W: Write> {
     /// without returning once the terminal is gone, so the session must be
     /// able to look away from it (to the stop flag and the terminal's size).
     events: std::sync::mpsc::Receiver<Event>,
-    lines: Vec<Vec<Span>>,
-    footer: Vec<Span>,
-    message: Option<String>,
+    /// What is on screen, laid out afresh at every draw (and so at every resize).
+    screen: Screen,
+    /// Rows of the scrolled part the last draw showed: a page for PgUp/PgDn.
+    view: usize,
     active: bool,
 }
 
@@ -86,9 +85,8 @@ impl<W: Write> Terminal<W> {
             out,
             color,
             stop,
-            lines: vec![],
-            footer: vec![],
-            message: None,
+            screen: Screen::default(),
+            view: 0,
             active: true,
         })
     }
@@ -105,88 +103,47 @@ impl<W: Write> Terminal<W> {
         style(self.color, fg, attrs)
     }
 
-    fn width(&self) -> usize {
-        terminal::size()
-            .map(|(w, _)| usize::from(w))
-            .unwrap_or(80)
-            .clamp(20, 120)
+    fn styles(&self) -> Styles {
+        Styles {
+            bold: self.st(None, &[Attribute::Bold]),
+            dim: self.st(Some(palette::DIM), &[]),
+            key: self.st(Some(palette::ACCENT), &[Attribute::Bold]),
+            message: self.st(Some(palette::ACCENT), &[Attribute::Bold]),
+        }
     }
 
-    /// Text with `inline code` in a code colour, word-wrapped to the screen.
-    fn text(&mut self, text: &str, base: ContentStyle, indent: usize) {
+    /// Text with `inline code` in a code colour: one block per paragraph.
+    fn text(&self, text: &str, base: ContentStyle, indent: usize) -> Vec<Block> {
         let code = self.st(Some(palette::CODE), &[]);
-        let width = self.width().saturating_sub(indent + 2).max(10);
-        for para in render::sanitize(text).split('\n') {
-            let mut line: Vec<Span> = vec![(" ".repeat(indent), base)];
-            let mut used = 0;
-            let mut in_code = false;
-            for (i, chunk) in para.split('`').enumerate() {
-                if i > 0 {
-                    in_code = !in_code;
-                }
-                let st = if in_code { code } else { base };
-                for word in chunk.split_inclusive(' ') {
-                    let n = word.chars().count();
-                    if used + n > width && used > 0 {
-                        self.lines.push(std::mem::take(&mut line));
-                        line.push((" ".repeat(indent), base));
-                        used = 0;
-                    }
-                    line.push((word.to_string(), st));
-                    used += n;
-                }
-            }
-            self.lines.push(line);
-        }
+        render::sanitize(text)
+            .split('\n')
+            .map(|para| {
+                let spans = para
+                    .split('`')
+                    .enumerate()
+                    .filter(|(_, chunk)| !chunk.is_empty())
+                    .map(|(i, chunk)| (chunk.to_string(), if i % 2 == 1 { code } else { base }))
+                    .collect();
+                Block::Text { spans, indent }
+            })
+            .collect()
     }
 
-    /// Code, highlighted, indented as written, in a box; long lines wrap with a marker.
-    fn code_box(&mut self, code: &str) {
-        let inner = self.width().saturating_sub(6).max(10);
-        let frame = self.st(Some(palette::DIM), &[]);
-        let longest = code
-            .lines()
-            .map(|l| l.chars().count())
-            .max()
-            .unwrap_or(0)
-            .min(inner);
-        let w = longest.max(20);
-        self.lines.push(vec![
-            ("  ┌".into(), frame),
-            ("─".repeat(w + 2), frame),
-            ("┐".into(), frame),
-        ]);
-        for spans in highlight(&render::sanitize(code)) {
-            let mut row: Vec<Span> = vec![("  │ ".into(), frame)];
-            let mut used = 0;
-            for (text, kind) in spans {
-                let st = self.kind_style(kind);
-                let mut rest = text.as_str();
-                while !rest.is_empty() {
-                    let room = w - used;
-                    if room == 0 {
-                        row.push(("↩".into(), frame));
-                        row.push((" │".into(), frame));
-                        self.lines.push(std::mem::take(&mut row));
-                        row.push(("  │   ".into(), frame));
-                        used = 2;
-                        continue;
-                    }
-                    let take: String = rest.chars().take(room).collect();
-                    rest = &rest[take.len()..];
-                    used += take.chars().count();
-                    row.push((take, st));
-                }
-            }
-            row.push((" ".repeat(w.saturating_sub(used) + 1), ContentStyle::new()));
-            row.push(("│".into(), frame));
-            self.lines.push(row);
+    /// Code, highlighted, indented as written, for a box.
+    fn code(&self, code: &str) -> Block {
+        let rows = highlight(&render::sanitize(code))
+            .into_iter()
+            .map(|spans| {
+                spans
+                    .into_iter()
+                    .map(|(text, kind)| (text, self.kind_style(kind)))
+                    .collect()
+            })
+            .collect();
+        Block::Code {
+            rows,
+            frame: self.st(Some(palette::DIM), &[]),
         }
-        self.lines.push(vec![
-            ("  └".into(), frame),
-            ("─".repeat(w + 2), frame),
-            ("┘".into(), frame),
-        ]);
     }
 
     fn kind_style(&self, k: Kind) -> ContentStyle {
@@ -208,65 +165,54 @@ impl<W: Write> Terminal<W> {
         self.st(fg, attrs)
     }
 
+    /// A new card on screen: the header, the question (pinned), its code.
     fn header(&mut self, v: &CardView<'_>) {
-        let dim = self.st(Some(palette::DIM), &[]);
-        let bold = self.st(None, &[Attribute::Bold]);
-        let left = format!(
-            " {} · {}/{} · {}",
-            render::sanitize(&v.card.deck),
-            v.position,
-            v.total,
-            v.label
-        );
-        let right = format!(
-            "new {} · due {} · repeats {} ",
-            v.left.new, v.left.due, v.left.repeats
-        );
-        let pad = self
-            .width()
-            .saturating_sub(left.chars().count() + right.chars().count());
-        self.lines = vec![
-            vec![
-                (left, bold),
-                (" ".repeat(pad), ContentStyle::new()),
-                (right, dim),
-            ],
-            vec![(
-                format!(" {}", "─".repeat(self.width().saturating_sub(2))),
-                dim,
-            )],
-            vec![],
-        ];
+        let mut pinned = vec![];
         if let Some(leech) = render::leech_notice(v.card) {
-            let warn = self.st(Some(palette::WARN), &[]);
-            self.lines.push(vec![(format!(" {leech}"), warn)]);
-            self.lines.push(vec![]);
+            pinned.push(Block::Spans(vec![(
+                format!(" {leech}"),
+                self.st(Some(palette::WARN), &[]),
+            )]));
+            pinned.push(Block::Blank);
         }
-        self.text(&v.card.front, ContentStyle::new(), 1);
+        pinned.extend(self.text(&v.card.front, ContentStyle::new(), 1));
+        let mut body = vec![];
         if let Some(code) = &v.card.code {
-            self.lines.push(vec![]);
-            self.code_box(code);
+            body.push(Block::Blank);
+            body.push(self.code(code));
         }
+        let message = self.screen.message.take();
+        self.screen = Screen {
+            header: Header {
+                deck: render::sanitize(&v.card.deck),
+                position: format!("{}/{}", v.position, v.total),
+                label: v.label.clone(),
+                new: v.left.new,
+                due: v.left.due,
+                repeats: v.left.repeats,
+            },
+            pinned,
+            body,
+            message,
+            ..Screen::default()
+        };
     }
 
+    /// Lays the screen out at the terminal's present size and draws it.
     fn draw(&mut self) -> Result<()> {
-        let (_, rows) = terminal::size().unwrap_or((80, 24));
-        queue!(
-            self.out,
-            terminal::Clear(terminal::ClearType::All),
-            cursor::MoveTo(0, 0)
-        )?;
-        let body = usize::from(rows).saturating_sub(3);
-        // Too tall for the terminal: keep the header, and show the end of the
-        // card (the answer and the typed comparison matter most once revealed).
-        let skip = self.lines.len().saturating_sub(body);
-        let shown = self
-            .lines
-            .iter()
-            .take(2)
-            .chain(self.lines.iter().skip(2 + skip));
-        for (i, line) in shown.take(body).enumerate() {
-            queue!(self.out, cursor::MoveTo(0, i as u16))?;
+        let (cols, rows) = terminal::size().unwrap_or((80, 24));
+        // Prose past 120 columns is hard to read: wide terminals keep a margin.
+        let cols = usize::from(cols).min(120);
+        let frame = layout::compose(&self.screen, &self.styles(), cols, usize::from(rows));
+        self.screen.scroll = frame.scroll;
+        self.screen.anchor = None;
+        self.view = frame.view;
+        queue!(self.out, terminal::Clear(terminal::ClearType::All))?;
+        for (i, line) in frame.rows.iter().enumerate() {
+            queue!(
+                self.out,
+                cursor::MoveTo(0, u16::try_from(i).unwrap_or(u16::MAX))
+            )?;
             for (text, st) in line {
                 queue!(
                     self.out,
@@ -274,23 +220,25 @@ impl<W: Write> Terminal<W> {
                 )?;
             }
         }
-        if let Some(m) = &self.message {
-            let st = style(self.color, Some(palette::ACCENT), &[Attribute::Bold]);
-            queue!(
-                self.out,
-                cursor::MoveTo(0, rows.saturating_sub(2)),
-                PrintStyledContent(StyledContent::new(st, format!(" {m}")))
-            )?;
-        }
-        queue!(self.out, cursor::MoveTo(0, rows.saturating_sub(1)))?;
-        for (text, st) in &self.footer {
-            queue!(
-                self.out,
-                PrintStyledContent(StyledContent::new(*st, text.as_str()))
-            )?;
-        }
         self.out.flush()?;
         Ok(())
+    }
+
+    /// Moves the scrolled part for a scrolling key; false for any other key.
+    fn scroll(&mut self, k: &KeyEvent) -> bool {
+        let page = self.view.saturating_sub(1).max(1);
+        let s = self.screen.scroll;
+        self.screen.scroll = match k.code {
+            KeyCode::Up => s.saturating_sub(1),
+            KeyCode::Down => s + 1,
+            KeyCode::PageUp => s.saturating_sub(page),
+            KeyCode::PageDown => s + page,
+            KeyCode::Home => 0,
+            // The layout stops at the last page.
+            KeyCode::End => usize::MAX / 2,
+            _ => return false,
+        };
+        true
     }
 
     /// The next key press, or a stop request from a signal.
@@ -311,9 +259,8 @@ impl<W: Write> Terminal<W> {
     }
 
     fn help(&mut self) -> Result<()> {
-        let saved = std::mem::take(&mut self.lines);
         let bold = self.st(None, &[Attribute::Bold]);
-        self.lines = vec![vec![(" Keys".into(), bold)], vec![]];
+        let mut body = vec![Block::Spans(vec![(" Keys".into(), bold)]), Block::Blank];
         for (k, what) in [
             ("space, Enter", "show the answer"),
             (
@@ -323,25 +270,37 @@ impl<W: Write> Terminal<W> {
             ("u", "undo the last answer (the card comes back)"),
             ("s", "suspend this card"),
             ("b", "bury this card until tomorrow"),
+            ("↑ ↓ PgUp PgDn", "scroll a card taller than the screen"),
             (
                 "q, Esc, Ctrl-C",
                 "end the session (everything answered is saved)",
             ),
             ("?", "this help"),
         ] {
-            self.lines.push(vec![
-                (format!("   {k:<16}"), bold),
-                (what.into(), ContentStyle::new()),
-            ]);
+            body.push(Block::Text {
+                spans: vec![
+                    (format!("  {k:<16}"), bold),
+                    (what.into(), ContentStyle::new()),
+                ],
+                indent: 1,
+            });
         }
-        self.lines.push(vec![]);
-        self.lines.push(vec![(
-            " Press any key to go back.".into(),
-            ContentStyle::new(),
-        )]);
+        let saved = std::mem::replace(
+            &mut self.screen.body,
+            vec![Block::Spans(vec![(
+                " Press any key to go back.".into(),
+                ContentStyle::new(),
+            )])],
+        );
+        body.append(&mut self.screen.body);
+        let pinned = std::mem::take(&mut self.screen.pinned);
+        let scroll = std::mem::take(&mut self.screen.scroll);
+        self.screen.body = body;
         self.draw()?;
         let _ = self.key()?;
-        self.lines = saved;
+        self.screen.body = saved;
+        self.screen.pinned = pinned;
+        self.screen.scroll = scroll;
         self.draw()
     }
 
@@ -360,11 +319,11 @@ impl<W: Write> Terminal<W> {
     }
 
     /// Waits for a key this prompt accepts (`accept`) or a command; `?`
-    /// shows the help, anything else shows `hint` and is asked again.
+    /// shows the help, arrows scroll, anything else shows `hint` and is asked again.
     fn prompt(&mut self, hint: &str, accept: impl Fn(KeyCode) -> Option<Step>) -> Result<Step> {
         loop {
             self.draw()?;
-            self.message = None;
+            self.screen.message = None;
             let Some(k) = self.key()? else {
                 return Ok(Step::Interrupt);
             };
@@ -374,28 +333,29 @@ impl<W: Write> Terminal<W> {
             if let Some(step) = accept(k.code) {
                 return Ok(step);
             }
+            if self.scroll(&k) {
+                continue;
+            }
             if k.code == KeyCode::Char('?') {
                 self.help()?;
             } else {
-                self.message = Some(hint.into());
+                self.screen.message = Some(hint.into());
             }
         }
     }
 
-    /// A one-line editor for typed answers.
+    /// A one-line editor for typed answers, kept in view above the footer.
     fn read_typed(&mut self) -> Result<Step> {
         let mut buf = String::new();
-        let prompt_row = self.lines.len();
         loop {
-            self.lines.truncate(prompt_row);
             let st = self.st(Some(palette::ACCENT), &[]);
-            self.lines.push(vec![]);
-            self.lines.push(vec![
+            self.screen.input = Some(vec![
                 (" Your answer: ".into(), ContentStyle::new()),
                 (render::sanitize(&buf), st),
                 ("▏".into(), ContentStyle::new()),
             ]);
             self.draw()?;
+            self.screen.message = None;
             let Some(k) = self.key()? else {
                 return Ok(Step::Interrupt);
             };
@@ -412,9 +372,12 @@ impl<W: Write> Terminal<W> {
                 }
                 continue;
             }
+            if self.scroll(&k) {
+                continue;
+            }
             match k.code {
                 KeyCode::Enter => {
-                    self.lines.truncate(prompt_row);
+                    self.screen.input = None;
                     return Ok(Step::Reveal(Some(buf)));
                 }
                 KeyCode::Backspace => {
@@ -428,16 +391,10 @@ impl<W: Write> Terminal<W> {
     }
 
     fn footer(&mut self, parts: &[(&str, &str)]) {
-        let key = self.st(Some(palette::ACCENT), &[Attribute::Bold]);
-        let dim = self.st(Some(palette::DIM), &[]);
-        self.footer = vec![(" ".into(), ContentStyle::new())];
-        for (i, (k, what)) in parts.iter().enumerate() {
-            if i > 0 {
-                self.footer.push(("  ".into(), ContentStyle::new()));
-            }
-            self.footer.push(((*k).into(), key));
-            self.footer.push((format!(" {what}"), dim));
-        }
+        self.screen.footer = parts
+            .iter()
+            .map(|(k, what)| ((*k).to_string(), (*what).to_string()))
+            .collect();
     }
 
     /// The typed answer beside the expected one, differing characters marked.
@@ -454,13 +411,14 @@ impl<W: Write> Terminal<W> {
             render::sanitize(&one_line(typed)),
             render::sanitize(&one_line(expected)),
         );
-        self.lines.push(vec![]);
+        let body = &mut self.screen.body;
+        body.push(Block::Blank);
         if ok {
-            self.lines.push(vec![
+            body.push(Block::Spans(vec![
                 (" Your answer: ".into(), ContentStyle::new()),
                 (t, good),
                 ("  ✓ matches".into(), good),
-            ]);
+            ]));
             return;
         }
         let diff = similar::TextDiff::from_chars(e.as_str(), t.as_str());
@@ -478,8 +436,8 @@ impl<W: Write> Terminal<W> {
             }
         }
         yours.push(("  ✗ differs".into(), bad));
-        self.lines.push(yours);
-        self.lines.push(wanted);
+        body.push(Block::Spans(yours));
+        body.push(Block::Spans(wanted));
     }
 }
 
@@ -527,15 +485,17 @@ impl<W: Write> Frontend for Terminal<W> {
         hints: &render::Hints,
     ) -> Result<()> {
         let dim = self.st(Some(palette::DIM), &[]);
-        self.lines.push(vec![]);
-        self.lines.push(vec![(
-            format!(" {}", "┄".repeat(self.width().saturating_sub(2))),
-            dim,
-        )]);
+        self.screen.body.push(Block::Blank);
+        // Once revealed, the answer comes into view (the question stays pinned).
+        self.screen.anchor = Some(self.screen.body.len());
+        self.screen.body.push(Block::Rule {
+            ch: '┄',
+            style: dim,
+        });
         // The answer in the terminal's own foreground: the most readable colour
         // on any background; the dashed rule above already sets it apart.
-        let answer_style = ContentStyle::new();
-        self.text(&v.card.back, answer_style, 1);
+        let answer = self.text(&v.card.back, ContentStyle::new(), 1);
+        self.screen.body.extend(answer);
         if let Some(t) = typed {
             self.typed_diff(t, &v.card.back);
         }
@@ -569,13 +529,13 @@ impl<W: Write> Frontend for Terminal<W> {
     }
 
     fn note(&mut self, message: &str) -> Result<()> {
-        self.message = Some(message.trim().to_string());
+        self.screen.message = Some(message.trim().to_string());
         Ok(())
     }
 
     fn finish(&mut self, lines: &[String]) -> Result<()> {
         self.restore();
-        if let Some(m) = self.message.take() {
+        if let Some(m) = self.screen.message.take() {
             if m.starts_with("Interrupted") {
                 writeln!(self.out, "{m}")?;
             }
@@ -596,6 +556,8 @@ pub fn use_color(choice: &str, is_terminal: bool) -> bool {
         _ => is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
     }
 }
+
+mod layout;
 
 #[cfg(test)]
 mod tests;
