@@ -410,6 +410,11 @@ fn a_typed_card_can_be_suspended_before_its_answer() {
     assert_eq!((suspended, rows), (1, 0), "suspended, not answered");
 }
 
+/// Whether a whole screen is drawn: its last row, the keys, is there.
+fn drawn(rows: &[String]) -> bool {
+    rows.last().is_some_and(|l| l.contains("quit"))
+}
+
 /// The built-in card that takes the most rows (code, question and answer),
 /// alone in the queue: every other card is suspended. Returns its deck and
 /// the first line of its question.
@@ -453,7 +458,8 @@ fn the_longest_card_at_80x24_60x20_and_120x40() {
         let words: String = question.chars().take(20).collect();
         let mut t = Tty::start_sized(&env, &["review"], &[], (rows, cols));
         let header = format!("{deck} · 1/1");
-        let s = t.wait_rows("the question", |s| s[0].contains(&header));
+        // The footer is drawn last: once it is there, the whole screen is.
+        let s = t.wait_rows("the question", |s| s[0].contains(&header) && drawn(s));
         let at = format!("{cols}x{rows}");
         assert!(s[0].contains("due 0"), "{at}: {s:#?}");
         assert!(
@@ -494,8 +500,9 @@ fn the_longest_card_at_80x24_60x20_and_120x40() {
             assert!(l.chars().count() <= usize::from(cols), "{at}: {l}");
         }
         t.keys("4");
+        // The summary, once the reader has caught up with the exited process.
+        t.wait_for("Reviewed 1 card");
         t.wait_exit();
-        assert!(t.text().contains("Reviewed 1 card"), "{at}: {}", t.text());
     }
 }
 
@@ -509,12 +516,52 @@ fn a_resized_terminal_is_redrawn_to_fit() {
     t.wait_rows("the question", |s| s[0].contains(&header));
     t.resize(20, 60);
     let rule = format!(" {}", "─".repeat(58));
-    let s = t.wait_rows("a redraw at 60 columns", |s| s[1] == rule);
+    let s = t.wait_rows("a redraw at 60 columns", |s| s[1] == rule && drawn(s));
     assert!(s[0].contains(&header) && s[0].contains("due 0"), "{s:#?}");
     assert!(s.iter().any(|l| l.contains("more line")), "{s:#?}");
     t.resize(24, 80);
     let rule = format!(" {}", "─".repeat(78));
     t.wait_rows("a redraw at 80 columns", |s| s[1] == rule);
     t.keys("\x1b");
+    t.wait_exit();
+}
+
+/// Issue 17: the "new collection" line was printed before the full screen
+/// took over, so it was seen only after quitting. It is on the first screen.
+#[test]
+fn the_new_collection_note_is_on_the_first_screen() {
+    let env = empty_env();
+    let mut t = Tty::start(&env, &["review"], &[]);
+    let s = t.wait_rows("the first card", |s| drawn(s));
+    let all = s.join("\n");
+    assert!(all.contains("new collection at"), "{all}");
+    assert!(all.contains("Py201 cards"), "{all}");
+    t.keys("q");
+    t.wait_exit();
+}
+
+/// Issue 17: the header's counts were those of the session's start, stale
+/// once another session had answered a card. They are read again before
+/// each card.
+#[test]
+fn the_header_counts_follow_answers_from_another_session() {
+    let env = env_with("test.toml");
+    let mut t = Tty::start(&env, &["review", "--deck", "Test"], &[]);
+    t.wait_rows("the first card", |s| {
+        s[0].contains("Test · 1/3 · new") && s[0].contains("new 3") && drawn(s)
+    });
+    // Meanwhile a script answers the first card (4) and the second (2).
+    let out = env.run_ok(T0, &["review", "--deck", "Test"], " \n4\n \n2\nq\n");
+    assert!(out.contains("Reviewed 2 cards"), "{out}");
+    // Here the first card is answered too: refused, and the next card's
+    // header says what is really left: 1 new card, 1 same-day repeat.
+    t.keys(" ");
+    t.wait_for("4 good");
+    t.keys("4");
+    let s = t.wait_rows("the next card", |s| {
+        s[0].contains("Test · 1/2") && drawn(s)
+    });
+    assert!(s[0].contains("new 1 · due 0 · repeats 1"), "{s:#?}");
+    t.keys("q");
     t.wait_exit();
 }

@@ -57,23 +57,38 @@ impl Ctx {
     /// Opens the collection (creating it on first use) and brings its built-in
     /// decks up to date, saying in one line what changed.
     pub fn open(&self) -> Result<Collection> {
+        let (col, note) = self.open_noting()?;
+        if let Some(note) = note {
+            eprintln!("{note}");
+        }
+        Ok(col)
+    }
+
+    /// As [`Ctx::open`], with the line to say (a new collection, updated
+    /// decks) handed back rather than printed: the full-screen review shows
+    /// it on its first screen, where a line printed before would be hidden.
+    pub fn open_noting(&self) -> Result<(Collection, Option<String>)> {
         let path = self.db_path()?;
         let mut col = Collection::open(&path)?;
         let created = col.created;
-        if let Some(r) = builtin::ensure(&mut col)?.filter(|_| !self.quiet) {
-            if created {
-                eprintln!(
-                    "py201: new collection at {} with {} Py201 cards",
-                    path.display(),
-                    r.added
-                );
-            } else if r.changed() {
-                eprintln!(
-                    "py201: built-in decks updated: {} added, {} updated, {} retired (progress kept)",
-                    r.added, r.updated, r.retired
-                );
-            }
-        }
-        Ok(col)
+        let note = builtin::ensure(&mut col)?
+            .filter(|_| !self.quiet)
+            .and_then(|r| {
+                if created {
+                    Some(format!(
+                        "py201: new collection at {} with {} Py201 cards",
+                        path.display(),
+                        r.added
+                    ))
+                } else if r.changed() {
+                    Some(format!(
+                        "py201: built-in decks updated: {} added, {} updated, {} retired (progress kept)",
+                        r.added, r.updated, r.retired
+                    ))
+                } else {
+                    None
+                }
+            });
+        Ok((col, note))
     }
 }

@@ -1,7 +1,7 @@
 use super::{Ctx, SEED_VAR};
 use crate::cli::ReviewArgs;
 use crate::review::terminal::{Terminal, use_color};
-use crate::review::{self, Channel, Input, Options};
+use crate::review::{self, Channel, Frontend, Input, Options};
 use anyhow::{Result, bail};
 use rand::{SeedableRng, rngs::StdRng};
 use std::io::{BufWriter, IsTerminal};
@@ -17,7 +17,11 @@ pub fn run(ctx: &Ctx, args: ReviewArgs) -> Result<ExitCode> {
         },
         Err(_) => rand::make_rng::<StdRng>(),
     };
-    let mut col = ctx.open()?;
+    let (mut col, note) = ctx.open_noting()?;
+    if let Some(note) = &note {
+        // Also before the full screen: it stays in the terminal's scrollback.
+        eprintln!("{note}");
+    }
     let deck = args.deck.as_deref().map(|d| col.deck_id(d)).transpose()?;
     let opts = Options {
         deck,
@@ -31,7 +35,10 @@ pub fn run(ctx: &Ctx, args: ReviewArgs) -> Result<ExitCode> {
         let flag = stop.clone();
         ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst))?;
         let color = use_color(&ctx.color, true);
-        let ui = Terminal::new(stdout.lock(), color, stop)?;
+        let mut ui = Terminal::new(stdout.lock(), color, stop)?;
+        if let Some(note) = note {
+            ui.note(note.trim_start_matches("py201: "))?;
+        }
         review::run_with(&mut col, &ctx.clock, &mut rng, opts, ui)?;
         return Ok(ExitCode::SUCCESS);
     }

@@ -149,8 +149,6 @@ enum Action {
         source: Source,
         kind: ReviewKind,
         grade: Grade,
-        repeat_pending: bool,
-        now_pending: bool,
         taken_ms: u64,
     },
     Suspend {
@@ -220,7 +218,6 @@ struct Session<'a, F: Frontend, R: Rng> {
     due_left: u32,
     new_left: u32,
     first_left: u32,
-    planned: u32,
     repeats_pending: u32,
     undo: Vec<Action>,
     show_next: Option<(i64, Source)>,
@@ -276,7 +273,6 @@ pub fn run_with<F: Frontend, R: Rng>(
         due_left,
         new_left,
         first_left,
-        planned: (due_left + new_left).min(first_left),
         repeats_pending: counts.repeats,
         opts,
         undo: Vec::new(),
@@ -331,7 +327,7 @@ impl<F: Frontend, R: Rng> Session<'_, F, R> {
 
     fn position(&self) -> (u32, u32) {
         let done = self.summary.answers;
-        let remaining_first = self.planned.saturating_sub(self.summary.cards);
+        let remaining_first = (self.due_left + self.new_left).min(self.first_left);
         (
             done + 1,
             done + remaining_first.max(1) + self.repeats_pending,
@@ -348,8 +344,27 @@ impl<F: Frontend, R: Rng> Session<'_, F, R> {
         }
     }
 
+    /// Re-reads what is left today from the collection, so that the header
+    /// stays true when another session (a second terminal, a script)
+    /// answered, suspended or buried cards meanwhile, and so that this
+    /// session's own answers, undos and suspensions count exactly as stored.
+    fn refresh(&mut self) -> Result<()> {
+        let cfg = *self.col.config();
+        let counts = self.col.day_counts(self.today, self.opts.deck)?;
+        self.due_left = counts.due.min(
+            cfg.reviews_per_day
+                .saturating_sub(counts.reviews_done_today),
+        );
+        self.new_left = counts
+            .new
+            .min(cfg.new_per_day.saturating_sub(counts.new_done_today));
+        self.repeats_pending = counts.repeats;
+        Ok(())
+    }
+
     fn run(&mut self) -> Result<()> {
         loop {
+            self.refresh()?;
             let Some((card, source)) = self.pick()? else {
                 return Ok(());
             };
@@ -461,22 +476,18 @@ impl<F: Frontend, R: Rng> Session<'_, F, R> {
             .answer(card.id, grade, at, Some(&card.state), |st| {
                 sched.answer(st, grade, today, rng)
             })?;
-        let Some((before, out, log_id)) = answered else {
+        let Some((_, out, log_id)) = answered else {
             self.ui
                 .note("This card was answered in another session meanwhile; moving on.")?;
             return Ok(());
         };
-        let was_pending = before.pending_today(today);
-        let now_pending = out.state.pending_today(today);
-        self.count(source, out.kind, grade, was_pending, now_pending, 1);
+        self.count(source, out.kind, grade, 1);
         self.undo.push(Action::Answer {
             log_id,
             card: card.id,
             source,
             kind: out.kind,
             grade,
-            repeat_pending: was_pending,
-            now_pending,
             taken_ms,
         });
         self.summary.answer_ms += taken_ms;
@@ -484,15 +495,7 @@ impl<F: Frontend, R: Rng> Session<'_, F, R> {
     }
 
     /// Adjusts the session's counters for an answer (`sign` 1) or its undo (-1).
-    fn count(
-        &mut self,
-        source: Source,
-        kind: ReviewKind,
-        grade: Grade,
-        was_pending: bool,
-        now_pending: bool,
-        sign: i32,
-    ) {
+    fn count(&mut self, source: Source, kind: ReviewKind, grade: Grade, sign: i32) {
         let add = |v: &mut u32, d: i32| *v = v.saturating_add_signed(d);
         add(&mut self.summary.answers, sign);
         if grade.is_pass() {
@@ -503,24 +506,15 @@ impl<F: Frontend, R: Rng> Session<'_, F, R> {
         } else {
             add(&mut self.summary.cards, sign);
         }
-        match source {
-            Source::Due => {
-                add(&mut self.due_left, -sign);
-                add(&mut self.first_left, -sign);
-            }
-            Source::New => {
-                add(&mut self.new_left, -sign);
-                add(&mut self.first_left, -sign);
-            }
-            Source::Repeat | Source::Learning => {}
+        // What is left today is read back from the collection before each
+        // card (`refresh`); only the session's own `--limit` is counted here.
+        if matches!(source, Source::Due | Source::New) {
+            add(&mut self.first_left, -sign);
         }
-        let delta = i32::from(now_pending) - i32::from(was_pending);
-        add(&mut self.repeats_pending, delta * sign);
     }
 
     fn suspend(&mut self, card: &Card, source: Source) -> Result<()> {
         self.col.set_suspended(card.id, true)?;
-        self.drop_from_plan(source);
         self.undo.push(Action::Suspend {
             card: card.id,
             source,
@@ -532,7 +526,6 @@ impl<F: Frontend, R: Rng> Session<'_, F, R> {
 
     fn bury(&mut self, card: &Card, source: Source) -> Result<()> {
         self.col.set_buried_until(card.id, Some(self.today + 1))?;
-        self.drop_from_plan(source);
         self.undo.push(Action::Bury {
             card: card.id,
             source,
@@ -540,15 +533,6 @@ impl<F: Frontend, R: Rng> Session<'_, F, R> {
         });
         self.ui.note("Buried until tomorrow.")?;
         Ok(())
-    }
-
-    fn drop_from_plan(&mut self, source: Source) {
-        match source {
-            Source::Repeat | Source::Learning => {
-                self.repeats_pending = self.repeats_pending.saturating_sub(1)
-            }
-            _ => self.planned = self.planned.saturating_sub(1),
-        }
     }
 
     /// Undoes the session's last action and shows its card again next.
@@ -565,19 +549,16 @@ impl<F: Frontend, R: Rng> Session<'_, F, R> {
                 source,
                 kind,
                 grade,
-                repeat_pending,
-                now_pending,
                 taken_ms,
             } => {
                 self.col.undo_answer(log_id)?;
                 // Reverse exactly what the answer counted.
-                self.count(source, kind, grade, repeat_pending, now_pending, -1);
+                self.count(source, kind, grade, -1);
                 self.summary.answer_ms -= taken_ms;
                 (card, source)
             }
             Action::Suspend { card, source } => {
                 self.col.set_suspended(card, false)?;
-                self.planned_back(source);
                 (card, source)
             }
             Action::Bury {
@@ -586,20 +567,12 @@ impl<F: Frontend, R: Rng> Session<'_, F, R> {
                 before,
             } => {
                 self.col.set_buried_until(card, before)?;
-                self.planned_back(source);
                 (card, source)
             }
         };
         self.ui.note("Undone.")?;
         self.show_next = Some((card, source));
         Ok(true)
-    }
-
-    fn planned_back(&mut self, source: Source) {
-        match source {
-            Source::Repeat | Source::Learning => self.repeats_pending += 1,
-            _ => self.planned += 1,
-        }
     }
 
     /// The end-of-session lines: the summary, what is left today, what comes next.
