@@ -532,7 +532,7 @@ fn a_resized_terminal_is_redrawn_to_fit() {
 fn the_new_collection_note_is_on_the_first_screen() {
     let env = empty_env();
     let mut t = Tty::start(&env, &["review"], &[]);
-    let s = t.wait_rows("the first card", |s| drawn(s));
+    let s = t.wait_rows("the first card", drawn);
     let all = s.join("\n");
     assert!(all.contains("new collection at"), "{all}");
     assert!(all.contains("Py201 cards"), "{all}");
