@@ -31,9 +31,93 @@ pub fn fit(t: &mut Table) -> &mut Table {
         .set_width(width())
 }
 
+/// Prose folded at word boundaries for [`width`], as tables are laid out.
+pub fn wrap(text: &str) -> String {
+    wrap_to(text, usize::from(width()))
+}
+
+/// Prose folded at word boundaries to `width` columns (at least 40): each
+/// line of `text` is a paragraph, and a paragraph that starts with spaces
+/// or a "- " bullet keeps that indent on its folded lines. A word wider
+/// than the line stays whole: cutting a path or a command would break it.
+pub fn wrap_to(text: &str, width: usize) -> String {
+    use unicode_width::UnicodeWidthStr;
+    let width = width.max(40);
+    let mut out = String::with_capacity(text.len() + text.len() / 32);
+    for (i, para) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let body = para.trim_start_matches(' ');
+        let lead = para.len() - body.len();
+        let hang = lead + if body.starts_with("- ") { 2 } else { 0 };
+        out.push_str(&para[..lead]);
+        let mut col = lead;
+        for (j, word) in words(body).enumerate() {
+            let w = word.width();
+            if j > 0 && col + 1 + w > width {
+                out.push('\n');
+                out.push_str(&" ".repeat(hang));
+                col = hang;
+            } else if j > 0 {
+                out.push(' ');
+                col += 1;
+            }
+            out.push_str(word);
+            col += w;
+        }
+    }
+    out
+}
+
+/// The words of a paragraph; a `quoted command` is one word, so that it
+/// can be copied from one line.
+fn words(text: &str) -> impl Iterator<Item = &str> {
+    let mut in_code = false;
+    text.split(move |c: char| {
+        if c == '`' {
+            in_code = !in_code;
+        }
+        c == ' ' && !in_code
+    })
+    .filter(|w| !w.is_empty())
+}
+
 /// A new table laid out for [`width`]: every table py201 prints starts here.
 pub fn new() -> Table {
     let mut t = Table::new();
     fit(&mut t);
     t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrap_to;
+
+    #[test]
+    fn prose_folds_at_words_with_hanging_indents() {
+        let text = "one two three four five six seven eight nine ten eleven twelve thirteen\n\n- a bullet that is long enough to need a second line of its own here";
+        assert_eq!(
+            wrap_to(text, 40),
+            "one two three four five six seven eight\nnine ten eleven twelve thirteen\n\n- a bullet that is long enough to need a\n  second line of its own here"
+        );
+    }
+
+    #[test]
+    fn a_quoted_command_stays_on_one_line() {
+        let text = "statistics appear after you run `py201 review --deck \"Test\"` today";
+        assert_eq!(
+            wrap_to(text, 40),
+            "statistics appear after you run\n`py201 review --deck \"Test\"` today"
+        );
+    }
+
+    #[test]
+    fn a_word_wider_than_the_line_is_not_cut() {
+        let path = format!("/{}", "x".repeat(60));
+        assert_eq!(
+            wrap_to(&format!("see {path} now"), 40),
+            format!("see\n{path}\nnow")
+        );
+    }
 }

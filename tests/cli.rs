@@ -146,6 +146,12 @@ fn every_command_ends_quietly_on_a_closed_stdout() {
 fn tables_fit_the_width() {
     let env = env_with("stats.toml");
     env.run_ok(T0, &["review", "--deck", "Stats"], "\n5\n\n1\n\n4\n\n4\n");
+    // A deck with no reviews, for the sentence `stats` says instead of tables.
+    let deck = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/decks/test.toml"
+    );
+    env.run_ok(T0, &["import", deck], "");
     let table_lines = |out: &str| -> Vec<String> {
         out.lines()
             .filter(|l| l.starts_with(['┌', '│', '╞', '├', '└']))
@@ -159,6 +165,8 @@ fn tables_fit_the_width() {
             &["cards"],
             &["decks"],
             &["stats"],
+            &["stats", "--deck", "Test"],
+            &["simulate", "--days", "30"],
             &["backups"],
         ] {
             let mut cmd = env.cmd(T0);
@@ -170,17 +178,24 @@ fn tables_fit_the_width() {
             let out = String::from_utf8_lossy(&out.stdout);
             let lines = table_lines(&out);
             assert!(
-                !lines.is_empty() || args == ["backups"],
+                !lines.is_empty() || args == ["backups"] || args[1..] == ["--deck", "Test"],
                 "{args:?}: a table\n{out}"
             );
             for l in lines {
                 assert!(l.chars().count() <= width, "{args:?} at {width}: {l}");
             }
+            // Prose and charts too, not only the tables (issue 17: the
+            // empty-stats sentence was 133 columns).
+            for l in out.lines() {
+                assert!(l.chars().count() <= width, "{args:?} at {width}: {l}");
+            }
             if args == ["cards"] {
                 let narrow = width < 100;
                 assert_eq!(out.contains("Lapses"), !narrow, "{out}");
+                // The note is prose, folded at the width.
                 assert_eq!(
-                    out.contains("`py201 cards --json` has every field"),
+                    out.replace('\n', " ")
+                        .contains("`py201 cards --json` has every field"),
                     narrow,
                     "{out}"
                 );

@@ -121,6 +121,19 @@ impl Tty {
         }
     }
 
+    /// Every byte the program wrote, once it holds `what`: the reader thread
+    /// may still be catching up with a process that has exited.
+    fn wait_raw(&self, what: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let raw = self.raw_text();
+            if raw.contains(what) || start.elapsed() > Duration::from_secs(15) {
+                return raw;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     /// Every byte the program wrote, as text (bars that were drawn and cleared included).
     fn raw_text(&self) -> String {
         let bytes = self.raw.lock().unwrap().clone();
@@ -312,6 +325,9 @@ fn large_imports_and_exports_show_a_progress_bar_on_a_terminal() {
     let tsv = big_tsv(env.dir.path(), 6_000);
     let tsv = tsv.to_string_lossy().into_owned();
     let mut t = Tty::start(&env, &["import", &tsv], &[]);
+    // The last line on screen means every byte before it was read (the
+    // process can exit before the reader thread has caught up).
+    t.wait_for("6000");
     t.wait_exit();
     let raw = t.raw_text();
     // The bar is drawn (then cleared); its count is in the byte stream.
@@ -327,7 +343,7 @@ fn large_imports_and_exports_show_a_progress_bar_on_a_terminal() {
         &[],
     );
     t.wait_exit();
-    let raw = t.raw_text();
+    let raw = t.wait_raw("/6,000 cards");
     assert!(raw.contains("exporting ["), "{raw}");
     assert!(raw.contains("/6,000 cards"), "{raw}");
 }
@@ -558,9 +574,7 @@ fn the_header_counts_follow_answers_from_another_session() {
     t.keys(" ");
     t.wait_for("4 good");
     t.keys("4");
-    let s = t.wait_rows("the next card", |s| {
-        s[0].contains("Test · 1/2") && drawn(s)
-    });
+    let s = t.wait_rows("the next card", |s| s[0].contains("Test · 1/2") && drawn(s));
     assert!(s[0].contains("new 1 · due 0 · repeats 1"), "{s:#?}");
     t.keys("q");
     t.wait_exit();

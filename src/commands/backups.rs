@@ -14,17 +14,23 @@ pub fn list(ctx: &Ctx) -> Result<ExitCode> {
     let backups = backup::backups_of(&path)?;
     if backups.is_empty() {
         outln!(
-            "No backups yet: one is made in {} before each import or restore.",
-            backup::backup_dir_of(&path).display()
+            "{}",
+            crate::table::wrap(&format!(
+                "No backups yet: one is made in {} before each import or restore.",
+                backup::backup_dir_of(&path).display()
+            ))
         )?;
         return Ok(ExitCode::SUCCESS);
     }
     // Names, not paths, in the table: a path would wrap in its cell and
     // could not be copied; `restore` takes a name as it is listed here.
     outln!(
-        "Backups of {} in {}:",
-        path.display(),
-        backup::backup_dir_of(&path).display()
+        "{}",
+        crate::table::wrap(&format!(
+            "Backups of {} in {}:",
+            path.display(),
+            backup::backup_dir_of(&path).display()
+        ))
     )?;
     let mut t = crate::table::new();
     t.load_style(UTF8_FULL_CONDENSED)

@@ -15,9 +15,10 @@ pub fn run(ctx: &Ctx, args: CardsArgs) -> Result<ExitCode> {
         listing::json(&cards, today)?
     } else if width < listing::FULL_WIDTH {
         let table = listing::table(&cards, today, width);
-        format!(
-            "{table}\n(EF, reps and lapses are left out at this width: `py201 cards --json` has every field)"
-        )
+        let note = crate::table::wrap(
+            "(EF, reps and lapses are left out at this width: `py201 cards --json` has every field)",
+        );
+        format!("{table}\n{note}")
     } else {
         listing::table(&cards, today, width).to_string()
     };

@@ -20,7 +20,7 @@ pub fn run(ctx: &Ctx, args: StatsArgs) -> Result<ExitCode> {
     let text = if args.json {
         render::json(&figures)? + "\n"
     } else if figures.reviews == 0 {
-        render::empty(&figures)
+        crate::table::wrap(&render::empty(&figures))
     } else {
         render::text(&figures)
     };

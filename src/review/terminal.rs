@@ -540,8 +540,10 @@ impl<W: Write> Frontend for Terminal<W> {
                 writeln!(self.out, "{m}")?;
             }
         }
+        // Back on the normal screen: folded at words for its width, not
+        // wherever the terminal would cut them.
         for l in lines {
-            writeln!(self.out, "{l}")?;
+            writeln!(self.out, "{}", crate::table::wrap(l))?;
         }
         self.out.flush()?;
         Ok(())

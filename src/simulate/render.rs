@@ -16,26 +16,26 @@ pub fn text(input: &Input, outcomes: &[Outcome], fitted: bool) -> String {
     let mut out = String::new();
     let n_cards = input.cards.len();
     let n_new = input.cards.iter().filter(|c| c.state.is_new()).count();
-    let _ = writeln!(
-        out,
+    let opening = format!(
         "Simulated {} days from {} over {n_cards} cards ({n_new} new, {} new per day), seed {}.",
         input.days,
         day_string(input.today),
         input.new_per_day,
         input.seed
     );
+    let _ = writeln!(out, "{}", crate::table::wrap(&opening));
     let _ = writeln!(out, "{}", table(outcomes));
     let width = CHART_WIDTH.min(input.days as usize);
     let peak = outcomes.iter().map(|o| o.peak_per_day()).max().unwrap_or(0);
-    let _ = writeln!(
-        out,
-        "\nDaily workload (answers per day; each column about {} day(s); full bar = busiest stretch, peak day {peak}):",
+    let heading = format!(
+        "\nDaily workload, answers per day ({} day(s) a column; a full bar is the busiest stretch, {peak} on the peak day):",
         (input.days as usize).div_ceil(width.max(1))
     );
+    let _ = writeln!(out, "{}", crate::table::wrap(&heading));
     for line in chart(outcomes, width) {
         let _ = writeln!(out, "{line}");
     }
-    let _ = writeln!(out, "{}", assumptions(input, fitted));
+    let _ = writeln!(out, "{}", crate::table::wrap(&assumptions(input, fitted)));
     out
 }
 
@@ -72,16 +72,11 @@ fn table(outcomes: &[Outcome]) -> Table {
 fn assumptions(input: &Input, fitted: bool) -> String {
     format!(
         "\nAssumptions:
-- The learner's memory follows FSRS-6 with this collection's {} parameters; each card starts from
-  the memory state its review log implies. Recall on a review is drawn with the model's probability.
-- Grades: a forgotten card is graded 1; a recalled one 3, 4 or 5 in the shares of FSRS's simulator
-  (22% hard, 63% good, 15% easy); a new card's first grade likewise (24% again, 9% hard, 50% good, 17% easy).
+- The learner's memory follows FSRS-6 with this collection's {} parameters; each card starts from the memory state its review log implies. Recall on a review is drawn with the model's probability.
+- Grades: a forgotten card is graded 1; a recalled one 3, 4 or 5 in the shares of FSRS's simulator (22% hard, 63% good, 15% easy); a new card's first grade likewise (24% again, 9% hard, 50% good, 17% easy).
 - Seconds per answer are the FSRS simulator's defaults (about 8-20 s by grade and card state).
-- SM-2 runs py201's own scheduler with your settings (fuzz {}, maximum interval {} days), its same-day
-  repeats answered {} minutes later; FSRS runs py201's FSRS scheduler with learning steps \"{}\" and
-  relearning steps \"{}\". Both keep your limit of {} reviews per day; cards beyond it wait.
-- Reviews/day counts every answer, same-day repeats and learning steps included. Known at end: the
-  expected number of cards recalled the day after the last. Retention: share of reviews recalled.",
+- SM-2 runs py201's own scheduler with your settings (fuzz {}, maximum interval {} days), its same-day repeats answered {} minutes later; FSRS runs py201's FSRS scheduler with learning steps \"{}\" and relearning steps \"{}\". Both keep your limit of {} reviews per day; cards beyond it wait.
+- Reviews/day counts every answer, same-day repeats and learning steps included. Known at end: the expected number of cards recalled the day after the last. Retention: share of reviews recalled.",
         if fitted { "fitted" } else { "default" },
         if input.settings.fuzz { "on" } else { "off" },
         input.settings.max_interval,

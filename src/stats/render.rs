@@ -75,8 +75,13 @@ pub fn text(s: &Stats) -> String {
     out
 }
 
+/// Prose folded to the width the tables are laid out for.
+fn prose(text: &str) -> String {
+    crate::table::wrap(text)
+}
+
 fn section(out: &mut String, title: &str, body: &str) {
-    let _ = write!(out, "\n{title}\n{body}");
+    let _ = write!(out, "\n{}\n{body}", prose(title));
     if !body.ends_with('\n') {
         out.push('\n');
     }
@@ -178,10 +183,11 @@ fn states(s: &Stats) -> String {
     if s.deck.is_none() {
         tab.add_row(state_row("All decks", &s.cards.all));
     }
-    format!(
-        "{tab}\nLearning: graded below 4 today, repeat pending; young: interval under 21 days; \
-         mature: 21 days or more.\n"
-    )
+    let legend = prose(
+        "Learning: graded below 4 today, repeat pending; young: interval under 21 days; \
+         mature: 21+ days.",
+    );
+    format!("{tab}\n{legend}\n")
 }
 
 fn forecast(s: &Stats) -> String {
@@ -271,14 +277,14 @@ pub fn heatmap(cal: &Calendar, today: Day) -> String {
     }
     let mut out = String::new();
     let active = cal.days.len() as u32;
-    let _ = writeln!(
-        out,
+    let legend = format!(
         "{} to {}: reviews on {}. {NO_REVIEWS} none, {} fewer to more (busiest day: {max})",
         cal.from,
         cal.to,
         days(active),
         SHADES.map(String::from).join(" "),
     );
+    let _ = writeln!(out, "{}", prose(&legend));
     let months: String = months.into_iter().collect();
     let _ = writeln!(out, "    {}", months.trim_end());
     for (name, row) in ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
@@ -310,10 +316,10 @@ fn rate(r: &Rate) -> String {
 fn retention(s: &Stats) -> String {
     let r = &s.retention;
     if r.decks.is_empty() {
-        return format!(
+        return prose(&format!(
             "No answers to cards in review in {}: retention shows once a card comes back.\n",
             window(s.days)
-        );
+        ));
     }
     let mut tab = table(Some(vec!["Deck", "Young", "Mature", "All"]));
     let cells = |name: &str, y: &Rate, m: &Rate, a: &Rate| {
@@ -364,12 +370,13 @@ fn ease(s: &Stats) -> String {
         Some(to) => format!("{}-{} d", b.from, to - 1),
         None => format!("{}+ d", b.from),
     });
-    format!(
-        "Average EF {avg_ef:.2} and average interval {} over {} studied card{}.\n{ef}\n{ivl}\n",
+    let summary = prose(&format!(
+        "Average EF {avg_ef:.2} and average interval {} over {} studied card{}.",
         days(avg_ivl),
         e.cards,
         plural(e.cards)
-    )
+    ));
+    format!("{summary}\n{ef}\n{ivl}\n")
 }
 
 fn fsrs(f: &super::FsrsFigures) -> String {
@@ -452,10 +459,11 @@ fn buttons(s: &Stats) -> String {
         }));
         tab.add_row(row);
     }
-    format!(
-        "{tab}\nnew: first view of a new card; young, mature: the day's first answer; \
-         repeat: same-day repeats.\n"
-    )
+    let legend = prose(
+        "new: first view of a new card; young, mature: the day's first answer; \
+         repeat: same-day repeats.",
+    );
+    format!("{tab}\n{legend}\n")
 }
 
 #[cfg(test)]

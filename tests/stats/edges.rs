@@ -9,8 +9,9 @@ fn no_reviews_yet_is_said_plainly_and_json_has_no_division_by_zero() {
     let out = stats(&env, &["--deck", "Test"]);
     assert_eq!(
         out,
-        "No reviews yet in deck \"Test\", so there are no statistics to show; 3 cards wait: \
-         run `py201 review --deck \"Test\"`, and statistics appear after the first answer.\n"
+        // Folded at 100 columns (not a terminal), the command kept whole.
+        "No reviews yet in deck \"Test\", so there are no statistics to show; 3 cards wait: run\n\
+         `py201 review --deck \"Test\"`, and statistics appear after the first answer.\n"
     );
     let out = stats(&env, &[]);
     assert!(
