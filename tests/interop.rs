@@ -539,3 +539,50 @@ ref = "https://docs.python.org/3/"
         "{deck}"
     );
 }
+
+/// Issue 19: Anki's "Notes in Plain Text" with a code block was refused
+/// ("a card with code needs a [cards.check]"). A learner's own cards import
+/// as they are; only a deck that asks (`python-check = "required"`, as the
+/// built-in decks do) needs a check for each card with code.
+#[test]
+fn own_cards_with_code_import_without_a_python_check() {
+    let env = empty_env();
+    let tsv = write(
+        &env,
+        "anki.txt",
+        b"#separator:tab\n#html:true\n#guid column:1\n#notetype column:2\n#deck column:3\n\
+          Ab1\tBasic\tMine\tWhat does this print?<pre>print(len('abc'))</pre>\t3\n",
+    );
+    env.run_ok(T0, &["import", tsv.to_str().unwrap()], "");
+    let conn = rusqlite::Connection::open(&env.db).unwrap();
+    let (front, code): (String, String) = conn
+        .query_row(
+            "SELECT front, code FROM cards WHERE uid = 'anki-416231'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        (front.as_str(), code.as_str()),
+        ("What does this print?", "print(len('abc'))")
+    );
+
+    let card = "[[cards]]\nid = \"c\"\nfront = \"What does it print?\"\ncode = \"print(1)\"\nback = \"1\"\n";
+    let own = write(
+        &env,
+        "own.toml",
+        format!("[deck]\nname = \"Own\"\n\n{card}").as_bytes(),
+    );
+    env.run_ok(T0, &["import", own.to_str().unwrap()], "");
+    let strict = write(
+        &env,
+        "strict.toml",
+        format!("[deck]\nname = \"Strict\"\npython-check = \"required\"\n\n{card}").as_bytes(),
+    );
+    let before = snapshot(&env);
+    let out = import(&env, &[strict.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("needs a [cards.check]"), "{err}");
+    assert_eq!(snapshot(&env), before, "nothing changed");
+}

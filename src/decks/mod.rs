@@ -28,6 +28,20 @@ struct DeckHeader {
     name: String,
     #[serde(default)]
     description: String,
+    #[serde(default, rename = "python-check")]
+    python_check: PythonCheck,
+}
+
+/// Whether every card with code must have a Python check that runs it.
+/// The built-in decks promise it (their headers say `python-check =
+/// "required"`), and any deck file may ask for it; a learner's own cards,
+/// and whatever comes from CSV, TSV or Anki, import as they are.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PythonCheck {
+    #[default]
+    Optional,
+    Required,
 }
 
 /// One `[[cards]]` entry as written in a deck file. It is stored verbatim
@@ -105,6 +119,8 @@ pub struct PyCheck {
 #[derive(Debug, Clone)]
 pub struct ParsedDeck {
     pub content: DeckContent,
+    /// What the deck's header asks of cards with code.
+    pub python_check: PythonCheck,
     pub checks: Vec<PyCheck>,
     /// Per note id: (line, has a `ref`, has a check).
     pub notes: Vec<NoteInfo>,
@@ -182,12 +198,17 @@ fn parse_lenient(file: &str, text: &str) -> (Option<ParsedDeck>, Problems) {
             return (None, Problems::one(file, line, why));
         }
     };
-    let notes = deck
+    let notes: Vec<(usize, NoteSpec)> = deck
         .cards
         .into_iter()
         .map(|sp| (line_of(text, sp.span().start), sp.into_inner()))
         .collect();
-    from_notes(file, &deck.deck.name, deck.deck.description, notes)
+    let mut builder = DeckBuilder::new(file, &deck.deck.name, deck.deck.description);
+    builder.python_check = deck.deck.python_check;
+    for (line, spec) in notes {
+        builder.push(line, spec);
+    }
+    builder.finish()
 }
 
 /// Turns notes (with the line each starts on) into a deck: validates each,
@@ -235,6 +256,7 @@ pub struct DeckBuilder {
     /// Whether to keep each note's facts and checks (for `py201 check`); an
     /// importer streaming a large file takes the notes and needs neither.
     keep_info: bool,
+    python_check: PythonCheck,
 }
 
 impl DeckBuilder {
@@ -258,6 +280,7 @@ impl DeckBuilder {
             keys: IdKeys::default(),
             problems,
             keep_info: true,
+            python_check: PythonCheck::Optional,
         }
     }
 
@@ -407,8 +430,8 @@ impl DeckBuilder {
             (None, CardKind::Typed) => c.code.clone().zip(c.back.clone()),
             (None, _) => None,
         };
-        if c.code.is_some() && check.is_none() {
-            let why = "a card with code needs a [cards.check] (or kind = \"typed\")";
+        if c.code.is_some() && check.is_none() && self.python_check == PythonCheck::Required {
+            let why = "a card with code needs a [cards.check] (or kind = \"typed\"): this deck's header says python-check = \"required\"";
             self.card_problem(line, id, why.into());
         }
         if c.check.as_ref().is_some_and(|ch| ch.code.trim().is_empty()) {
@@ -518,6 +541,7 @@ impl DeckBuilder {
         (
             Some(ParsedDeck {
                 content: self.content,
+                python_check: self.python_check,
                 checks: self.checks,
                 notes: self.notes,
             }),
