@@ -20,6 +20,18 @@ fn write(env: &Env, name: &str, data: &[u8]) -> PathBuf {
     p
 }
 
+/// A zip archive holding these files.
+fn zip_of(files: &[(&str, &[u8])]) -> Vec<u8> {
+    use std::io::Write;
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, data) in files {
+        w.start_file(*name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        w.write_all(data).unwrap();
+    }
+    w.finish().unwrap().into_inner()
+}
+
 fn import(env: &Env, args: &[&str]) -> std::process::Output {
     env.cmd(T0).arg("import").args(args).output().unwrap()
 }
@@ -223,8 +235,20 @@ fn bad_input_is_refused_with_nothing_changed() {
         ("nocloze.toml", b"[deck]\nname = \"D\"\n[[cards]]\nid = \"x\"\nkind = \"cloze\"\ntext = \"no deletion here\"\n".to_vec(), "no deletion"),
         ("newer.json", newer.into_bytes(), "made by a newer py201 (schema version 99"),
         ("truncated.json", before.as_bytes()[..before.len() / 2].to_vec(), "not a valid JSON backup"),
-        ("deck.apkg", zip.clone(), "is an Anki package"),
-        ("photos.zip", zip, "is a zip archive"),
+        ("deck.apkg", zip.clone(), "is not a readable zip archive"),
+        ("photos.zip", zip_of(&[("cat.jpg", b"jpeg")]), "is a zip archive but not an Anki package"),
+        // Package version 9 in `meta` (protobuf: field 1 = 9).
+        ("future.apkg", zip_of(&[("meta", &[0x08, 0x09])]), "made by a newer Anki (package version 9"),
+        (
+            "badzstd.apkg",
+            zip_of(&[("meta", &[0x08, 0x03]), ("collection.anki21b", b"not zstd at all")]),
+            "collection.anki21b: not a zstd stream",
+        ),
+        (
+            "notsqlite.colpkg",
+            zip_of(&[("collection.anki2", b"SQLite? no")]),
+            "collection.anki2: not an Anki collection",
+        ),
     ];
     for (name, data, why) in cases {
         let f = write(&env, name, &data);

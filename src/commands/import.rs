@@ -64,6 +64,9 @@ fn decks(ctx: &Ctx, col: &mut Collection, sources: &[Source], args: &ImportArgs)
     let (report, saved) = done?;
     if dry || !ctx.quiet {
         outln!("{}", report_table(&report))?;
+        for note in sources.iter().filter_map(Source::note) {
+            outln!("{}", crate::table::wrap(&note))?;
+        }
     }
     match saved {
         _ if dry => outln!("Dry run: nothing was changed.")?,

@@ -6,11 +6,13 @@
 //! `crate::error::Error`; a file's problems are `Error::Import`, all of them
 //! rather than the first.
 
+pub mod anki;
 pub mod apkg;
 pub mod atomic;
 pub mod backup;
 pub mod deckfile;
 pub mod export;
+pub mod html;
 pub mod import;
 pub mod text;
 
@@ -335,12 +337,16 @@ pub enum Opened {
     Backup(Box<crate::collection::dump::Dump>),
 }
 
-/// A deck, CSV or TSV file's text, not yet turned into decks.
+/// A deck, CSV or TSV file's text, or an Anki package, not yet turned
+/// into decks.
 #[derive(Debug)]
 pub struct Source {
     path: PathBuf,
     text: String,
     format: Format,
+    /// An Anki package's collection, opened (behind a lock: the file is
+    /// read on another thread, and a connection is used by one at a time).
+    package: Option<Box<std::sync::Mutex<anki::Package>>>,
 }
 
 impl Source {
@@ -352,6 +358,9 @@ impl Source {
     /// `[[cards]]` entries, or its rows (a multi-line field counts more
     /// than once; the bar is cleared at the end either way).
     pub fn notes(&self) -> usize {
+        if let Some(p) = &self.package {
+            return p.lock().map_or(0, |p| p.notes());
+        }
         let lines = self.text.lines();
         match self.format {
             Format::Csv | Format::Tsv => lines
@@ -367,17 +376,44 @@ impl Source {
     /// it. Other errors are the sink's own.
     pub fn read_into(&self, rename: Option<&str>, sink: &mut dyn Sink) -> Result<()> {
         let name = self.path.display().to_string();
+        if let Some(p) = &self.package {
+            let p = p.lock().map_err(|_| Error::ReaderStopped)?;
+            return anki::read_into(&p, &name, rename, sink);
+        }
         match self.format {
             Format::Csv | Format::Tsv => text::read_into(&self.path, &self.text, rename, sink),
             _ => sink.content(deckfile::read(&name, &self.text, rename)?),
         }
     }
+
+    /// What the import should say about this file besides its cards: the
+    /// media files of an Anki package, which are not kept.
+    pub fn note(&self) -> Option<String> {
+        let media = self.package.as_ref()?.lock().ok()?.media;
+        (media > 0).then(|| {
+            format!(
+                "{}: {media} media file{} skipped (py201 keeps text; a card says [image: NAME] or [sound: NAME] where one was)",
+                self.path.display(),
+                if media == 1 { "" } else { "s" }
+            )
+        })
+    }
 }
 
 /// Opens one file to import: reads it and tells what it holds.
 pub fn open(path: &Path) -> Result<Opened> {
-    let text = read_text(path)?;
     let name = path.display().to_string();
+    // Anki packages are told by their content, whatever the extension.
+    if anki::is_zip(path) {
+        let package = anki::open(path, &name)?;
+        return Ok(Opened::Decks(Source {
+            path: path.to_path_buf(),
+            text: String::new(),
+            format: Format::Apkg,
+            package: Some(Box::new(std::sync::Mutex::new(package))),
+        }));
+    }
+    let text = read_text(path)?;
     match detect(path, &text) {
         Format::Json => backup::read(&name, &text).map(|d| Opened::Backup(Box::new(d))),
         Format::Apkg => Err(unreadable(&name, None, "cannot import an Anki package")),
@@ -385,6 +421,7 @@ pub fn open(path: &Path) -> Result<Opened> {
             path: path.to_path_buf(),
             text,
             format,
+            package: None,
         })),
     }
 }

@@ -247,7 +247,7 @@ fn split_code_block(field: &str) -> Option<(String, String)> {
 /// A stable note id: the file's id column when present (kept as is when it is
 /// a valid py201 id, else hex-encoded), otherwise derived from the first
 /// field, so re-importing a file matches the same notes.
-fn note_id(id: Option<&str>, first: &str) -> String {
+pub(super) fn note_id(id: Option<&str>, first: &str) -> String {
     match id.map(str::trim).filter(|s| !s.is_empty()) {
         Some(id)
             if id.len() <= 120

@@ -1,0 +1,326 @@
+//! Anki packages (`.apkg` decks, `.colpkg` collection backups) read into
+//! py201 decks: every package format Anki writes and has written (see
+//! `package`), both collection schemas (`schema`), and every note type
+//! rendered through its own templates (`template`), its HTML turned into
+//! text (`interop::html`).
+//!
+//! Each Anki card becomes one py201 card. A cloze note becomes a py201
+//! cloze note (one card per deletion, as in Anki); a card whose question
+//! has `{{type:Field}}` a typed card expecting that field; any other card
+//! a basic one whose front and back are its rendered question and answer.
+//! Ids come from the note's guid (and the card's template for the second
+//! and later templates), so importing a package again updates its cards.
+
+pub mod package;
+pub mod schema;
+pub mod template;
+
+use super::{Sink, html, text::note_id};
+use crate::decks::{DeckBuilder, NoteSpec};
+use crate::error::{Problem, Problems, Result, Why};
+pub use package::{Package, is_zip, open};
+use schema::NoteType;
+use std::collections::{BTreeMap, HashMap};
+use template::{Context, Side};
+
+/// One Anki note and its cards: (template ordinal, home deck id).
+struct AnkiNote {
+    guid: String,
+    mid: i64,
+    tags: String,
+    fields: String,
+    cards: Vec<(u32, i64)>,
+}
+
+/// Reads every card of the package into `sink`, `rename` naming the one
+/// deck they all go to. Fails with every problem found.
+pub fn read_into(
+    pkg: &Package,
+    file: &str,
+    rename: Option<&str>,
+    sink: &mut dyn Sink,
+) -> Result<()> {
+    let mut r = Reader {
+        file,
+        rename,
+        types: schema::note_types(&pkg.conn, file)?,
+        deck_names: schema::decks(&pkg.conn, file)?,
+        decks: BTreeMap::new(),
+        problems: Problems::default(),
+    };
+    // A card in a filtered deck belongs to its home deck (odid).
+    let mut stmt = pkg.conn.prepare(
+        "SELECT n.id, n.guid, n.mid, n.tags, n.flds, c.ord,
+                CASE WHEN c.odid <> 0 THEN c.odid ELSE c.did END
+         FROM notes n JOIN cards c ON c.nid = n.id ORDER BY n.id, c.ord",
+    )?;
+    let mut rows = stmt.query([])?;
+    let mut current: Option<(i64, AnkiNote)> = None;
+    while let Some(row) = rows.next()? {
+        let nid: i64 = row.get(0)?;
+        if current.as_ref().is_none_or(|(id, _)| *id != nid) {
+            if let Some((_, note)) = current.take() {
+                r.note(&note, sink)?;
+            }
+            let note = AnkiNote {
+                guid: row.get(1)?,
+                mid: row.get(2)?,
+                tags: row.get(3)?,
+                fields: row.get(4)?,
+                cards: vec![],
+            };
+            current = Some((nid, note));
+        }
+        if let Some((_, note)) = current.as_mut() {
+            note.cards.push((row.get(5)?, row.get(6)?));
+        }
+    }
+    if let Some((_, note)) = current {
+        r.note(&note, sink)?;
+    }
+    r.finish()
+}
+
+struct Reader<'a> {
+    file: &'a str,
+    rename: Option<&'a str>,
+    types: HashMap<i64, NoteType>,
+    deck_names: HashMap<i64, String>,
+    decks: BTreeMap<String, (usize, DeckBuilder)>,
+    problems: Problems,
+}
+
+impl Reader<'_> {
+    fn note(&mut self, n: &AnkiNote, sink: &mut dyn Sink) -> Result<()> {
+        let id = note_id(Some(&n.guid), "");
+        let Some(nt) = self.types.get(&n.mid) else {
+            let why = format!("its note type ({}) is missing from the package", n.mid);
+            self.problem(Why::Card { card: id, why });
+            return Ok(());
+        };
+        let values = n.fields.split('\u{1f}').map(str::to_string);
+        let fields: Vec<(String, String)> = nt
+            .fields
+            .iter()
+            .cloned()
+            .zip(values.chain(std::iter::repeat(String::new())))
+            .collect();
+        let tags: Vec<String> = n.tags.split_whitespace().map(str::to_string).collect();
+        let first_deck = n.cards.first().map(|&(_, did)| self.deck_name(did));
+        let mut specs: Vec<(Option<String>, NoteSpec)> = vec![];
+        let mut problems = vec![];
+        if nt.cloze {
+            specs.push((first_deck, cloze_note(nt, &fields, &id, &n.tags)));
+        } else {
+            for &(ord, did) in &n.cards {
+                let deck = self.deck_name(did);
+                match card_note(nt, &fields, ord, &id, &n.tags, &deck) {
+                    Ok(spec) => specs.push((Some(deck), spec)),
+                    Err(why) => problems.push(why),
+                }
+            }
+        }
+        for why in problems {
+            self.problem(why);
+        }
+        for (deck, mut spec) in specs {
+            spec.tags.clone_from(&tags);
+            let deck = deck.unwrap_or_else(|| "Default".into());
+            self.add(deck, spec, sink)?;
+        }
+        Ok(())
+    }
+
+    fn deck_name(&self, did: i64) -> String {
+        match self.rename {
+            Some(name) => name.to_string(),
+            None => self
+                .deck_names
+                .get(&did)
+                .cloned()
+                .unwrap_or_else(|| "Default".into()),
+        }
+    }
+
+    fn problem(&mut self, why: Why) {
+        self.problems.push(Problem::new(self.file, None, why));
+    }
+
+    /// Checks the note with its deck's builder and writes it with its
+    /// cards; a deck's first note opens the deck in `sink`.
+    fn add(&mut self, deck: String, spec: NoteSpec, sink: &mut dyn Sink) -> Result<()> {
+        let file = self.file;
+        let (handle, builder) = match self.decks.entry(deck) {
+            std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::btree_map::Entry::Vacant(e) => {
+                let builder = DeckBuilder::streaming(file, e.key(), String::new());
+                let handle = sink.deck(builder.name(), "")?;
+                e.insert((handle, builder))
+            }
+        };
+        builder.push(0, spec);
+        if let Some((note, cards)) = builder.take() {
+            sink.note(*handle, note)?;
+            for c in cards {
+                sink.card(*handle, c)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Every problem found: the notes', then each deck's (which have no
+    /// line to point to in a package).
+    fn finish(self) -> Result<()> {
+        let mut problems = self.problems;
+        for (_, (_, builder)) in self.decks {
+            for mut p in builder.finish().1 {
+                p.line = None;
+                problems.push(p);
+            }
+        }
+        problems.into_result()
+    }
+}
+
+/// The readable placeholder for a sound Anki would play.
+fn text(html: &str) -> String {
+    html::to_text(html).replace("[sound:", "[sound: ")
+}
+
+/// A cloze note: its cloze field as py201 cloze text, and what the answer
+/// shows besides (its back template without the cloze).
+fn cloze_note(nt: &NoteType, fields: &[(String, String)], id: &str, tags: &str) -> NoteSpec {
+    let front = nt.templates.first().map_or("", |t| t.front.as_str());
+    let back = nt.templates.first().map_or("", |t| t.back.as_str());
+    let name = cloze_field(front).unwrap_or_else(|| nt.fields.first().cloned().unwrap_or_default());
+    let value = fields
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map_or(String::new(), |(_, v)| v.clone());
+    if value.contains("image-occlusion:") {
+        return occlusion_note(fields, &name, id);
+    }
+    // The answer side with the cloze field blanked is what it adds.
+    let blanked: Vec<(String, String)> = fields
+        .iter()
+        .map(|(n, v)| {
+            (
+                n.clone(),
+                if *n == name { String::new() } else { v.clone() },
+            )
+        })
+        .collect();
+    let cx = Context {
+        fields: &blanked,
+        cloze: None,
+        tags,
+        deck: "",
+        notetype: &nt.name,
+        card: "",
+        side: Side::Answer { front: "" },
+    };
+    let extra = text(&template::render(back, &cx).html);
+    NoteSpec {
+        id: Some(id.to_string()),
+        kind: Some("cloze".into()),
+        text: Some(text(&value)),
+        back: Some(extra).filter(|e| !e.trim().is_empty()),
+        ..NoteSpec::default()
+    }
+}
+
+/// The field a cloze template's `{{cloze:Field}}` names.
+fn cloze_field(template: &str) -> Option<String> {
+    let at = template.find("cloze:")?;
+    let rest = &template[at + "cloze:".len()..];
+    Some(rest[..rest.find("}}")?].trim().to_string())
+}
+
+/// An Image Occlusion note: the shapes need the image, which py201 does not
+/// keep, so the card is its text (header, the image's name) and its notes.
+fn occlusion_note(fields: &[(String, String)], occlusion: &str, id: &str) -> NoteSpec {
+    let others: Vec<String> = fields
+        .iter()
+        .filter(|(n, _)| n != occlusion)
+        .map(|(_, v)| text(v))
+        .collect();
+    let (front, back) = match others.as_slice() {
+        [image, header, rest @ ..] => {
+            let front = [header.as_str(), image.as_str()]
+                .iter()
+                .filter(|s| !s.trim().is_empty())
+                .copied()
+                .collect::<Vec<_>>()
+                .join("\n");
+            (front, rest.join("\n").trim().to_string())
+        }
+        _ => (others.join("\n"), String::new()),
+    };
+    NoteSpec {
+        id: Some(id.to_string()),
+        front: Some(front),
+        back: Some(if back.is_empty() {
+            "(image occlusion)".into()
+        } else {
+            back
+        }),
+        ..NoteSpec::default()
+    }
+}
+
+/// One card of a normal note type, rendered through its template.
+fn card_note(
+    nt: &NoteType,
+    fields: &[(String, String)],
+    ord: u32,
+    base: &str,
+    tags: &str,
+    deck: &str,
+) -> std::result::Result<NoteSpec, Why> {
+    let id = if ord == 0 {
+        base.to_string()
+    } else {
+        format!("{base}-{}", ord + 1)
+    };
+    let Some(t) = nt.templates.get(ord as usize) else {
+        let why = format!("note type {:?} has no card template {}", nt.name, ord + 1);
+        return Err(Why::Card { card: id, why });
+    };
+    let mut cx = Context {
+        fields,
+        cloze: None,
+        tags,
+        deck,
+        notetype: &nt.name,
+        card: &t.name,
+        side: Side::Question,
+    };
+    let q = template::render(&t.front, &cx);
+    cx.side = Side::Answer { front: &q.html };
+    let a = template::render(&t.back, &cx);
+    let question = html::split_code(&q.html);
+    let back = match &q.typed {
+        Some(f) => fields.iter().find(|(n, _)| n == f).map(|(_, v)| text(v)),
+        None => Some(text(answer_part(&a.html, &q.html))),
+    };
+    Ok(NoteSpec {
+        id: Some(id),
+        kind: q.typed.is_some().then(|| "typed".to_string()),
+        front: Some(question.text.replace("[sound:", "[sound: ")),
+        code: question.code,
+        back,
+        ..NoteSpec::default()
+    })
+}
+
+/// The answer without the question Anki repeats above it: what follows
+/// `<hr id=answer>`, else what follows the question.
+fn answer_part<'h>(answer: &'h str, question: &str) -> &'h str {
+    let lower = answer.to_ascii_lowercase();
+    for marker in ["<hr id=answer>", "<hr id=\"answer\">"] {
+        if let Some(at) = lower.find(marker) {
+            return &answer[at + marker.len()..];
+        }
+    }
+    answer.strip_prefix(question).unwrap_or(answer)
+}
