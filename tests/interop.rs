@@ -316,7 +316,8 @@ fn anki_style_csv_with_html_and_named_columns() {
     env.run_ok(T0, &["import", f.to_str().unwrap()], "");
     let cards = env.cards(T0, "Imported");
     assert_eq!(cards.len(), 2);
-    assert_eq!(cards[0]["front"], "What does len(x) call?");
+    // Inline <code> is py201's `code` (shown in the code colour).
+    assert_eq!(cards[0]["front"], "What does `len(x)` call?");
     assert_eq!(cards[0]["back"], "__len__\nalways");
     assert_eq!(cards[0]["tags"], serde_json::json!(["dunder", "len"]));
     assert_eq!(

@@ -8,8 +8,9 @@
 //! line breaks; `<pre>` is code, kept verbatim; inline `<code>` becomes
 //! `code` in backticks, py201's own mark for it; `<img>` a placeholder
 //! naming the file; `<script>`, `<style>` and comments go with their
-//! content; every other tag goes and its text stays. Text with no markup
-//! at all is returned byte for byte.
+//! content; every other tag goes and its text stays. Whitespace is kept as
+//! written (a non-breaking space is a space). Text with no markup at all is
+//! returned byte for byte.
 
 use ego_tree::iter::Edge;
 use scraper::{Html, Node};
@@ -171,30 +172,11 @@ impl Walker {
         }
     }
 
+    /// Text as written: Anki's editor stores the spaces a learner typed
+    /// (and py201's own exports the spaces of a card), so runs of spaces are
+    /// kept rather than collapsed as a browser would show them.
     fn text(&mut self, t: &str) {
-        if self.pre > 0 {
-            let t = t.replace('\u{a0}', " ");
-            return self.push_str(&t);
-        }
-        // Outside <pre>, runs of whitespace read as one space.
-        let mut collapsed = String::with_capacity(t.len());
-        for c in t.chars() {
-            let c = if c == '\u{a0}' { ' ' } else { c };
-            if c.is_ascii_whitespace() {
-                if !collapsed.ends_with(' ') {
-                    collapsed.push(' ');
-                }
-            } else {
-                collapsed.push(c);
-            }
-        }
-        let at_line_start = self.out.is_empty() || self.out.ends_with('\n');
-        let text = if at_line_start && self.taking.is_none() {
-            collapsed.trim_start()
-        } else {
-            &collapsed
-        };
-        self.push_str(text);
+        self.push_str(&t.replace('\u{a0}', " "));
     }
 
     fn push_str(&mut self, s: &str) {

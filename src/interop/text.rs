@@ -143,105 +143,17 @@ fn separator_from(v: &str) -> Option<u8> {
     }
 }
 
-/// Anki writes HTML; the cards here are plain text.
+/// Anki writes HTML; the cards here are plain text (see `interop::html`,
+/// which Anki packages go through as well).
 fn from_html(s: &str) -> String {
-    html_text(s).trim().to_string()
+    super::html::to_text(s).trim().to_string()
 }
 
-/// Tags removed (`<br>` and `<div>` start a line), entities decoded,
-/// whitespace kept as it is.
-fn html_text(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(i) = rest.find('<') {
-        out.push_str(&rest[..i]);
-        match rest[i..].find('>') {
-            Some(j) => {
-                let tag = rest[i + 1..i + j].trim().to_ascii_lowercase();
-                let starts_line = tag.starts_with("br") || tag == "div" || tag.starts_with("div ");
-                if starts_line
-                    && !(tag.starts_with("div") && (out.is_empty() || out.ends_with('\n')))
-                {
-                    out.push('\n');
-                }
-                rest = &rest[i + j + 1..];
-            }
-            None => {
-                out.push_str(&rest[i..]);
-                rest = "";
-            }
-        }
-    }
-    out.push_str(rest);
-    decode_entities(&out)
-}
-
-/// The named entities Anki writes, and numeric ones (its CSV import writes
-/// `'` as `&#x27;`). Anything else is left as written.
-fn decode_entities(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(i) = rest.find('&') {
-        out.push_str(&rest[..i]);
-        rest = &rest[i..];
-        let entity = rest[1..]
-            .find(';')
-            .filter(|&end| end <= 10)
-            .map(|end| (&rest[1..=end], end + 2));
-        let decoded = entity.and_then(|(name, len)| {
-            let ch = match name {
-                "amp" => Some('&'),
-                "lt" => Some('<'),
-                "gt" => Some('>'),
-                "quot" => Some('"'),
-                "apos" => Some('\''),
-                "nbsp" => Some(' '),
-                _ => {
-                    let n = match name.strip_prefix("#x").or_else(|| name.strip_prefix("#X")) {
-                        Some(hex) => u32::from_str_radix(hex, 16).ok(),
-                        None => name.strip_prefix('#').and_then(|d| d.parse().ok()),
-                    };
-                    n.and_then(char::from_u32)
-                }
-            };
-            ch.map(|c| (c, len))
-        });
-        match decoded {
-            Some((c, len)) => {
-                out.push(c);
-                rest = &rest[len..];
-            }
-            None => {
-                out.push('&');
-                rest = &rest[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-/// A question as py201's Anki package writes it: the text, then the code in
-/// a `<pre>` block (`<pre><code>`, or whatever Anki's editor made of it).
-/// Returns the text and the code.
+/// A question as Anki (and py201's Anki package) writes it: the text, then
+/// the code in a `<pre>` block. Returns the text and the code.
 fn split_code_block(field: &str) -> Option<(String, String)> {
-    let lower = field.to_ascii_lowercase();
-    let start = lower.match_indices("<pre").map(|(i, _)| i).find(|&i| {
-        matches!(
-            lower.as_bytes().get(i + 4),
-            Some(b'>' | b' ' | b'\t' | b'\n')
-        )
-    })?;
-    let open_end = start + lower[start..].find('>')? + 1;
-    let close = lower.rfind("</pre>").filter(|&c| c >= open_end)?;
-    let code = html_text(&field[open_end..close]);
-    let code = code.trim_start_matches(['\n', '\r']).trim_end().to_string();
-    let after = from_html(&field[close + "</pre>".len()..]);
-    let mut question = from_html(&field[..start]);
-    if !after.is_empty() {
-        question = format!("{question}\n{after}");
-    }
-    (!code.is_empty()).then_some((question, code))
+    let t = super::html::split_code(field);
+    t.code.map(|code| (t.text.trim().to_string(), code))
 }
 
 /// A stable note id: the file's id column when present (kept as is when it is
@@ -315,7 +227,8 @@ mod tests {
             let _ = split_code_block(odd);
             let _ = from_html(odd);
         }
-        assert_eq!(from_html("&#xD800; &#x1F600;"), "&#xD800; \u{1F600}");
+        // As HTML5 says: a surrogate's reference is U+FFFD.
+        assert_eq!(from_html("&#xD800; &#x1F600;"), "\u{FFFD} \u{1F600}");
     }
 
     #[test]

@@ -33,7 +33,9 @@ fn real_world_markup() {
         to_text("a<script>alert('<b>')</script>b<style>p{}</style><!-- c -->c"),
         "abc"
     );
-    assert_eq!(to_text("  <div>  spaced   out  </div>  "), "spaced out");
+    // Spaces as written (a learner's double space survives a round trip).
+    assert_eq!(to_text("  <div>  spaced   out  </div>  "), "  spaced   out");
+    assert_eq!(to_text("a,&nbsp; b<br>c"), "a,  b\nc");
 }
 
 #[test]
