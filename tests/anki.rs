@@ -720,3 +720,100 @@ fn a_newer_package_updates_the_notes_anki_already_has() {
         "Which dunder does `a + b` call first?"
     );
 }
+
+/// Issue 19: py201 reads what Anki writes. Anki builds a collection with a
+/// note of every stock kind and one of the learner's own note type (a
+/// conditional and a filter in its template), HTML with a `<pre>` block,
+/// a cloze with a hint, sub-decks, tags and a sound file, and exports it as
+/// a current .apkg (zstd, schema 18), a legacy .apkg (schema 11) and a
+/// .colpkg. Each imports into py201 with the same cards, one per Anki card.
+#[test]
+fn every_package_format_and_note_type_anki_writes_imports() {
+    let dir = tempfile::tempdir().unwrap();
+    let prefix = dir.path().join("p");
+    anki_tool(&[Path::new("packages"), &prefix]);
+    let in_anki: Value =
+        serde_json::from_str(&anki_tool(&[Path::new("dump"), &dir.path().join("p.apkg")])).unwrap();
+    let mut imported = vec![];
+    for name in ["p.apkg", "p-legacy.apkg", "p.colpkg"] {
+        let env = empty_env();
+        let path = dir.path().join(name);
+        let out = env.run_ok(T0, &["import", path.to_str().unwrap()], "");
+        assert!(out.contains("1 media file skipped"), "{name}: {out}");
+        let all: Vec<Value> =
+            serde_json::from_str(&env.run_ok(T0, &["cards", "--json"], "")).unwrap();
+        let mut cards: Vec<(String, String, String, String, String)> = all
+            .iter()
+            .filter(|c| c["id"].as_str().unwrap().starts_with("anki-"))
+            .map(|c| {
+                let s = |k: &str| c[k].as_str().unwrap_or_default().to_string();
+                let tags = c["tags"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|t| t.as_str().unwrap())
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                (s("deck"), s("kind"), s("front"), s("back"), tags)
+            })
+            .collect();
+        cards.sort();
+        // Importing the same package again changes nothing: ids come from guids.
+        let again = env.run_ok(T0, &["import", path.to_str().unwrap()], "");
+        assert!(again.contains("Nothing to change."), "{name}: {again}");
+        let conn = rusqlite::Connection::open(&env.db).unwrap();
+        let code: String = conn
+            .query_row(
+                "SELECT code FROM cards WHERE front = 'What does `len` call?'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(code, "print(len(\"ab\"))", "{name}");
+        imported.push(cards);
+    }
+    assert_eq!(imported[0], imported[1], "legacy .apkg");
+    assert_eq!(imported[0], imported[2], ".colpkg");
+    assert_eq!(
+        imported[0].len(),
+        in_anki["cards"].as_array().unwrap().len(),
+        "one card per Anki card"
+    );
+    let row = |d: &str, k: &str, f: &str, b: &str, t: &str| {
+        (
+            d.to_string(),
+            k.to_string(),
+            f.to_string(),
+            b.to_string(),
+            t.to_string(),
+        )
+    };
+    let extra = "The GIL protects bytecode execution\n\nsee [sound: gil.mp3]";
+    let mut want = vec![
+        row(
+            "Py::Sub",
+            "basic",
+            "What does `len` call?",
+            "__len__ & 2",
+            "dunder len",
+        ),
+        row("Lang", "basic", "dog", "chien", ""),
+        row("Lang", "basic", "chien", "dog", ""),
+        row("Lang", "basic", "cat", "chat", ""),
+        row("Lang", "basic", "chat", "cat", ""),
+        row("Lang", "basic", "cow", "vache", ""),
+        row("Lang", "basic", "chat\nle chat", "cat", ""),
+        row("Lang", "basic", "chien (no example)", "dog", ""),
+        row("Default", "typed", "2 + 2?", "4", ""),
+        row(
+            "Py",
+            "cloze",
+            "The [a lock] protects bytecode execution",
+            extra,
+            "",
+        ),
+        row("Py", "cloze", "The GIL protects [...] execution", extra, ""),
+    ];
+    want.sort();
+    assert_eq!(imported[0], want);
+}

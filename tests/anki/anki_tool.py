@@ -6,6 +6,9 @@ never share state:
     anki_tool.py dump FILE...            import each .apkg or .csv/.tsv, print the cards as JSON
     anki_tool.py export-tsv OUT FILE...  import them, then write "Notes in Plain Text" (TSV with
                                          HTML, guid, note type, deck and tags columns) to OUT
+    anki_tool.py packages PREFIX         build a collection with a note of every kind (see
+                                         `packages`) and export it as PREFIX.apkg (current
+                                         format), PREFIX-legacy.apkg and PREFIX.colpkg
 
 The JSON has Anki's "today" and one object per card (sorted by deck, guid,
 ordinal): its fields and rendered question/answer turned from HTML back into
@@ -23,6 +26,7 @@ import tempfile
 
 from anki.collection import (
     Collection,
+    ExportAnkiPackageOptions,
     ImportAnkiPackageOptions,
     ImportAnkiPackageRequest,
     ImportCsvRequest,
@@ -107,6 +111,55 @@ def dump(col):
     return {"today": today.isoformat(), "cards": cards}
 
 
+def add_note(col, notetype, fields, deck="Default", tags=()):
+    note = col.new_note(col.models.by_name(notetype))
+    for name, value in fields.items():
+        note[name] = value
+    note.tags = list(tags)
+    col.add_note(note, col.decks.id(deck))
+    return note
+
+
+def vocab_notetype(col):
+    """A note type of the learner's own: three fields, a conditional, a filter."""
+    mm = col.models
+    m = mm.new("Vocab")
+    for name in ("Word", "Meaning", "Example"):
+        mm.add_field(m, mm.new_field(name))
+    t = mm.new_template("Recognise")
+    t["qfmt"] = "{{Word}}{{#Example}}<br><i>{{Example}}</i>{{/Example}}{{^Example}} (no example){{/Example}}"
+    t["afmt"] = "{{FrontSide}}<hr id=answer>{{text:Meaning}}"
+    mm.add_template(m, t)
+    mm.add(m)
+
+
+def packages(col, prefix):
+    """Every note kind tests/anki.rs checks, then the three package formats."""
+    add_note(col, "Basic", {
+        "Front": "What does <code>len</code> call?<pre>print(len(&quot;ab&quot;))</pre>",
+        "Back": "<div>__len__ &amp; <b>2</b></div>",
+    }, "Py::Sub", ["dunder", "len"])
+    add_note(col, "Basic (and reversed card)", {"Front": "dog", "Back": "chien"}, "Lang")
+    add_note(col, "Basic (optional reversed card)",
+             {"Front": "cat", "Back": "chat", "Add Reverse": "y"}, "Lang")
+    add_note(col, "Basic (optional reversed card)", {"Front": "cow", "Back": "vache"}, "Lang")
+    add_note(col, "Basic (type in the answer)", {"Front": "2 + 2?", "Back": "4"})
+    add_note(col, "Cloze", {
+        "Text": "The {{c1::GIL::a lock}} protects {{c2::bytecode}} execution",
+        "Back Extra": "see [sound:gil.mp3]",
+    }, "Py")
+    vocab_notetype(col)
+    add_note(col, "Vocab", {"Word": "chat", "Meaning": "<b>cat</b>", "Example": "le chat"}, "Lang")
+    add_note(col, "Vocab", {"Word": "chien", "Meaning": "dog"}, "Lang")
+    col.media.write_data("gil.mp3", b"ID3 not really audio")
+    options = dict(with_scheduling=True, with_deck_configs=False, with_media=True)
+    col.export_anki_package(out_path=prefix + ".apkg",
+                            options=ExportAnkiPackageOptions(legacy=False, **options), limit=None)
+    col.export_anki_package(out_path=prefix + "-legacy.apkg",
+                            options=ExportAnkiPackageOptions(legacy=True, **options), limit=None)
+    col.export_collection_package(out_path=prefix + ".colpkg", include_media=True, legacy=False)
+
+
 def main(argv):
     with tempfile.TemporaryDirectory() as tmp:
         col = Collection(os.path.join(tmp, "collection.anki2"))
@@ -127,6 +180,8 @@ def main(argv):
                     with_notetype=True,
                     with_guid=True,
                 )
+            elif argv[0] == "packages":
+                packages(col, argv[1])
             else:
                 sys.exit(f"unknown command {argv[0]!r}")
         finally:
