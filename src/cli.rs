@@ -87,7 +87,7 @@ pub struct DoctorArgs {
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// Files to import (.toml deck files, .csv/.tsv, .json backups)
+    /// Files to import (.toml deck files, .csv/.tsv, Anki .apkg/.colpkg, .json backups)
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     /// Put the cards in this deck (instead of the one the file names)
@@ -96,6 +96,10 @@ pub struct ImportArgs {
     /// Show what would be added, updated, unchanged and retired; change nothing
     #[arg(long)]
     pub dry_run: bool,
+    /// From an Anki package, take the cards only: not their schedules and
+    /// review history
+    #[arg(long)]
+    pub no_scheduling: bool,
 }
 
 #[derive(Debug, Args)]

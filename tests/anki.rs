@@ -817,3 +817,112 @@ fn every_package_format_and_note_type_anki_writes_imports() {
     want.sort();
     assert_eq!(imported[0], want);
 }
+
+/// Issue 19: schedules and review history come from Anki. Eight cards are
+/// answered through Anki's own scheduler over a week (every button, a
+/// lapse, learning steps), one suspended and one buried, and exported with
+/// scheduling. py201 takes every answer (Anki's Again/Hard/Good/Easy as 1,
+/// 3, 4, 5), each card's interval, ease, lapses and due date, and the
+/// suspension and burial; `doctor` finds nothing wrong. Importing again
+/// changes nothing, and the round trip py201 -> .apkg -> Anki keeps every
+/// answer and, back in py201, adds none twice.
+#[test]
+fn anki_schedules_and_review_history_import_and_round_trip() {
+    let dir = tempfile::tempdir().unwrap();
+    let apkg = dir.path().join("r.apkg");
+    anki_tool(&[Path::new("reviewed"), &apkg]);
+    let anki: Value = serde_json::from_str(&anki_tool(&[Path::new("dump"), &apkg])).unwrap();
+    let anki_cards = anki["cards"].as_array().unwrap();
+    let today = anki["today"].as_str().unwrap();
+    // Anki answered in real time: py201 runs on the same day.
+    let now = format!("{today}T12:00:00Z");
+    let env = empty_env();
+    let out = env.run_ok(&now, &["import", apkg.to_str().unwrap()], "");
+    let answers: usize = anki_cards
+        .iter()
+        .map(|c| c["revlog"].as_array().unwrap().len())
+        .sum();
+    assert_eq!(answers, 12);
+    assert!(
+        out.contains(
+            "Progress: 12 reviews added to the review log, 8 cards given their imported schedule."
+        ),
+        "{out}"
+    );
+    let py: Vec<Value> =
+        serde_json::from_str(&env.run_ok(&now, &["cards", "--deck", "Sched", "--json"], ""))
+            .unwrap();
+    let conn = rusqlite::Connection::open(&env.db).unwrap();
+    for a in anki_cards {
+        let front = a["fields"][0].as_str().unwrap();
+        let p = py.iter().find(|c| c["front"] == front).unwrap();
+        assert_eq!(p["lapses"], a["lapses"], "{front}");
+        match (a["type"].as_i64().unwrap(), a["queue"].as_i64().unwrap()) {
+            (_, -1) => assert_eq!(p["state"], "suspended", "{front}"),
+            (_, -3) => assert_eq!(p["state"], "buried", "{front}"),
+            (2, _) => {
+                assert_eq!(p["interval"], a["ivl"], "{front}");
+                assert_eq!(
+                    p["ef"].as_f64().unwrap(),
+                    a["factor"].as_f64().unwrap() / 1000.0
+                );
+                // Never due before the day of its last answer (today).
+                let due = a["due_date"].as_str().unwrap().max(today);
+                assert_eq!(p["due"], due, "{front}");
+            }
+            // In a learning step: due today, as the step ends today.
+            (1 | 3, _) => assert_eq!(p["due"], today, "{front}"),
+            other => panic!("{front}: unexpected card {other:?}"),
+        }
+        let grades: Vec<i64> = conn
+            .prepare("SELECT r.grade FROM revlog r JOIN cards c ON c.id = r.card_id WHERE c.front = ?1 ORDER BY r.time_ms")
+            .unwrap()
+            .query_map([front], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        let want: Vec<i64> = a["revlog"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| match r["ease"].as_i64().unwrap() {
+                1 => 1,
+                2 => 3,
+                3 => 4,
+                _ => 5,
+            })
+            .collect();
+        assert_eq!(grades, want, "{front}");
+    }
+    let doctor = env.run_ok(&now, &["doctor"], "");
+    assert!(doctor.contains("No problems found"), "{doctor}");
+    let again = env.run_ok(&now, &["import", apkg.to_str().unwrap()], "");
+    assert!(again.contains("Nothing to change."), "{again}");
+
+    // The round trip: every answer reaches Anki, and comes back once.
+    let back = dir.path().join("back.apkg");
+    env.run_ok(
+        &now,
+        &[
+            "export",
+            "--deck",
+            "Sched",
+            "--format",
+            "apkg",
+            "--with-progress",
+            "-o",
+            back.to_str().unwrap(),
+        ],
+        "",
+    );
+    let there: Value = serde_json::from_str(&anki_tool(&[Path::new("dump"), &back])).unwrap();
+    let there: usize = there["cards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["revlog"].as_array().unwrap().len())
+        .sum();
+    assert_eq!(there, 12);
+    let home = env.run_ok(&now, &["import", back.to_str().unwrap()], "");
+    assert!(home.contains("Nothing to change."), "{home}");
+}

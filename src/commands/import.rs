@@ -7,6 +7,7 @@ mod render;
 
 use super::{Ctx, progress};
 use crate::cli::ImportArgs;
+use crate::collection::sync::progress::ProgressReport;
 use crate::collection::{Collection, dump::Dump, sync::SyncReport};
 use crate::error::Result;
 use crate::interop::{Source, import, import::Files};
@@ -58,12 +59,26 @@ fn decks(ctx: &Ctx, col: &mut Collection, sources: &[Source], args: &ImportArgs)
     let pb = progress::bar(notes as u64, "importing", ctx.quiet || dry);
     let stamp = (!dry).then(|| ctx.stamp());
     let mut tick = |n| pb.inc(n);
-    let import = |col: &mut Collection| import::decks(col, sources, rename, dry, &mut tick);
-    let done = col.backed_up(stamp.as_deref(), import, SyncReport::changed);
+    let scheduling = (!args.no_scheduling).then(|| import::Scheduling {
+        rollover: col.config().day_starts_at,
+        today: ctx.clock.today(col.config().day_starts_at),
+    });
+    let import =
+        |col: &mut Collection| import::decks(col, sources, rename, dry, scheduling, &mut tick);
+    let changed =
+        |(r, p): &(SyncReport, ProgressReport)| r.changed() || p.reviews + p.scheduled > 0;
+    let done = col.backed_up(stamp.as_deref(), import, changed);
     pb.finish_and_clear();
-    let (report, saved) = done?;
+    let ((report, progress), saved) = done?;
     if dry || !ctx.quiet {
         outln!("{}", report_table(&report))?;
+        if progress.reviews + progress.scheduled > 0 {
+            outln!(
+                "Progress: {} added to the review log, {} given their imported schedule.",
+                counted(progress.reviews as usize, "review"),
+                counted(progress.scheduled as usize, "card")
+            )?;
+        }
         for note in sources.iter().filter_map(Source::note) {
             outln!("{}", crate::table::wrap(&note))?;
         }

@@ -5,6 +5,8 @@
 //! in one transaction as they are read.
 
 use super::{Opened, Source, open, read_in_background};
+use crate::clock::Day;
+use crate::collection::sync::progress::ProgressReport;
 use crate::collection::{Collection, dump::Dump, sync::SyncReport};
 use crate::error::{Error, Problems, Result};
 use std::path::{Path, PathBuf};
@@ -57,23 +59,47 @@ pub fn check_replaceable(col: &Collection, path: &Path) -> Result<()> {
     Ok(())
 }
 
+/// The scheduling and review history an import brings (from Anki
+/// packages), and the day it happens on (buried cards stay buried until
+/// the next).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Scheduling {
+    pub rollover: u8,
+    pub today: Day,
+}
+
 /// Writes the decks of `sources` into `col` in one transaction as they are
-/// read (a large file is never held whole as cards), which commits only if
-/// every file was good and nothing conflicts, and never in a dry run.
-/// `tick(n)`: `n` more notes read.
+/// read (a large file is never held whole as cards), then, with
+/// `scheduling`, what the files know of their cards' schedules and reviews;
+/// commits only if every file was good and nothing conflicts, and never in
+/// a dry run. `tick(n)`: `n` more notes read.
 pub fn decks(
     col: &mut Collection,
     sources: &[Source],
     rename: Option<&str>,
     dry_run: bool,
+    scheduling: Option<Scheduling>,
     tick: &mut dyn FnMut(u64),
-) -> Result<SyncReport> {
+) -> Result<(SyncReport, ProgressReport)> {
+    let mut progress = ProgressReport::default();
     let report = col.sync_with(false, dry_run, tick, |sync| {
         read_in_background(sources, rename, sync)?;
+        let Some(s) = scheduling else {
+            return Ok(true);
+        };
+        sync.flush_all()?;
+        for source in sources {
+            source.progress(s.rollover, &mut |p| {
+                let r = sync.apply_progress(&p, s.today)?;
+                progress.reviews += r.reviews;
+                progress.scheduled += r.scheduled;
+                Ok(())
+            })?;
+        }
         Ok(true)
     })?;
     if !report.conflicts.is_empty() {
         return Err(Error::Conflicts(report.conflicts));
     }
-    Ok(report)
+    Ok((report, progress))
 }

@@ -386,6 +386,20 @@ impl Source {
         }
     }
 
+    /// Calls `f` with the scheduling state and review log of each card the
+    /// file knows them for: an Anki package's cards; other files have none.
+    pub fn progress(
+        &self,
+        rollover: u8,
+        f: &mut dyn FnMut(crate::collection::sync::progress::CardProgress) -> Result<()>,
+    ) -> Result<()> {
+        let Some(p) = &self.package else {
+            return Ok(());
+        };
+        let p = p.lock().map_err(|_| Error::ReaderStopped)?;
+        anki::progress::for_each(&p, &self.path.display().to_string(), rollover, f)
+    }
+
     /// What the import should say about this file besides its cards: the
     /// media files of an Anki package, which are not kept.
     pub fn note(&self) -> Option<String> {

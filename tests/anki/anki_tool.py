@@ -6,6 +6,9 @@ never share state:
     anki_tool.py dump FILE...            import each .apkg or .csv/.tsv, print the cards as JSON
     anki_tool.py export-tsv OUT FILE...  import them, then write "Notes in Plain Text" (TSV with
                                          HTML, guid, note type, deck and tags columns) to OUT
+    anki_tool.py reviewed OUT            a deck of eight cards answered through Anki's own
+                                         scheduler over a week (one suspended, one buried),
+                                         exported with scheduling to OUT (.apkg)
     anki_tool.py packages PREFIX         build a collection with a note of every kind (see
                                          `packages`) and export it as PREFIX.apkg (current
                                          format), PREFIX-legacy.apkg and PREFIX.colpkg
@@ -160,6 +163,36 @@ def packages(col, prefix):
     col.export_collection_package(out_path=prefix + ".colpkg", include_media=True, legacy=False)
 
 
+def answer(col, card, ease):
+    card.start_timer()
+    col.sched.answerCard(card, ease)
+
+
+def reviewed(col, out):
+    """Eight cards answered with every button, then again a week later."""
+    ids = []
+    for i in range(8):
+        note = add_note(col, "Basic", {"Front": f"q{i}", "Back": f"a{i}"}, "Sched")
+        ids.append(note.cards()[0].id)
+    # Day 0: first views with each button (Easy, Good, Hard, Again, ...).
+    for cid, ease in zip(ids[:6], (4, 3, 2, 1, 4, 3)):
+        answer(col, col.get_card(cid), ease)
+    # A week later (the collection made a week earlier): the Easy cards are
+    # due for review, the learning ones too.
+    col.db.execute("update col set crt = crt - 7 * 86400")
+    for cid, ease in zip(ids[:6], (3, 1, 3, 4, 4, 2)):
+        answer(col, col.get_card(cid), ease)
+    col.sched.suspend_cards([ids[6]])
+    col.sched.bury_cards([ids[7]])
+    col.export_anki_package(
+        out_path=out,
+        options=ExportAnkiPackageOptions(
+            with_scheduling=True, with_deck_configs=False, with_media=False, legacy=False
+        ),
+        limit=None,
+    )
+
+
 def main(argv):
     with tempfile.TemporaryDirectory() as tmp:
         col = Collection(os.path.join(tmp, "collection.anki2"))
@@ -180,6 +213,8 @@ def main(argv):
                     with_notetype=True,
                     with_guid=True,
                 )
+            elif argv[0] == "reviewed":
+                reviewed(col, argv[1])
             elif argv[0] == "packages":
                 packages(col, argv[1])
             else:

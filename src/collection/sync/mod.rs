@@ -11,6 +11,7 @@ use crate::model::{CardContent, CardKind, DeckContent, NoteContent};
 use rusqlite::{OptionalExtension, Row, Transaction, TransactionBehavior, params};
 use std::collections::{HashMap, HashSet};
 
+pub mod progress;
 mod seen;
 mod statements;
 use seen::Seen;

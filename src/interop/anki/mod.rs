@@ -12,6 +12,7 @@
 //! and later templates), so importing a package again updates its cards.
 
 pub mod package;
+pub mod progress;
 pub mod schema;
 pub mod template;
 

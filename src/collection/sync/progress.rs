@@ -1,0 +1,163 @@
+//! Scheduling and review history brought with imported cards (an Anki
+//! package's), written in the import's transaction after its cards. The
+//! review log is the record: every answer not already logged is added
+//! (an answer is the same one when its card and time match), and a card
+//! takes the imported state only when the imported log's last answer is
+//! later than its own, so reviews done in py201 meanwhile are kept.
+
+use super::DeckSync;
+use crate::clock::Day;
+use crate::collection::dump::RevlogRow;
+use crate::error::Result;
+use rusqlite::params;
+
+/// A card's scheduling state as imported; `due: None` is a new card.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ImportedState {
+    pub reps: u32,
+    pub interval: u32,
+    pub ease: u16,
+    pub due: Option<Day>,
+    pub lapses: u32,
+    pub suspended: bool,
+    pub buried: bool,
+    /// FSRS memory: stability (days), difficulty.
+    pub memory: Option<(f64, f64)>,
+}
+
+/// One imported card's progress: which card (by uid), its state, its log
+/// in time order (`id` and `card_id` are set when written).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CardProgress {
+    pub uid: String,
+    pub state: ImportedState,
+    pub log: Vec<RevlogRow>,
+}
+
+/// What the progress of an import changed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ProgressReport {
+    pub reviews: u32,
+    pub scheduled: u32,
+}
+
+const INSERT_ANSWER: &str = "INSERT INTO revlog (card_id, time_ms, day, grade, is_repeat, taken_ms,
+    reps_before, reps_after, interval_before, interval_after, ease_before, ease_after,
+    due_before, due_after, lapses_before, lapses_after, repeat_on_before, repeat_on_after,
+    stability_before, stability_after, difficulty_before, difficulty_after,
+    step_before, step_after, step_due_ms_before, step_due_ms_after)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
+            ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)";
+
+const SET_STATE: &str = "UPDATE cards SET reps = ?2, interval = ?3, ease = ?4, due = ?5,
+    lapses = ?6, repeat_on = NULL, suspended = ?7, buried_until = ?8, stability = ?9,
+    difficulty = ?10, step = NULL, step_due_ms = NULL WHERE id = ?1";
+
+impl DeckSync<'_> {
+    /// Writes every card given so far, so that their rows can be updated.
+    pub fn flush_all(&mut self) -> Result<()> {
+        self.flush_notes()?;
+        self.flush()
+    }
+
+    /// Adds `p`'s answers that the card's log lacks, and gives the card
+    /// `p`'s state if `p`'s last answer is its latest. `today`: buried
+    /// cards stay buried until tomorrow.
+    pub fn apply_progress(&mut self, p: &CardProgress, today: Day) -> Result<ProgressReport> {
+        let mut report = ProgressReport::default();
+        let card: Option<i64> = self
+            .tx
+            .prepare_cached("SELECT id FROM cards WHERE uid = ?1 AND retired = 0")?
+            .query_row([&p.uid], |r| r.get(0))
+            .ok();
+        let Some(card) = card else {
+            return Ok(report);
+        };
+        let ours: Option<i64> = self
+            .tx
+            .prepare_cached("SELECT max(time_ms) FROM revlog WHERE card_id = ?1")?
+            .query_row([card], |r| r.get(0))?;
+        for row in &p.log {
+            let known: bool = self
+                .tx
+                .prepare_cached(
+                    "SELECT EXISTS (SELECT 1 FROM revlog WHERE card_id = ?1 AND time_ms = ?2)",
+                )?
+                .query_row(params![card, row.time_ms], |r| r.get(0))?;
+            if !known {
+                self.insert_answer(card, row)?;
+                report.reviews += 1;
+            }
+        }
+        let theirs = p.log.last().map(|r| r.time_ms);
+        let take = match (theirs, ours) {
+            (Some(t), Some(o)) => t > o,
+            (Some(_), None) => true,
+            // No answers on either side: a suspension or burial still counts.
+            (None, None) => self.flags_differ(card, &p.state)?,
+            (None, Some(_)) => false,
+        };
+        if take {
+            self.set_state(card, &p.state, today)?;
+            report.scheduled += 1;
+        }
+        Ok(report)
+    }
+
+    /// Whether the card's suspension or burial differs from the imported one.
+    fn flags_differ(&mut self, card: i64, s: &ImportedState) -> Result<bool> {
+        let (suspended, buried): (bool, bool) = self
+            .tx
+            .prepare_cached("SELECT suspended, buried_until IS NOT NULL FROM cards WHERE id = ?1")?
+            .query_row([card], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok((suspended, buried) != (s.suspended, s.buried))
+    }
+
+    fn insert_answer(&mut self, card: i64, r: &RevlogRow) -> Result<()> {
+        self.tx.prepare_cached(INSERT_ANSWER)?.execute(params![
+            card,
+            r.time_ms,
+            r.day,
+            r.grade,
+            r.is_repeat,
+            r.taken_ms,
+            r.reps_before,
+            r.reps_after,
+            r.interval_before,
+            r.interval_after,
+            r.ease_before,
+            r.ease_after,
+            r.due_before,
+            r.due_after,
+            r.lapses_before,
+            r.lapses_after,
+            r.repeat_on_before,
+            r.repeat_on_after,
+            r.stability_before,
+            r.stability_after,
+            r.difficulty_before,
+            r.difficulty_after,
+            r.step_before,
+            r.step_after,
+            r.step_due_ms_before,
+            r.step_due_ms_after,
+        ])?;
+        Ok(())
+    }
+
+    fn set_state(&mut self, card: i64, s: &ImportedState, today: Day) -> Result<()> {
+        self.tx.prepare_cached(SET_STATE)?.execute(params![
+            card,
+            s.reps,
+            s.interval,
+            s.ease,
+            s.due,
+            s.lapses,
+            s.suspended,
+            s.buried.then_some(today + 1),
+            s.memory.map(|m| m.0),
+            s.memory.map(|m| m.1),
+        ])?;
+        Ok(())
+    }
+}
