@@ -100,6 +100,10 @@ pub struct ImportArgs {
     /// review history
     #[arg(long)]
     pub no_scheduling: bool,
+    /// After importing, switch py201 to this scheduler (as `py201 config
+    /// scheduler` does): for a collection that used FSRS in Anki
+    #[arg(long, value_name = "SCHEDULER", value_parser = ["sm2", "fsrs"])]
+    pub scheduler: Option<String>,
 }
 
 #[derive(Debug, Args)]

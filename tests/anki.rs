@@ -926,3 +926,52 @@ fn anki_schedules_and_review_history_import_and_round_trip() {
     let home = env.run_ok(&now, &["import", back.to_str().unwrap()], "");
     assert!(home.contains("Nothing to change."), "{home}");
 }
+
+/// Issue 19: a collection that scheduled with FSRS in Anki keeps each
+/// card's memory state; py201 says so and switches to FSRS only when asked
+/// (`--scheduler fsrs`).
+#[test]
+fn an_fsrs_collection_keeps_its_memory_and_switches_only_when_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let colpkg = dir.path().join("f.colpkg");
+    anki_tool(&[Path::new("fsrs"), &colpkg]);
+    // Anki answered just now (its `dump` cannot open a .colpkg).
+    let now = chrono::Utc::now().to_rfc3339();
+    let env = empty_env();
+    let out = env.run_ok(&now, &["import", colpkg.to_str().unwrap()], "");
+    assert!(out.contains("this collection used FSRS in Anki"), "{out}");
+    assert_eq!(env.run_ok(&now, &["config", "scheduler"], "").trim(), "sm2");
+    let cards: Vec<Value> =
+        serde_json::from_str(&env.run_ok(&now, &["cards", "--deck", "Memory", "--json"], ""))
+            .unwrap();
+    assert_eq!(cards.len(), 2);
+    for c in &cards {
+        let (s, d) = (c["stability"].as_f64(), c["difficulty"].as_f64());
+        assert!(
+            s.is_some_and(|s| s > 0.0) && d.is_some_and(|d| (1.0..=10.0).contains(&d)),
+            "{c}"
+        );
+    }
+    // Asked: py201 switches, keeping the memory states Anki had.
+    let env = empty_env();
+    let out = env
+        .cmd(&now)
+        .args(["import", "--scheduler", "fsrs", colpkg.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        env.run_ok(&now, &["config", "scheduler"], "").trim(),
+        "fsrs"
+    );
+    let after: Vec<Value> =
+        serde_json::from_str(&env.run_ok(&now, &["cards", "--deck", "Memory", "--json"], ""))
+            .unwrap();
+    for (a, b) in cards.iter().zip(&after) {
+        assert_eq!(a["stability"], b["stability"], "memory kept: {b}");
+    }
+}

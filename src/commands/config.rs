@@ -6,6 +6,32 @@ use anyhow::{Result, bail};
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use std::process::ExitCode;
 
+/// Switches the collection's scheduler (as `config scheduler` and
+/// `import --scheduler` do), saying what the switch did to the cards.
+pub fn switch_scheduler(
+    ctx: &Ctx,
+    col: &mut crate::collection::Collection,
+    to: SchedulerKind,
+) -> Result<()> {
+    let today = ctx.clock.today(col.config().day_starts_at);
+    let now_ms = ctx.clock.now().timestamp_millis();
+    let was = col.config().scheduler;
+    let done = col.switch_scheduler(to, today, now_ms)?;
+    if was != to && !ctx.quiet {
+        match to {
+            SchedulerKind::Fsrs => eprintln!(
+                "py201: FSRS memory states set for {} cards from their review log and {} from their SM-2 ease and interval; due dates kept",
+                done.from_log, done.from_sm2
+            ),
+            SchedulerKind::Sm2 => eprintln!(
+                "py201: SM-2 takes over with every card's due date, interval and EF; {} cards left their FSRS learning steps",
+                done.steps_ended
+            ),
+        }
+    }
+    Ok(())
+}
+
 pub fn run(ctx: &Ctx, args: ConfigArgs) -> Result<ExitCode> {
     let mut col = ctx.open()?;
     match (args.key, args.value) {
@@ -37,24 +63,8 @@ pub fn run(ctx: &Ctx, args: ConfigArgs) -> Result<ExitCode> {
         (Some(k), Some(v)) if k == "scheduler" => {
             let mut probe = *col.config();
             probe.set(&k, &v)?;
-            let cfg = probe;
-            let today = ctx.clock.today(cfg.day_starts_at);
-            let now_ms = ctx.clock.now().timestamp_millis();
-            let was = col.config().scheduler;
-            let done = col.switch_scheduler(cfg.scheduler, today, now_ms)?;
-            outln!("{k} = {}", cfg.scheduler.as_str())?;
-            if was != cfg.scheduler && !ctx.quiet {
-                match cfg.scheduler {
-                    SchedulerKind::Fsrs => eprintln!(
-                        "py201: FSRS memory states set for {} cards from their review log and {} from their SM-2 ease and interval; due dates kept",
-                        done.from_log, done.from_sm2
-                    ),
-                    SchedulerKind::Sm2 => eprintln!(
-                        "py201: SM-2 takes over with every card's due date, interval and EF; {} cards left their FSRS learning steps",
-                        done.steps_ended
-                    ),
-                }
-            }
+            switch_scheduler(ctx, &mut col, probe.scheduler)?;
+            outln!("{k} = {}", probe.scheduler.as_str())?;
         }
         (Some(k), Some(v)) => {
             col.set_config(&k, &v)?;

@@ -22,11 +22,16 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> anyhow::Result<ExitCode> {
         Ok(Files::Decks(sources)) => decks(ctx, &mut col, &sources, &args),
         Err(e) => Err(e),
     };
-    if done.is_err() {
+    if let Err(e) = done {
         // A failed import into a new --db leaves no new collection behind.
         col.discard_if_new();
+        return Err(list_problems(e).into());
     }
-    done.map_err(list_problems)?;
+    if let Some(to) = args.scheduler.as_deref().filter(|_| !args.dry_run) {
+        let mut probe = *col.config();
+        probe.set("scheduler", to)?;
+        super::config::switch_scheduler(ctx, &mut col, probe.scheduler)?;
+    }
     Ok(ExitCode::SUCCESS)
 }
 

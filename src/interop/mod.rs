@@ -403,14 +403,23 @@ impl Source {
     /// What the import should say about this file besides its cards: the
     /// media files of an Anki package, which are not kept.
     pub fn note(&self) -> Option<String> {
-        let media = self.package.as_ref()?.lock().ok()?.media;
-        (media > 0).then(|| {
-            format!(
-                "{}: {media} media file{} skipped (py201 keeps text; a card says [image: NAME] or [sound: NAME] where one was)",
+        let p = self.package.as_ref()?.lock().ok()?;
+        let mut lines = vec![];
+        if p.media > 0 {
+            lines.push(format!(
+                "{}: {} media file{} skipped (py201 keeps text; a card says [image: NAME] or [sound: NAME] where one was)",
                 self.path.display(),
-                if media == 1 { "" } else { "s" }
-            )
-        })
+                p.media,
+                if p.media == 1 { "" } else { "s" }
+            ));
+        }
+        if p.fsrs {
+            lines.push(format!(
+                "{}: this collection used FSRS in Anki; its cards' memory states are kept, and `--scheduler fsrs` (or `py201 config scheduler fsrs`) switches py201 to FSRS",
+                self.path.display()
+            ));
+        }
+        (!lines.is_empty()).then(|| lines.join("\n"))
     }
 }
 

@@ -9,6 +9,8 @@ never share state:
     anki_tool.py reviewed OUT            a deck of eight cards answered through Anki's own
                                          scheduler over a week (one suspended, one buried),
                                          exported with scheduling to OUT (.apkg)
+    anki_tool.py fsrs OUT                a collection that schedules with FSRS, two cards
+                                         answered, exported to OUT (.colpkg)
     anki_tool.py packages PREFIX         build a collection with a note of every kind (see
                                          `packages`) and export it as PREFIX.apkg (current
                                          format), PREFIX-legacy.apkg and PREFIX.colpkg
@@ -193,6 +195,14 @@ def reviewed(col, out):
     )
 
 
+def fsrs(col, out):
+    col.set_config("fsrs", True)
+    for i, ease in enumerate((3, 4)):
+        note = add_note(col, "Basic", {"Front": f"f{i}", "Back": f"b{i}"}, "Memory")
+        answer(col, note.cards()[0], ease)
+    col.export_collection_package(out_path=out, include_media=False, legacy=False)
+
+
 def main(argv):
     with tempfile.TemporaryDirectory() as tmp:
         col = Collection(os.path.join(tmp, "collection.anki2"))
@@ -215,12 +225,16 @@ def main(argv):
                 )
             elif argv[0] == "reviewed":
                 reviewed(col, argv[1])
+            elif argv[0] == "fsrs":
+                fsrs(col, argv[1])
             elif argv[0] == "packages":
                 packages(col, argv[1])
             else:
                 sys.exit(f"unknown command {argv[0]!r}")
         finally:
-            col.close()
+            # Exporting a .colpkg closes the collection itself.
+            if col.db is not None:
+                col.close()
 
 
 if __name__ == "__main__":

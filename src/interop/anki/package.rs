@@ -30,6 +30,8 @@ pub struct Package {
     pub media: usize,
     /// Which collection file it held.
     pub collection: &'static str,
+    /// Whether the collection scheduled with FSRS in Anki.
+    pub fsrs: bool,
     _scratch: tempfile::TempDir,
 }
 
@@ -106,12 +108,33 @@ pub fn open(path: &Path, file: &str) -> Result<Package> {
             .cmp(b.chars().flat_map(char::to_lowercase))
     })?;
     check_schema(&conn, file, collection)?;
+    let fsrs = uses_fsrs(&conn);
     Ok(Package {
         conn,
         media,
         collection,
+        fsrs,
         _scratch: scratch,
     })
+}
+
+/// Whether Anki's `fsrs` setting is on: in the `config` table (schema
+/// 18) or the `col` row's JSON (schema 11). A package without it is SM-2.
+fn uses_fsrs(conn: &Connection) -> bool {
+    let table = conn
+        .query_row(
+            "SELECT CAST(val AS TEXT) FROM config WHERE key = 'fsrs'",
+            [],
+            |r| r.get::<_, String>(0),
+        )
+        .is_ok_and(|v| v.trim() == "true");
+    let json = || {
+        conn.query_row("SELECT conf FROM col", [], |r| r.get::<_, String>(0))
+            .ok()
+            .and_then(|c| serde_json::from_str::<serde_json::Value>(&c).ok())
+            .is_some_and(|c| c["fsrs"] == serde_json::Value::Bool(true))
+    };
+    table || json()
 }
 
 /// The package format `meta` names, if the package has one (packages
