@@ -975,3 +975,58 @@ fn an_fsrs_collection_keeps_its_memory_and_switches_only_when_asked() {
         assert_eq!(a["stability"], b["stability"], "memory kept: {b}");
     }
 }
+
+/// Issue 19, back and forth: cards reviewed in py201 go to Anki with their
+/// progress, are reviewed there, and come back: py201 adds the answers
+/// given in Anki (and none twice), each card takes the state of its latest
+/// answer, and the course section survives the trip.
+#[test]
+fn reviews_done_in_anki_come_back_to_py201() {
+    let env = env_with("test.toml");
+    env.run_ok(T0, &["review", "--deck", "Test"], " \n4\n \n4\n \n4\n");
+    let dir = tempfile::tempdir().unwrap();
+    let (there, back) = (dir.path().join("a.apkg"), dir.path().join("b.apkg"));
+    env.run_ok(
+        T0,
+        &[
+            "export",
+            "--deck",
+            "Test",
+            "--format",
+            "apkg",
+            "--with-progress",
+            "-o",
+            there.to_str().unwrap(),
+        ],
+        "",
+    );
+    let answered = anki_tool(&[Path::new("answer-all"), &there, &back]);
+    assert_eq!(answered.trim(), "3", "Anki answered every card");
+    let anki: Value = serde_json::from_str(&anki_tool(&[Path::new("dump"), &back])).unwrap();
+    let now = format!("{}T12:00:00Z", anki["today"].as_str().unwrap());
+    let out = env.run_ok(&now, &["import", back.to_str().unwrap()], "");
+    assert!(
+        out.contains("Test ┆     0 ┆       0 ┆         3"),
+        "content unchanged, source kept: {out}"
+    );
+    assert!(
+        out.contains(
+            "Progress: 3 reviews added to the review log, 3 cards given their imported schedule."
+        ),
+        "{out}"
+    );
+    let cards = env.cards(&now, "Test");
+    for a in anki["cards"].as_array().unwrap() {
+        let p = cards.iter().find(|c| c["front"] == a["fields"][0]).unwrap();
+        assert_eq!(p["interval"], a["ivl"], "{p}");
+        assert_eq!(p["due"], a["due_date"], "{p}");
+        assert_ne!(p["source"], "", "{p}");
+    }
+    let conn = rusqlite::Connection::open(&env.db).unwrap();
+    let rows: i64 = conn
+        .query_row("SELECT count(*) FROM revlog", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(rows, 6, "three answers here, three in Anki");
+    let again = env.run_ok(&now, &["import", back.to_str().unwrap()], "");
+    assert!(again.contains("Nothing to change."), "{again}");
+}

@@ -148,15 +148,34 @@ fn anki_note(id: &str, note: &StoredNote) -> Result<AnkiNote> {
         .map(|t| t.trim().replace(' ', "_"))
         .filter(|t| !t.is_empty())
         .collect();
+    let mut back = html(&trimmed(&n.back));
+    back.push_str(&source_mark(n.source.as_deref().unwrap_or("")));
     Ok(AnkiNote {
         notetype,
-        fields: [first, html(&trimmed(&n.back))],
+        fields: [first, back],
         tags: if tags.is_empty() {
             String::new()
         } else {
             format!(" {} ", tags.join(" "))
         },
     })
+}
+
+/// The course section, which Anki's note types have no field for, as an
+/// HTML comment after the answer: Anki shows nothing of it and keeps it,
+/// and py201 reads it back (`interop::anki::source_of`), so a card that
+/// goes to Anki and back keeps its section. `%`, `-` and `>` are
+/// %-encoded: a comment cannot hold `--` or end early.
+pub fn source_mark(source: &str) -> String {
+    let source = source.trim();
+    if source.is_empty() {
+        return String::new();
+    }
+    let encoded = source
+        .replace('%', "%25")
+        .replace('-', "%2D")
+        .replace('>', "%3E");
+    format!("<!--py201 source: {encoded}-->")
 }
 
 /// Text as an Anki field: HTML-escaped, one `<br>` per newline.

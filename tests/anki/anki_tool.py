@@ -11,6 +11,8 @@ never share state:
                                          exported with scheduling to OUT (.apkg)
     anki_tool.py fsrs OUT                a collection that schedules with FSRS, two cards
                                          answered, exported to OUT (.colpkg)
+    anki_tool.py answer-all IN OUT       import IN (.apkg), a month later answer every due
+                                         card Good, export with scheduling to OUT (.apkg)
     anki_tool.py packages PREFIX         build a collection with a note of every kind (see
                                          `packages`) and export it as PREFIX.apkg (current
                                          format), PREFIX-legacy.apkg and PREFIX.colpkg
@@ -203,6 +205,25 @@ def fsrs(col, out):
     col.export_collection_package(out_path=out, include_media=False, legacy=False)
 
 
+def answer_all(col, src, out):
+    import_file(col, src)
+    col.db.execute("update col set crt = crt - 30 * 86400")
+    answered = 0
+    for deck in col.decks.all_names_and_ids():
+        col.decks.select(deck.id)
+        while (card := col.sched.getCard()) is not None and answered < 1000:
+            answer(col, card, 3)
+            answered += 1
+    col.export_anki_package(
+        out_path=out,
+        options=ExportAnkiPackageOptions(
+            with_scheduling=True, with_deck_configs=False, with_media=False, legacy=False
+        ),
+        limit=None,
+    )
+    print(answered)
+
+
 def main(argv):
     with tempfile.TemporaryDirectory() as tmp:
         col = Collection(os.path.join(tmp, "collection.anki2"))
@@ -225,6 +246,8 @@ def main(argv):
                 )
             elif argv[0] == "reviewed":
                 reviewed(col, argv[1])
+            elif argv[0] == "answer-all":
+                answer_all(col, argv[1], argv[2])
             elif argv[0] == "fsrs":
                 fsrs(col, argv[1])
             elif argv[0] == "packages":

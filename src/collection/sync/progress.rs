@@ -1,7 +1,9 @@
 //! Scheduling and review history brought with imported cards (an Anki
 //! package's), written in the import's transaction after its cards. The
 //! review log is the record: every answer not already logged is added
-//! (an answer is the same one when its card and time match), and a card
+//! (an answer is the same one when its card and grade match and it was
+//! given within the same second: Anki keys answers by millisecond, and a
+//! package moves answers given in the same millisecond a few apart), and a card
 //! takes the imported state only when the imported log's last answer is
 //! later than its own, so reviews done in py201 meanwhile are kept.
 
@@ -73,17 +75,25 @@ impl DeckSync<'_> {
         let Some(card) = card else {
             return Ok(report);
         };
-        let ours: Option<i64> = self
+        let (ours, last_row): (Option<i64>, i64) = self
             .tx
-            .prepare_cached("SELECT max(time_ms) FROM revlog WHERE card_id = ?1")?
-            .query_row([card], |r| r.get(0))?;
+            .prepare_cached(
+                "SELECT (SELECT max(time_ms) FROM revlog WHERE card_id = ?1),
+                        (SELECT coalesce(max(id), 0) FROM revlog)",
+            )?
+            .query_row([card], |r| Ok((r.get(0)?, r.get(1)?)))?;
         for row in &p.log {
             let known: bool = self
                 .tx
                 .prepare_cached(
-                    "SELECT EXISTS (SELECT 1 FROM revlog WHERE card_id = ?1 AND time_ms = ?2)",
+                    // Only rows logged before: two answers in this file are
+                    // two answers, however close.
+                    "SELECT EXISTS (SELECT 1 FROM revlog WHERE card_id = ?1 AND grade = ?3
+                       AND time_ms BETWEEN ?2 - 999 AND ?2 + 999 AND id <= ?4)",
                 )?
-                .query_row(params![card, row.time_ms], |r| r.get(0))?;
+                .query_row(params![card, row.time_ms, row.grade, last_row], |r| {
+                    r.get(0)
+                })?;
             if !known {
                 self.insert_answer(card, row)?;
                 report.reviews += 1;

@@ -124,8 +124,10 @@ impl Reader<'_> {
         for why in problems {
             self.problem(why);
         }
+        let source = source_of(&fields);
         for (deck, mut spec) in specs {
             spec.tags.clone_from(&tags);
+            spec.source.clone_from(&source);
             let deck = deck.unwrap_or_else(|| "Default".into());
             self.add(deck, spec, sink)?;
         }
@@ -181,6 +183,21 @@ impl Reader<'_> {
         }
         problems.into_result()
     }
+}
+
+/// The course section a py201 export left in a field (see
+/// `apkg::source_mark`), if any.
+pub fn source_of(fields: &[(String, String)]) -> Option<String> {
+    const MARK: &str = "<!--py201 source: ";
+    fields.iter().find_map(|(_, v)| {
+        let at = v.find(MARK)? + MARK.len();
+        let len = v[at..].find("-->")?;
+        let s = v[at..at + len]
+            .replace("%3E", ">")
+            .replace("%2D", "-")
+            .replace("%25", "%");
+        Some(s)
+    })
 }
 
 /// The readable placeholder for a sound Anki would play.
