@@ -611,3 +611,123 @@ fn own_cards_with_code_import_without_a_python_check() {
     assert!(err.contains("needs a [cards.check]"), "{err}");
     assert_eq!(snapshot(&env), before, "nothing changed");
 }
+
+/// The files of a zip archive, by name.
+fn unzip(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
+    use std::io::Read;
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    (0..z.len())
+        .map(|i| {
+            let mut f = z.by_index(i).unwrap();
+            let mut data = Vec::new();
+            f.read_to_end(&mut data).unwrap();
+            (f.name().to_string(), data)
+        })
+        .collect()
+}
+
+/// py201's own package of the Test deck, and its collection as a file.
+fn test_package(env: &Env) -> (Vec<(String, Vec<u8>)>, PathBuf) {
+    let apkg = env.dir.path().join("test.apkg");
+    env.run_ok(
+        T0,
+        &[
+            "export",
+            "--deck",
+            "Test",
+            "--format",
+            "apkg",
+            "-o",
+            apkg.to_str().unwrap(),
+        ],
+        "",
+    );
+    let files = unzip(&std::fs::read(&apkg).unwrap());
+    let (_, col) = files.iter().find(|(n, _)| n == "collection.anki2").unwrap();
+    let db = env.dir.path().join("inner.anki2");
+    std::fs::write(&db, col).unwrap();
+    (files, db)
+}
+
+/// Issue 19: a package whose notes name a note type it does not hold is
+/// refused, naming the card, with nothing changed.
+#[test]
+fn a_package_note_without_its_note_type_is_refused() {
+    let env = fresh_with("test.toml");
+    let (files, db) = test_package(&env);
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute("UPDATE notes SET mid = 999 WHERE guid = 't-b'", [])
+        .unwrap();
+    drop(conn);
+    let inner = std::fs::read(&db).unwrap();
+    let mut entries: Vec<(&str, &[u8])> = files
+        .iter()
+        .filter(|(n, _)| n != "collection.anki2")
+        .map(|(n, d)| (n.as_str(), d.as_slice()))
+        .collect();
+    entries.push(("collection.anki2", &inner));
+    let bad = write(&env, "bad.apkg", &zip_of(&entries));
+    let before = snapshot(&env);
+    let out = import(&env, &[bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("card t-b: its note type (999) is missing from the package"),
+        "{err}"
+    );
+    assert_eq!(snapshot(&env), before);
+}
+
+/// Issue 19: media files in a package are counted, never read: a 128 MB
+/// file inside does not make the import take 128 MB. (The long form of
+/// this test is any size: nothing in the import depends on it.)
+#[test]
+// getrusage, to read the imports' peak memory.
+#[allow(unsafe_code)]
+fn a_huge_media_file_in_a_package_is_skipped_unread() {
+    use std::io::Write;
+    let env = fresh_with("test.toml");
+    let (files, _) = test_package(&env);
+    let path = env.dir.path().join("media.apkg");
+    let mut w = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+    let deflate = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .large_file(true);
+    for (name, data) in &files {
+        w.start_file(name.as_str(), deflate).unwrap();
+        w.write_all(data).unwrap();
+    }
+    // Stored, not compressed: quick to write, and reading it would cost
+    // its full size.
+    let stored = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Stored)
+        .large_file(true);
+    w.start_file("0", stored).unwrap();
+    let zeros = vec![0u8; 1 << 20];
+    for _ in 0..128 {
+        w.write_all(&zeros).unwrap();
+    }
+    w.finish().unwrap();
+    let out = env
+        .cmd(T0)
+        .args(["import", path.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("1 media file skipped"), "{stdout}");
+    // Peak memory of the children so far: the imports, never the file.
+    let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
+    // SAFETY: getrusage writes the struct it is given.
+    let usage = unsafe {
+        libc::getrusage(libc::RUSAGE_CHILDREN, usage.as_mut_ptr());
+        usage.assume_init()
+    };
+    let peak_mb = usage.ru_maxrss / 1024;
+    eprintln!("peak RSS of the imports: {peak_mb} MB");
+    assert!(peak_mb < 64, "peak RSS {peak_mb} MB");
+}
