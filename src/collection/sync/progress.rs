@@ -83,17 +83,20 @@ impl DeckSync<'_> {
             )?
             .query_row([card], |r| Ok((r.get(0)?, r.get(1)?)))?;
         for row in &p.log {
-            let known: bool = self
-                .tx
-                .prepare_cached(
-                    // Only rows logged before: two answers in this file are
-                    // two answers, however close.
-                    "SELECT EXISTS (SELECT 1 FROM revlog WHERE card_id = ?1 AND grade = ?3
+            // A card with no answers logged here has none to match (the
+            // whole log of a first import: no lookup per answer).
+            let known: bool = ours.is_some()
+                && self
+                    .tx
+                    .prepare_cached(
+                        // Only rows logged before: two answers in this file are
+                        // two answers, however close.
+                        "SELECT EXISTS (SELECT 1 FROM revlog WHERE card_id = ?1 AND grade = ?3
                        AND time_ms BETWEEN ?2 - 999 AND ?2 + 999 AND id <= ?4)",
-                )?
-                .query_row(params![card, row.time_ms, row.grade, last_row], |r| {
-                    r.get(0)
-                })?;
+                    )?
+                    .query_row(params![card, row.time_ms, row.grade, last_row], |r| {
+                        r.get(0)
+                    })?;
             if !known {
                 self.insert_answer(card, row)?;
                 report.reviews += 1;
