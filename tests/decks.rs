@@ -178,8 +178,12 @@ fn the_product_brief_examples_are_in() {
     assert!(all.len() >= 300, "only {} cards", all.len());
 }
 
-/// Runs every Python check with every installed interpreter it applies to.
-/// Long form: `py201 check --python` prints the same verdicts.
+/// Runs every Python check with every installed interpreter it applies to;
+/// a check that starts processes runs once under each multiprocessing
+/// start method (fork, forkserver, spawn), forced by the wrapper in
+/// `pycheck::run_with`, so a card keeps passing when Linux's default moves
+/// to forkserver (3.14) and on macOS/Windows (spawn).
+/// Long form: `py201 check --python [--start-method M]` prints the same verdicts.
 #[test]
 fn every_python_check_passes_on_each_installed_cpython() {
     let pys = pycheck::interpreters();
@@ -188,17 +192,32 @@ fn every_python_check_passes_on_each_installed_cpython() {
         "no CPython 3.11+ found (python3.11, python3.12, ... on PATH or under pyenv)"
     );
     let minors: Vec<u32> = pys.iter().map(|p| p.minor).collect();
-    let jobs: Vec<(py201::decks::PyCheck, pycheck::Interpreter)> = decks()
+    type Job = (
+        py201::decks::PyCheck,
+        pycheck::Interpreter,
+        Option<pycheck::StartMethod>,
+    );
+    let jobs: Vec<Job> = decks()
         .into_iter()
         .flat_map(|d| d.checks)
         .flat_map(|c| {
             let want = pycheck::wanted(c.python.as_deref(), &minors);
+            let methods: Vec<Option<pycheck::StartMethod>> = if pycheck::starts_processes(&c) {
+                pycheck::StartMethod::ALL.into_iter().map(Some).collect()
+            } else {
+                vec![None]
+            };
             pys.iter()
                 .filter(|p| want.contains(&p.minor))
-                .map(|p| (c.clone(), p.clone()))
+                .flat_map(|p| methods.iter().map(|m| (c.clone(), p.clone(), *m)))
                 .collect::<Vec<_>>()
         })
         .collect();
+    let forced = jobs.iter().filter(|j| j.2.is_some()).count();
+    assert!(
+        forced >= 3 * 20,
+        "only {forced} runs under a forced start method: are the multiprocessing checks found?"
+    );
     let total_checks: usize = decks().iter().map(|d| d.checks.len()).sum();
     let skipped: Vec<String> = decks()
         .into_iter()
@@ -223,12 +242,15 @@ fn every_python_check_passes_on_each_installed_cpython() {
                 loop {
                     // The lock is released before the check runs.
                     let next = queue.lock().unwrap().next();
-                    let Some((check, py)) = next else { break };
+                    let Some((check, py, start)) = next else {
+                        break;
+                    };
                     if let pycheck::Verdict::Fail(why) =
-                        pycheck::run(&check, &py, Duration::from_secs(60))
+                        pycheck::run_with(&check, &py, Duration::from_secs(60), start)
                     {
+                        let method = start.map_or("default", |m| m.name());
                         failures.lock().unwrap().push(format!(
-                            "{}:{}: card {}: python 3.{}: {why}",
+                            "{}:{}: card {}: python 3.{} ({method} start): {why}",
                             check.file, check.line, check.card, py.minor
                         ));
                     }
@@ -255,4 +277,69 @@ fn every_python_check_passes_on_each_installed_cpython() {
         total_checks >= 150,
         "only {total_checks} cards carry a Python check"
     );
+}
+
+/// Design warnings are said with the card and a suggestion, and pass the
+/// check; `--strict` makes the same deck fail.
+#[test]
+fn py201_check_warns_on_card_design_and_strict_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let deck = dir.path().join("d.toml");
+    std::fs::write(
+        &deck,
+        "[deck]\nname = \"D\"\n\n[[cards]]\nid = \"v\"\nkind = \"cloze\"\n\
+         text = \"`pairwise` was added in Python {{c1::3.10}}.\"\n",
+    )
+    .unwrap();
+    let run = |strict: bool| {
+        let mut cmd = assert_cmd::Command::cargo_bin("py201").unwrap();
+        cmd.arg("check").arg(&deck);
+        if strict {
+            cmd.arg("--strict");
+        }
+        cmd.output().unwrap()
+    };
+    let out = run(false);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    assert!(
+        stdout.contains("d.toml:4: card v:c1: warning: the deletion hides only \"3.10\" [trivial-cloze]; suggestion: "),
+        "{stdout}"
+    );
+    assert!(
+        stdout.ends_with("1 file, 1 deck, 1 card: no problems, 1 design warning\n"),
+        "{stdout}"
+    );
+    let out = run(true);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("(--strict: failing)"), "{stdout}");
+}
+
+/// A check whose worker function lives in the check's own `__main__` runs
+/// under a forced start method; spawn and forkserver children re-import
+/// that main module, which only works when it is a file.
+#[test]
+fn py201_check_python_forces_a_start_method() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("d.toml"),
+        "[deck]\nname = \"D\"\n\n[[cards]]\nid = \"mp\"\nkind = \"typed\"\nsource = \"S\"\n\
+         front = \"What does this print?\"\ncode = '''\nimport multiprocessing as mp\n\
+         def child(q):\n    q.put(mp.current_process().name)\n\
+         if __name__ == \"__main__\":\n    q = mp.Queue()\n    p = mp.Process(target=child, args=(q,), name=\"kid\")\n\
+         \x20   p.start()\n    print(q.get(timeout=20), mp.get_start_method())\n    p.join()\n'''\n\
+         back = \"kid spawn\"\n",
+    )
+    .unwrap();
+    let out = assert_cmd::Command::cargo_bin("py201")
+        .unwrap()
+        .args(["check", "--python", "--start-method", "spawn"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    assert!(stdout.contains("(start method spawn): "), "{stdout}");
+    assert!(stdout.contains(" 0 failed, 0 skipped"), "{stdout}");
 }
