@@ -172,7 +172,7 @@ fn the_product_brief_examples_are_in() {
         "the `+=` on a mutable card"
     );
     assert!(
-        front("fn-param-kinds-list").contains("parameter kinds"),
+        front("fn-param-kinds-list:c1").contains("parameter kinds"),
         "the parameter kinds card"
     );
     assert!(all.len() >= 300, "only {} cards", all.len());
