@@ -36,21 +36,26 @@ fn headings() -> Vec<(String, bool)> {
         .collect()
 }
 
+/// The built-in decks are valid and well made: `py201 check --strict`
+/// passes on them, embedded (no path) and as the files in decks/.
 #[test]
-fn py201_check_passes_on_decks_folder() {
-    let out = assert_cmd::Command::cargo_bin("py201")
-        .unwrap()
-        .arg("check")
-        .arg(manifest("decks"))
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{stdout}{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(stdout.contains("no problems"), "{stdout}");
+fn py201_check_strict_passes_on_the_builtin_decks() {
+    for paths in [vec![], vec![manifest("decks")]] {
+        let out = assert_cmd::Command::cargo_bin("py201")
+            .unwrap()
+            .args(["check", "--strict"])
+            .args(&paths)
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "{stdout}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(stdout.lines().count(), 1, "{stdout}");
+        assert!(stdout.ends_with(": no problems\n"), "{stdout}");
+    }
 }
 
 #[test]
@@ -342,4 +347,96 @@ fn py201_check_python_forces_a_start_method() {
     assert!(out.status.success(), "{stdout}");
     assert!(stdout.contains("(start method spawn): "), "{stdout}");
     assert!(stdout.contains(" 0 failed, 0 skipped"), "{stdout}");
+}
+
+/// The table of cards per course section in docs/decks.md, rendered from
+/// the decks and the course text: (heading, is a sub-section, share of the
+/// course text in percent, cards). A top-level row counts its sub-sections.
+fn section_balance() -> String {
+    let course = std::fs::read_to_string(manifest("tests/fixtures/course/py201.txt")).unwrap();
+    let heads = headings();
+    let index: BTreeMap<&str, usize> = heads
+        .iter()
+        .enumerate()
+        .map(|(i, h)| (h.0.as_str(), i))
+        .collect();
+    // Course characters and cards under each heading, then rolled up.
+    let mut chars = vec![0usize; heads.len()];
+    let mut current = None;
+    for line in course.lines() {
+        match index.get(line.trim()) {
+            Some(&i) => current = Some(i),
+            None => {
+                if let Some(i) = current {
+                    chars[i] += line.chars().count();
+                }
+            }
+        }
+    }
+    let mut cards = vec![0usize; heads.len()];
+    for d in decks() {
+        for c in &d.content.cards {
+            cards[index[c.source.as_str()]] += 1;
+        }
+    }
+    let parent_of = |i: usize| (0..=i).rev().find(|&j| !heads[j].1).unwrap();
+    let (mut chars_all, mut cards_all) = (chars.clone(), cards.clone());
+    for i in 0..heads.len() {
+        if heads[i].1 {
+            let p = parent_of(i);
+            chars_all[p] += chars[i];
+            cards_all[p] += cards[i];
+        }
+    }
+    let total_chars: usize = chars.iter().sum();
+    let total_cards: usize = cards.iter().sum();
+    let pct = |n: usize, of: usize| format!("{:.1}%", 100.0 * n as f64 / of as f64);
+    let mut out = String::from(
+        "| Course section | Share of the course text | Cards | Share of the cards |\n|---|--:|--:|--:|\n",
+    );
+    for (i, (h, sub)) in heads.iter().enumerate() {
+        let name = h
+            .replace('|', "\\|")
+            .replace('*', "\\*")
+            .replace("__", "\\_\\_");
+        let name = if *sub {
+            format!("· {name}")
+        } else {
+            format!("**{name}**")
+        };
+        out.push_str(&format!(
+            "| {name} | {} | {} | {} |\n",
+            pct(chars_all[i], total_chars),
+            cards_all[i],
+            pct(cards_all[i], total_cards)
+        ));
+    }
+    out.push_str(&format!("| Total | 100% | {total_cards} | 100% |\n"));
+    out
+}
+
+/// docs/decks.md shows the cards per course section as the decks are now,
+/// so the balance can't drift from what ships. `PY201_BLESS=1 cargo test
+/// --test decks docs_` rewrites the table after a deck change.
+#[test]
+fn docs_show_the_cards_per_course_section() {
+    const START: &str = "<!-- section-balance: start (tests/decks.rs writes this table) -->\n";
+    const END: &str = "<!-- section-balance: end -->";
+    let path = manifest("docs/decks.md");
+    let doc = std::fs::read_to_string(&path).unwrap();
+    let (before, rest) = doc
+        .split_once(START)
+        .expect("docs/decks.md: no start marker");
+    let (table, after) = rest.split_once(END).expect("docs/decks.md: no end marker");
+    let want = section_balance();
+    if table == want {
+        return;
+    }
+    if std::env::var_os("PY201_BLESS").is_some() {
+        std::fs::write(&path, format!("{before}{START}{want}{END}{after}")).unwrap();
+        return;
+    }
+    panic!(
+        "docs/decks.md is out of date; run `PY201_BLESS=1 cargo test --test decks docs_`.\nExpected table:\n{want}"
+    );
 }

@@ -14,7 +14,7 @@ use std::fmt;
 /// one go (rule 4: minimum information).
 pub const MAX_ANSWER_CHARS: usize = 200;
 
-/// More items than this in one answer is a set to enumerate (rule 9).
+/// More items than this in one answer is a set to enumerate (rules 9, 10).
 pub const MAX_ITEMS: usize = 3;
 
 /// A design rule a card breaks.
@@ -183,7 +183,7 @@ fn card_warnings(card: &CardContent, note: &NoteInfo) -> Vec<(Rule, String)> {
 }
 
 /// A cloze deletion that is only a number, a version or a boolean: the
-/// learner recalls a token, not the concept around it (rule 5).
+/// learner recalls a token, not the concept around it (rules 4 and 5).
 pub fn is_trivial(hidden: &str) -> bool {
     let t = hidden
         .trim()
@@ -208,7 +208,7 @@ pub fn is_trivial(hidden: &str) -> bool {
 
 /// Whether a cloze's hidden text (ignoring backticks and case) appears as a
 /// whole word elsewhere on the card, which answers the question for the
-/// learner (rule 11: avoid giving the answer away).
+/// learner (rule 12: optimise wording).
 pub fn given_away(hidden: &str, shown: &str) -> bool {
     let needle = hidden.trim().trim_matches('`').trim().to_lowercase();
     if needle.chars().count() < 2 {
