@@ -440,3 +440,30 @@ fn docs_show_the_cards_per_course_section() {
         "docs/decks.md is out of date; run `PY201_BLESS=1 cargo test --test decks docs_`.\nExpected table:\n{want}"
     );
 }
+
+/// Read file by file, card by card, the built-in decks follow the course:
+/// no card's section comes before the section of a card above it.
+#[test]
+fn the_decks_follow_the_course_order() {
+    let order: BTreeMap<String, usize> = headings()
+        .into_iter()
+        .enumerate()
+        .map(|(i, h)| (h.0, i))
+        .collect();
+    let mut furthest = (0, String::new());
+    let mut behind = Vec::new();
+    for (d, (file, _)) in decks().iter().zip(BUILTIN_DECKS) {
+        for n in &d.notes {
+            let at = order[&n.source];
+            if at < furthest.0 {
+                behind.push(format!(
+                    "decks/{file}:{}: card {} ({:?}) comes after a card of {:?}",
+                    n.line, n.id, n.source, furthest.1
+                ));
+            } else {
+                furthest = (at, n.source.clone());
+            }
+        }
+    }
+    assert!(behind.is_empty(), "{}", behind.join("\n"));
+}
