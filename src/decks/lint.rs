@@ -7,7 +7,7 @@
 
 use super::{NoteInfo, ParsedDeck, cloze};
 use crate::model::{CardContent, CardKind};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 /// Longer than this, an answer is a paragraph, not something recalled in
@@ -93,6 +93,8 @@ pub fn lint(decks: &[ParsedDeck], require_source: bool) -> Vec<Warning> {
         let notes: HashMap<&str, &NoteInfo> =
             deck.notes.iter().map(|n| (n.id.as_str(), n)).collect();
         let sourced = require_source || deck.notes.iter().any(|n| !n.source.is_empty());
+        // Said once per note, not once per cloze deletion.
+        let mut unsourced = HashSet::new();
         for card in &deck.content.cards {
             let Some(note) = notes.get(card.note.as_str()) else {
                 continue;
@@ -109,7 +111,7 @@ pub fn lint(decks: &[ParsedDeck], require_source: bool) -> Vec<Warning> {
             for (rule, detail) in card_warnings(card, note) {
                 warn(rule, detail);
             }
-            if sourced && note.source.is_empty() && card.uid == note.id {
+            if sourced && note.source.is_empty() && unsourced.insert(note.id.as_str()) {
                 warn(Rule::NoSource, "the card names no course section".into());
             }
             let key = front_key(card);

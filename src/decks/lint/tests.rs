@@ -148,8 +148,13 @@ fn the_same_front_twice_is_flagged_across_decks_unless_the_code_differs() {
 #[test]
 fn a_card_without_a_source_is_flagged_where_sources_are_expected() {
     let cards = "[[cards]]\nid = \"with\"\nsource = \"S\"\nfront = \"q1\"\nback = \"a\"\n\n\
-                 [[cards]]\nid = \"without\"\nfront = \"q2\"\nback = \"a\"\n";
-    assert_eq!(one(cards), [pair("without", "no-source")]);
+                 [[cards]]\nid = \"without\"\nfront = \"q2\"\nback = \"a\"\n\n\
+                 [[cards]]\nid = \"cz\"\nkind = \"cloze\"\ntext = \"{{c1::one}} and {{c2::two}}\"\n";
+    // A cloze note is told once, at its first card.
+    assert_eq!(
+        one(cards),
+        [pair("without", "no-source"), pair("cz:c1", "no-source")]
+    );
     // A learner's deck that names no sources at all is not held to them...
     let none = "[[cards]]\nid = \"plain\"\nfront = \"q\"\nback = \"a\"\n";
     assert_eq!(one(none), []);
