@@ -5,7 +5,7 @@
 //! says it.
 
 use crate::decks::builtin::BUILTIN_DECKS;
-use crate::decks::pycheck::{self, Interpreter, Verdict};
+use crate::decks::pycheck::{self, Interpreter, StartMethod, Verdict};
 use crate::decks::{ParsedDeck, PyCheck};
 use crate::error::{Error, Result};
 use std::path::{Path, PathBuf};
@@ -85,12 +85,14 @@ pub struct Tally {
     pub skip: u32,
 }
 
-/// Runs every check of `decks` on each of `pys` it asks for, handing each
-/// skip and failure to `each` as it happens. Stops at the first error
-/// `each` returns (its reader went away: no point running the rest).
+/// Runs every check of `decks` on each of `pys` it asks for (the checks
+/// that start processes with `start`, if given), handing each skip and
+/// failure to `each` as it happens. Stops at the first error `each`
+/// returns (its reader went away: no point running the rest).
 pub fn run_python<'a>(
     decks: &'a [ParsedDeck],
     pys: &[Interpreter],
+    start: Option<StartMethod>,
     mut each: impl FnMut(Event<'a>) -> std::io::Result<()>,
 ) -> std::io::Result<Tally> {
     let minors: Vec<u32> = pys.iter().map(|p| p.minor).collect();
@@ -103,7 +105,7 @@ pub fn run_python<'a>(
             continue;
         }
         for py in pys.iter().filter(|p| want.contains(&p.minor)) {
-            match pycheck::run(check, py, TIMEOUT) {
+            match pycheck::run_with(check, py, TIMEOUT, start) {
                 Verdict::Pass => tally.pass += 1,
                 Verdict::Fail(why) => {
                     tally.fail += 1;
@@ -132,7 +134,7 @@ mod tests {
         let deck = crate::decks::parse("d.toml", text).unwrap_or_else(|p| panic!("{p:?}"));
         let decks = [deck];
         let mut skipped = Vec::new();
-        let tally = run_python(&decks, &[], |e| {
+        let tally = run_python(&decks, &[], None, |e| {
             match e {
                 Event::Skipped(c) => skipped.push(c.card.clone()),
                 Event::Failed { .. } => panic!("nothing ran"),

@@ -207,4 +207,12 @@ pub struct CheckArgs {
     /// Also run every card's Python check with each installed CPython 3.11+
     #[arg(long)]
     pub python: bool,
+    /// Fail on card design warnings too (long or list answers, trivial
+    /// clozes, repeated fronts, missing sources)
+    #[arg(long)]
+    pub strict: bool,
+    /// With --python: force this multiprocessing start method in the
+    /// checks that start processes (Linux defaults to forkserver from 3.14)
+    #[arg(long, value_enum, value_name = "METHOD", requires = "python")]
+    pub start_method: Option<crate::decks::pycheck::StartMethod>,
 }

@@ -36,21 +36,26 @@ fn headings() -> Vec<(String, bool)> {
         .collect()
 }
 
+/// The built-in decks are valid and well made: `py201 check --strict`
+/// passes on them, embedded (no path) and as the files in decks/.
 #[test]
-fn py201_check_passes_on_decks_folder() {
-    let out = assert_cmd::Command::cargo_bin("py201")
-        .unwrap()
-        .arg("check")
-        .arg(manifest("decks"))
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{stdout}{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(stdout.contains("no problems"), "{stdout}");
+fn py201_check_strict_passes_on_the_builtin_decks() {
+    for paths in [vec![], vec![manifest("decks")]] {
+        let out = assert_cmd::Command::cargo_bin("py201")
+            .unwrap()
+            .args(["check", "--strict"])
+            .args(&paths)
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "{stdout}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(stdout.lines().count(), 1, "{stdout}");
+        assert!(stdout.ends_with(": no problems\n"), "{stdout}");
+    }
 }
 
 #[test]
@@ -172,14 +177,18 @@ fn the_product_brief_examples_are_in() {
         "the `+=` on a mutable card"
     );
     assert!(
-        front("fn-param-kinds-list").contains("parameter kinds"),
+        front("fn-param-kinds-list:c1").contains("parameter kinds"),
         "the parameter kinds card"
     );
     assert!(all.len() >= 300, "only {} cards", all.len());
 }
 
-/// Runs every Python check with every installed interpreter it applies to.
-/// Long form: `py201 check --python` prints the same verdicts.
+/// Runs every Python check with every installed interpreter it applies to;
+/// a check that starts processes runs once under each multiprocessing
+/// start method (fork, forkserver, spawn), forced by the wrapper in
+/// `pycheck::run_with`, so a card keeps passing when Linux's default moves
+/// to forkserver (3.14) and on macOS/Windows (spawn).
+/// Long form: `py201 check --python [--start-method M]` prints the same verdicts.
 #[test]
 fn every_python_check_passes_on_each_installed_cpython() {
     let pys = pycheck::interpreters();
@@ -188,17 +197,32 @@ fn every_python_check_passes_on_each_installed_cpython() {
         "no CPython 3.11+ found (python3.11, python3.12, ... on PATH or under pyenv)"
     );
     let minors: Vec<u32> = pys.iter().map(|p| p.minor).collect();
-    let jobs: Vec<(py201::decks::PyCheck, pycheck::Interpreter)> = decks()
+    type Job = (
+        py201::decks::PyCheck,
+        pycheck::Interpreter,
+        Option<pycheck::StartMethod>,
+    );
+    let jobs: Vec<Job> = decks()
         .into_iter()
         .flat_map(|d| d.checks)
         .flat_map(|c| {
             let want = pycheck::wanted(c.python.as_deref(), &minors);
+            let methods: Vec<Option<pycheck::StartMethod>> = if pycheck::starts_processes(&c) {
+                pycheck::StartMethod::ALL.into_iter().map(Some).collect()
+            } else {
+                vec![None]
+            };
             pys.iter()
                 .filter(|p| want.contains(&p.minor))
-                .map(|p| (c.clone(), p.clone()))
+                .flat_map(|p| methods.iter().map(|m| (c.clone(), p.clone(), *m)))
                 .collect::<Vec<_>>()
         })
         .collect();
+    let forced = jobs.iter().filter(|j| j.2.is_some()).count();
+    assert!(
+        forced >= 3 * 20,
+        "only {forced} runs under a forced start method: are the multiprocessing checks found?"
+    );
     let total_checks: usize = decks().iter().map(|d| d.checks.len()).sum();
     let skipped: Vec<String> = decks()
         .into_iter()
@@ -223,12 +247,15 @@ fn every_python_check_passes_on_each_installed_cpython() {
                 loop {
                     // The lock is released before the check runs.
                     let next = queue.lock().unwrap().next();
-                    let Some((check, py)) = next else { break };
+                    let Some((check, py, start)) = next else {
+                        break;
+                    };
                     if let pycheck::Verdict::Fail(why) =
-                        pycheck::run(&check, &py, Duration::from_secs(60))
+                        pycheck::run_with(&check, &py, Duration::from_secs(60), start)
                     {
+                        let method = start.map_or("default", |m| m.name());
                         failures.lock().unwrap().push(format!(
-                            "{}:{}: card {}: python 3.{}: {why}",
+                            "{}:{}: card {}: python 3.{} ({method} start): {why}",
                             check.file, check.line, check.card, py.minor
                         ));
                     }
@@ -255,4 +282,188 @@ fn every_python_check_passes_on_each_installed_cpython() {
         total_checks >= 150,
         "only {total_checks} cards carry a Python check"
     );
+}
+
+/// Design warnings are said with the card and a suggestion, and pass the
+/// check; `--strict` makes the same deck fail.
+#[test]
+fn py201_check_warns_on_card_design_and_strict_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let deck = dir.path().join("d.toml");
+    std::fs::write(
+        &deck,
+        "[deck]\nname = \"D\"\n\n[[cards]]\nid = \"v\"\nkind = \"cloze\"\n\
+         text = \"`pairwise` was added in Python {{c1::3.10}}.\"\n",
+    )
+    .unwrap();
+    let run = |strict: bool| {
+        let mut cmd = assert_cmd::Command::cargo_bin("py201").unwrap();
+        cmd.arg("check").arg(&deck);
+        if strict {
+            cmd.arg("--strict");
+        }
+        cmd.output().unwrap()
+    };
+    let out = run(false);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    assert!(
+        stdout.contains("d.toml:4: card v:c1: warning: the deletion hides only \"3.10\" [trivial-cloze]; suggestion: "),
+        "{stdout}"
+    );
+    assert!(
+        stdout.ends_with("1 file, 1 deck, 1 card: no problems, 1 design warning\n"),
+        "{stdout}"
+    );
+    let out = run(true);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("(--strict: failing)"), "{stdout}");
+}
+
+/// A check whose worker function lives in the check's own `__main__` runs
+/// under a forced start method; spawn and forkserver children re-import
+/// that main module, which only works when it is a file.
+#[test]
+fn py201_check_python_forces_a_start_method() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("d.toml"),
+        "[deck]\nname = \"D\"\n\n[[cards]]\nid = \"mp\"\nkind = \"typed\"\nsource = \"S\"\n\
+         front = \"What does this print?\"\ncode = '''\nimport multiprocessing as mp\n\
+         def child(q):\n    q.put(mp.current_process().name)\n\
+         if __name__ == \"__main__\":\n    q = mp.Queue()\n    p = mp.Process(target=child, args=(q,), name=\"kid\")\n\
+         \x20   p.start()\n    print(q.get(timeout=20), mp.get_start_method())\n    p.join()\n'''\n\
+         back = \"kid spawn\"\n",
+    )
+    .unwrap();
+    let out = assert_cmd::Command::cargo_bin("py201")
+        .unwrap()
+        .args(["check", "--python", "--start-method", "spawn"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    assert!(stdout.contains("(start method spawn): "), "{stdout}");
+    assert!(stdout.contains(" 0 failed, 0 skipped"), "{stdout}");
+}
+
+/// The table of cards per course section in docs/decks.md, rendered from
+/// the decks and the course text: (heading, is a sub-section, share of the
+/// course text in percent, cards). A top-level row counts its sub-sections.
+fn section_balance() -> String {
+    let course = std::fs::read_to_string(manifest("tests/fixtures/course/py201.txt")).unwrap();
+    let heads = headings();
+    let index: BTreeMap<&str, usize> = heads
+        .iter()
+        .enumerate()
+        .map(|(i, h)| (h.0.as_str(), i))
+        .collect();
+    // Course characters and cards under each heading, then rolled up.
+    let mut chars = vec![0usize; heads.len()];
+    let mut current = None;
+    for line in course.lines() {
+        match index.get(line.trim()) {
+            Some(&i) => current = Some(i),
+            None => {
+                if let Some(i) = current {
+                    chars[i] += line.chars().count();
+                }
+            }
+        }
+    }
+    let mut cards = vec![0usize; heads.len()];
+    for d in decks() {
+        for c in &d.content.cards {
+            cards[index[c.source.as_str()]] += 1;
+        }
+    }
+    let parent_of = |i: usize| (0..=i).rev().find(|&j| !heads[j].1).unwrap();
+    let (mut chars_all, mut cards_all) = (chars.clone(), cards.clone());
+    for i in 0..heads.len() {
+        if heads[i].1 {
+            let p = parent_of(i);
+            chars_all[p] += chars[i];
+            cards_all[p] += cards[i];
+        }
+    }
+    let total_chars: usize = chars.iter().sum();
+    let total_cards: usize = cards.iter().sum();
+    let pct = |n: usize, of: usize| format!("{:.1}%", 100.0 * n as f64 / of as f64);
+    let mut out = String::from(
+        "| Course section | Share of the course text | Cards | Share of the cards |\n|---|--:|--:|--:|\n",
+    );
+    for (i, (h, sub)) in heads.iter().enumerate() {
+        let name = h
+            .replace('|', "\\|")
+            .replace('*', "\\*")
+            .replace("__", "\\_\\_");
+        let name = if *sub {
+            format!("· {name}")
+        } else {
+            format!("**{name}**")
+        };
+        out.push_str(&format!(
+            "| {name} | {} | {} | {} |\n",
+            pct(chars_all[i], total_chars),
+            cards_all[i],
+            pct(cards_all[i], total_cards)
+        ));
+    }
+    out.push_str(&format!("| Total | 100% | {total_cards} | 100% |\n"));
+    out
+}
+
+/// docs/decks.md shows the cards per course section as the decks are now,
+/// so the balance can't drift from what ships. `PY201_BLESS=1 cargo test
+/// --test decks docs_` rewrites the table after a deck change.
+#[test]
+fn docs_show_the_cards_per_course_section() {
+    const START: &str = "<!-- section-balance: start (tests/decks.rs writes this table) -->\n";
+    const END: &str = "<!-- section-balance: end -->";
+    let path = manifest("docs/decks.md");
+    let doc = std::fs::read_to_string(&path).unwrap();
+    let (before, rest) = doc
+        .split_once(START)
+        .expect("docs/decks.md: no start marker");
+    let (table, after) = rest.split_once(END).expect("docs/decks.md: no end marker");
+    let want = section_balance();
+    if table == want {
+        return;
+    }
+    if std::env::var_os("PY201_BLESS").is_some() {
+        std::fs::write(&path, format!("{before}{START}{want}{END}{after}")).unwrap();
+        return;
+    }
+    panic!(
+        "docs/decks.md is out of date; run `PY201_BLESS=1 cargo test --test decks docs_`.\nExpected table:\n{want}"
+    );
+}
+
+/// Read file by file, card by card, the built-in decks follow the course:
+/// no card's section comes before the section of a card above it.
+#[test]
+fn the_decks_follow_the_course_order() {
+    let order: BTreeMap<String, usize> = headings()
+        .into_iter()
+        .enumerate()
+        .map(|(i, h)| (h.0, i))
+        .collect();
+    let mut furthest = (0, String::new());
+    let mut behind = Vec::new();
+    for (d, (file, _)) in decks().iter().zip(BUILTIN_DECKS) {
+        for n in &d.notes {
+            let at = order[&n.source];
+            if at < furthest.0 {
+                behind.push(format!(
+                    "decks/{file}:{}: card {} ({:?}) comes after a card of {:?}",
+                    n.line, n.id, n.source, furthest.1
+                ));
+            } else {
+                furthest = (at, n.source.clone());
+            }
+        }
+    }
+    assert!(behind.is_empty(), "{}", behind.join("\n"));
 }

@@ -1,12 +1,13 @@
 use crate::check::{self, Event};
 use crate::cli::CheckArgs;
 use crate::commands::{counted, outln};
-use crate::decks::{parse_all, pycheck};
+use crate::decks::{ParsedDeck, lint, parse_all, pycheck};
 use anyhow::Result;
 use std::process::ExitCode;
 
 pub fn run(args: CheckArgs) -> Result<ExitCode> {
-    let files = if args.paths.is_empty() {
+    let builtin = args.paths.is_empty();
+    let files = if builtin {
         check::builtin_files()
     } else {
         check::deck_files(&args.paths)?
@@ -25,18 +26,52 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
             return Ok(ExitCode::from(1));
         }
     };
+    // The built-in decks teach a course, so each card names its section.
+    let warnings = lint::lint(&decks, builtin);
+    for w in &warnings {
+        outln!("{w}")?;
+    }
+    let design_failed = args.strict && !warnings.is_empty();
     let cards: usize = decks.iter().map(|d| d.content.cards.len()).sum();
     if !args.python {
         outln!(
-            "{}, {}, {}: no problems",
+            "{}, {}, {}: no problems{}",
             counted(files.len(), "file"),
             counted(decks.len(), "deck"),
-            counted(cards, "card")
+            counted(cards, "card"),
+            said(&warnings, args.strict)
         )?;
-        return Ok(ExitCode::SUCCESS);
+        return Ok(exit(design_failed));
     }
+    let python_failed = run_python(&decks, cards, &args)?;
+    if !warnings.is_empty() {
+        outln!("{}", said(&warnings, args.strict).trim_start_matches(", "))?;
+    }
+    Ok(exit(design_failed || python_failed))
+}
+
+/// ", 3 design warnings" (and that they fail the check under --strict).
+fn said(warnings: &[lint::Warning], strict: bool) -> String {
+    match (warnings.len(), strict) {
+        (0, _) => String::new(),
+        (n, false) => format!(", {}", counted(n, "design warning")),
+        (n, true) => format!(", {} (--strict: failing)", counted(n, "design warning")),
+    }
+}
+
+fn exit(failed: bool) -> ExitCode {
+    if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Runs the decks' Python checks, saying each skip and failure and then
+/// the tally; true when any check failed.
+fn run_python(decks: &[ParsedDeck], cards: usize, args: &CheckArgs) -> Result<bool> {
     let pys = pycheck::interpreters();
-    let t = check::run_python(&decks, &pys, |e| match e {
+    let t = check::run_python(decks, &pys, args.start_method, |e| match e {
         Event::Skipped(c) => outln!(
             "{}:{}: card {}: skipped: no CPython for {:?} installed",
             c.file,
@@ -56,17 +91,17 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
         ),
     })?;
     let minors: Vec<String> = pys.iter().map(|p| p.minor.to_string()).collect();
+    let method = args
+        .start_method
+        .map(|m| format!(" (start method {})", m.name()))
+        .unwrap_or_default();
     outln!(
-        "{}; Python checks on 3.{}: {} passed, {} failed, {} skipped",
+        "{}; Python checks on 3.{}{method}: {} passed, {} failed, {} skipped",
         counted(cards, "card"),
         minors.join(", 3."),
         t.pass,
         t.fail,
         t.skip
     )?;
-    Ok(if t.fail > 0 {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(t.fail > 0)
 }

@@ -72,6 +72,18 @@ pub fn numbers(text: &str) -> Result<Vec<u32>, BadCloze> {
     Ok(set.into_iter().collect())
 }
 
+/// The hidden text of deletion number `n`, each deletion in order (a
+/// number may be used more than once).
+pub fn answers(text: &str, n: u32) -> Result<Vec<&str>, BadCloze> {
+    Ok(pieces(text)?
+        .into_iter()
+        .filter_map(|p| match p {
+            Piece::Deletion { n: m, answer, .. } if m == n => Some(answer),
+            _ => None,
+        })
+        .collect())
+}
+
 /// (question, answer) for deletion number `n`.
 pub fn render(text: &str, n: u32) -> Result<(String, String), BadCloze> {
     let mut front = String::new();
@@ -112,6 +124,7 @@ mod tests {
             render(t, 2).map(|r| r.0),
             Ok("__iadd__ returns [what?] for mutables".into())
         );
+        assert_eq!(answers(t, 2), Ok(vec!["self"]));
     }
 
     #[test]

@@ -6,6 +6,7 @@
 
 pub mod builtin;
 pub mod cloze;
+pub mod lint;
 pub mod pycheck;
 
 use crate::error::{Problem, Problems, Why};
@@ -118,6 +119,8 @@ pub struct PyCheck {
 /// A parsed deck file: its content, its checks, and facts the quality tests read.
 #[derive(Debug, Clone)]
 pub struct ParsedDeck {
+    /// The file it was read from, as problems and warnings name it.
+    pub file: String,
     pub content: DeckContent,
     /// What the deck's header asks of cards with code.
     pub python_check: PythonCheck,
@@ -133,6 +136,8 @@ pub struct NoteInfo {
     pub source: String,
     pub has_ref: bool,
     pub has_check: bool,
+    /// A cloze note's text, whose deletions the design lints read.
+    pub cloze_text: Option<String>,
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
@@ -348,6 +353,7 @@ impl DeckBuilder {
             source,
             has_ref: nonempty(&c.reference),
             has_check: check.is_some(),
+            cloze_text: (kind == CardKind::Cloze).then(|| c.text.clone().unwrap_or_default()),
         });
     }
 
@@ -540,6 +546,7 @@ impl DeckBuilder {
     pub fn finish(self) -> (Option<ParsedDeck>, Problems) {
         (
             Some(ParsedDeck {
+                file: self.file,
                 content: self.content,
                 python_check: self.python_check,
                 checks: self.checks,

@@ -100,10 +100,79 @@ pub enum Verdict {
     Fail(String),
 }
 
+/// A `multiprocessing` start method a check's processes can be forced to
+/// use. Linux defaults to fork before 3.14 and forkserver from 3.14;
+/// macOS and Windows default to spawn: a card's check must pass under all
+/// three, or it breaks on the next Python or another system.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum StartMethod {
+    Fork,
+    Forkserver,
+    Spawn,
+}
+
+impl StartMethod {
+    pub const ALL: [StartMethod; 3] = [Self::Fork, Self::Forkserver, Self::Spawn];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Fork => "fork",
+            Self::Forkserver => "forkserver",
+            Self::Spawn => "spawn",
+        }
+    }
+}
+
+/// Whether a check starts processes through `multiprocessing` (a
+/// `Process`, a `Pool`, a `Manager`) or `ProcessPoolExecutor`, so the start
+/// method matters. A check that only reads or sets the start method starts
+/// none, and forcing one would change what it is about.
+pub fn starts_processes(check: &PyCheck) -> bool {
+    ["Process(", "Pool(", "Manager(", "ProcessPoolExecutor"]
+        .iter()
+        .any(|s| check.code.contains(s))
+}
+
+/// Sets the start method, then runs the check file as `__main__`: spawn
+/// and forkserver children find their functions by re-importing that file
+/// (as `__mp_main__`), which `python -c` code cannot offer.
+const FORCE_START_METHOD: &str = "import multiprocessing, runpy, sys\n\
+multiprocessing.set_start_method(sys.argv[1])\n\
+sys.argv = sys.argv[2:]\n\
+runpy.run_path(sys.argv[0], run_name='__main__')\n";
+
+/// The name the check's code is written under, in a directory of its own.
+const CHECK_FILE: &str = "check.py";
+
 /// Runs one check with one interpreter: stdout, trimmed, must equal `expect`, trimmed.
 pub fn run(check: &PyCheck, py: &Interpreter, timeout: Duration) -> Verdict {
-    let child = Command::new(&py.path)
-        .args(["-X", "utf8", "-c", &check.code])
+    run_with(check, py, timeout, None)
+}
+
+/// [`run`], with the processes a check starts forced to use `start` (when
+/// given and the check starts any). The code runs from a file, in a fresh
+/// directory that is its working directory, never as `python -c`.
+pub fn run_with(
+    check: &PyCheck,
+    py: &Interpreter,
+    timeout: Duration,
+    start: Option<StartMethod>,
+) -> Verdict {
+    let dir = match tempfile::tempdir() {
+        Ok(d) => d,
+        Err(e) => return Verdict::Fail(format!("cannot make a directory for the check: {e}")),
+    };
+    if let Err(e) = std::fs::write(dir.path().join(CHECK_FILE), &check.code) {
+        return Verdict::Fail(format!("cannot write the check: {e}"));
+    }
+    let mut cmd = Command::new(&py.path);
+    cmd.args(["-X", "utf8"]);
+    match start.filter(|_| starts_processes(check)) {
+        Some(m) => cmd.args(["-c", FORCE_START_METHOD, m.name(), CHECK_FILE]),
+        None => cmd.arg(CHECK_FILE),
+    };
+    let child = cmd
+        .current_dir(dir.path())
         .env("PYTHONHASHSEED", "0")
         .env("PYTHONDONTWRITEBYTECODE", "1")
         .stdin(Stdio::null())
@@ -184,6 +253,32 @@ fn verdict(check: &PyCheck, out: &str, err: &str) -> Verdict {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_checks_that_start_processes_get_a_start_method() {
+        let check = |code: &str| PyCheck {
+            card: "c".into(),
+            file: "f".into(),
+            line: 1,
+            code: code.into(),
+            expect: String::new(),
+            python: None,
+        };
+        for code in [
+            "mp.Process(target=f).start()",
+            "with Pool(2) as p: ...",
+            "ctx.Pool(1)",
+            "with ProcessPoolExecutor() as ex: ...",
+        ] {
+            assert!(starts_processes(&check(code)), "{code}");
+        }
+        for code in [
+            "import multiprocessing as mp\nprint(mp.get_start_method())",
+            "ThreadPoolExecutor(2)",
+        ] {
+            assert!(!starts_processes(&check(code)), "{code}");
+        }
+    }
 
     #[test]
     fn version_specs_select_minors() {
