@@ -36,7 +36,7 @@ pub enum Command {
     Review(ReviewArgs),
     /// List decks with new, due-today and total card counts
     Decks,
-    /// List cards with their scheduling state
+    /// List the cards a search finds (all without one): `py201 cards deck:asyncio is:due`
     Cards(CardsArgs),
     /// Study statistics: today, cards by state, forecast, history, retention, ease, hardest cards
     Stats(StatsArgs),
@@ -136,6 +136,10 @@ pub struct ReviewArgs {
 
 #[derive(Debug, Args)]
 pub struct CardsArgs {
+    /// A search in Anki's syntax (docs/search.md): words, "phrases", -negation,
+    /// or, ( ), deck:, tag:, kind:, source:, id:, is:, prop:, rated:, introduced:
+    #[arg(value_name = "QUERY", allow_hyphen_values = true)]
+    pub query: Vec<String>,
     /// Only this deck
     #[arg(long, value_name = "NAME")]
     pub deck: Option<String>,

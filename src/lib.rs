@@ -20,6 +20,7 @@ pub mod model;
 pub mod optimize;
 pub mod review;
 pub mod scheduler;
+pub mod search;
 pub mod simulate;
 pub mod stats;
 pub mod table;

@@ -29,6 +29,9 @@ struct CardJson<'a> {
     difficulty: Option<f64>,
     front: &'a str,
     back: &'a str,
+    /// Only on cards that show code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    code: Option<&'a str>,
     tags: Vec<&'a str>,
     source: &'a str,
 }
@@ -49,6 +52,7 @@ fn to_json(c: &Card, today: Day) -> CardJson<'_> {
         difficulty: c.state.memory.map(|m| round4(m.difficulty)),
         front: &c.front,
         back: &c.back,
+        code: c.code.as_deref(),
         tags: c.tags.split_whitespace().collect(),
         source: &c.source,
     }

@@ -187,3 +187,43 @@ fn the_check_sees_a_full_scan() {
     let p = plan(&col, "SELECT count(*) FROM cards c WHERE c.ease > 0");
     assert!(p.iter().any(|l| full_scan(l, false)), "{p:?}");
 }
+
+/// The search filters on indexed columns use their index: a query on a
+/// deck, a queue state, the due day, an id or recent answers never reads
+/// every card (or every answer).
+#[test]
+fn indexed_search_filters_never_scan_cards_or_the_log() {
+    let mut col = Collection::in_memory().unwrap();
+    col.sync_decks(&[deck("a", 300), deck("b", 300)], false)
+        .unwrap();
+    let today = 20_000;
+    let scope = col.search_scope(today, None).unwrap();
+    let in_b = py201::collection::search::Scope {
+        deck: Some(col.deck_id("b").unwrap()),
+        ..scope
+    };
+    let mut bad = Vec::new();
+    for (q, scope) in [
+        ("deck:a", &scope),
+        ("deck:a*", &scope),
+        ("is:new", &scope),
+        ("is:new", &in_b),
+        ("is:due", &scope),
+        ("prop:due<0", &scope),
+        ("prop:due=1", &in_b),
+        ("id:a-7", &scope),
+        ("rated:7", &scope),
+        ("rated:1:1", &scope),
+        ("introduced:7", &scope),
+        ("deck:b is:due", &scope),
+    ] {
+        let node = py201::search::parse(q).unwrap();
+        let compiled = col.compile(&node, scope).unwrap();
+        let sql = Collection::search_statement(&compiled);
+        let p = plan(&col, &sql);
+        if p.iter().any(|l| full_scan(l, false)) {
+            bad.push(format!("{q}\n  -> {}", p.join("\n  -> ")));
+        }
+    }
+    assert!(bad.is_empty(), "full scans:\n{}", bad.join("\n\n"));
+}

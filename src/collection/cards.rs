@@ -70,7 +70,7 @@ impl Card {
     }
 }
 
-const CARD_COLUMNS: &str =
+pub(crate) const CARD_COLUMNS: &str =
     "c.id, c.uid, c.deck_id, d.name AS deck, c.kind, c.front, c.back, c.code,
     c.tags, c.source, c.reps, c.interval, c.ease, c.due, c.lapses, c.repeat_on, c.suspended,
     c.buried_until, c.retired, c.stability, c.difficulty, c.step, c.step_due_ms";
@@ -123,7 +123,7 @@ pub(crate) fn row_to_state(r: &Row<'_>) -> rusqlite::Result<CardState> {
     })
 }
 
-fn row_to_card(r: &Row<'_>) -> rusqlite::Result<Card> {
+pub(crate) fn row_to_card(r: &Row<'_>) -> rusqlite::Result<Card> {
     let kind: String = r.get("kind")?;
     Ok(Card {
         id: r.get("id")?,

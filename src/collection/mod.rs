@@ -14,6 +14,7 @@ pub mod fsrs;
 mod migrations;
 mod open;
 pub mod package;
+pub mod search;
 pub mod stats;
 pub mod sync;
 

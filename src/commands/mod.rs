@@ -3,6 +3,7 @@
 //! collection's path, the clock, the global flags), `failure` how a failure
 //! is said.
 
+pub mod argv;
 mod backups;
 mod cards;
 mod check;
@@ -15,6 +16,7 @@ mod failure;
 mod import;
 mod optimize;
 mod progress;
+mod query;
 mod restore;
 mod review;
 mod shell;
