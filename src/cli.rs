@@ -38,6 +38,8 @@ pub enum Command {
     Decks,
     /// List the cards a search finds (all without one): `py201 cards deck:asyncio is:due`
     Cards(CardsArgs),
+    /// One card and every answer it was given: `py201 show gil-released-on-io`
+    Show(ShowArgs),
     /// Study statistics: today, cards by state, forecast, history, retention, ease, hardest cards
     Stats(StatsArgs),
     /// Show settings, or set one: `py201 config new-per-day 10`, `py201 config scheduler fsrs`
@@ -144,6 +146,15 @@ pub struct CardsArgs {
     #[arg(long, value_name = "NAME")]
     pub deck: Option<String>,
     /// One JSON array, one object per card (keys in docs/json.md)
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// The card's id, as `py201 cards` lists it
+    pub id: String,
+    /// One JSON object: the card, its recall under FSRS, its answers (keys in docs/json.md)
     #[arg(long)]
     pub json: bool,
 }

@@ -14,6 +14,7 @@ pub mod collection;
 pub mod commands;
 pub mod decks;
 pub mod error;
+pub mod inspect;
 pub mod interop;
 pub mod listing;
 pub mod model;

@@ -13,7 +13,7 @@ const FRONT_CHARS: usize = 50;
 
 /// One card in `py201 cards --json`. These names are a public interface.
 #[derive(Serialize)]
-struct CardJson<'a> {
+pub(crate) struct CardJson<'a> {
     id: &'a str,
     deck: &'a str,
     kind: &'a str,
@@ -36,7 +36,7 @@ struct CardJson<'a> {
     source: &'a str,
 }
 
-fn to_json(c: &Card, today: Day) -> CardJson<'_> {
+pub(crate) fn to_json(c: &Card, today: Day) -> CardJson<'_> {
     CardJson {
         id: &c.uid,
         deck: &c.deck,
@@ -59,7 +59,7 @@ fn to_json(c: &Card, today: Day) -> CardJson<'_> {
 }
 
 /// An f32 from FSRS as a JSON number with at most 4 decimals.
-fn round4(v: f32) -> f64 {
+pub(crate) fn round4(v: f32) -> f64 {
     (f64::from(v) * 10_000.0).round() / 10_000.0
 }
 

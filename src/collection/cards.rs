@@ -77,7 +77,7 @@ pub(crate) const CARD_COLUMNS: &str =
 
 /// The FSRS part of a card's state from the four columns named (stability,
 /// difficulty, step, step_due_ms).
-fn fsrs_part(
+pub(crate) fn fsrs_part(
     r: &Row<'_>,
     names: [&str; 4],
 ) -> rusqlite::Result<(Option<Memory>, Option<LearnStep>)> {

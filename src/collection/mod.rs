@@ -11,6 +11,7 @@ pub mod doctor;
 pub mod dump;
 pub mod export;
 pub mod fsrs;
+pub mod history;
 mod migrations;
 mod open;
 pub mod package;

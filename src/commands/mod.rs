@@ -20,6 +20,7 @@ mod query;
 mod restore;
 mod review;
 mod shell;
+mod show;
 mod simulate;
 mod stats;
 
@@ -57,6 +58,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Review(a) => review::run(&ctx, a),
         Command::Decks => decks::run(&ctx),
         Command::Cards(a) => cards::run(&ctx, a),
+        Command::Show(a) => show::run(&ctx, a),
         Command::Stats(a) => stats::run(&ctx, a),
         Command::Config(a) => config::run(&ctx, a),
         Command::Optimize(a) => optimize::run(&ctx, a),

@@ -112,7 +112,7 @@ pub enum Is {
 }
 
 /// Lapses that make a card a leech (as `py201 stats` counts them).
-pub const LEECH_LAPSES: u32 = 8;
+pub use crate::stats::LEECH_LAPSES;
 
 impl Is {
     pub const ALL: [(&'static str, Is); 8] = [
