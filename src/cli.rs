@@ -38,6 +38,20 @@ pub enum Command {
     Decks,
     /// List the cards a search finds (all without one): `py201 cards deck:asyncio is:due`
     Cards(CardsArgs),
+    /// Suspend the cards a search finds: `py201 suspend deck:asyncio tag:hard`
+    Suspend(ActArgs),
+    /// Unsuspend the cards a search finds: `py201 unsuspend is:suspended`
+    Unsuspend(ActArgs),
+    /// Bury the cards a search finds until tomorrow
+    Bury(ActArgs),
+    /// Unbury the cards a search finds
+    Unbury(ActArgs),
+    /// Make the cards a search finds new again (their review log is kept)
+    Forget(ActArgs),
+    /// Delete the cards a search finds from your own decks, after a backup (built-in cards can only be suspended)
+    Delete(DeleteArgs),
+    /// Undo the last answer or card action, from any session, and say what was undone
+    Undo,
     /// One card and every answer it was given: `py201 show gil-released-on-io`
     Show(ShowArgs),
     /// Study statistics: today, cards by state, forecast, history, retention, ease, hardest cards
@@ -148,6 +162,28 @@ pub struct CardsArgs {
     /// One JSON array, one object per card (keys in docs/json.md)
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ActArgs {
+    /// A search in Anki's syntax (docs/search.md), e.g. `deck:asyncio is:due`
+    #[arg(value_name = "QUERY", required = true, allow_hyphen_values = true)]
+    pub query: Vec<String>,
+    /// Only cards of this deck
+    #[arg(long, value_name = "NAME")]
+    pub deck: Option<String>,
+    /// List the cards that would change; change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DeleteArgs {
+    #[command(flatten)]
+    pub act: ActArgs,
+    /// Delete without asking (needed when standard input is not a terminal)
+    #[arg(long)]
+    pub yes: bool,
 }
 
 #[derive(Debug, Args)]

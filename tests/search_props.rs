@@ -2,13 +2,15 @@
 //! collections (cards in every state, tags, sources, a review log) and
 //! random queries built from the grammar, the cards the one SQL statement
 //! finds are exactly those an in-memory filter over the cards (the fields
-//! of `py201 cards --json`) and the log finds.
+//! of `py201 cards --json`) and the log finds. And every action on the
+//! cards a query finds is undone exactly.
 
 // A test says unwrap plainly; the lint guards the code users run.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use proptest::prelude::*;
 use py201::collection::Collection;
+use py201::collection::actions::{Action, Undone};
 use py201::collection::cards::{Card, Status};
 use py201::collection::search::Scope;
 use py201::search::{Cmp, Filter, Is, LEECH_LAPSES, Node, Pattern, Prop};
@@ -355,5 +357,68 @@ proptest! {
                 .collect();
             prop_assert_eq!(found, expected, "query {}", q);
         }
+    }
+}
+
+/// Everything an action may touch, as text: the cards, the notes, the log
+/// and its daily summaries.
+fn snapshot(col: &Collection) -> (Vec<Card>, Vec<String>) {
+    let mut tables = Vec::new();
+    for sql in [
+        "SELECT * FROM notes ORDER BY id",
+        "SELECT * FROM revlog ORDER BY id",
+        "SELECT * FROM revlog_days ORDER BY day, deck_id, kind",
+        "SELECT * FROM cards ORDER BY id",
+    ] {
+        let mut st = col.conn.prepare(sql).unwrap();
+        let n = st.column_count();
+        let rows: Vec<String> = st
+            .query_map([], |r| {
+                Ok((0..n)
+                    .map(|i| format!("{:?}", r.get::<_, rusqlite::types::Value>(i).unwrap()))
+                    .collect::<Vec<_>>()
+                    .join("|"))
+            })
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        tables.push(rows.join("\n"));
+    }
+    (col.cards(None).unwrap(), tables)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(150))]
+
+    /// Any action on any query, then undo: the collection is exactly as it
+    /// was, and the next undo finds the log's last answer again.
+    #[test]
+    fn undo_after_any_action_restores_the_collection_exactly(
+        a in proptest::collection::vec(card(), 1..8),
+        b in proptest::collection::vec(card(), 1..8),
+        q in query(),
+        action in prop::sample::select(vec![
+            Action::Suspend, Action::Unsuspend, Action::Bury,
+            Action::Unbury, Action::Forget, Action::Delete,
+        ]),
+    ) {
+        let mut col = build(&[a, b]);
+        let before = snapshot(&col);
+        let node = py201::search::parse(&q).unwrap();
+        let scope = Scope { today: TODAY, deck: None, decay: Some(DECAY) };
+        let compiled = col.compile(&node, &scope).unwrap();
+        let dry = col.act(action, &compiled, &q, TODAY, 0, true).unwrap();
+        prop_assert_eq!(&snapshot(&col), &before, "a dry run changes nothing");
+        let done = col.act(action, &compiled, &q, TODAY, 0, false).unwrap();
+        prop_assert_eq!(&dry.cards, &done.cards);
+        if done.cards.is_empty() {
+            prop_assert_eq!(&snapshot(&col), &before);
+            return Ok(());
+        }
+        prop_assert_ne!(&snapshot(&col), &before, "{:?} changed something", action);
+        let undone = col.undo().unwrap();
+        let matches = matches!(undone, Undone::Action { action: a, cards, .. } if a == action && cards == done.cards.len());
+        prop_assert!(matches, "{:?}", undone);
+        prop_assert_eq!(&snapshot(&col), &before);
     }
 }

@@ -395,16 +395,7 @@ impl Collection {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let n = tx.execute(
-            "UPDATE cards SET (reps, interval, ease, due, lapses, repeat_on,
-                    stability, difficulty, step, step_due_ms) =
-               (SELECT reps_before, interval_before, ease_before, due_before, lapses_before, repeat_on_before,
-                    stability_before, difficulty_before, step_before, step_due_ms_before
-                FROM revlog WHERE id = ?1)
-             WHERE id = (SELECT card_id FROM revlog WHERE id = ?1)",
-            [log_id],
-        )?;
-        tx.execute("DELETE FROM revlog WHERE id = ?1", [log_id])?;
+        let n = restore_before(&tx, log_id)?;
         tx.commit()?;
         Ok(n == 1)
     }
@@ -442,8 +433,25 @@ impl Collection {
     }
 }
 
+/// Gives the card of log row `log_id` back the state recorded before that
+/// answer and deletes the row; returns the cards changed (0 or 1).
+pub(crate) fn restore_before(conn: &Connection, log_id: i64) -> Result<usize> {
+    let n = conn.prepare_cached(
+        "UPDATE cards SET (reps, interval, ease, due, lapses, repeat_on,
+                stability, difficulty, step, step_due_ms) =
+           (SELECT reps_before, interval_before, ease_before, due_before, lapses_before, repeat_on_before,
+                stability_before, difficulty_before, step_before, step_due_ms_before
+            FROM revlog WHERE id = ?1)
+         WHERE id = (SELECT card_id FROM revlog WHERE id = ?1)",
+    )?
+    .execute([log_id])?;
+    conn.prepare_cached("DELETE FROM revlog WHERE id = ?1")?
+        .execute([log_id])?;
+    Ok(n)
+}
+
 /// Stores card `id`'s new scheduling state.
-fn write_state(conn: &Connection, id: i64, s: &CardState) -> Result<()> {
+pub(crate) fn write_state(conn: &Connection, id: i64, s: &CardState) -> Result<()> {
     let (stability, difficulty, step, step_due_ms) = fsrs_values(s);
     conn.prepare_cached(
         "UPDATE cards SET reps = ?2, interval = ?3, ease = ?4, due = ?5, lapses = ?6, repeat_on = ?7,

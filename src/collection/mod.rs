@@ -4,6 +4,7 @@
 //! Opening never writes to a file until it is known to be a py201 collection
 //! (or a new one): a wrong `--db` must leave the user's file untouched.
 
+pub mod actions;
 pub mod backup;
 pub mod cards;
 pub mod config;
