@@ -158,3 +158,53 @@ fn delete_asks_or_needs_yes_backs_up_and_is_undone_exactly() {
     );
     assert_eq!(env.run_ok(T0, &["stats", "--json"], ""), stats);
 }
+
+#[test]
+fn a_card_that_keeps_lapsing_becomes_a_leech_and_undo_takes_it_back() {
+    let env = env_with("test.toml");
+    env.config("leech-threshold", "2");
+    env.config("leech-action", "suspend");
+    let review = |day: i64, input: &str| {
+        env.run_ok(
+            &at_day(day),
+            &["review", "--deck", "test", "--limit", "1"],
+            input,
+        )
+    };
+    review(1, "\n4\nq\n");
+    let out = review(2, "\n1\n\n4\nq\n");
+    assert!(!out.contains("Leech"), "{out}");
+    let out = review(3, "\n1\nq\n");
+    assert!(
+        out.contains("Leech: this card has now failed 2 times; tagged leech and suspended."),
+        "{out}"
+    );
+    let day3 = at_day(3);
+    let card = env.card(&day3, "Test", "t-a");
+    assert_eq!(
+        (&card["state"], &card["tags"]),
+        (&"suspended".into(), &serde_json::json!(["leech"]))
+    );
+    let leeches = env.run_ok(&day3, &["cards", "--json", "is:leech"], "");
+    assert!(leeches.contains("\"t-a\""), "{leeches}");
+    // Undoing the answer undoes what it did to the card: tag and suspension.
+    let out = env.run_ok(&day3, &["undo"], "");
+    assert!(out.starts_with("Undid the answer 1 to t-a"), "{out}");
+    let card = env.card(&day3, "Test", "t-a");
+    assert_eq!(
+        (&card["state"], &card["lapses"]),
+        (&"review".into(), &1.into())
+    );
+    assert_eq!(card["tags"], serde_json::json!([]));
+    // With the default action the card is only tagged.
+    env.config("leech-action", "tag");
+    // Undone in the session (`u` at the repeat's question), the same.
+    review(3, "\n1\nu\nq\n");
+    assert_eq!(
+        env.card(&day3, "Test", "t-a")["tags"],
+        serde_json::json!([])
+    );
+    let out = review(3, "\n1\nq\n");
+    assert!(out.contains("; tagged leech. Rewrite"), "{out}");
+    assert_eq!(env.card(&day3, "Test", "t-a")["state"], "learning");
+}

@@ -341,7 +341,7 @@ proptest! {
         let world = World { log: log(&col) };
         let all = col.cards(None).unwrap();
         let deck = in_deck.then(|| col.deck_id("Alpha").unwrap());
-        let scope = Scope { today: TODAY, deck, decay: Some(DECAY) };
+        let scope = Scope { today: TODAY, deck, decay: Some(DECAY), leech_threshold: LEECH_LAPSES };
         for q in &queries {
             let node = py201::search::parse(q).unwrap_or_else(|e| panic!("{q}: {e}"));
             let found: Vec<String> = col
@@ -405,7 +405,7 @@ proptest! {
         let mut col = build(&[a, b]);
         let before = snapshot(&col);
         let node = py201::search::parse(&q).unwrap();
-        let scope = Scope { today: TODAY, deck: None, decay: Some(DECAY) };
+        let scope = Scope { today: TODAY, deck: None, decay: Some(DECAY), leech_threshold: LEECH_LAPSES };
         let compiled = col.compile(&node, &scope).unwrap();
         let dry = col.act(action, &compiled, &q, TODAY, 0, true).unwrap();
         prop_assert_eq!(&snapshot(&col), &before, "a dry run changes nothing");

@@ -34,6 +34,9 @@ pub enum Action {
     Unbury,
     Forget,
     Delete,
+    /// A card an answer made a leech: tagged `leech`, and suspended with
+    /// `leech-action suspend`. Journaled with its answer and undone with it.
+    Leech,
 }
 
 impl Action {
@@ -45,6 +48,7 @@ impl Action {
             Action::Unbury => "unbury",
             Action::Forget => "forget",
             Action::Delete => "delete",
+            Action::Leech => "mark as leech",
         }
     }
 
@@ -56,6 +60,7 @@ impl Action {
             Action::Unbury => "unburied",
             Action::Forget => "forgotten",
             Action::Delete => "deleted",
+            Action::Leech => "marked as leeches",
         }
     }
 
@@ -77,6 +82,7 @@ impl Action {
             Action::Unbury => format!("c.buried_until IS NOT NULL AND c.buried_until > {t}"),
             Action::Forget => "c.due IS NOT NULL".into(),
             Action::Delete => "d.builtin = 0".into(),
+            Action::Leech => "0".into(),
         }
     }
 }
@@ -106,6 +112,9 @@ struct Before {
     suspended: bool,
     buried_until: Option<Day>,
     state: CardState,
+    /// The tags, where the action changes them.
+    #[serde(default)]
+    tags: Option<String>,
 }
 
 /// Rows removed by `delete`, column by column, to be put back by undo.
@@ -129,6 +138,9 @@ struct Record {
     cards: Vec<Before>,
     #[serde(default)]
     removed: Removed,
+    /// The answer (log id) this record goes with, undone together.
+    #[serde(default)]
+    answer: Option<i64>,
 }
 
 /// What `undo` reversed.
@@ -187,6 +199,7 @@ impl Collection {
             after_log,
             cards: befores,
             removed,
+            answer: None,
         };
         push(&tx, record)?;
         tx.commit()?;
@@ -263,6 +276,7 @@ fn targets(
             suspended: r.get("suspended")?,
             buried_until: r.get("buried_until")?,
             state: super::cards::row_to_state(r)?,
+            tags: None,
         });
     }
     if action == Action::Delete {
@@ -290,7 +304,7 @@ fn apply(conn: &Connection, action: Action, cards: &[Target], today: Day) -> Res
                step_due_ms = NULL
              WHERE id = ?1"
         }
-        Action::Delete => return Ok(()),
+        Action::Delete | Action::Leech => return Ok(()),
     };
     let mut stmt = conn.prepare_cached(sql)?;
     for c in cards {
@@ -424,7 +438,14 @@ fn undo_record(conn: &Connection, rec: &Record) -> Result<Undone> {
         conn.prepare_cached("UPDATE cards SET suspended = ?2, buried_until = ?3 WHERE id = ?1")?;
     for b in rec.cards.iter().filter(|_| rec.action != Action::Delete) {
         stmt.execute(params![b.id, b.suspended, b.buried_until])?;
-        super::cards::write_state(conn, b.id, &b.state)?;
+        if let Some(tags) = &b.tags {
+            conn.prepare_cached("UPDATE cards SET tags = ?2 WHERE id = ?1")?
+                .execute(params![b.id, tags])?;
+        }
+        // A leech's schedule is its answer's, undone from the log.
+        if rec.action != Action::Leech {
+            super::cards::write_state(conn, b.id, &b.state)?;
+        }
     }
     Ok(Undone::Action {
         action: rec.action,
@@ -492,5 +513,49 @@ fn push(conn: &Connection, record: Record) -> Result<()> {
         let floor = meta_i64(conn, FLOOR)?.unwrap_or(0).max(dropped.after_log);
         set_meta(conn, FLOOR, &floor.to_string())?;
     }
+    save_journal(conn, &journal)
+}
+
+/// Marks card `id` a leech after the answer logged as `log_id`: adds the
+/// `leech` tag and, with `suspend`, suspends it; journaled with the answer,
+/// so undoing the answer undoes this too.
+pub(crate) fn mark_leech(conn: &Connection, id: i64, log_id: i64, suspend: bool) -> Result<()> {
+    let (uid, tags, suspended, buried_until): (String, String, bool, Option<Day>) = conn
+        .prepare_cached("SELECT uid, tags, suspended, buried_until FROM cards WHERE id = ?1")?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+    let tagged = if tags.split_whitespace().any(|t| t == "leech") {
+        tags.clone()
+    } else {
+        format!("{tags} leech").trim().to_string()
+    };
+    conn.prepare_cached("UPDATE cards SET tags = ?2, suspended = ?3 WHERE id = ?1")?
+        .execute(params![id, tagged, suspended || suspend])?;
+    let record = Record {
+        action: Action::Leech,
+        query: format!("id:{uid}"),
+        time_ms: 0,
+        after_log: log_id - 1,
+        cards: vec![Before {
+            id,
+            suspended,
+            buried_until,
+            state: CardState::NEW,
+            tags: Some(tags),
+        }],
+        removed: Removed::default(),
+        answer: Some(log_id),
+    };
+    push(conn, record)
+}
+
+/// Undoes the leech marking that went with the answer `log_id`, if any,
+/// wherever it is in the journal (the answer is being undone).
+pub(crate) fn unmark_leech(conn: &Connection, log_id: i64) -> Result<()> {
+    let mut journal = journal(conn)?;
+    let Some(at) = journal.iter().rposition(|r| r.answer == Some(log_id)) else {
+        return Ok(());
+    };
+    let rec = journal.remove(at);
+    undo_record(conn, &rec)?;
     save_journal(conn, &journal)
 }

@@ -358,7 +358,9 @@ impl Collection {
     /// Grades card `id` in one immediate transaction: the current state is
     /// re-read inside it (another session may have answered the card), the
     /// scheduler decides, and the card update and its log row commit together.
-    /// Returns the state before, the outcome and the log row's id; or `None`
+    /// An answer that makes the card a leech (`Config::becomes_leech`) also
+    /// tags it, and suspends it if the settings say so, in the same
+    /// transaction. Returns the state before, the outcome and the log row's id; or `None`
     /// (and nothing written) when the card no longer has the state `shown`,
     /// because another session answered it while this one displayed it.
     pub fn answer(
@@ -385,6 +387,10 @@ impl Collection {
         let out = schedule(&before);
         write_state(&tx, id, &out.state)?;
         let log_id = log_answer(&tx, id, grade, at, &before, &out)?;
+        let cfg = self.config;
+        if cfg.becomes_leech(before.lapses, out.state.lapses) {
+            super::actions::mark_leech(&tx, id, log_id, cfg.leech_suspend)?;
+        }
         tx.commit()?;
         Ok(Some((before, out, log_id)))
     }
@@ -447,6 +453,7 @@ pub(crate) fn restore_before(conn: &Connection, log_id: i64) -> Result<usize> {
     .execute([log_id])?;
     conn.prepare_cached("DELETE FROM revlog WHERE id = ?1")?
         .execute([log_id])?;
+    super::actions::unmark_leech(conn, log_id)?;
     Ok(n)
 }
 

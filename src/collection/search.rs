@@ -15,16 +15,18 @@ use super::cards::{CARD_COLUMNS, Card, row_to_card};
 use super::config::SchedulerKind;
 use crate::clock::Day;
 use crate::error::{Error, Result};
-use crate::search::{Cmp, Filter, Is, LEECH_LAPSES, Node, Pattern, Prop};
+use crate::search::{Cmp, Filter, Is, Node, Pattern, Prop};
 use rusqlite::types::Value;
 
 /// What a query is evaluated against: the study day, an optional deck
-/// (`--deck`), and, under FSRS, the forgetting curve's decay (`prop:r`).
+/// (`--deck`), under FSRS the forgetting curve's decay (`prop:r`), and
+/// the lapses that make a leech (`is:leech`).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Scope {
     pub today: Day,
     pub deck: Option<i64>,
     pub decay: Option<f32>,
+    pub leech_threshold: u32,
 }
 
 /// A compiled query: the WHERE clause and its parameters, in order.
@@ -41,7 +43,12 @@ impl Collection {
             SchedulerKind::Fsrs => Some(self.fsrs_scheduler(0)?.decay()),
             SchedulerKind::Sm2 => None,
         };
-        Ok(Scope { today, deck, decay })
+        Ok(Scope {
+            today,
+            deck,
+            decay,
+            leech_threshold: self.config().leech_threshold,
+        })
     }
 
     /// Compiles `query` into a WHERE clause over `cards c`; fails on a deck
@@ -263,7 +270,7 @@ impl Compiler<'_> {
             ),
             Is::Leech => format!(
                 "c.lapses >= {} OR (' ' || c.tags || ' ') LIKE '% leech %'",
-                self.param(LEECH_LAPSES)
+                self.param(self.scope.leech_threshold)
             ),
         }
     }

@@ -467,7 +467,17 @@ impl<F: Frontend, R: Rng> Session<'_, F, R> {
             return Ok(());
         };
         let was_pending = before.pending_today(today);
-        let now_pending = out.state.pending_today(today);
+        let cfg = *self.col.config();
+        let leech = cfg.becomes_leech(before.lapses, out.state.lapses);
+        // A leech suspended by its answer is not shown again today.
+        let now_pending = out.state.pending_today(today) && !(leech && cfg.leech_suspend);
+        if leech {
+            self.ui.note(&render::became_leech(
+                card,
+                out.state.lapses,
+                cfg.leech_suspend,
+            ))?;
+        }
         self.count(source, out.kind, grade, was_pending, now_pending, 1);
         self.undo.push(Action::Answer {
             log_id,

@@ -106,7 +106,7 @@ pub enum Is {
     Due,
     Suspended,
     Buried,
-    /// Tagged `leech`, or lapsed [`LEECH_LAPSES`] times or more.
+    /// Tagged `leech`, or lapsed `leech-threshold` times or more.
     Leech,
     Retired,
 }
