@@ -50,6 +50,8 @@ pub enum Command {
     Forget(ActArgs),
     /// Delete the cards a search finds from your own decks, after a backup (built-in cards can only be suspended)
     Delete(DeleteArgs),
+    /// Add (+name) and remove (-name) tags on the cards a search finds: `py201 tag deck:asyncio +hard -easy`
+    Tag(TagArgs),
     /// Undo the last answer or card action, from any session, and say what was undone
     Undo,
     /// One card and every answer it was given: `py201 show gil-released-on-io`
@@ -184,6 +186,24 @@ pub struct DeleteArgs {
     /// Delete without asking (needed when standard input is not a terminal)
     #[arg(long)]
     pub yes: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct TagArgs {
+    /// A search (docs/search.md), then the changes: +name adds a tag, -name removes one
+    /// (the trailing words of that form are the changes)
+    #[arg(
+        value_name = "QUERY +TAG -TAG",
+        required = true,
+        allow_hyphen_values = true
+    )]
+    pub words: Vec<String>,
+    /// Only cards of this deck
+    #[arg(long, value_name = "NAME")]
+    pub deck: Option<String>,
+    /// List the cards whose tags would change; change nothing
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Args)]

@@ -208,3 +208,38 @@ fn a_card_that_keeps_lapsing_becomes_a_leech_and_undo_takes_it_back() {
     assert!(out.contains("; tagged leech. Rewrite"), "{out}");
     assert_eq!(env.card(&day3, "Test", "t-a")["state"], "learning");
 }
+
+#[test]
+fn tag_adds_and_removes_tags_and_undo_takes_them_back() {
+    let env = env_with("test.toml");
+    let out = env.run_ok(T0, &["tag", "deck:test", "dunder", "+hard", "+py"], "");
+    assert_eq!(
+        out,
+        "Changed the tags of 2 cards; `py201 undo` undoes it.\n"
+    );
+    let out = env.run_ok(T0, &["tag", "--dry-run", "tag:hard", "-hard"], "");
+    assert_eq!(out, "Would change the tags of 2 cards:\n  t-a\n  t-b\n");
+    // A negated search term stays in the search; the trailing words are changes.
+    let out = env.run_ok(T0, &["tag", "deck:test", "-tag:hard", "+easy", "-py"], "");
+    assert_eq!(out, "Changed the tags of 1 card; `py201 undo` undoes it.\n");
+    let tags: Vec<serde_json::Value> = env
+        .cards(T0, "Test")
+        .iter()
+        .map(|c| c["tags"].clone())
+        .collect();
+    assert_eq!(
+        tags,
+        [
+            serde_json::json!(["hard", "py"]),
+            serde_json::json!(["hard", "py"]),
+            serde_json::json!(["easy"])
+        ]
+    );
+    assert_eq!(
+        env.run_ok(T0, &["undo"], ""),
+        "Undid `py201 tag deck:test -tag:hard +easy -py`: 1 card as before.\n"
+    );
+    assert_eq!(env.card(T0, "Test", "t-c")["tags"], serde_json::json!([]));
+    let out = env.cmd(T0).args(["tag", "deck:test"]).output().unwrap();
+    assert!(one_line_error(&out).contains("no change given"));
+}

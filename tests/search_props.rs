@@ -10,9 +10,9 @@
 
 use proptest::prelude::*;
 use py201::collection::Collection;
-use py201::collection::actions::{Action, Undone};
+use py201::collection::actions::{Acted, Action, Undone};
 use py201::collection::cards::{Card, Status};
-use py201::collection::search::Scope;
+use py201::collection::search::{Compiled, Scope};
 use py201::search::{Cmp, Filter, Is, LEECH_LAPSES, Node, Pattern, Prop};
 
 const TODAY: i32 = 20_000;
@@ -387,6 +387,19 @@ fn snapshot(col: &Collection) -> (Vec<Card>, Vec<String>) {
     (col.cards(None).unwrap(), tables)
 }
 
+/// `action` (for `Tag`: add `new1` and `io`, remove `leech`).
+fn run(col: &mut Collection, action: Action, query: &Compiled, q: &str, dry_run: bool) -> Acted {
+    let (add, remove) = (
+        vec!["new1".to_string(), "io".to_string()],
+        vec!["leech".to_string()],
+    );
+    match action {
+        Action::Tag => col.retag(query, q, (&add, &remove), 0, dry_run),
+        _ => col.act(action, query, q, TODAY, 0, dry_run),
+    }
+    .unwrap()
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(150))]
 
@@ -399,7 +412,7 @@ proptest! {
         q in query(),
         action in prop::sample::select(vec![
             Action::Suspend, Action::Unsuspend, Action::Bury,
-            Action::Unbury, Action::Forget, Action::Delete,
+            Action::Unbury, Action::Forget, Action::Delete, Action::Tag,
         ]),
     ) {
         let mut col = build(&[a, b]);
@@ -407,9 +420,9 @@ proptest! {
         let node = py201::search::parse(&q).unwrap();
         let scope = Scope { today: TODAY, deck: None, decay: Some(DECAY), leech_threshold: LEECH_LAPSES };
         let compiled = col.compile(&node, &scope).unwrap();
-        let dry = col.act(action, &compiled, &q, TODAY, 0, true).unwrap();
+        let dry = run(&mut col, action, &compiled, &q, true);
         prop_assert_eq!(&snapshot(&col), &before, "a dry run changes nothing");
-        let done = col.act(action, &compiled, &q, TODAY, 0, false).unwrap();
+        let done = run(&mut col, action, &compiled, &q, false);
         prop_assert_eq!(&dry.cards, &done.cards);
         if done.cards.is_empty() {
             prop_assert_eq!(&snapshot(&col), &before);

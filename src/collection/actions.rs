@@ -34,6 +34,8 @@ pub enum Action {
     Unbury,
     Forget,
     Delete,
+    /// Tags added and removed (`py201 tag`).
+    Tag,
     /// A card an answer made a leech: tagged `leech`, and suspended with
     /// `leech-action suspend`. Journaled with its answer and undone with it.
     Leech,
@@ -48,6 +50,7 @@ impl Action {
             Action::Unbury => "unbury",
             Action::Forget => "forget",
             Action::Delete => "delete",
+            Action::Tag => "tag",
             Action::Leech => "mark as leech",
         }
     }
@@ -60,6 +63,7 @@ impl Action {
             Action::Unbury => "unburied",
             Action::Forget => "forgotten",
             Action::Delete => "deleted",
+            Action::Tag => "retagged",
             Action::Leech => "marked as leeches",
         }
     }
@@ -82,6 +86,8 @@ impl Action {
             Action::Unbury => format!("c.buried_until IS NOT NULL AND c.buried_until > {t}"),
             Action::Forget => "c.due IS NOT NULL".into(),
             Action::Delete => "d.builtin = 0".into(),
+            // Which cards a tag change changes is decided per card.
+            Action::Tag => "1".into(),
             Action::Leech => "0".into(),
         }
     }
@@ -103,6 +109,33 @@ pub struct Acted {
     pub builtin_left: u32,
     /// Answers removed with deleted cards.
     pub answers: u32,
+    /// The changed cards as they were (for the journal of `retag`).
+    befores: Vec<Before>,
+}
+
+/// `tags` (space-separated) with `add` added (at the end, in order) and
+/// `remove` taken out, each tag once.
+pub fn retagged(tags: &str, add: &[String], remove: &[String]) -> String {
+    let mut out: Vec<&str> = Vec::new();
+    for t in tags
+        .split_whitespace()
+        .chain(add.iter().map(String::as_str))
+    {
+        if !out.contains(&t) && !remove.iter().any(|r| r == t) {
+            out.push(t);
+        }
+    }
+    out.join(" ")
+}
+
+/// The cards `query` finds with their columns before, tags included.
+fn targets_with_tags(conn: &Connection, query: &Compiled) -> Result<(Acted, Vec<Before>)> {
+    let (found, mut befores) = targets(conn, Action::Tag, query, 0)?;
+    let mut stmt = conn.prepare_cached("SELECT tags FROM cards WHERE id = ?1")?;
+    for b in &mut befores {
+        b.tags = Some(stmt.query_row([b.id], |r| r.get(0))?);
+    }
+    Ok((found, befores))
 }
 
 /// A card's columns an action other than delete may change, as they were.
@@ -199,6 +232,57 @@ impl Collection {
             after_log,
             cards: befores,
             removed,
+            answer: None,
+        };
+        push(&tx, record)?;
+        tx.commit()?;
+        Ok(acted)
+    }
+
+    /// Adds the tags `add` and removes `remove` on the cards `query` finds,
+    /// in one immediate transaction, journaled for undo; counts only the
+    /// cards whose tags change. With `dry_run` nothing is written.
+    pub fn retag(
+        &mut self,
+        query: &Compiled,
+        text: &str,
+        (add, remove): (&[String], &[String]),
+        now_ms: i64,
+        dry_run: bool,
+    ) -> Result<Acted> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let (found, befores) = targets_with_tags(&tx, query)?;
+        let mut acted = Acted::default();
+        let mut changed = Vec::new();
+        for (card, mut before) in found.cards.into_iter().zip(befores) {
+            let old = before.tags.clone().unwrap_or_default();
+            let new = retagged(&old, add, remove);
+            if new != old {
+                changed.push((card.id, new));
+                before.tags = Some(old);
+                acted.cards.push(card);
+                acted.befores.push(before);
+            }
+        }
+        if dry_run || changed.is_empty() {
+            return Ok(acted);
+        }
+        let mut stmt = tx.prepare_cached("UPDATE cards SET tags = ?2 WHERE id = ?1")?;
+        for (id, tags) in &changed {
+            stmt.execute(params![id, tags])?;
+        }
+        drop(stmt);
+        let after_log: i64 =
+            tx.query_row("SELECT coalesce(max(id), 0) FROM revlog", [], |r| r.get(0))?;
+        let record = Record {
+            action: Action::Tag,
+            query: text.to_string(),
+            time_ms: now_ms,
+            after_log,
+            cards: std::mem::take(&mut acted.befores),
+            removed: Removed::default(),
             answer: None,
         };
         push(&tx, record)?;
@@ -304,7 +388,7 @@ fn apply(conn: &Connection, action: Action, cards: &[Target], today: Day) -> Res
                step_due_ms = NULL
              WHERE id = ?1"
         }
-        Action::Delete | Action::Leech => return Ok(()),
+        Action::Delete | Action::Leech | Action::Tag => return Ok(()),
     };
     let mut stmt = conn.prepare_cached(sql)?;
     for c in cards {
@@ -442,8 +526,9 @@ fn undo_record(conn: &Connection, rec: &Record) -> Result<Undone> {
             conn.prepare_cached("UPDATE cards SET tags = ?2 WHERE id = ?1")?
                 .execute(params![b.id, tags])?;
         }
-        // A leech's schedule is its answer's, undone from the log.
-        if rec.action != Action::Leech {
+        // A leech's schedule is its answer's, undone from the log; tags
+        // change nothing else.
+        if !matches!(rec.action, Action::Leech | Action::Tag) {
             super::cards::write_state(conn, b.id, &b.state)?;
         }
     }
@@ -558,4 +643,19 @@ pub(crate) fn unmark_leech(conn: &Connection, log_id: i64) -> Result<()> {
     let rec = journal.remove(at);
     undo_record(conn, &rec)?;
     save_journal(conn, &journal)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::retagged;
+
+    #[test]
+    fn retagging_adds_at_the_end_removes_and_never_doubles() {
+        let v = |s: &[&str]| s.iter().map(|t| t.to_string()).collect::<Vec<_>>();
+        assert_eq!(retagged("a b", &v(&["c", "a"]), &v(&["b"])), "a c");
+        assert_eq!(retagged("", &v(&["x", "x"]), &[]), "x");
+        assert_eq!(retagged("a  b", &[], &v(&["a", "b"])), "");
+        // Removing wins over adding the same tag.
+        assert_eq!(retagged("a", &v(&["z"]), &v(&["z"])), "a");
+    }
 }

@@ -18,6 +18,7 @@ const QUERY_COMMANDS: &[&str] = &[
     "unbury",
     "forget",
     "delete",
+    "tag",
 ];
 
 /// `args` (the program name first) with the flags of a query command moved
@@ -119,5 +120,30 @@ mod tests {
         );
         // Not a flag of this command: a query word.
         assert_eq!(moved("py201 cards a --jsonx"), "py201 cards a --jsonx");
+        assert_eq!(
+            moved("py201 tag deck:x -gil --dry-run +a"),
+            "py201 tag --dry-run deck:x -gil +a"
+        );
+    }
+
+    /// Every command whose many words may start with a minus is in the
+    /// list (one left out would swallow its own flags after the first word).
+    #[test]
+    fn every_query_command_is_listed() {
+        let mut cli = Cli::command();
+        cli.build();
+        for c in cli.get_subcommands() {
+            let hyphen_words = c.get_arguments().any(|a| {
+                a.is_positional()
+                    && a.is_allow_hyphen_values_set()
+                    && a.get_num_args().is_some_and(|n| n.max_values() > 1)
+            });
+            assert_eq!(
+                hyphen_words,
+                QUERY_COMMANDS.contains(&c.get_name()),
+                "{}",
+                c.get_name()
+            );
+        }
     }
 }

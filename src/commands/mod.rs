@@ -24,6 +24,7 @@ mod shell;
 mod show;
 mod simulate;
 mod stats;
+mod tag;
 mod undo;
 
 use crate::cli::{Cli, Command};
@@ -67,6 +68,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Unbury(a) => act::run(&ctx, Action::Unbury, a, false),
         Command::Forget(a) => act::run(&ctx, Action::Forget, a, false),
         Command::Delete(a) => act::run(&ctx, Action::Delete, a.act, a.yes),
+        Command::Tag(a) => tag::run(&ctx, a),
         Command::Undo => undo::run(&ctx),
         Command::Show(a) => show::run(&ctx, a),
         Command::Stats(a) => stats::run(&ctx, a),
