@@ -32,7 +32,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Review today's cards: due first, then new, then same-day repeats
+    /// Review today's cards (or those a search finds): due first, then new, then same-day repeats
     Review(ReviewArgs),
     /// List decks with new, due-today and total card counts
     Decks,
@@ -144,6 +144,10 @@ pub struct RestoreArgs {
 
 #[derive(Debug, Args)]
 pub struct ReviewArgs {
+    /// Review only the cards this search finds (docs/search.md), e.g. `tag:hard`
+    /// or `deck:asyncio -is:new`; due and new ones, within the daily limits
+    #[arg(value_name = "QUERY", allow_hyphen_values = true)]
+    pub query: Vec<String>,
     /// Review only this deck
     #[arg(long, value_name = "NAME")]
     pub deck: Option<String>,

@@ -227,3 +227,38 @@ fn indexed_search_filters_never_scan_cards_or_the_log() {
     }
     assert!(bad.is_empty(), "full scans:\n{}", bad.join("\n\n"));
 }
+
+/// `py201 review QUERY`: the queue narrowed to the cards a search found
+/// still walks the queue's indexes, never the whole table.
+#[test]
+fn a_review_narrowed_by_a_search_never_scans_cards() {
+    let mut col = Collection::in_memory().unwrap();
+    col.sync_decks(&[deck("a", 300), deck("b", 300)], false)
+        .unwrap();
+    let today = 20_000;
+    let scope = col.search_scope(today, None).unwrap();
+    let node = py201::search::parse("deck:b -id:b-7").unwrap();
+    let compiled = col.compile(&node, &scope).unwrap();
+    assert_eq!(col.restrict_review(&compiled).unwrap(), 299);
+    let queue = recorded(&mut col, |col| {
+        col.day_counts(today, None).unwrap();
+        col.next_repeat(today, None).unwrap();
+        col.next_learning(today, None).unwrap();
+        col.next_due(today, None).unwrap();
+        let first = col.next_new(today, None).unwrap().expect("a new card");
+        assert_eq!(first.uid, "b-0");
+        col.next_due_day(today, None).unwrap();
+        col.new_card_count(today, None).unwrap();
+    });
+    assert!(
+        queue.iter().all(|q| q.contains("review_scope")),
+        "{queue:#?}"
+    );
+    let bad: Vec<String> = queue
+        .iter()
+        .map(|sql| (sql, plan(&col, sql)))
+        .filter(|(_, p)| p.iter().any(|l| full_scan(l, false)))
+        .map(|(sql, p)| format!("{sql}\n  -> {}", p.join("\n  -> ")))
+        .collect();
+    assert!(bad.is_empty(), "full scans:\n{}", bad.join("\n\n"));
+}

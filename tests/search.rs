@@ -194,3 +194,24 @@ fn retrievability_under_fsrs() {
     let out = env.run_ok(&later, &["cards", "--json", "prop:r<0.9", "prop:s>0"], "");
     assert!(out.contains("\"m-gil\""), "{out}");
 }
+
+#[test]
+fn review_studies_only_the_cards_a_search_finds() {
+    let env = env_with_text(DECK);
+    let out = env.run_ok(
+        T0,
+        &["review", "deck:mine", "-tag:gil", "--limit", "5"],
+        "\n4\n\n4\nq\n",
+    );
+    assert_eq!(
+        questions(&out),
+        ["What runs coroutines in asyncio?", "What does this print?"],
+        "{out}"
+    );
+    assert_eq!(ids(&env, &["rated:1"]), ["m-loop", "m-typed"]);
+    // A search that finds nothing due or new: an empty session, not an error.
+    let out = env.run_ok(T0, &["review", "rated:1", "is:new"], "q\n");
+    assert!(questions(&out).is_empty(), "{out}");
+    let out = env.cmd(T0).args(["review", "deck:nope"]).output().unwrap();
+    assert!(one_line_error(&out).contains("no deck named \"nope\""));
+}

@@ -168,6 +168,37 @@ const ACTIVE: &str = "c.retired = 0 AND c.suspended = 0
     AND (:deck IS NULL OR c.deck_id = :deck)";
 
 impl Collection {
+    /// [`ACTIVE`], narrowed to the cards of [`Collection::restrict_review`]
+    /// when a review was given a search; the daily path's statements are
+    /// unchanged otherwise.
+    fn active(&self) -> std::borrow::Cow<'static, str> {
+        if self.review_scope {
+            format!("{ACTIVE} AND c.id IN (SELECT id FROM temp.review_scope)").into()
+        } else {
+            ACTIVE.into()
+        }
+    }
+
+    /// Narrows this connection's queue (due, new, repeats, counts) to the
+    /// cards `query` finds now: `py201 review QUERY`. They are kept in a
+    /// temporary table of this connection, so no other session sees them.
+    pub fn restrict_review(&mut self, query: &super::search::Compiled) -> Result<u32> {
+        self.conn.execute_batch(
+            "CREATE TEMP TABLE IF NOT EXISTS review_scope (id INTEGER PRIMARY KEY);
+             DELETE FROM temp.review_scope;",
+        )?;
+        let sql = format!(
+            "INSERT INTO temp.review_scope SELECT c.id FROM cards c JOIN decks d ON d.id = c.deck_id
+             WHERE {}",
+            query.sql
+        );
+        let n = self
+            .conn
+            .execute(&sql, rusqlite::params_from_iter(&query.params))?;
+        self.review_scope = true;
+        Ok(n as u32)
+    }
+
     pub fn deck_names(&self) -> Result<Vec<String>> {
         let mut stmt = self
             .conn
@@ -213,9 +244,10 @@ impl Collection {
 
     /// The most overdue card due by `today`.
     pub fn next_due(&self, today: Day, deck: Option<i64>) -> Result<Option<Card>> {
+        let active = self.active();
         let sql = format!(
             "SELECT {CARD_COLUMNS} FROM cards c JOIN decks d ON d.id = c.deck_id
-             WHERE c.due <= :today AND {ACTIVE} AND (c.repeat_on IS NULL OR c.repeat_on <> :today)
+             WHERE c.due <= :today AND {active} AND (c.repeat_on IS NULL OR c.repeat_on <> :today)
                AND c.step IS NULL
              ORDER BY c.due, c.id LIMIT 1"
         );
@@ -227,9 +259,10 @@ impl Collection {
 
     /// The next new card in course order.
     pub fn next_new(&self, today: Day, deck: Option<i64>) -> Result<Option<Card>> {
+        let active = self.active();
         let sql = format!(
             "SELECT {CARD_COLUMNS} FROM cards c JOIN decks d ON d.id = c.deck_id
-             WHERE c.due IS NULL AND {ACTIVE} ORDER BY c.position LIMIT 1"
+             WHERE c.due IS NULL AND {active} ORDER BY c.position LIMIT 1"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         Ok(stmt
@@ -239,9 +272,10 @@ impl Collection {
 
     /// The same-day repeat that has waited longest (SM-2: graded < 4 today).
     pub fn next_repeat(&self, today: Day, deck: Option<i64>) -> Result<Option<Card>> {
+        let active = self.active();
         let sql = format!(
             "SELECT {CARD_COLUMNS} FROM cards c JOIN decks d ON d.id = c.deck_id
-             WHERE c.repeat_on = :today AND {ACTIVE}
+             WHERE c.repeat_on = :today AND {active}
              ORDER BY (SELECT max(r.id) FROM revlog r WHERE r.card_id = c.id) LIMIT 1"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
@@ -255,9 +289,10 @@ impl Collection {
     /// keeps SQLite on the small `cards_step` index: the due index covers
     /// more columns and tempts it into walking every due card.
     pub fn next_learning(&self, today: Day, deck: Option<i64>) -> Result<Option<Card>> {
+        let active = self.active();
         let sql = format!(
             "SELECT {CARD_COLUMNS} FROM cards c INDEXED BY cards_step JOIN decks d ON d.id = c.deck_id
-             WHERE c.step IS NOT NULL AND c.due <= :today AND {ACTIVE}
+             WHERE c.step IS NOT NULL AND c.due <= :today AND {active}
              ORDER BY c.step_due_ms, c.id LIMIT 1"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
@@ -272,16 +307,17 @@ impl Collection {
     /// partial index (`INDEXED BY`): an index of every card covers more
     /// columns and tempts the planner, but may have to be walked to its end.
     pub fn day_counts(&self, today: Day, deck: Option<i64>) -> Result<DayCounts> {
+        let active = self.active();
         let sql = format!(
             "SELECT
-               (SELECT count(*) FROM (SELECT 1 FROM cards c WHERE c.due <= :today AND {ACTIVE}
+               (SELECT count(*) FROM (SELECT 1 FROM cards c WHERE c.due <= :today AND {active}
                   AND (c.repeat_on IS NULL OR c.repeat_on <> :today) AND c.step IS NULL LIMIT :due_cap))
                  AS due,
                (SELECT count(*) FROM (SELECT 1 FROM cards c INDEXED BY cards_new
-                  WHERE c.due IS NULL AND {ACTIVE} LIMIT :new_cap)) AS new_cards,
-               (SELECT count(*) FROM cards c WHERE c.repeat_on = :today AND {ACTIVE})
+                  WHERE c.due IS NULL AND {active} LIMIT :new_cap)) AS new_cards,
+               (SELECT count(*) FROM cards c WHERE c.repeat_on = :today AND {active})
                  + (SELECT count(*) FROM cards c INDEXED BY cards_step
-                    WHERE c.step IS NOT NULL AND c.due <= :today AND {ACTIVE}) AS repeats,
+                    WHERE c.step IS NOT NULL AND c.due <= :today AND {active}) AS repeats,
                (SELECT count(*) FROM revlog WHERE day = :today AND is_repeat = 0 AND due_before IS NULL)
                  AS new_done,
                (SELECT count(*) FROM revlog WHERE day = :today AND is_repeat = 0 AND due_before IS NOT NULL)
@@ -305,8 +341,9 @@ impl Collection {
     pub fn new_card_count(&self, today: Day, deck: Option<i64>) -> Result<u32> {
         // The partial index of new cards: the planner would otherwise walk an
         // index of every card because it covers more columns.
+        let active = self.active();
         let sql = format!(
-            "SELECT count(*) AS n FROM cards c INDEXED BY cards_new WHERE c.due IS NULL AND {ACTIVE}"
+            "SELECT count(*) AS n FROM cards c INDEXED BY cards_new WHERE c.due IS NULL AND {active}"
         );
         Ok(self
             .conn
@@ -342,10 +379,11 @@ impl Collection {
 
     /// The earliest due day after `today` and how many cards fall on it.
     pub fn next_due_day(&self, today: Day, deck: Option<i64>) -> Result<Option<(Day, u32)>> {
+        let active = self.active();
         let sql = format!(
             "SELECT c.due, count(*) AS n FROM cards c
-             WHERE c.due = (SELECT min(c.due) FROM cards c WHERE c.due > :today AND {ACTIVE})
-               AND {ACTIVE}"
+             WHERE c.due = (SELECT min(c.due) FROM cards c WHERE c.due > :today AND {active})
+               AND {active}"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let row: (Option<Day>, u32) = stmt

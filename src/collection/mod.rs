@@ -44,6 +44,8 @@ pub struct Collection {
     pub(crate) config: Config,
     /// True when this open created the file.
     pub created: bool,
+    /// The review queue is narrowed to `temp.review_scope` (`py201 review QUERY`).
+    pub(crate) review_scope: bool,
 }
 
 impl Collection {
@@ -55,6 +57,7 @@ impl Collection {
             path: path.to_path_buf(),
             config: Config::default(),
             created,
+            review_scope: false,
         };
         col.config = col.load_config()?;
         Ok(col)
@@ -69,6 +72,7 @@ impl Collection {
             path: PathBuf::from(":memory:"),
             config: Config::default(),
             created: true,
+            review_scope: false,
         })
     }
 

@@ -16,9 +16,7 @@ pub fn run(ctx: &Ctx, action: Action, args: ActArgs, yes: bool) -> Result<ExitCo
     let mut col = ctx.open()?;
     let scope = query::scope(ctx, &col, args.deck.as_deref())?;
     let text = args.query.join(" ");
-    let compiled = col
-        .compile(&node, &scope)
-        .map_err(|e| anyhow::Error::new(e).context(format!("search {text:?}")))?;
+    let compiled = query::compile(&col, &node, &scope, &args.query)?;
     let now_ms = ctx.clock.now().timestamp_millis();
     let preview = col.act(action, &compiled, &text, scope.today, now_ms, true)?;
     if args.dry_run {

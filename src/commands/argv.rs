@@ -11,6 +11,7 @@ use std::ffi::OsString;
 
 /// The subcommands that take a QUERY.
 const QUERY_COMMANDS: &[&str] = &[
+    "review",
     "cards",
     "suspend",
     "unsuspend",
@@ -32,6 +33,16 @@ pub fn flags_first(args: Vec<OsString>) -> Vec<OsString> {
     else {
         return args;
     };
+    // Only a flag after a word can be mistaken for a query word. The check
+    // spares the common lines (`py201 review`, `py201 review --limit 10`)
+    // building clap's whole command a second time.
+    let words_then_flag = args[at + 1..]
+        .iter()
+        .skip_while(|a| a.to_str().is_some_and(|s| s.starts_with('-')))
+        .any(|a| a.to_str().is_some_and(|s| s.starts_with('-')));
+    if !words_then_flag {
+        return args;
+    }
     let mut cli = Cli::command();
     // Gives the subcommand the global flags too.
     cli.build();
@@ -115,8 +126,8 @@ mod tests {
         // After `--`, everything is the query; other commands are left alone.
         assert_eq!(moved("py201 cards a -- --json"), "py201 cards a -- --json");
         assert_eq!(
-            moved("py201 review --deck x --json"),
-            "py201 review --deck x --json"
+            moved("py201 review tag:x --limit 3 -is:new"),
+            "py201 review --limit 3 tag:x -is:new"
         );
         // Not a flag of this command: a query word.
         assert_eq!(moved("py201 cards a --jsonx"), "py201 cards a --jsonx");

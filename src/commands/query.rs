@@ -4,7 +4,7 @@
 use super::Ctx;
 use crate::collection::Collection;
 use crate::collection::cards::Card;
-use crate::collection::search::Scope;
+use crate::collection::search::{Compiled, Scope};
 use crate::search::Node;
 use anyhow::{Context, Result};
 
@@ -20,6 +20,14 @@ pub fn scope(ctx: &Ctx, col: &Collection, deck: Option<&str>) -> Result<Scope> {
     let today = ctx.clock.today(col.config().day_starts_at);
     let deck = deck.map(|d| col.deck_id(d)).transpose()?;
     Ok(col.search_scope(today, deck)?)
+}
+
+/// `node` compiled over `scope`; an error (a deck that does not exist)
+/// names the search as typed.
+pub fn compile(col: &Collection, node: &Node, scope: &Scope, words: &[String]) -> Result<Compiled> {
+    let text = words.join(" ");
+    col.compile(node, scope)
+        .with_context(|| format!("search {text:?}"))
 }
 
 /// The cards the words find, in course order.

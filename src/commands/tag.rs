@@ -11,10 +11,7 @@ pub fn run(ctx: &Ctx, args: TagArgs) -> Result<ExitCode> {
     let node = query::parse(words)?;
     let mut col = ctx.open()?;
     let scope = query::scope(ctx, &col, args.deck.as_deref())?;
-    let text = words.join(" ");
-    let compiled = col
-        .compile(&node, &scope)
-        .map_err(|e| anyhow::Error::new(e).context(format!("search {text:?}")))?;
+    let compiled = query::compile(&col, &node, &scope, words)?;
     let now_ms = ctx.clock.now().timestamp_millis();
     // The journal keeps the whole command, changes included, for undo to say.
     let journal = args.words.join(" ");
