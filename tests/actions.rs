@@ -243,3 +243,21 @@ fn tag_adds_and_removes_tags_and_undo_takes_them_back() {
     let out = env.cmd(T0).args(["tag", "deck:test"]).output().unwrap();
     assert!(one_line_error(&out).contains("no change given"));
 }
+
+#[test]
+fn a_suspend_or_bury_in_review_is_undone_there_or_later_by_undo() {
+    let env = env_with("test.toml");
+    let review = |input: &str| env.run_ok(T0, &["review", "--deck", "test"], input);
+    // Suspended, then undone in the session: nothing left for `py201 undo`.
+    review("\ns\nu\nq\n");
+    assert_eq!(env.card(T0, "Test", "t-a")["state"], "new");
+    assert_eq!(env.run_ok(T0, &["undo"], ""), "Nothing to undo.\n");
+    // Buried in one session, undone from another.
+    review("\nb\nq\n");
+    assert_eq!(env.card(T0, "Test", "t-a")["state"], "buried");
+    assert_eq!(
+        env.run_ok(T0, &["undo"], ""),
+        "Undid `py201 bury id:t-a`: 1 card as before.\n"
+    );
+    assert_eq!(env.card(T0, "Test", "t-a")["state"], "new");
+}

@@ -239,6 +239,51 @@ impl Collection {
         Ok(acted)
     }
 
+    /// Suspends or buries the one card `id` (`uid`) as a review's `s` and
+    /// `b` do, journaled like any action so `py201 undo` can take it back
+    /// from another session. Returns whether the card changed.
+    pub fn act_on_card(
+        &mut self,
+        action: Action,
+        (id, uid): (i64, &str),
+        today: Day,
+        now_ms: i64,
+    ) -> Result<bool> {
+        let one = Compiled {
+            sql: "c.id = ?1".into(),
+            params: vec![Value::Integer(id)],
+        };
+        let done = self.act(action, &one, &format!("id:{uid}"), today, now_ms, false)?;
+        Ok(!done.cards.is_empty())
+    }
+
+    /// Takes back `action` on card `id` if it is the newest thing done (no
+    /// answer or other action since): the review session's own undo of its
+    /// `s` and `b`. Returns whether it did.
+    pub fn undo_card_action(&mut self, action: Action, id: i64) -> Result<bool> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut journal = journal(&tx)?;
+        let last_log: i64 =
+            tx.query_row("SELECT coalesce(max(id), 0) FROM revlog", [], |r| r.get(0))?;
+        let newest = journal.last().is_some_and(|r| {
+            r.action == action
+                && r.cards.len() == 1
+                && r.cards[0].id == id
+                && last_log <= r.after_log
+        });
+        if !newest {
+            return Ok(false);
+        }
+        if let Some(rec) = journal.pop() {
+            undo_record(&tx, &rec)?;
+        }
+        save_journal(&tx, &journal)?;
+        tx.commit()?;
+        Ok(true)
+    }
+
     /// Adds the tags `add` and removes `remove` on the cards `query` finds,
     /// in one immediate transaction, journaled for undo; counts only the
     /// cards whose tags change. With `dry_run` nothing is written.

@@ -17,6 +17,7 @@ pub mod terminal;
 
 use crate::clock::{Clock, Day};
 use crate::collection::Collection;
+use crate::collection::actions::Action as CardAction;
 use crate::collection::cards::{AnswerTime, Card};
 use crate::collection::config::SchedulerKind;
 use crate::error::Result;
@@ -529,7 +530,14 @@ impl<F: Frontend, R: Rng> Session<'_, F, R> {
     }
 
     fn suspend(&mut self, card: &Card, source: Source) -> Result<()> {
-        self.col.set_suspended(card.id, true)?;
+        // Journaled, so `py201 undo` can take it back after the session.
+        let now_ms = self.clock.now().timestamp_millis();
+        self.col.act_on_card(
+            CardAction::Suspend,
+            (card.id, &card.uid),
+            self.today,
+            now_ms,
+        )?;
         self.drop_from_plan(source);
         self.undo.push(Action::Suspend {
             card: card.id,
@@ -541,7 +549,9 @@ impl<F: Frontend, R: Rng> Session<'_, F, R> {
     }
 
     fn bury(&mut self, card: &Card, source: Source) -> Result<()> {
-        self.col.set_buried_until(card.id, Some(self.today + 1))?;
+        let now_ms = self.clock.now().timestamp_millis();
+        self.col
+            .act_on_card(CardAction::Bury, (card.id, &card.uid), self.today, now_ms)?;
         self.drop_from_plan(source);
         self.undo.push(Action::Bury {
             card: card.id,
@@ -586,7 +596,11 @@ impl<F: Frontend, R: Rng> Session<'_, F, R> {
                 (card, source)
             }
             Action::Suspend { card, source } => {
-                self.col.set_suspended(card, false)?;
+                // Through the journal when it is the newest thing done;
+                // otherwise (another session acted since) directly.
+                if !self.col.undo_card_action(CardAction::Suspend, card)? {
+                    self.col.set_suspended(card, false)?;
+                }
                 self.planned_back(source);
                 (card, source)
             }
@@ -595,7 +609,9 @@ impl<F: Frontend, R: Rng> Session<'_, F, R> {
                 source,
                 before,
             } => {
-                self.col.set_buried_until(card, before)?;
+                if !self.col.undo_card_action(CardAction::Bury, card)? {
+                    self.col.set_buried_until(card, before)?;
+                }
                 self.planned_back(source);
                 (card, source)
             }
