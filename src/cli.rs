@@ -52,6 +52,8 @@ pub enum Command {
     Delete(DeleteArgs),
     /// Add (+name) and remove (-name) tags on the cards a search finds: `py201 tag deck:asyncio +hard -easy`
     Tag(TagArgs),
+    /// Add a card of your own: from --deck/--front/--back, or in $VISUAL/$EDITOR on a TOML template
+    Add(AddArgs),
     /// Undo the last answer or card action, from any session, and say what was undone
     Undo,
     /// One card and every answer it was given: `py201 show gil-released-on-io`
@@ -208,6 +210,31 @@ pub struct TagArgs {
     /// List the cards whose tags would change; change nothing
     #[arg(long)]
     pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AddArgs {
+    /// Your deck to add the card to, made if new [default: "My cards"]
+    #[arg(long, value_name = "NAME")]
+    pub deck: Option<String>,
+    /// The question (without it, and --back, the card is written in an editor)
+    #[arg(long, value_name = "TEXT")]
+    pub front: Option<String>,
+    /// The answer
+    #[arg(long, value_name = "TEXT")]
+    pub back: Option<String>,
+    /// basic, or typed (the learner types the answer)
+    #[arg(long, value_name = "KIND", value_parser = ["basic", "typed"])]
+    pub kind: Option<String>,
+    /// Code shown with the question (typed cards)
+    #[arg(long, value_name = "CODE")]
+    pub code: Option<String>,
+    /// A tag (repeat for more)
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+    /// The card's id [default: made from the front's first words]
+    #[arg(long, value_name = "ID")]
+    pub id: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -5,6 +5,7 @@
 //! (or a new one): a wrong `--db` must leave the user's file untouched.
 
 pub mod actions;
+pub mod add;
 pub mod backup;
 pub mod cards;
 pub mod config;

@@ -4,6 +4,7 @@
 //! is said.
 
 mod act;
+mod add;
 pub mod argv;
 mod backups;
 mod cards;
@@ -69,6 +70,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Forget(a) => act::run(&ctx, Action::Forget, a, false),
         Command::Delete(a) => act::run(&ctx, Action::Delete, a.act, a.yes),
         Command::Tag(a) => tag::run(&ctx, a),
+        Command::Add(a) => add::run(&ctx, a),
         Command::Undo => undo::run(&ctx),
         Command::Show(a) => show::run(&ctx, a),
         Command::Stats(a) => stats::run(&ctx, a),
