@@ -54,6 +54,8 @@ pub enum Command {
     Tag(TagArgs),
     /// Add a card of your own: from --deck/--front/--back, or in $VISUAL/$EDITOR on a TOML template
     Add(AddArgs),
+    /// Edit a card of your own in $VISUAL/$EDITOR: its id, schedule and history stay
+    Edit(EditArgs),
     /// Undo the last answer or card action, from any session, and say what was undone
     Undo,
     /// One card and every answer it was given: `py201 show gil-released-on-io`
@@ -235,6 +237,12 @@ pub struct AddArgs {
     /// The card's id [default: made from the front's first words]
     #[arg(long, value_name = "ID")]
     pub id: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct EditArgs {
+    /// The card's id, as `py201 cards` lists it
+    pub id: String,
 }
 
 #[derive(Debug, Args)]

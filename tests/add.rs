@@ -185,3 +185,75 @@ fn add_in_an_editor() {
     );
     assert_eq!(env.cards(T0, "Edited").len(), 1);
 }
+
+#[test]
+fn edit_changes_the_text_and_keeps_id_schedule_and_history() {
+    let env = env_with("test.toml");
+    env.run_ok(
+        T0,
+        &[
+            "add",
+            "--deck",
+            "Mine",
+            "--front",
+            "What is the GIL?",
+            "--back",
+            "A lock.",
+            "--tag",
+            "gil",
+        ],
+        "",
+    );
+    env.run_ok(T0, &["review", "deck:mine"], "\n4\nq\n");
+    let before = env.card(T0, "Mine", "what-is-the-gil");
+    let sed = editor(
+        &env,
+        "sed.sh",
+        "sed -i -e 's/A lock./A mutex./' -e 's/\"gil\"/\"gil\", \"edited\"/' \"$1\"",
+    );
+    let out = env
+        .cmd(T0)
+        .args(["edit", "what-is-the-gil"])
+        .env("VISUAL", &sed)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "Edited what-is-the-gil; its schedule and history are kept.\n"
+    );
+    let after = env.card(T0, "Mine", "what-is-the-gil");
+    assert_eq!(after["back"], "A mutex.");
+    assert_eq!(after["tags"], serde_json::json!(["gil", "edited"]));
+    for key in ["state", "due", "interval", "ef", "reps"] {
+        assert_eq!(after[key], before[key], "{key}");
+    }
+    let show = env.run_ok(T0, &["show", "--json", "what-is-the-gil"], "");
+    assert!(show.contains("\"grade\": 4"), "{show}");
+    // A built-in card is py201's: one line, nothing changed.
+    let out = env
+        .cmd(T0)
+        .args(["edit", "gil-released-blocking-io"])
+        .env("VISUAL", &sed)
+        .output()
+        .unwrap();
+    assert!(one_line_error(&out).contains("is a built-in card"));
+    // Moving to another deck is refused.
+    let mv = editor(
+        &env,
+        "mv.sh",
+        "sed -i 's/^deck = .*/deck = \"Other\"/' \"$1\"",
+    );
+    let out = env
+        .cmd(T0)
+        .args(["edit", "what-is-the-gil"])
+        .env("VISUAL", &mv)
+        .output()
+        .unwrap();
+    assert!(one_line_error(&out).contains("a card stays in its deck"));
+    assert_eq!(env.card(T0, "Mine", "what-is-the-gil")["back"], "A mutex.");
+}

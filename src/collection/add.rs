@@ -1,7 +1,8 @@
 //! `py201 add`: one card of the learner's own, written straight into a deck
 //! of theirs (made on first use), after the cards already there. The card
 //! is its own note (no `notes` row), so `export --format deck` writes it
-//! like any card of an imported deck.
+//! like any card of an imported deck. `py201 edit` changes the text of such
+//! a card in place: its id, schedule and history stay.
 
 use super::Collection;
 use crate::error::{Error, Result};
@@ -140,6 +141,51 @@ impl Collection {
         )?;
         tx.commit()?;
         Ok(uid)
+    }
+}
+
+impl Collection {
+    /// Replaces the text (kind, front, back, code, tags) of the card `id`
+    /// with `card`'s, in one transaction; its id, deck, schedule and
+    /// history stay. Only a card of the learner's own decks that is its own
+    /// note can change here: a built-in card is py201's, and a card whose
+    /// deck-file entry holds more (a cloze text, a check, a hint) is edited
+    /// in that file.
+    pub fn edit_card(&mut self, id: i64, card: &NewCard) -> Result<()> {
+        card.check()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let (uid, builtin, has_note): (String, bool, bool) = tx.query_row(
+            "SELECT c.uid, d.builtin,
+                    c.note_id <> c.uid OR EXISTS (SELECT 1 FROM notes n WHERE n.id = c.note_id)
+             FROM cards c JOIN decks d ON d.id = c.deck_id WHERE c.id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
+        if builtin {
+            return Err(Error::BadValue(format!(
+                "edit: {uid} is a built-in card, kept in step with py201's decks; suspend it, or add your own version with `py201 add`"
+            )));
+        }
+        if has_note {
+            return Err(Error::BadValue(format!(
+                "edit: {uid} comes from a deck-file entry with more than its text (a cloze, a check or a hint); edit that file and import it again"
+            )));
+        }
+        tx.execute(
+            "UPDATE cards SET kind = ?2, front = ?3, back = ?4, code = ?5, tags = ?6 WHERE id = ?1",
+            params![
+                id,
+                card.kind.unwrap_or(CardKind::Basic).as_str(),
+                card.front.trim(),
+                card.back.trim(),
+                card.code.as_deref().map(str::trim_end),
+                card.tags.join(" ")
+            ],
+        )?;
+        tx.commit()?;
+        Ok(())
     }
 }
 

@@ -43,7 +43,7 @@ pub fn run(ctx: &Ctx, args: AddArgs) -> Result<ExitCode> {
             source: String::new(),
             id: args.id.clone(),
         },
-        _ => match edit(&args)? {
+        _ => match in_editor("add", template(&args))? {
             Some(card) => card,
             None => {
                 outln!("Nothing added.")?;
@@ -61,8 +61,13 @@ pub fn run(ctx: &Ctx, args: AddArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// A TOML string literal of `v` (basic string, escaped as TOML needs).
+pub(super) fn quoted(v: &str) -> String {
+    toml::Value::String(v.to_string()).to_string()
+}
+
 fn template(args: &AddArgs) -> String {
-    let q = |v: &Option<String>| toml::Value::String(v.clone().unwrap_or_default()).to_string();
+    let q = |v: &Option<String>| quoted(v.as_deref().unwrap_or_default());
     format!(
         "# A card of your own: fill it in, save and quit. Leave the front empty to add nothing.\n\
          deck = {}\n\
@@ -82,27 +87,33 @@ fn template(args: &AddArgs) -> String {
     )
 }
 
-/// Opens the editor until the card reads, the learner empties the front,
-/// or an edit changes nothing (then the last error is the answer).
-fn edit(args: &AddArgs) -> Result<Option<NewCard>> {
+/// Opens the editor on `text` until the card reads, the learner empties
+/// the front, or an edit changes nothing (then the last error is the
+/// answer). `py201 edit` shares it.
+pub(super) fn in_editor(cmd: &str, text: String) -> Result<Option<NewCard>> {
     let editor = std::env::var("VISUAL")
         .ok()
         .or_else(|| std::env::var("EDITOR").ok())
         .filter(|e| !e.trim().is_empty())
-        .context(
-            "add: give --front and --back, or set VISUAL or EDITOR to write the card in a template",
-        )?;
+        .with_context(|| {
+            format!("{cmd}: set VISUAL or EDITOR to write the card in an editor (add also takes --front and --back)")
+        })?;
+    let nothing = if cmd == "add" {
+        "nothing added"
+    } else {
+        "nothing changed"
+    };
     let file = tempfile::Builder::new()
         .prefix("py201-card-")
         .suffix(".toml")
         .tempfile()?;
-    let mut text = template(args);
+    let mut text = text;
     // The card as last written, without the error lines py201 adds: an
     // edit that leaves it as it was gives up rather than asking forever.
     let mut last = text.clone();
     loop {
         std::fs::write(file.path(), &text)?;
-        run_editor(&editor, file.path())?;
+        run_editor(&editor, file.path()).map_err(|e| anyhow::anyhow!("{cmd}: {e:#}; {nothing}"))?;
         let edited = std::fs::read_to_string(file.path())?;
         let body: String = edited
             .lines()
@@ -111,7 +122,7 @@ fn edit(args: &AddArgs) -> Result<Option<NewCard>> {
             .collect();
         match read(&edited) {
             Ok(card) => return Ok(card),
-            Err(why) if body == last => bail!("add: {why}; nothing added"),
+            Err(why) if body == last => bail!("{cmd}: {why}; {nothing}"),
             // Shown again, with what is wrong at the top.
             Err(why) => {
                 text = format!("# error: {}\n{body}", why.replace('\n', " "));
@@ -129,9 +140,9 @@ fn run_editor(editor: &str, path: &Path) -> Result<()> {
         .arg("py201")
         .arg(path)
         .status()
-        .with_context(|| format!("add: cannot run the editor {editor:?}"))?;
+        .with_context(|| format!("cannot run the editor {editor:?}"))?;
     if !status.success() {
-        bail!("add: the editor {editor:?} exited with {status}; nothing added");
+        bail!("the editor {editor:?} exited with {status}");
     }
     Ok(())
 }

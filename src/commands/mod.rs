@@ -13,6 +13,7 @@ mod config;
 mod context;
 mod decks;
 mod doctor;
+mod edit;
 mod export;
 mod failure;
 mod import;
@@ -71,6 +72,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Delete(a) => act::run(&ctx, Action::Delete, a.act, a.yes),
         Command::Tag(a) => tag::run(&ctx, a),
         Command::Add(a) => add::run(&ctx, a),
+        Command::Edit(a) => edit::run(&ctx, a),
         Command::Undo => undo::run(&ctx),
         Command::Show(a) => show::run(&ctx, a),
         Command::Stats(a) => stats::run(&ctx, a),
