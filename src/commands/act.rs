@@ -18,21 +18,23 @@ pub fn run(ctx: &Ctx, action: Action, args: ActArgs, yes: bool) -> Result<ExitCo
     let text = args.query.join(" ");
     let compiled = query::compile(&col, &node, &scope, &args.query)?;
     let now_ms = ctx.clock.now().timestamp_millis();
-    let preview = col.act(action, &compiled, &text, scope.today, now_ms, true)?;
-    if args.dry_run {
-        return dry_run(action, &preview);
-    }
-    if action == Action::Delete {
+    // A look first (changing nothing) only where one is needed: to list,
+    // or to ask before a delete and back up only if it will delete.
+    let mut backup = None;
+    if args.dry_run || action == Action::Delete {
+        let preview = col.act(action, &compiled, &text, scope.today, now_ms, true)?;
+        if args.dry_run {
+            return dry_run(action, &preview);
+        }
         refuse_builtin_only(&preview)?;
-        if !preview.cards.is_empty() && !yes && !confirmed(&preview)? {
-            outln!("Nothing deleted.")?;
-            return Ok(ExitCode::SUCCESS);
+        if !preview.cards.is_empty() {
+            if !yes && !confirmed(&preview)? {
+                outln!("Nothing deleted.")?;
+                return Ok(ExitCode::SUCCESS);
+            }
+            backup = Some(col.backup(&ctx.stamp())?);
         }
     }
-    let backup = match action {
-        Action::Delete if !preview.cards.is_empty() => Some(col.backup(&ctx.stamp())?),
-        _ => None,
-    };
     let done = col.act(action, &compiled, &text, scope.today, now_ms, false)?;
     let mut line = format!(
         "{} {}",
