@@ -261,3 +261,40 @@ fn a_suspend_or_bury_in_review_is_undone_there_or_later_by_undo() {
     );
     assert_eq!(env.card(T0, "Test", "t-a")["state"], "new");
 }
+
+#[test]
+fn a_delete_too_large_for_the_journal_points_to_its_backup() {
+    let env = env_with("test.toml");
+    // 20,001 more cards in the deck, written directly: importing that many
+    // through a deck file takes minutes in a debug build.
+    let conn = rusqlite::Connection::open(&env.db).unwrap();
+    conn.execute_batch(
+        "INSERT INTO cards (uid, note_id, deck_id, position, kind, front, back)
+         WITH RECURSIVE k(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM k WHERE n < 20000)
+         SELECT 'm-' || n, 'm-' || n, (SELECT id FROM decks WHERE name = 'Test'),
+                900000 + n, 'basic', 'Q' || n, 'A' || n FROM k",
+    )
+    .unwrap();
+    drop(conn);
+    let out = env.run_ok(T0, &["-q", "delete", "--yes", "deck:test"], "");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        lines[0],
+        "Deleted 20004 cards and 0 answers; too many to undo with `py201 undo`: restore the backup below."
+    );
+    // Said even with -q: it is the way back.
+    assert!(
+        lines[1].starts_with("The collection was backed up first to "),
+        "{out}"
+    );
+    let out = env.run_ok(T0, &["undo"], "");
+    assert!(
+        out.starts_with(
+            "`py201 delete deck:test` removed too much to undo here; nothing was changed."
+        ),
+        "{out}"
+    );
+    assert_eq!(env.run_ok(T0, &["undo"], ""), "Nothing to undo.\n");
+    let left = env.run_ok(T0, &["cards", "--json", "deck:test"], "");
+    assert_eq!(left.trim(), "[]");
+}

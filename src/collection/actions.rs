@@ -115,6 +115,9 @@ pub struct Acted {
     pub builtin_left: u32,
     /// Answers removed with deleted cards.
     pub answers: u32,
+    /// A delete too large to keep for undo: the backup made before it is
+    /// the way back.
+    pub undo_from_backup: bool,
     /// The changed cards as they were (for the journal of `retag`).
     befores: Vec<Before>,
 }
@@ -157,6 +160,10 @@ pub enum Undone {
         grade: u8,
         time_ms: i64,
     },
+    /// A delete too large to keep: taken off the journal, nothing changed.
+    TooLarge {
+        query: String,
+    },
     Nothing,
 }
 
@@ -184,8 +191,11 @@ impl Collection {
             tx.query_row("SELECT coalesce(max(id), 0) FROM revlog", [], |r| r.get(0))?;
         let removed = match action {
             Action::Delete => {
-                let removed = delete(&tx, &acted.cards)?;
-                acted.answers = removed.revlog.len() as u32;
+                let keep = journal::fits(&tx, &acted.cards)?;
+                let mut removed = delete(&tx, &acted.cards, keep)?;
+                removed.too_large = !keep;
+                acted.answers = removed.answers;
+                acted.undo_from_backup = !keep;
                 removed
             }
             _ => {

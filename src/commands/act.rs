@@ -49,10 +49,12 @@ pub fn run(ctx: &Ctx, action: Action, args: ActArgs, yes: bool) -> Result<ExitCo
     }
     if done.cards.is_empty() {
         outln!("{line}.")?;
+    } else if done.undo_from_backup {
+        outln!("{line}; too many to undo with `py201 undo`: restore the backup below.")?;
     } else {
         outln!("{line}; `py201 undo` undoes it.")?;
     }
-    if let (Some(path), false) = (backup, ctx.quiet) {
+    if let Some(path) = backup.filter(|_| !ctx.quiet || done.undo_from_backup) {
         outln!("The collection was backed up first to {}", path.display())?;
     }
     if done.builtin_left > 0 {

@@ -11,6 +11,9 @@ pub fn run(ctx: &Ctx) -> Result<ExitCode> {
     let mut col = ctx.open()?;
     match col.undo()? {
         Undone::Nothing => outln!("Nothing to undo.")?,
+        Undone::TooLarge { query } => outln!(
+            "`py201 delete {query}` removed too much to undo here; nothing was changed. The backup made before it brings the cards back: `py201 backups`, then `py201 restore NAME`."
+        )?,
         Undone::Action {
             action,
             query,

@@ -28,6 +28,30 @@ pub(super) struct Removed {
     pub(super) cards: Vec<Row>,
     pub(super) notes: Vec<Row>,
     pub(super) revlog: Vec<Row>,
+    /// Answers deleted (kept or not).
+    #[serde(default)]
+    pub(super) answers: u32,
+    /// Too many rows to keep in the journal: undo points to the backup.
+    #[serde(default)]
+    pub(super) too_large: bool,
+}
+
+/// Rows (cards and answers) a delete keeps in the journal for undo; a
+/// larger one is undone from the backup made before it, as a journal of
+/// millions of rows would be rewritten by every later action.
+pub(super) const KEEP_ROWS: i64 = 20_000;
+
+/// Whether the rows of deleting `cards` fit in the journal.
+pub(super) fn fits(conn: &Connection, cards: &[Target]) -> Result<bool> {
+    let mut count = conn.prepare_cached("SELECT count(*) FROM revlog WHERE card_id = ?1")?;
+    let mut rows = cards.len() as i64;
+    for c in cards {
+        rows += count.query_row([c.id], |r| r.get::<_, i64>(0))?;
+        if rows > KEEP_ROWS {
+            return Ok(false);
+        }
+    }
+    Ok(true)
 }
 
 pub(super) type Row = Vec<(String, serde_json::Value)>;
@@ -90,28 +114,31 @@ pub(super) fn from_json(v: &serde_json::Value) -> Value {
 /// Deletes the cards with their answers, and the notes left without a
 /// card; returns every row removed. Answers go first: the daily summaries'
 /// trigger reads each answer's card to find its deck.
-pub(super) fn delete(conn: &Connection, cards: &[Target]) -> Result<Removed> {
+pub(super) fn delete(conn: &Connection, cards: &[Target], keep: bool) -> Result<Removed> {
     let mut removed = Removed::default();
     let mut notes = Vec::new();
     for c in cards {
         let id = Value::Integer(c.id);
-        removed.revlog.extend(rows(
-            conn,
-            "revlog",
-            "SELECT * FROM revlog WHERE card_id = ?1 ORDER BY id",
-            &id,
-        )?);
-        removed.cards.extend(rows(
-            conn,
-            "cards",
-            "SELECT * FROM cards WHERE id = ?1",
-            &id,
-        )?);
+        if keep {
+            removed.revlog.extend(rows(
+                conn,
+                "revlog",
+                "SELECT * FROM revlog WHERE card_id = ?1 ORDER BY id",
+                &id,
+            )?);
+            removed.cards.extend(rows(
+                conn,
+                "cards",
+                "SELECT * FROM cards WHERE id = ?1",
+                &id,
+            )?);
+        }
         let note: String = conn
             .prepare_cached("SELECT note_id FROM cards WHERE id = ?1")?
             .query_row([c.id], |r| r.get(0))?;
-        conn.prepare_cached("DELETE FROM revlog WHERE card_id = ?1")?
-            .execute([c.id])?;
+        removed.answers += conn
+            .prepare_cached("DELETE FROM revlog WHERE card_id = ?1")?
+            .execute([c.id])? as u32;
         conn.prepare_cached("DELETE FROM cards WHERE id = ?1")?
             .execute([c.id])?;
         notes.push(note);
@@ -120,14 +147,21 @@ pub(super) fn delete(conn: &Connection, cards: &[Target]) -> Result<Removed> {
     notes.dedup();
     for note in notes {
         let id = Value::Text(note.clone());
+        // A note row left without a card: none has it as its note, looked
+        // up as schema.sql indexes note ids (cards_note holds only those
+        // that are not the card's own uid; the rest are uids). A scan of
+        // the cards per note would make a large delete quadratic.
         let orphan = "SELECT * FROM notes n WHERE n.id = ?1
-                      AND NOT EXISTS (SELECT 1 FROM cards c WHERE c.note_id = n.id)";
+                      AND NOT EXISTS (SELECT 1 FROM cards c WHERE c.note_id = n.id AND c.note_id <> c.uid)
+                      AND NOT EXISTS (SELECT 1 FROM cards c WHERE c.uid = n.id AND c.note_id = n.id)";
         let gone = rows(conn, "notes", orphan, &id)?;
         if !gone.is_empty() {
             conn.prepare_cached("DELETE FROM notes WHERE id = ?1")?
                 .execute([&note])?;
         }
-        removed.notes.extend(gone);
+        if keep {
+            removed.notes.extend(gone);
+        }
     }
     Ok(removed)
 }
@@ -159,6 +193,14 @@ pub(super) fn put_back(conn: &Connection, table: &str, rows: &[Row]) -> Result<(
 }
 
 pub(super) fn undo_record(conn: &Connection, rec: &Record) -> Result<Undone> {
+    if rec.removed.too_large {
+        // Answers before it may be of the cards it deleted: no more undo past it.
+        let floor = meta_i64(conn, FLOOR)?.unwrap_or(0).max(rec.after_log);
+        set_meta(conn, FLOOR, &floor.to_string())?;
+        return Ok(Undone::TooLarge {
+            query: rec.query.clone(),
+        });
+    }
     if rec.action == Action::Delete {
         put_back(conn, "notes", &rec.removed.notes)?;
         put_back(conn, "cards", &rec.removed.cards)?;
