@@ -32,12 +32,34 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Review today's cards: due first, then new, then same-day repeats
+    /// Review today's cards (or those a search finds): due first, then new, then same-day repeats
     Review(ReviewArgs),
     /// List decks with new, due-today and total card counts
     Decks,
-    /// List cards with their scheduling state
+    /// List the cards a search finds (all without one): `py201 cards deck:asyncio is:due`
     Cards(CardsArgs),
+    /// Suspend the cards a search finds: `py201 suspend deck:asyncio tag:hard`
+    Suspend(ActArgs),
+    /// Unsuspend the cards a search finds: `py201 unsuspend is:suspended`
+    Unsuspend(ActArgs),
+    /// Bury the cards a search finds until tomorrow
+    Bury(ActArgs),
+    /// Unbury the cards a search finds
+    Unbury(ActArgs),
+    /// Make the cards a search finds new again (their review log is kept)
+    Forget(ActArgs),
+    /// Delete the cards a search finds from your own decks, after a backup (built-in cards can only be suspended)
+    Delete(DeleteArgs),
+    /// Add (+name) and remove (-name) tags on the cards a search finds: `py201 tag deck:asyncio +hard -easy`
+    Tag(TagArgs),
+    /// Add a card of your own: from --deck/--front/--back, or in $VISUAL/$EDITOR on a TOML template
+    Add(AddArgs),
+    /// Edit a card of your own in $VISUAL/$EDITOR: its id, schedule and history stay
+    Edit(EditArgs),
+    /// Undo the last answer or card action, from any session, and say what was undone
+    Undo,
+    /// One card and every answer it was given: `py201 show gil-released-on-io`
+    Show(ShowArgs),
     /// Study statistics: today, cards by state, forecast, history, retention, ease, hardest cards
     Stats(StatsArgs),
     /// Show settings, or set one: `py201 config new-per-day 10`, `py201 config scheduler fsrs`
@@ -134,6 +156,10 @@ pub struct RestoreArgs {
 
 #[derive(Debug, Args)]
 pub struct ReviewArgs {
+    /// Review only the cards this search finds (docs/search.md), e.g. `tag:hard`
+    /// or `deck:asyncio -is:new`; due and new ones, within the daily limits
+    #[arg(value_name = "QUERY", allow_hyphen_values = true)]
+    pub query: Vec<String>,
     /// Review only this deck
     #[arg(long, value_name = "NAME")]
     pub deck: Option<String>,
@@ -144,10 +170,94 @@ pub struct ReviewArgs {
 
 #[derive(Debug, Args)]
 pub struct CardsArgs {
+    /// A search in Anki's syntax (docs/search.md): words, "phrases", -negation,
+    /// or, ( ), deck:, tag:, kind:, source:, id:, is:, prop:, rated:, introduced:
+    #[arg(value_name = "QUERY", allow_hyphen_values = true)]
+    pub query: Vec<String>,
     /// Only this deck
     #[arg(long, value_name = "NAME")]
     pub deck: Option<String>,
     /// One JSON array, one object per card (keys in docs/json.md)
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ActArgs {
+    /// A search in Anki's syntax (docs/search.md), e.g. `deck:asyncio is:due`
+    #[arg(value_name = "QUERY", required = true, allow_hyphen_values = true)]
+    pub query: Vec<String>,
+    /// Only cards of this deck
+    #[arg(long, value_name = "NAME")]
+    pub deck: Option<String>,
+    /// List the cards that would change; change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DeleteArgs {
+    #[command(flatten)]
+    pub act: ActArgs,
+    /// Delete without asking (needed when standard input is not a terminal)
+    #[arg(long)]
+    pub yes: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct TagArgs {
+    /// A search (docs/search.md), then the changes: +name adds a tag, -name removes one
+    /// (the trailing words of that form are the changes)
+    #[arg(
+        value_name = "QUERY +TAG -TAG",
+        required = true,
+        allow_hyphen_values = true
+    )]
+    pub words: Vec<String>,
+    /// Only cards of this deck
+    #[arg(long, value_name = "NAME")]
+    pub deck: Option<String>,
+    /// List the cards whose tags would change; change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AddArgs {
+    /// Your deck to add the card to, made if new [default: "My cards"]
+    #[arg(long, value_name = "NAME")]
+    pub deck: Option<String>,
+    /// The question (without it, and --back, the card is written in an editor)
+    #[arg(long, value_name = "TEXT")]
+    pub front: Option<String>,
+    /// The answer
+    #[arg(long, value_name = "TEXT")]
+    pub back: Option<String>,
+    /// basic, or typed (the learner types the answer)
+    #[arg(long, value_name = "KIND", value_parser = ["basic", "typed"])]
+    pub kind: Option<String>,
+    /// Code shown with the question (typed cards)
+    #[arg(long, value_name = "CODE")]
+    pub code: Option<String>,
+    /// A tag (repeat for more)
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+    /// The card's id [default: made from the front's first words]
+    #[arg(long, value_name = "ID")]
+    pub id: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct EditArgs {
+    /// The card's id, as `py201 cards` lists it
+    pub id: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// The card's id, as `py201 cards` lists it
+    pub id: String,
+    /// One JSON object: the card, its recall under FSRS, its answers (keys in docs/json.md)
     #[arg(long)]
     pub json: bool,
 }

@@ -13,7 +13,7 @@ const FRONT_CHARS: usize = 50;
 
 /// One card in `py201 cards --json`. These names are a public interface.
 #[derive(Serialize)]
-struct CardJson<'a> {
+pub(crate) struct CardJson<'a> {
     id: &'a str,
     deck: &'a str,
     kind: &'a str,
@@ -29,11 +29,14 @@ struct CardJson<'a> {
     difficulty: Option<f64>,
     front: &'a str,
     back: &'a str,
+    /// Only on cards that show code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    code: Option<&'a str>,
     tags: Vec<&'a str>,
     source: &'a str,
 }
 
-fn to_json(c: &Card, today: Day) -> CardJson<'_> {
+pub(crate) fn to_json(c: &Card, today: Day) -> CardJson<'_> {
     CardJson {
         id: &c.uid,
         deck: &c.deck,
@@ -49,13 +52,14 @@ fn to_json(c: &Card, today: Day) -> CardJson<'_> {
         difficulty: c.state.memory.map(|m| round4(m.difficulty)),
         front: &c.front,
         back: &c.back,
+        code: c.code.as_deref(),
         tags: c.tags.split_whitespace().collect(),
         source: &c.source,
     }
 }
 
 /// An f32 from FSRS as a JSON number with at most 4 decimals.
-fn round4(v: f32) -> f64 {
+pub(crate) fn round4(v: f32) -> f64 {
     (f64::from(v) * 10_000.0).round() / 10_000.0
 }
 

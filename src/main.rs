@@ -2,7 +2,8 @@ use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = py201::cli::Cli::parse();
+    let args = py201::commands::argv::flags_first(std::env::args_os().collect());
+    let cli = py201::cli::Cli::parse_from(args);
     match py201::commands::run(cli) {
         Ok(code) => code,
         Err(e) => {

@@ -187,3 +187,78 @@ fn the_check_sees_a_full_scan() {
     let p = plan(&col, "SELECT count(*) FROM cards c WHERE c.ease > 0");
     assert!(p.iter().any(|l| full_scan(l, false)), "{p:?}");
 }
+
+/// The search filters on indexed columns use their index: a query on a
+/// deck, a queue state, the due day, an id or recent answers never reads
+/// every card (or every answer).
+#[test]
+fn indexed_search_filters_never_scan_cards_or_the_log() {
+    let mut col = Collection::in_memory().unwrap();
+    col.sync_decks(&[deck("a", 300), deck("b", 300)], false)
+        .unwrap();
+    let today = 20_000;
+    let scope = col.search_scope(today, None).unwrap();
+    let in_b = py201::collection::search::Scope {
+        deck: Some(col.deck_id("b").unwrap()),
+        ..scope
+    };
+    let mut bad = Vec::new();
+    for (q, scope) in [
+        ("deck:a", &scope),
+        ("deck:a*", &scope),
+        ("is:new", &scope),
+        ("is:new", &in_b),
+        ("is:due", &scope),
+        ("prop:due<0", &scope),
+        ("prop:due=1", &in_b),
+        ("id:a-7", &scope),
+        ("rated:7", &scope),
+        ("rated:1:1", &scope),
+        ("introduced:7", &scope),
+        ("deck:b is:due", &scope),
+    ] {
+        let node = py201::search::parse(q).unwrap();
+        let compiled = col.compile(&node, scope).unwrap();
+        let sql = Collection::search_statement(&compiled);
+        let p = plan(&col, &sql);
+        if p.iter().any(|l| full_scan(l, false)) {
+            bad.push(format!("{q}\n  -> {}", p.join("\n  -> ")));
+        }
+    }
+    assert!(bad.is_empty(), "full scans:\n{}", bad.join("\n\n"));
+}
+
+/// `py201 review QUERY`: the queue narrowed to the cards a search found
+/// still walks the queue's indexes, never the whole table.
+#[test]
+fn a_review_narrowed_by_a_search_never_scans_cards() {
+    let mut col = Collection::in_memory().unwrap();
+    col.sync_decks(&[deck("a", 300), deck("b", 300)], false)
+        .unwrap();
+    let today = 20_000;
+    let scope = col.search_scope(today, None).unwrap();
+    let node = py201::search::parse("deck:b -id:b-7").unwrap();
+    let compiled = col.compile(&node, &scope).unwrap();
+    assert_eq!(col.restrict_review(&compiled).unwrap(), 299);
+    let queue = recorded(&mut col, |col| {
+        col.day_counts(today, None).unwrap();
+        col.next_repeat(today, None).unwrap();
+        col.next_learning(today, None).unwrap();
+        col.next_due(today, None).unwrap();
+        let first = col.next_new(today, None).unwrap().expect("a new card");
+        assert_eq!(first.uid, "b-0");
+        col.next_due_day(today, None).unwrap();
+        col.new_card_count(today, None).unwrap();
+    });
+    assert!(
+        queue.iter().all(|q| q.contains("review_scope")),
+        "{queue:#?}"
+    );
+    let bad: Vec<String> = queue
+        .iter()
+        .map(|sql| (sql, plan(&col, sql)))
+        .filter(|(_, p)| p.iter().any(|l| full_scan(l, false)))
+        .map(|(sql, p)| format!("{sql}\n  -> {}", p.join("\n  -> ")))
+        .collect();
+    assert!(bad.is_empty(), "full scans:\n{}", bad.join("\n\n"));
+}

@@ -70,14 +70,14 @@ impl Card {
     }
 }
 
-const CARD_COLUMNS: &str =
+pub(crate) const CARD_COLUMNS: &str =
     "c.id, c.uid, c.deck_id, d.name AS deck, c.kind, c.front, c.back, c.code,
     c.tags, c.source, c.reps, c.interval, c.ease, c.due, c.lapses, c.repeat_on, c.suspended,
     c.buried_until, c.retired, c.stability, c.difficulty, c.step, c.step_due_ms";
 
 /// The FSRS part of a card's state from the four columns named (stability,
 /// difficulty, step, step_due_ms).
-fn fsrs_part(
+pub(crate) fn fsrs_part(
     r: &Row<'_>,
     names: [&str; 4],
 ) -> rusqlite::Result<(Option<Memory>, Option<LearnStep>)> {
@@ -123,7 +123,7 @@ pub(crate) fn row_to_state(r: &Row<'_>) -> rusqlite::Result<CardState> {
     })
 }
 
-fn row_to_card(r: &Row<'_>) -> rusqlite::Result<Card> {
+pub(crate) fn row_to_card(r: &Row<'_>) -> rusqlite::Result<Card> {
     let kind: String = r.get("kind")?;
     Ok(Card {
         id: r.get("id")?,
@@ -168,6 +168,37 @@ const ACTIVE: &str = "c.retired = 0 AND c.suspended = 0
     AND (:deck IS NULL OR c.deck_id = :deck)";
 
 impl Collection {
+    /// [`ACTIVE`], narrowed to the cards of [`Collection::restrict_review`]
+    /// when a review was given a search; the daily path's statements are
+    /// unchanged otherwise.
+    fn active(&self) -> std::borrow::Cow<'static, str> {
+        if self.review_scope {
+            format!("{ACTIVE} AND c.id IN (SELECT id FROM temp.review_scope)").into()
+        } else {
+            ACTIVE.into()
+        }
+    }
+
+    /// Narrows this connection's queue (due, new, repeats, counts) to the
+    /// cards `query` finds now: `py201 review QUERY`. They are kept in a
+    /// temporary table of this connection, so no other session sees them.
+    pub fn restrict_review(&mut self, query: &super::search::Compiled) -> Result<u32> {
+        self.conn.execute_batch(
+            "CREATE TEMP TABLE IF NOT EXISTS review_scope (id INTEGER PRIMARY KEY);
+             DELETE FROM temp.review_scope;",
+        )?;
+        let sql = format!(
+            "INSERT INTO temp.review_scope SELECT c.id FROM cards c JOIN decks d ON d.id = c.deck_id
+             WHERE {}",
+            query.sql
+        );
+        let n = self
+            .conn
+            .execute(&sql, rusqlite::params_from_iter(&query.params))?;
+        self.review_scope = true;
+        Ok(n as u32)
+    }
+
     pub fn deck_names(&self) -> Result<Vec<String>> {
         let mut stmt = self
             .conn
@@ -213,9 +244,10 @@ impl Collection {
 
     /// The most overdue card due by `today`.
     pub fn next_due(&self, today: Day, deck: Option<i64>) -> Result<Option<Card>> {
+        let active = self.active();
         let sql = format!(
             "SELECT {CARD_COLUMNS} FROM cards c JOIN decks d ON d.id = c.deck_id
-             WHERE c.due <= :today AND {ACTIVE} AND (c.repeat_on IS NULL OR c.repeat_on <> :today)
+             WHERE c.due <= :today AND {active} AND (c.repeat_on IS NULL OR c.repeat_on <> :today)
                AND c.step IS NULL
              ORDER BY c.due, c.id LIMIT 1"
         );
@@ -227,9 +259,10 @@ impl Collection {
 
     /// The next new card in course order.
     pub fn next_new(&self, today: Day, deck: Option<i64>) -> Result<Option<Card>> {
+        let active = self.active();
         let sql = format!(
             "SELECT {CARD_COLUMNS} FROM cards c JOIN decks d ON d.id = c.deck_id
-             WHERE c.due IS NULL AND {ACTIVE} ORDER BY c.position LIMIT 1"
+             WHERE c.due IS NULL AND {active} ORDER BY c.position LIMIT 1"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         Ok(stmt
@@ -239,9 +272,10 @@ impl Collection {
 
     /// The same-day repeat that has waited longest (SM-2: graded < 4 today).
     pub fn next_repeat(&self, today: Day, deck: Option<i64>) -> Result<Option<Card>> {
+        let active = self.active();
         let sql = format!(
             "SELECT {CARD_COLUMNS} FROM cards c JOIN decks d ON d.id = c.deck_id
-             WHERE c.repeat_on = :today AND {ACTIVE}
+             WHERE c.repeat_on = :today AND {active}
              ORDER BY (SELECT max(r.id) FROM revlog r WHERE r.card_id = c.id) LIMIT 1"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
@@ -255,9 +289,10 @@ impl Collection {
     /// keeps SQLite on the small `cards_step` index: the due index covers
     /// more columns and tempts it into walking every due card.
     pub fn next_learning(&self, today: Day, deck: Option<i64>) -> Result<Option<Card>> {
+        let active = self.active();
         let sql = format!(
             "SELECT {CARD_COLUMNS} FROM cards c INDEXED BY cards_step JOIN decks d ON d.id = c.deck_id
-             WHERE c.step IS NOT NULL AND c.due <= :today AND {ACTIVE}
+             WHERE c.step IS NOT NULL AND c.due <= :today AND {active}
              ORDER BY c.step_due_ms, c.id LIMIT 1"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
@@ -272,16 +307,17 @@ impl Collection {
     /// partial index (`INDEXED BY`): an index of every card covers more
     /// columns and tempts the planner, but may have to be walked to its end.
     pub fn day_counts(&self, today: Day, deck: Option<i64>) -> Result<DayCounts> {
+        let active = self.active();
         let sql = format!(
             "SELECT
-               (SELECT count(*) FROM (SELECT 1 FROM cards c WHERE c.due <= :today AND {ACTIVE}
+               (SELECT count(*) FROM (SELECT 1 FROM cards c WHERE c.due <= :today AND {active}
                   AND (c.repeat_on IS NULL OR c.repeat_on <> :today) AND c.step IS NULL LIMIT :due_cap))
                  AS due,
                (SELECT count(*) FROM (SELECT 1 FROM cards c INDEXED BY cards_new
-                  WHERE c.due IS NULL AND {ACTIVE} LIMIT :new_cap)) AS new_cards,
-               (SELECT count(*) FROM cards c WHERE c.repeat_on = :today AND {ACTIVE})
+                  WHERE c.due IS NULL AND {active} LIMIT :new_cap)) AS new_cards,
+               (SELECT count(*) FROM cards c WHERE c.repeat_on = :today AND {active})
                  + (SELECT count(*) FROM cards c INDEXED BY cards_step
-                    WHERE c.step IS NOT NULL AND c.due <= :today AND {ACTIVE}) AS repeats,
+                    WHERE c.step IS NOT NULL AND c.due <= :today AND {active}) AS repeats,
                (SELECT count(*) FROM revlog WHERE day = :today AND is_repeat = 0 AND due_before IS NULL)
                  AS new_done,
                (SELECT count(*) FROM revlog WHERE day = :today AND is_repeat = 0 AND due_before IS NOT NULL)
@@ -305,8 +341,9 @@ impl Collection {
     pub fn new_card_count(&self, today: Day, deck: Option<i64>) -> Result<u32> {
         // The partial index of new cards: the planner would otherwise walk an
         // index of every card because it covers more columns.
+        let active = self.active();
         let sql = format!(
-            "SELECT count(*) AS n FROM cards c INDEXED BY cards_new WHERE c.due IS NULL AND {ACTIVE}"
+            "SELECT count(*) AS n FROM cards c INDEXED BY cards_new WHERE c.due IS NULL AND {active}"
         );
         Ok(self
             .conn
@@ -342,10 +379,11 @@ impl Collection {
 
     /// The earliest due day after `today` and how many cards fall on it.
     pub fn next_due_day(&self, today: Day, deck: Option<i64>) -> Result<Option<(Day, u32)>> {
+        let active = self.active();
         let sql = format!(
             "SELECT c.due, count(*) AS n FROM cards c
-             WHERE c.due = (SELECT min(c.due) FROM cards c WHERE c.due > :today AND {ACTIVE})
-               AND {ACTIVE}"
+             WHERE c.due = (SELECT min(c.due) FROM cards c WHERE c.due > :today AND {active})
+               AND {active}"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let row: (Option<Day>, u32) = stmt
@@ -358,7 +396,9 @@ impl Collection {
     /// Grades card `id` in one immediate transaction: the current state is
     /// re-read inside it (another session may have answered the card), the
     /// scheduler decides, and the card update and its log row commit together.
-    /// Returns the state before, the outcome and the log row's id; or `None`
+    /// An answer that makes the card a leech (`Config::becomes_leech`) also
+    /// tags it, and suspends it if the settings say so, in the same
+    /// transaction. Returns the state before, the outcome and the log row's id; or `None`
     /// (and nothing written) when the card no longer has the state `shown`,
     /// because another session answered it while this one displayed it.
     pub fn answer(
@@ -385,6 +425,10 @@ impl Collection {
         let out = schedule(&before);
         write_state(&tx, id, &out.state)?;
         let log_id = log_answer(&tx, id, grade, at, &before, &out)?;
+        let cfg = self.config;
+        if cfg.becomes_leech(before.lapses, out.state.lapses) {
+            super::actions::mark_leech(&tx, id, log_id, cfg.leech_suspend)?;
+        }
         tx.commit()?;
         Ok(Some((before, out, log_id)))
     }
@@ -395,16 +439,7 @@ impl Collection {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let n = tx.execute(
-            "UPDATE cards SET (reps, interval, ease, due, lapses, repeat_on,
-                    stability, difficulty, step, step_due_ms) =
-               (SELECT reps_before, interval_before, ease_before, due_before, lapses_before, repeat_on_before,
-                    stability_before, difficulty_before, step_before, step_due_ms_before
-                FROM revlog WHERE id = ?1)
-             WHERE id = (SELECT card_id FROM revlog WHERE id = ?1)",
-            [log_id],
-        )?;
-        tx.execute("DELETE FROM revlog WHERE id = ?1", [log_id])?;
+        let n = restore_before(&tx, log_id)?;
         tx.commit()?;
         Ok(n == 1)
     }
@@ -442,8 +477,26 @@ impl Collection {
     }
 }
 
+/// Gives the card of log row `log_id` back the state recorded before that
+/// answer and deletes the row; returns the cards changed (0 or 1).
+pub(crate) fn restore_before(conn: &Connection, log_id: i64) -> Result<usize> {
+    let n = conn.prepare_cached(
+        "UPDATE cards SET (reps, interval, ease, due, lapses, repeat_on,
+                stability, difficulty, step, step_due_ms) =
+           (SELECT reps_before, interval_before, ease_before, due_before, lapses_before, repeat_on_before,
+                stability_before, difficulty_before, step_before, step_due_ms_before
+            FROM revlog WHERE id = ?1)
+         WHERE id = (SELECT card_id FROM revlog WHERE id = ?1)",
+    )?
+    .execute([log_id])?;
+    conn.prepare_cached("DELETE FROM revlog WHERE id = ?1")?
+        .execute([log_id])?;
+    super::actions::unmark_leech(conn, log_id)?;
+    Ok(n)
+}
+
 /// Stores card `id`'s new scheduling state.
-fn write_state(conn: &Connection, id: i64, s: &CardState) -> Result<()> {
+pub(crate) fn write_state(conn: &Connection, id: i64, s: &CardState) -> Result<()> {
     let (stability, difficulty, step, step_due_ms) = fsrs_values(s);
     conn.prepare_cached(
         "UPDATE cards SET reps = ?2, interval = ?3, ease = ?4, due = ?5, lapses = ?6, repeat_on = ?7,

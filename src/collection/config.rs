@@ -37,6 +37,10 @@ pub struct Config {
     pub desired_retention: u16,
     pub learning_steps: Steps,
     pub relearning_steps: Steps,
+    /// Lapses that make a card a leech (then every half as many again).
+    pub leech_threshold: u32,
+    /// What a card that becomes a leech gets: the tag, or the tag and a suspension.
+    pub leech_suspend: bool,
 }
 
 impl Default for Config {
@@ -51,6 +55,8 @@ impl Default for Config {
             desired_retention: 900,
             learning_steps: FsrsSettings::default().learning_steps,
             relearning_steps: FsrsSettings::default().relearning_steps,
+            leech_threshold: crate::stats::LEECH_LAPSES,
+            leech_suspend: false,
         }
     }
 }
@@ -101,6 +107,16 @@ pub const KEYS: &[(&str, &str, &str)] = &[
         "relearning-steps",
         "up to 8 delays such as \"10m\" (units s, m, h, d; each at most 30d), or \"\"",
         "FSRS: same-day steps a forgotten card goes through before its new interval",
+    ),
+    (
+        "leech-threshold",
+        "a whole number from 1 to 99",
+        "lapses that make a card a leech (tagged `leech`), and every half as many again",
+    ),
+    (
+        "leech-action",
+        "tag or suspend",
+        "what a card that becomes a leech gets: the tag, or the tag and a suspension",
     ),
 ];
 
@@ -154,6 +170,14 @@ impl Config {
             "relearning-steps" => {
                 self.relearning_steps = Steps::parse(value).ok_or_else(|| bad(key, value))?
             }
+            "leech-threshold" => self.leech_threshold = number(key, value, 1, 99)?,
+            "leech-action" => {
+                self.leech_suspend = match value.trim().to_ascii_lowercase().as_str() {
+                    "tag" => false,
+                    "suspend" => true,
+                    _ => return Err(bad(key, value)),
+                }
+            }
             _ => {
                 let known: Vec<&str> = KEYS.iter().map(|k| k.0).collect();
                 return Err(Error::BadValue(format!(
@@ -177,6 +201,8 @@ impl Config {
             "desired-retention" => retention_text(self.desired_retention),
             "learning-steps" => self.learning_steps.to_string(),
             "relearning-steps" => self.relearning_steps.to_string(),
+            "leech-threshold" => self.leech_threshold.to_string(),
+            "leech-action" => if self.leech_suspend { "suspend" } else { "tag" }.to_string(),
             _ => return None,
         })
     }
@@ -187,6 +213,14 @@ impl Config {
             learning_steps: self.learning_steps,
             relearning_steps: self.relearning_steps,
         }
+    }
+
+    /// Whether an answer that took a card from `before` to `after` lapses
+    /// makes it a leech: at the threshold, then every half threshold more
+    /// (as Anki does), so a leech that keeps failing is flagged again.
+    pub fn becomes_leech(&self, before: u32, after: u32) -> bool {
+        let t = self.leech_threshold;
+        after > before && after >= t && (after - t) % (t / 2).max(1) == 0
     }
 
     pub fn scheduler_settings(&self) -> Settings {

@@ -4,6 +4,8 @@
 //! Opening never writes to a file until it is known to be a py201 collection
 //! (or a new one): a wrong `--db` must leave the user's file untouched.
 
+pub mod actions;
+pub mod add;
 pub mod backup;
 pub mod cards;
 pub mod config;
@@ -11,9 +13,11 @@ pub mod doctor;
 pub mod dump;
 pub mod export;
 pub mod fsrs;
+pub mod history;
 mod migrations;
 mod open;
 pub mod package;
+pub mod search;
 pub mod stats;
 pub mod sync;
 
@@ -41,6 +45,8 @@ pub struct Collection {
     pub(crate) config: Config,
     /// True when this open created the file.
     pub created: bool,
+    /// The review queue is narrowed to `temp.review_scope` (`py201 review QUERY`).
+    pub(crate) review_scope: bool,
 }
 
 impl Collection {
@@ -52,6 +58,7 @@ impl Collection {
             path: path.to_path_buf(),
             config: Config::default(),
             created,
+            review_scope: false,
         };
         col.config = col.load_config()?;
         Ok(col)
@@ -66,6 +73,7 @@ impl Collection {
             path: PathBuf::from(":memory:"),
             config: Config::default(),
             created: true,
+            review_scope: false,
         })
     }
 

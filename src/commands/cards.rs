@@ -6,10 +6,11 @@ use std::io::Write;
 use std::process::ExitCode;
 
 pub fn run(ctx: &Ctx, args: CardsArgs) -> Result<ExitCode> {
+    // A bad query fails before the collection is opened (or created).
+    super::query::parse(&args.query)?;
     let col = ctx.open()?;
     let today = ctx.clock.today(col.config().day_starts_at);
-    let deck = args.deck.as_deref().map(|d| col.deck_id(d)).transpose()?;
-    let cards = col.cards(deck)?;
+    let cards = super::query::find(ctx, &col, &args.query, args.deck.as_deref())?;
     let width = crate::table::width();
     let text = if args.json {
         listing::json(&cards, today)?

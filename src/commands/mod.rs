@@ -3,6 +3,9 @@
 //! collection's path, the clock, the global flags), `failure` how a failure
 //! is said.
 
+mod act;
+mod add;
+pub mod argv;
 mod backups;
 mod cards;
 mod check;
@@ -10,19 +13,25 @@ mod config;
 mod context;
 mod decks;
 mod doctor;
+mod edit;
 mod export;
 mod failure;
 mod import;
 mod optimize;
 mod progress;
+mod query;
 mod restore;
 mod review;
 mod shell;
+mod show;
 mod simulate;
 mod stats;
+mod tag;
+mod undo;
 
 use crate::cli::{Cli, Command};
 use crate::clock::Clock;
+use crate::collection::actions::Action;
 use anyhow::Result;
 use std::process::ExitCode;
 
@@ -55,6 +64,17 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Review(a) => review::run(&ctx, a),
         Command::Decks => decks::run(&ctx),
         Command::Cards(a) => cards::run(&ctx, a),
+        Command::Suspend(a) => act::run(&ctx, Action::Suspend, a, false),
+        Command::Unsuspend(a) => act::run(&ctx, Action::Unsuspend, a, false),
+        Command::Bury(a) => act::run(&ctx, Action::Bury, a, false),
+        Command::Unbury(a) => act::run(&ctx, Action::Unbury, a, false),
+        Command::Forget(a) => act::run(&ctx, Action::Forget, a, false),
+        Command::Delete(a) => act::run(&ctx, Action::Delete, a.act, a.yes),
+        Command::Tag(a) => tag::run(&ctx, a),
+        Command::Add(a) => add::run(&ctx, a),
+        Command::Edit(a) => edit::run(&ctx, a),
+        Command::Undo => undo::run(&ctx),
+        Command::Show(a) => show::run(&ctx, a),
         Command::Stats(a) => stats::run(&ctx, a),
         Command::Config(a) => config::run(&ctx, a),
         Command::Optimize(a) => optimize::run(&ctx, a),

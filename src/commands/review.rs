@@ -17,12 +17,20 @@ pub fn run(ctx: &Ctx, args: ReviewArgs) -> Result<ExitCode> {
         },
         Err(_) => rand::make_rng::<StdRng>(),
     };
+    let node = (!args.query.is_empty())
+        .then(|| super::query::parse(&args.query))
+        .transpose()?;
     let (mut col, note) = ctx.open_noting()?;
     if let Some(note) = &note {
         // Also before the full screen: it stays in the terminal's scrollback.
         eprintln!("{note}");
     }
     let deck = args.deck.as_deref().map(|d| col.deck_id(d)).transpose()?;
+    if let Some(node) = node {
+        let scope = super::query::scope(ctx, &col, None)?;
+        let compiled = super::query::compile(&col, &node, &scope, &args.query)?;
+        col.restrict_review(&compiled)?;
+    }
     let opts = Options {
         deck,
         limit: args.limit,

@@ -17,6 +17,7 @@ pub mod terminal;
 
 use crate::clock::{Clock, Day};
 use crate::collection::Collection;
+use crate::collection::actions::Action as CardAction;
 use crate::collection::cards::{AnswerTime, Card};
 use crate::collection::config::SchedulerKind;
 use crate::error::Result;
@@ -476,11 +477,21 @@ impl<F: Frontend, R: Rng> Session<'_, F, R> {
             .answer(card.id, grade, at, Some(&card.state), |st| {
                 sched.answer(st, grade, today, rng)
             })?;
-        let Some((_, out, log_id)) = answered else {
+        let Some((before, out, log_id)) = answered else {
             self.ui
                 .note("This card was answered in another session meanwhile; moving on.")?;
             return Ok(());
         };
+        let cfg = *self.col.config();
+        if cfg.becomes_leech(before.lapses, out.state.lapses) {
+            // Suspended by its answer (leech-action suspend), the card is not
+            // counted again today: what is left is read from the collection.
+            self.ui.note(&render::became_leech(
+                card,
+                out.state.lapses,
+                cfg.leech_suspend,
+            ))?;
+        }
         self.count(source, out.kind, grade, 1);
         self.undo.push(Action::Answer {
             log_id,
@@ -514,7 +525,14 @@ impl<F: Frontend, R: Rng> Session<'_, F, R> {
     }
 
     fn suspend(&mut self, card: &Card, source: Source) -> Result<()> {
-        self.col.set_suspended(card.id, true)?;
+        // Journaled, so `py201 undo` can take it back after the session.
+        let now_ms = self.clock.now().timestamp_millis();
+        self.col.act_on_card(
+            CardAction::Suspend,
+            (card.id, &card.uid),
+            self.today,
+            now_ms,
+        )?;
         self.undo.push(Action::Suspend {
             card: card.id,
             source,
@@ -525,7 +543,9 @@ impl<F: Frontend, R: Rng> Session<'_, F, R> {
     }
 
     fn bury(&mut self, card: &Card, source: Source) -> Result<()> {
-        self.col.set_buried_until(card.id, Some(self.today + 1))?;
+        let now_ms = self.clock.now().timestamp_millis();
+        self.col
+            .act_on_card(CardAction::Bury, (card.id, &card.uid), self.today, now_ms)?;
         self.undo.push(Action::Bury {
             card: card.id,
             source,
@@ -558,7 +578,11 @@ impl<F: Frontend, R: Rng> Session<'_, F, R> {
                 (card, source)
             }
             Action::Suspend { card, source } => {
-                self.col.set_suspended(card, false)?;
+                // Through the journal when it is the newest thing done;
+                // otherwise (another session acted since) directly.
+                if !self.col.undo_card_action(CardAction::Suspend, card)? {
+                    self.col.set_suspended(card, false)?;
+                }
                 (card, source)
             }
             Action::Bury {
@@ -566,7 +590,9 @@ impl<F: Frontend, R: Rng> Session<'_, F, R> {
                 source,
                 before,
             } => {
-                self.col.set_buried_until(card, before)?;
+                if !self.col.undo_card_action(CardAction::Bury, card)? {
+                    self.col.set_buried_until(card, before)?;
+                }
                 (card, source)
             }
         };

@@ -53,11 +53,27 @@ pub fn question(card: &Card, position: u32, total: u32, label: &str) -> String {
     s
 }
 
-/// Said under the question of a leech: a card failed this often is better
-/// rewritten, split or suspended than drilled again.
+/// Said under the question of a leech (tagged `leech`, or failed
+/// [`LEECH_LAPSES`] times): a card failed this often is better rewritten,
+/// split or suspended than drilled again.
 pub fn leech_notice(card: &Card) -> Option<String> {
     let lapses = card.state.lapses;
-    (lapses >= LEECH_LAPSES).then(|| format!("Leech: this card has failed {lapses} times."))
+    let tagged = card.tags.split_whitespace().any(|t| t == "leech");
+    (lapses >= LEECH_LAPSES || tagged)
+        .then(|| format!("Leech: this card has failed {lapses} times."))
+}
+
+/// Said when an answer makes the card a leech (`leech-threshold`).
+pub fn became_leech(card: &Card, lapses: u32, suspended: bool) -> String {
+    let what = if suspended {
+        "tagged leech and suspended"
+    } else {
+        "tagged leech"
+    };
+    format!(
+        "Leech: this card has now failed {lapses} times; {what}. Rewrite or split it: `py201 show {}` has its history.",
+        card.uid
+    )
 }
 
 pub fn reveal_prompt(kind: CardKind) -> &'static str {

@@ -423,8 +423,9 @@ fn hardest(s: &Stats) -> String {
             Cell::new(front),
         ]);
     }
+    // Where to go from here: a card's whole story, and the leeches to act on.
     format!(
-        "{tab}\nLeeches ({LEECH_LAPSES} or more lapses): {}.\n",
+        "{tab}\nLeeches ({LEECH_LAPSES} or more lapses): {}. `py201 show CARD` has a card's answers; `py201 cards is:leech` lists the leeches.\n",
         s.leeches
     )
 }

@@ -1,0 +1,238 @@
+//! What `py201 show ID` says about one card: its content and state, every
+//! answer it was given with the schedule before and after, and, under
+//! FSRS, its predicted recall today and the day that recall falls to the
+//! desired retention. Pure: built from what the collection returned; the
+//! text and JSON (keys in docs/json.md) are the two renderings.
+
+use crate::clock::{Day, day_string};
+use crate::collection::cards::Card;
+use crate::collection::history::LogEntry;
+use crate::listing::{CardJson, round4, to_json};
+use crate::review::render::sanitize;
+use crate::scheduler::CardState;
+use crate::scheduler::fsrs::{Fsrs, elapsed_days};
+use chrono::{Local, TimeZone};
+use serde::Serialize;
+use std::fmt::Write as _;
+
+/// One card and its history, on `today`; `fsrs` while FSRS schedules.
+pub struct Report<'a> {
+    pub card: &'a Card,
+    pub log: &'a [LogEntry],
+    pub today: Day,
+    pub fsrs: Option<&'a Fsrs>,
+}
+
+/// `py201 show --json`. These names are a public interface.
+#[derive(Serialize)]
+struct ShowJson<'a> {
+    card: CardJson<'a>,
+    recall: Option<f64>,
+    recall_falls_to_retention_on: Option<String>,
+    history: Vec<AnswerJson>,
+}
+
+#[derive(Serialize)]
+struct AnswerJson {
+    time: String,
+    day: String,
+    grade: u8,
+    repeat: bool,
+    interval_before: u32,
+    interval_after: u32,
+    ef_before: f64,
+    ef_after: f64,
+    stability: Option<f64>,
+    difficulty: Option<f64>,
+    recall: Option<f64>,
+    taken_ms: i64,
+}
+
+/// Local wall-clock time of a log row, `YYYY-MM-DD HH:MM`.
+fn local_time(ms: i64) -> String {
+    Local
+        .timestamp_millis_opt(ms)
+        .single()
+        .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
+        .unwrap_or_default()
+}
+
+/// The same time for programs: RFC 3339 with the local offset.
+fn rfc3339(ms: i64) -> String {
+    Local
+        .timestamp_millis_opt(ms)
+        .single()
+        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+        .unwrap_or_default()
+}
+
+impl Report<'_> {
+    /// Predicted recall of `state` on `day`, for a card with an FSRS memory state.
+    fn recall_of(&self, state: &CardState, day: Day) -> Option<f32> {
+        state.memory?;
+        self.fsrs?.recall(state, day)
+    }
+
+    /// The first study day on which predicted recall is at or below the
+    /// desired retention: the forgetting curve solved for the days since
+    /// the last answer.
+    fn falls_on(&self) -> Option<Day> {
+        let fsrs = self.fsrs?;
+        let s = &self.card.state;
+        let m = s.memory?;
+        let decay = f64::from(fsrs.decay());
+        let factor = 0.9f64.powf(-1.0 / decay) - 1.0;
+        let x = f64::from(fsrs.fsrs.desired_retention);
+        let t = f64::from(m.stability) * (x.powf(-1.0 / decay) - 1.0) / factor;
+        let last = self.today - elapsed_days(s, self.today) as Day;
+        Some(last + t.ceil().min(1e6) as Day)
+    }
+
+    fn answers(&self) -> Vec<AnswerJson> {
+        self.log
+            .iter()
+            .map(|e| AnswerJson {
+                time: rfc3339(e.time_ms),
+                day: day_string(e.day),
+                grade: e.grade,
+                repeat: e.repeat,
+                interval_before: e.before.interval,
+                interval_after: e.after.interval,
+                ef_before: e.before.ease.as_f64(),
+                ef_after: e.after.ease.as_f64(),
+                stability: e.after.memory.map(|m| round4(m.stability)),
+                difficulty: e.after.memory.map(|m| round4(m.difficulty)),
+                recall: self.recall_of(&e.before, e.day).map(round4),
+                taken_ms: e.taken_ms,
+            })
+            .collect()
+    }
+
+    pub fn json(&self) -> serde_json::Result<String> {
+        serde_json::to_string_pretty(&ShowJson {
+            card: to_json(self.card, self.today),
+            recall: self.recall_of(&self.card.state, self.today).map(round4),
+            recall_falls_to_retention_on: self.falls_on().map(day_string),
+            history: self.answers(),
+        })
+    }
+
+    /// The card, its state, then its answers as a table.
+    pub fn text(&self) -> String {
+        let c = self.card;
+        let mut s = format!(
+            "{} · {} · {} · {}\n",
+            c.uid,
+            sanitize(&c.deck),
+            c.kind,
+            c.status(self.today).as_str()
+        );
+        let mut field = |name: &str, value: &str| {
+            let mut lines = value.lines();
+            let _ = writeln!(s, "{name:<7}{}", sanitize(lines.next().unwrap_or("")));
+            for l in lines {
+                let _ = writeln!(s, "       {}", sanitize(l));
+            }
+        };
+        field("Front", &c.front);
+        if let Some(code) = &c.code {
+            field("Code", code);
+        }
+        field("Back", &c.back);
+        field("Source", &c.source);
+        field("Tags", &c.tags);
+        field("State", &self.state_line());
+        if let Some(line) = self.fsrs_line() {
+            field("FSRS", &line);
+        }
+        s.push_str(&self.history_text());
+        s
+    }
+
+    fn state_line(&self) -> String {
+        let st = &self.card.state;
+        let due = match st.due {
+            None => "new, never answered".to_string(),
+            Some(d) => format!("due {}", crate::review::render::relative_day(d, self.today)),
+        };
+        format!(
+            "{due} · interval {} d · EF {:.2} · reps {} · lapses {}",
+            st.interval,
+            st.ease.as_f64(),
+            st.reps,
+            st.lapses
+        )
+    }
+
+    fn fsrs_line(&self) -> Option<String> {
+        let m = self.card.state.memory?;
+        let mut line = format!(
+            "stability {:.1} d · difficulty {:.1}",
+            m.stability, m.difficulty
+        );
+        if let (Some(r), Some(day), Some(f)) = (
+            self.recall_of(&self.card.state, self.today),
+            self.falls_on(),
+            self.fsrs,
+        ) {
+            let _ = write!(
+                line,
+                " · recall today {:.1}%, falls to {:.0}% on {}",
+                r * 100.0,
+                f.fsrs.desired_retention * 100.0,
+                day_string(day)
+            );
+        }
+        Some(line)
+    }
+
+    fn history_text(&self) -> String {
+        if self.log.is_empty() {
+            return "No answers yet.\n".into();
+        }
+        let fsrs = self.log.iter().any(|e| e.after.memory.is_some());
+        let mut header = vec!["When", "Grade", "Interval", "EF"];
+        if fsrs {
+            header.extend(["S", "D", "R"]);
+        }
+        header.push("Time");
+        let mut table = crate::table::new();
+        table
+            .load_style(comfy_table::presets::UTF8_FULL_CONDENSED)
+            .set_header(header);
+        for e in self.log {
+            table.add_row(self.row(e, fsrs));
+        }
+        format!(
+            "{}:\n{table}\n",
+            crate::commands::counted(self.log.len(), "answer")
+        )
+    }
+
+    fn row(&self, e: &LogEntry, fsrs: bool) -> Vec<String> {
+        let grade = if e.repeat {
+            format!("{} (repeat)", e.grade)
+        } else {
+            e.grade.to_string()
+        };
+        let mut row = vec![
+            local_time(e.time_ms),
+            grade,
+            format!("{} → {} d", e.before.interval, e.after.interval),
+            format!(
+                "{:.2} → {:.2}",
+                e.before.ease.as_f64(),
+                e.after.ease.as_f64()
+            ),
+        ];
+        if fsrs {
+            let m = e.after.memory;
+            row.push(m.map_or(String::new(), |m| format!("{:.1}", m.stability)));
+            row.push(m.map_or(String::new(), |m| format!("{:.1}", m.difficulty)));
+            let r = self.recall_of(&e.before, e.day);
+            row.push(r.map_or(String::new(), |r| format!("{:.0}%", r * 100.0)));
+        }
+        row.push(format!("{:.1}s", e.taken_ms as f64 / 1000.0));
+        row
+    }
+}
