@@ -65,6 +65,20 @@ fn summary_drift(conn: &Connection) -> Result<i64> {
     )
 }
 
+/// Rows by which the per-deck card counts (schema 9) and a count of the
+/// cards differ.
+fn count_drift(conn: &Connection) -> Result<i64> {
+    const ROWS: &str = "SELECT deck_id, class, day, n FROM deck_counts";
+    let from_cards = super::counts::COUNTS_FROM_CARDS;
+    count_of(
+        conn,
+        &format!(
+            "(SELECT count(*) FROM ({from_cards} EXCEPT {ROWS}))
+              + (SELECT count(*) FROM ({ROWS} EXCEPT {from_cards}))"
+        ),
+    )
+}
+
 /// The number a counting query gives, read by name: the query is wrapped
 /// so that its one value has one.
 fn count_of(conn: &Connection, counting: &str) -> Result<i64> {
@@ -113,6 +127,11 @@ impl Collection {
         out.extend(found(
             summary_drift(conn)?,
             "daily statistics summaries that disagree with the review log",
+            true,
+        ));
+        out.extend(found(
+            count_drift(conn)?,
+            "deck card counts that disagree with the cards",
             true,
         ));
         for (what, cond) in IMPOSSIBLE {
@@ -187,6 +206,13 @@ impl Collection {
                 "DELETE FROM revlog_days; INSERT INTO revlog_days {SUMMARY_FROM_LOG};"
             ))?;
             done.push("rebuilt the daily statistics summaries from the review log".into());
+        }
+        if count_drift(&tx)? > 0 {
+            let from_cards = super::counts::COUNTS_FROM_CARDS;
+            tx.execute_batch(&format!(
+                "DELETE FROM deck_counts; INSERT INTO deck_counts {from_cards};"
+            ))?;
+            done.push("rebuilt the deck card counts from the cards".into());
         }
         tx.commit()?;
         Ok(done)
