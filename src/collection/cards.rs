@@ -301,19 +301,11 @@ impl Collection {
         )
     }
 
-    /// All new cards that could be shown (not capped by the daily limit).
+    /// All new cards that could be shown (not capped by the daily limit),
+    /// from the per-deck counts (`collection::counts`): counting the new
+    /// cards themselves grew with the collection.
     pub fn new_card_count(&self, today: Day, deck: Option<i64>) -> Result<u32> {
-        // The partial index of new cards: the planner would otherwise walk an
-        // index of every card because it covers more columns.
-        let sql = format!(
-            "SELECT count(*) AS n FROM cards c INDEXED BY cards_new WHERE c.due IS NULL AND {ACTIVE}"
-        );
-        Ok(self
-            .conn
-            .prepare_cached(&sql)?
-            .query_row(named_params! {":today": today, ":deck": deck}, |r| {
-                r.get("n")
-            })?)
+        self.new_waiting(today, deck)
     }
 
     /// Per deck: new cards, cards due by `today`, and all live cards.

@@ -63,6 +63,15 @@ pub(crate) const DECK_ROWS: &str = "SELECT d.name,
          AS total
      FROM decks d ORDER BY d.position";
 
+/// New cards that could be shown on `:today` (not capped by the daily
+/// limit): the deck's new cards counted, less those buried past today.
+pub(crate) const NEW_WAITING: &str = "SELECT
+       (SELECT coalesce(sum(n), 0) FROM deck_counts
+        WHERE class = 0 AND (:deck IS NULL OR deck_id = :deck))
+     - (SELECT count(*) FROM cards c INDEXED BY cards_buried
+        WHERE c.buried_until > :today AND c.due IS NULL AND c.retired = 0 AND c.suspended = 0
+          AND (:deck IS NULL OR c.deck_id = :deck)) AS n";
+
 /// A card that today is not in its class's state: what `TODAYS_EXCEPTIONS`
 /// returns.
 struct Exception {
@@ -167,6 +176,16 @@ impl Collection {
             )?
             .collect::<rusqlite::Result<_>>()?;
         Ok(rows)
+    }
+
+    /// All new cards that could be shown on `today`, in one deck or all.
+    pub fn new_waiting(&self, today: Day, deck: DeckFilter) -> Result<u32> {
+        let mut stmt = self.conn.prepare_cached(NEW_WAITING)?;
+        Ok(
+            stmt.query_row(named_params! {":today": today, ":deck": deck}, |r| {
+                r.get("n")
+            })?,
+        )
     }
 
     /// Per deck in course order: new cards, cards due by `today`, and all
