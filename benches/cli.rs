@@ -8,7 +8,10 @@
 //! whole process (start-up included); peak memory is the child's maximum
 //! resident set size (wait4). Collections are generated once per size under
 //! target/bench/ (N cards, R = min(10 N, 1,000,000) review-log rows, half of
-//! the cards due) and reused.
+//! the cards due) and reused. Beside them, per size: a code-heavy TSV of N
+//! cards (70% with multi-line code in quoted fields), imported into an
+//! empty collection, and that import's collection (N new cards, no
+//! history) for the first card of a collection just imported.
 
 // A test says unwrap plainly; the lint guards the code users run.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -155,6 +158,46 @@ fn sqlite_floor(db: &Path, n: usize) -> Sample {
     }
 }
 
+/// A code-heavy TSV deck of `n` cards, as people export theirs: 70% of the
+/// cards hold code (backticks, quotes, `<`, `>`, `&`, multi-line snippets in
+/// quoted fields with doubled quotes), a few fields a literal tab.
+/// Deterministic: the same file for the same `n`.
+fn code_heavy_tsv(n: usize) -> String {
+    const SNIPPETS: [&str; 5] = [
+        "def f(xs: list[int]) -> dict[str, int]:\n    \"\"\"Count <even> & odd.\"\"\"\n    return {\"even\": sum(x % 2 == 0 for x in xs), 'odd': len(xs)}",
+        "class Meta(type):\n    def __new__(mcs, name, bases, ns):\n        ns[\"tag\"] = f\"<{name}>\"\n        return super().__new__(mcs, name, bases, ns)",
+        "async def main():\n    async with asyncio.timeout(1.0):\n        r = await fetch(\"a&b\")\n    print(r if r > 0 else `r`)",
+        "x = [i for i in range(10) if i & 1]\nprint(x[::-1], \"<\" * 3, '>' * 2)",
+        "with open(\"f.txt\") as fh:\n\tfor line in fh:\n\t\tprint(repr(line), end=\"\")",
+    ];
+    let mut s =
+        String::from("#separator:tab\n#html:false\n#columns:id\tnotetype\tfront\tback\ttags\n");
+    for i in 0..n {
+        let quote = |f: &str| format!("\"{}\"", f.replace('"', "\"\""));
+        // A card with code is typed (py201 asks a code card for a check or
+        // a typed answer).
+        let (kind, front, back) = if i % 10 < 7 {
+            let code = SNIPPETS[i % SNIPPETS.len()];
+            let front = format!(
+                "What does `snippet {i}` print when `a < b && c > d`?\n\n```python\n{code}\n```"
+            );
+            let back = quote(&format!("It prints \"{i}\" & <nothing> else"));
+            ("Basic (type in the answer)", quote(&front), back)
+        } else {
+            (
+                "Basic",
+                format!("Plain question {i}: what is `x` here?"),
+                format!("Answer {i}"),
+            )
+        };
+        s.push_str(&format!(
+            "code-{i}\t{kind}\t{front}\t{back}\tcode tag{}\n",
+            i % 7
+        ));
+    }
+    s
+}
+
 fn main() {
     if std::env::var_os("PY201_BENCH_CHILD").is_some() {
         return measure_child();
@@ -202,9 +245,25 @@ fn main() {
             }
             std::fs::write(&tsv, s).unwrap();
         }
+        let code_tsv = dir.join(format!("code-{n}.tsv"));
+        if !code_tsv.exists() {
+            std::fs::write(&code_tsv, code_heavy_tsv(n)).unwrap();
+        }
         let empty = dir.join("empty.db");
         if !empty.exists() {
             run(&bin, &empty, &["decks"], b"");
+        }
+        // A collection just imported: the code-heavy deck, every card new,
+        // no history (beside the built-in decks).
+        let all_new = dir.join(format!("new-{n}.db"));
+        if !all_new.exists() {
+            let tmp = dir.join("new-generating.db");
+            for ext in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{ext}", tmp.display()));
+            }
+            std::fs::copy(&empty, &tmp).unwrap();
+            run(&bin, &tmp, &["import", &code_tsv.to_string_lossy()], b"");
+            std::fs::rename(&tmp, &all_new).unwrap();
         }
         let scratch = dir.join("scratch.db");
         let copy = |from: &Path| {
@@ -218,6 +277,7 @@ fn main() {
         let out_s = out.to_string_lossy().into_owned();
         let apkg_s = dir.join("export.apkg").to_string_lossy().into_owned();
         let tsv_s = tsv.to_string_lossy().into_owned();
+        let code_s = code_tsv.to_string_lossy().into_owned();
         type Op<'a> = (&'a str, Box<dyn Fn() -> Sample + 'a>);
         let ops: Vec<Op> = vec![
             (
@@ -246,6 +306,17 @@ fn main() {
                     copy(&empty);
                     run(&bin, &scratch, &["import", &tsv_s], b"")
                 }),
+            ),
+            (
+                "import code-heavy TSV of N cards (70% with code)",
+                Box::new(|| {
+                    copy(&empty);
+                    run(&bin, &scratch, &["import", &code_s], b"")
+                }),
+            ),
+            (
+                "review: first card, all N new (just imported), quit",
+                Box::new(|| run(&bin, &all_new, &["review"], b"q\n")),
             ),
             (
                 "import floor: SQLite alone writes the same rows (in-process, no RSS)",
