@@ -85,7 +85,22 @@ impl Guard {
     /// on and why.
     pub fn feed(&mut self, chunk: &[u8]) -> Result<(), (usize, Why)> {
         self.utf8(chunk)?;
-        for &b in chunk {
+        let mut rest = chunk;
+        while let Some((&b, after)) = rest.split_first() {
+            if let Shape::Csv(sep) = self.shape {
+                // The bytes that cannot end a field or its quoting are
+                // taken as one run: byte by byte, this check was a twelfth
+                // of a large import.
+                let run = self.csv_run(rest, sep);
+                if run > 0 {
+                    rest = &rest[run..];
+                    if let Some(why) = self.too_long() {
+                        return Err((self.line, Why::Syntax(why)));
+                    }
+                    continue;
+                }
+            }
+            rest = after;
             let broken = match self.shape {
                 Shape::Csv(sep) => self.csv(b, sep),
                 Shape::Lines => self.lines(b),
@@ -141,6 +156,26 @@ impl Guard {
                 Err((line, not_utf8(at + e.valid_up_to())))
             }
         }
+    }
+
+    /// How many bytes at the start of `bytes` continue the current field
+    /// without ending it or its quoting, counted in.
+    fn csv_run(&mut self, bytes: &[u8], sep: u8) -> usize {
+        let run = match self.field {
+            Field::Quoted => bytes.iter().position(|&b| b == b'"'),
+            Field::Plain => bytes
+                .iter()
+                .position(|&b| b == sep || b == b'\n' || b == b'\r'),
+            Field::Start | Field::QuoteInQuoted => Some(0),
+        }
+        .unwrap_or(bytes.len());
+        if self.field == Field::Quoted {
+            self.line += bytes[..run].iter().filter(|&&b| b == b'\n').count();
+        }
+        self.cell += run;
+        self.row += run;
+        self.offset += run;
+        run
     }
 
     fn csv(&mut self, b: u8, sep: u8) -> Option<String> {
