@@ -14,7 +14,7 @@ mod common;
 use common::*;
 use py201::collection::Collection;
 use py201::collection::cards::Status;
-use py201::collection::counts::COUNTS_FROM_CARDS;
+use py201::collection::counts::{COUNTS_FROM_CARDS, VALUES_FROM_CARDS};
 use py201::collection::stats::StateRow;
 
 /// The study day of `at_day(n)`: day 1 is 2026-01-05.
@@ -23,18 +23,32 @@ fn study_day(n: i64) -> i32 {
     py201::clock::date_to_day(date)
 }
 
-/// Rows by which `deck_counts` and a count of the cards differ.
+/// Rows by which `deck_counts` and `deck_values` and a count of the
+/// cards differ.
 fn drift(conn: &rusqlite::Connection) -> i64 {
-    const ROWS: &str = "SELECT deck_id, class, day, n FROM deck_counts";
-    conn.query_row(
-        &format!(
-            "SELECT (SELECT count(*) FROM ({COUNTS_FROM_CARDS} EXCEPT {ROWS}))
-                  + (SELECT count(*) FROM ({ROWS} EXCEPT {COUNTS_FROM_CARDS}))"
+    let mut drift = 0;
+    for (rows, from_cards) in [
+        (
+            "SELECT deck_id, class, day, n FROM deck_counts",
+            COUNTS_FROM_CARDS,
         ),
-        [],
-        |r| r.get(0),
-    )
-    .unwrap()
+        (
+            "SELECT deck_id, what, value, n FROM deck_values",
+            VALUES_FROM_CARDS,
+        ),
+    ] {
+        drift += conn
+            .query_row(
+                &format!(
+                    "SELECT (SELECT count(*) FROM (SELECT * FROM ({from_cards}) EXCEPT {rows}))
+                          + (SELECT count(*) FROM ({rows} EXCEPT SELECT * FROM ({from_cards})))"
+                ),
+                [],
+                |r| r.get::<_, i64>(0),
+            )
+            .unwrap();
+    }
+    drift
 }
 
 /// Each deck's states counted card by card, as `Card::status` says.
@@ -79,6 +93,18 @@ fn assert_exact(env: &Env, day: i64, step: &str) {
         states_card_by_card(&col, today),
         "stats after {step}"
     );
+    let by_ease: Vec<(u32, u32)> = col
+        .conn
+        .prepare(
+            "SELECT ease, count(*) FROM cards WHERE retired = 0 AND due IS NOT NULL
+             GROUP BY ease ORDER BY ease",
+        )
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(col.ease_counts(None).unwrap(), by_ease, "EF after {step}");
     drop(col);
     let report = env.run_ok(&at_day(day), &["doctor"], "");
     assert!(
@@ -166,8 +192,11 @@ fn tampered_deck_counts_are_found_and_rebuilt() {
     let decks = env.run_ok(T0, &["decks"], "");
     {
         let conn = rusqlite::Connection::open(&env.db).unwrap();
-        conn.execute_batch("UPDATE deck_counts SET n = n + 5 WHERE class = 0;")
-            .unwrap();
+        conn.execute_batch(
+            "UPDATE deck_counts SET n = n + 5 WHERE class = 0;
+             INSERT INTO deck_values VALUES (1, 0, 2500, 3);",
+        )
+        .unwrap();
     }
     assert_ne!(env.run_ok(T0, &["decks"], ""), decks);
     let out = env.cmd(T0).arg("doctor").output().unwrap();
@@ -207,6 +236,23 @@ fn upgrades_count_the_cards_already_there() {
             .conn
             .query_row("SELECT sum(n) FROM deck_counts", [], |r| r.get(0))
             .unwrap();
+        let studied: i64 = col
+            .conn
+            .query_row(
+                "SELECT count(*) FROM cards WHERE retired = 0 AND due IS NOT NULL",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        let valued: i64 = col
+            .conn
+            .query_row(
+                "SELECT coalesce(sum(n), 0) FROM deck_values WHERE what = 1",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(valued, studied, "v{v}");
         assert_eq!((drift(&col.conn), counted), (0, cards), "v{v}");
     }
 }

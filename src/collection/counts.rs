@@ -5,7 +5,9 @@
 //! for the few cards whose state today is not their class's (buried past
 //! today, a same-day repeat or learning step pending), found through their
 //! own indexes: no query here reads every card, so the cost does not grow
-//! with the collection. `doctor` checks the table against the cards.
+//! with the collection. The EF and interval histograms of `stats` read
+//! `deck_values`, each deck's studied cards by value, kept the same way
+//! (in `collection::stats`). `doctor` checks both tables against the cards.
 
 use super::Collection;
 use super::cards::DeckRow;
@@ -24,6 +26,14 @@ pub const COUNTS_FROM_CARDS: &str = "SELECT deck_id,
        CASE WHEN retired = 0 AND suspended = 0 THEN coalesce(due, 0) ELSE 0 END AS day,
        count(*) AS n
      FROM cards GROUP BY deck_id, class, day";
+
+/// `deck_values` as the cards say it should be: each deck's studied cards
+/// by EF (0) and by interval (1).
+pub const VALUES_FROM_CARDS: &str = "SELECT deck_id, 0 AS what, ease AS value, count(*) AS n
+     FROM cards WHERE retired = 0 AND due IS NOT NULL GROUP BY deck_id, ease
+     UNION ALL
+     SELECT deck_id, 1, interval, count(*) FROM cards WHERE retired = 0 AND due IS NOT NULL
+     GROUP BY deck_id, interval";
 
 /// Each deck's cards by class.
 pub(crate) const CLASS_COUNTS: &str = "SELECT deck_id, class, sum(n) AS n FROM deck_counts

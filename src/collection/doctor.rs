@@ -68,16 +68,31 @@ fn summary_drift(conn: &Connection) -> Result<i64> {
 /// Rows by which the per-deck card counts (schema 9) and a count of the
 /// cards differ.
 fn count_drift(conn: &Connection) -> Result<i64> {
-    const ROWS: &str = "SELECT deck_id, class, day, n FROM deck_counts";
-    let from_cards = super::counts::COUNTS_FROM_CARDS;
-    count_of(
-        conn,
-        &format!(
-            "(SELECT count(*) FROM ({from_cards} EXCEPT {ROWS}))
-              + (SELECT count(*) FROM ({ROWS} EXCEPT {from_cards}))"
-        ),
-    )
+    let mut drift = 0;
+    for (rows, from_cards) in COUNTED {
+        drift += count_of(
+            conn,
+            &format!(
+                "(SELECT count(*) FROM (SELECT * FROM ({from_cards}) EXCEPT {rows}))
+                  + (SELECT count(*) FROM ({rows} EXCEPT SELECT * FROM ({from_cards})))"
+            ),
+        )?;
+    }
+    Ok(drift)
 }
+
+/// The per-deck counts (schema 9), each as stored and as the cards say it
+/// should be: (`SELECT` of the table, its rows counted from the cards).
+const COUNTED: [(&str, &str); 2] = [
+    (
+        "SELECT deck_id, class, day, n FROM deck_counts",
+        super::counts::COUNTS_FROM_CARDS,
+    ),
+    (
+        "SELECT deck_id, what, value, n FROM deck_values",
+        super::counts::VALUES_FROM_CARDS,
+    ),
+];
 
 /// The number a counting query gives, read by name: the query is wrapped
 /// so that its one value has one.
@@ -208,9 +223,13 @@ impl Collection {
             done.push("rebuilt the daily statistics summaries from the review log".into());
         }
         if count_drift(&tx)? > 0 {
-            let from_cards = super::counts::COUNTS_FROM_CARDS;
+            let (counts, values) = (
+                super::counts::COUNTS_FROM_CARDS,
+                super::counts::VALUES_FROM_CARDS,
+            );
             tx.execute_batch(&format!(
-                "DELETE FROM deck_counts; INSERT INTO deck_counts {from_cards};"
+                "DELETE FROM deck_counts; INSERT INTO deck_counts {counts};
+                 DELETE FROM deck_values; INSERT INTO deck_values {values};"
             ))?;
             done.push("rebuilt the deck card counts from the cards".into());
         }

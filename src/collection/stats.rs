@@ -286,21 +286,18 @@ impl Collection {
     /// How many studied cards (reviewed at least once, not retired) have each
     /// distinct value of `column`, which is `ease` or `interval`.
     fn studied_by(&self, column: StudiedColumn, deck: DeckFilter) -> Result<Vec<(u32, u32)>> {
-        let sql = match column {
-            StudiedColumn::Ease => {
-                "SELECT c.ease AS value, count(*) AS n FROM cards c
-                 WHERE c.retired = 0 AND c.due IS NOT NULL AND (:deck IS NULL OR c.deck_id = :deck)
-                 GROUP BY c.ease ORDER BY c.ease"
-            }
-            StudiedColumn::Interval => {
-                "SELECT c.interval AS value, count(*) AS n FROM cards c
-                 WHERE c.retired = 0 AND c.due IS NOT NULL AND (:deck IS NULL OR c.deck_id = :deck)
-                 GROUP BY c.interval ORDER BY c.interval"
-            }
+        // The per-deck counts of each value (schema 9's `deck_values`): a
+        // row per deck and value, not a card each.
+        let what = match column {
+            StudiedColumn::Ease => 0,
+            StudiedColumn::Interval => 1,
         };
+        let sql = "SELECT value, sum(n) AS n FROM deck_values
+                   WHERE what = :what AND (:deck IS NULL OR deck_id = :deck)
+                   GROUP BY value ORDER BY value";
         let mut stmt = self.conn.prepare_cached(sql)?;
         let rows = stmt
-            .query_map(named_params! {":deck": deck}, |r| {
+            .query_map(named_params! {":what": what, ":deck": deck}, |r| {
                 Ok((r.get("value")?, r.get("n")?))
             })?
             .collect::<rusqlite::Result<_>>()?;

@@ -79,3 +79,63 @@ INSERT INTO deck_counts
         CASE WHEN retired = 0 AND suspended = 0 THEN coalesce(due, 0) ELSE 0 END AS day,
         count(*)
     FROM cards GROUP BY deck_id, class, day;
+
+-- Each deck's studied cards (reviewed at least once, not retired) by EF
+-- (`what` 0, `value` in thousandths) and by interval (`what` 1, in days):
+-- the histograms of `py201 stats`, kept exact by the triggers below, read
+-- a row per deck and value instead of every card. They replace the indexes
+-- `cards_ease` and `cards_interval`, which the histograms walked whole.
+CREATE TABLE deck_values (
+    deck_id INTEGER NOT NULL,
+    what    INTEGER NOT NULL CHECK (what IN (0, 1)),
+    value   INTEGER NOT NULL,
+    n       INTEGER NOT NULL,
+    PRIMARY KEY (deck_id, what, value)
+) WITHOUT ROWID;
+
+-- A studied card added (a restore, never an import) counts once per value.
+CREATE TRIGGER deck_values_insert AFTER INSERT ON cards
+WHEN new.retired = 0 AND new.due IS NOT NULL BEGIN
+    INSERT INTO deck_values VALUES (new.deck_id, 0, new.ease, 1), (new.deck_id, 1, new.interval, 1)
+    ON CONFLICT (deck_id, what, value) DO UPDATE SET n = n + 1;
+END;
+
+-- A studied card deleted no longer counts; a row that counts no card goes.
+CREATE TRIGGER deck_values_delete AFTER DELETE ON cards
+WHEN old.retired = 0 AND old.due IS NOT NULL BEGIN
+    UPDATE deck_values SET n = n - 1 WHERE deck_id = old.deck_id AND what = 0 AND value = old.ease;
+    UPDATE deck_values SET n = n - 1
+        WHERE deck_id = old.deck_id AND what = 1 AND value = old.interval;
+    DELETE FROM deck_values WHERE deck_id = old.deck_id AND what = 0 AND value = old.ease AND n = 0;
+    DELETE FROM deck_values
+        WHERE deck_id = old.deck_id AND what = 1 AND value = old.interval AND n = 0;
+END;
+
+-- A studied card answered, moved, retired or brought back: out of its old
+-- rows (if it was studied), into its new ones (if it is).
+CREATE TRIGGER deck_values_update AFTER UPDATE OF deck_id, retired, due, ease, interval ON cards
+WHEN (old.retired = 0 AND old.due IS NOT NULL) OR (new.retired = 0 AND new.due IS NOT NULL) BEGIN
+    UPDATE deck_values SET n = n - 1 WHERE old.retired = 0 AND old.due IS NOT NULL
+        AND deck_id = old.deck_id AND what = 0 AND value = old.ease;
+    UPDATE deck_values SET n = n - 1 WHERE old.retired = 0 AND old.due IS NOT NULL
+        AND deck_id = old.deck_id AND what = 1 AND value = old.interval;
+    DELETE FROM deck_values WHERE deck_id = old.deck_id AND what = 0 AND value = old.ease AND n = 0;
+    DELETE FROM deck_values
+        WHERE deck_id = old.deck_id AND what = 1 AND value = old.interval AND n = 0;
+    INSERT INTO deck_values SELECT new.deck_id, 0, new.ease, 1
+        WHERE new.retired = 0 AND new.due IS NOT NULL
+    ON CONFLICT (deck_id, what, value) DO UPDATE SET n = n + 1;
+    INSERT INTO deck_values SELECT new.deck_id, 1, new.interval, 1
+        WHERE new.retired = 0 AND new.due IS NOT NULL
+    ON CONFLICT (deck_id, what, value) DO UPDATE SET n = n + 1;
+END;
+
+-- The values of the cards already there.
+INSERT INTO deck_values
+    SELECT deck_id, 0, ease, count(*) FROM cards WHERE retired = 0 AND due IS NOT NULL
+    GROUP BY deck_id, ease;
+INSERT INTO deck_values
+    SELECT deck_id, 1, interval, count(*) FROM cards WHERE retired = 0 AND due IS NOT NULL
+    GROUP BY deck_id, interval;
+DROP INDEX cards_ease;
+DROP INDEX cards_interval;
