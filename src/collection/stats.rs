@@ -74,6 +74,15 @@ const STREAKS: &str = concat!(
      FROM runs"
 );
 
+/// Live cards lapsed at least `:min` times, read from the range of the
+/// hardest-cards index that holds them: counted over every card's state,
+/// this was most of `stats` at 1,000,000 cards (81 of 114 ms). A lapsed
+/// card has been reviewed, so `due IS NOT NULL` (the index's condition)
+/// leaves none out.
+pub(crate) const LEECHES: &str = "SELECT count(*) AS n FROM cards c INDEXED BY cards_hardest
+     WHERE c.retired = 0 AND c.due IS NOT NULL AND c.lapses >= :min
+       AND (:deck IS NULL OR c.deck_id = :deck)";
+
 const DAILY_LOG: &str = concat!(
     "SELECT s.day, sum(",
     answers!(),
@@ -344,10 +353,7 @@ impl Collection {
     pub fn leech_count(&self, min_lapses: u32, deck: DeckFilter) -> Result<u32> {
         Ok(self
             .conn
-            .prepare_cached(
-                "SELECT count(*) AS n FROM cards c WHERE c.retired = 0 AND c.lapses >= :min
-                   AND (:deck IS NULL OR c.deck_id = :deck)",
-            )?
+            .prepare_cached(LEECHES)?
             .query_row(named_params! {":min": min_lapses, ":deck": deck}, |r| {
                 r.get("n")
             })?)

@@ -163,6 +163,12 @@ fn window_queries_use_the_day_index() {
         let p = plan(&col, crate::collection::counts::DUE_OFFSETS, &params);
         assert!(p.contains("deck_counts"), "forecast, deck {deck:?}:\n{p}");
         assert!(!p.contains("cards"), "forecast, deck {deck:?}:\n{p}");
+        let params = [(":min", &8 as &dyn ToSql), (":deck", d)];
+        let p = plan(&col, LEECHES, &params);
+        assert!(
+            p.contains("SEARCH c USING INDEX cards_hardest (lapses>?)"),
+            "leeches, deck {deck:?}:\n{p}"
+        );
     }
 }
 
