@@ -8,7 +8,10 @@
 //! whole process (start-up included); peak memory is the child's maximum
 //! resident set size (wait4). Collections are generated once per size under
 //! target/bench/ (N cards, R = min(10 N, 1,000,000) review-log rows, half of
-//! the cards due) and reused.
+//! the cards due) and reused. Beside them, per size: a code-heavy TSV of N
+//! cards (70% with multi-line code in quoted fields), imported into an
+//! empty collection, and that import's collection (N new cards, no
+//! history) for the first card of a collection just imported.
 
 // A test says unwrap plainly; the lint guards the code users run.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -136,6 +139,17 @@ fn sqlite_floor(db: &Path, n: usize) -> Sample {
             |r| r.get(0),
         )
         .expect("deck");
+    // As an import does (DeckSync::count_added): the cards it adds are
+    // counted per deck at the end, not by the insert trigger per card.
+    let trigger: String = conn
+        .query_row(
+            "SELECT sql FROM sqlite_master WHERE name = 'deck_counts_insert'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("the insert trigger");
+    conn.execute_batch("DROP TRIGGER deck_counts_insert")
+        .expect("drop trigger");
     let series = format!(
         "WITH RECURSIVE s(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM s WHERE i < {})",
         n - 1
@@ -145,6 +159,8 @@ fn sqlite_floor(db: &Path, n: usize) -> Sample {
          SELECT 'imp-' || i, 'imp-' || i, {deck}, 1000000000 + i, 'basic',
                 'Imported question ' || i || ': what is asked here?', 'Answer ' || i, 'tag' || (i % 7)
          FROM s;
+         INSERT INTO deck_counts VALUES ({deck}, 0, 0, {n});
+         {trigger};
          COMMIT; PRAGMA journal_mode = WAL;"
     ))
     .expect("insert");
@@ -155,13 +171,241 @@ fn sqlite_floor(db: &Path, n: usize) -> Sample {
     }
 }
 
-fn main() {
-    if std::env::var_os("PY201_BENCH_CHILD").is_some() {
-        return measure_child();
+/// A code-heavy TSV deck of `n` cards, as people export theirs: 70% of the
+/// cards hold code (backticks, quotes, `<`, `>`, `&`, multi-line snippets in
+/// quoted fields with doubled quotes), a few fields a literal tab.
+/// Deterministic: the same file for the same `n`.
+fn code_heavy_tsv(n: usize) -> String {
+    const SNIPPETS: [&str; 5] = [
+        "def f(xs: list[int]) -> dict[str, int]:\n    \"\"\"Count <even> & odd.\"\"\"\n    return {\"even\": sum(x % 2 == 0 for x in xs), 'odd': len(xs)}",
+        "class Meta(type):\n    def __new__(mcs, name, bases, ns):\n        ns[\"tag\"] = f\"<{name}>\"\n        return super().__new__(mcs, name, bases, ns)",
+        "async def main():\n    async with asyncio.timeout(1.0):\n        r = await fetch(\"a&b\")\n    print(r if r > 0 else `r`)",
+        "x = [i for i in range(10) if i & 1]\nprint(x[::-1], \"<\" * 3, '>' * 2)",
+        "with open(\"f.txt\") as fh:\n\tfor line in fh:\n\t\tprint(repr(line), end=\"\")",
+    ];
+    let mut s =
+        String::from("#separator:tab\n#html:false\n#columns:id\tnotetype\tfront\tback\ttags\n");
+    for i in 0..n {
+        let quote = |f: &str| format!("\"{}\"", f.replace('"', "\"\""));
+        // A card with code is typed (py201 asks a code card for a check or
+        // a typed answer).
+        let (kind, front, back) = if i % 10 < 7 {
+            let code = SNIPPETS[i % SNIPPETS.len()];
+            let front = format!(
+                "What does `snippet {i}` print when `a < b && c > d`?\n\n```python\n{code}\n```"
+            );
+            let back = quote(&format!("It prints \"{i}\" & <nothing> else"));
+            ("Basic (type in the answer)", quote(&front), back)
+        } else {
+            (
+                "Basic",
+                format!("Plain question {i}: what is `x` here?"),
+                format!("Answer {i}"),
+            )
+        };
+        s.push_str(&format!(
+            "code-{i}\t{kind}\t{front}\t{back}\tcode tag{}\n",
+            i % 7
+        ));
     }
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let bin = harness::release_binary(root);
-    let sizes: Vec<usize> = std::env::var("PY201_BENCH_SIZES")
+    s
+}
+
+/// The collections and files one size is measured on, made once and kept
+/// under target/bench/.
+struct Inputs {
+    /// N cards, R reviews, half of the cards due.
+    db: PathBuf,
+    /// N plain cards to import.
+    tsv: PathBuf,
+    /// N code-heavy cards to import.
+    code_tsv: PathBuf,
+    /// A collection with the built-in decks only.
+    empty: PathBuf,
+    /// `empty` with `code_tsv` imported: N new cards, no history.
+    all_new: PathBuf,
+}
+
+/// Makes (or finds) the inputs for N = `n` cards and R = `r` reviews.
+fn inputs(bin: &Path, dir: &Path, n: usize, r: usize) -> Inputs {
+    let today = py201::clock::date_to_day(chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap());
+    let db = dir.join(format!("c-{n}-{r}.db"));
+    if !db.exists() {
+        let t = Instant::now();
+        let tmp = dir.join("generating.db");
+        let _ = std::fs::remove_file(&tmp);
+        generator::generate(&tmp, n, r, 42, today).expect("generate");
+        std::fs::rename(&tmp, &db).unwrap();
+        eprintln!(
+            "generated {n} cards, {r} reviews in {:.1} s",
+            t.elapsed().as_secs_f64()
+        );
+    }
+    let tsv = dir.join(format!("cards-{n}.tsv"));
+    if !tsv.exists() {
+        let mut s = String::from("#separator:tab\n#html:false\n#columns:id\tfront\tback\ttags\n");
+        for i in 0..n {
+            s.push_str(&format!(
+                "imp-{i}\tImported question {i}: what is asked here?\tAnswer {i}\ttag{}\n",
+                i % 7
+            ));
+        }
+        std::fs::write(&tsv, s).unwrap();
+    }
+    let code_tsv = dir.join(format!("code-{n}.tsv"));
+    if !code_tsv.exists() {
+        std::fs::write(&code_tsv, code_heavy_tsv(n)).unwrap();
+    }
+    let empty = dir.join("empty.db");
+    if !empty.exists() {
+        run(bin, &empty, &["decks"], b"");
+    }
+    // A collection just imported: the code-heavy deck, every card new, no
+    // history (beside the built-in decks).
+    let all_new = dir.join(format!("new-{n}.db"));
+    if !all_new.exists() {
+        let tmp = dir.join("new-generating.db");
+        remove_db(&tmp);
+        std::fs::copy(&empty, &tmp).unwrap();
+        run(bin, &tmp, &["import", &code_tsv.to_string_lossy()], b"");
+        std::fs::rename(&tmp, &all_new).unwrap();
+    }
+    Inputs {
+        db,
+        tsv,
+        code_tsv,
+        empty,
+        all_new,
+    }
+}
+
+/// Removes a collection and its -wal and -shm files.
+fn remove_db(path: &Path) {
+    for ext in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{ext}", path.display()));
+    }
+}
+
+/// What the operations of one size run on.
+struct Bench<'a> {
+    bin: &'a Path,
+    inputs: &'a Inputs,
+    n: usize,
+    /// The collection an operation that writes works on, a fresh copy.
+    scratch: PathBuf,
+    answers: String,
+    out: String,
+    apkg: String,
+}
+
+impl Bench<'_> {
+    /// `scratch` as a fresh copy of `from`.
+    fn copy(&self, from: &Path) {
+        remove_db(&self.scratch);
+        std::fs::copy(from, &self.scratch).unwrap();
+    }
+
+    fn review(&self, db: &Path, input: &[u8], args: &[&str]) -> Sample {
+        run(self.bin, db, &[&["review"], args].concat(), input)
+    }
+
+    fn import(&self, file: &Path) -> Sample {
+        self.copy(&self.inputs.empty);
+        run(
+            self.bin,
+            &self.scratch,
+            &["import", &file.to_string_lossy()],
+            b"",
+        )
+    }
+
+    fn export(&self, args: &[&str]) -> Sample {
+        run(
+            self.bin,
+            &self.inputs.db,
+            &[&["export"], args].concat(),
+            b"",
+        )
+    }
+
+    fn thousand_answers(&self) -> Sample {
+        self.copy(&self.inputs.db);
+        // Limits high enough that the session really answers 1,000 cards.
+        run(
+            self.bin,
+            &self.scratch,
+            &["config", "reviews-per-day", "99999"],
+            b"",
+        );
+        self.review(&self.scratch, self.answers.as_bytes(), &["--limit", "1000"])
+    }
+}
+
+type Op<'a> = (&'a str, Box<dyn Fn() -> Sample + 'a>);
+
+/// Every operation measured, in table order.
+fn operations<'a>(b: &'a Bench<'a>) -> Vec<Op<'a>> {
+    let i = b.inputs;
+    vec![
+        (
+            "review: start to first card, quit",
+            Box::new(|| b.review(&i.db, b"q\n", &[])),
+        ),
+        ("review: 1,000 answers", Box::new(|| b.thousand_answers())),
+        ("stats", Box::new(|| run(b.bin, &i.db, &["stats"], b""))),
+        ("decks", Box::new(|| run(b.bin, &i.db, &["decks"], b""))),
+        ("import TSV of N cards", Box::new(|| b.import(&i.tsv))),
+        (
+            "import code-heavy TSV of N cards (70% with code)",
+            Box::new(|| b.import(&i.code_tsv)),
+        ),
+        (
+            "review: first card, all N new (just imported), quit",
+            Box::new(|| b.review(&i.all_new, b"q\n", &[])),
+        ),
+        (
+            "import floor: SQLite alone writes the same rows (in-process, no RSS)",
+            Box::new(|| {
+                b.copy(&i.empty);
+                sqlite_floor(&b.scratch, b.n)
+            }),
+        ),
+        (
+            "export TSV",
+            Box::new(|| b.export(&["--format", "tsv", "-o", &b.out])),
+        ),
+        (
+            "export .apkg",
+            Box::new(|| b.export(&["--format", "apkg", "-o", &b.apkg])),
+        ),
+        (
+            "export .apkg --with-progress",
+            Box::new(|| b.export(&["--format", "apkg", "--with-progress", "-o", &b.apkg])),
+        ),
+    ]
+}
+
+/// One row of the table: the median, minimum and maximum time, and the
+/// largest peak memory, of `samples`.
+fn report(name: &str, n: usize, r: usize, samples: &[Sample]) {
+    let ms: Vec<f64> = samples.iter().map(|s| s.ms).collect();
+    let rss = match samples.iter().map(|s| s.rss_kb).max().unwrap_or(0) {
+        0 => "–".to_string(),
+        kb => format!("{:.1}", kb as f64 / 1024.0),
+    };
+    let (lo, hi) = (
+        ms.iter().cloned().fold(f64::MAX, f64::min),
+        ms.iter().cloned().fold(0.0, f64::max),
+    );
+    println!(
+        "| {name} | {n} | {r} | {:.1} | {lo:.1} | {hi:.1} | {rss} |",
+        harness::median(ms.clone())
+    );
+}
+
+/// PY201_BENCH_SIZES, else 1,000, 10,000 and 100,000.
+fn sizes() -> Vec<usize> {
+    std::env::var("PY201_BENCH_SIZES")
         .unwrap_or_else(|_| "1000,10000,100000".into())
         .split(',')
         .map(|s| {
@@ -169,140 +413,35 @@ fn main() {
                 .parse()
                 .unwrap_or_else(|e| panic!("PY201_BENCH_SIZES: {s:?}: {e}"))
         })
-        .collect();
+        .collect()
+}
+
+fn main() {
+    if std::env::var_os("PY201_BENCH_CHILD").is_some() {
+        return measure_child();
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let bin = harness::release_binary(root);
     let runs = harness::runs(5);
     let dir = root.join("target/bench");
     std::fs::create_dir_all(&dir).unwrap();
-    let today = py201::clock::date_to_day(chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap());
     println!("| operation | cards | reviews | median ms | min ms | max ms | peak RSS MB |");
     println!("|---|---:|---:|---:|---:|---:|---:|");
-    for &n in &sizes {
+    for n in sizes() {
         let r = (10 * n).min(1_000_000);
-        let db = dir.join(format!("c-{n}-{r}.db"));
-        if !db.exists() {
-            let t = Instant::now();
-            let tmp = dir.join("generating.db");
-            let _ = std::fs::remove_file(&tmp);
-            generator::generate(&tmp, n, r, 42, today).expect("generate");
-            std::fs::rename(&tmp, &db).unwrap();
-            eprintln!(
-                "generated {n} cards, {r} reviews in {:.1} s",
-                t.elapsed().as_secs_f64()
-            );
-        }
-        let tsv = dir.join(format!("cards-{n}.tsv"));
-        if !tsv.exists() {
-            let mut s =
-                String::from("#separator:tab\n#html:false\n#columns:id\tfront\tback\ttags\n");
-            for i in 0..n {
-                s.push_str(&format!(
-                    "imp-{i}\tImported question {i}: what is asked here?\tAnswer {i}\ttag{}\n",
-                    i % 7
-                ));
-            }
-            std::fs::write(&tsv, s).unwrap();
-        }
-        let empty = dir.join("empty.db");
-        if !empty.exists() {
-            run(&bin, &empty, &["decks"], b"");
-        }
-        let scratch = dir.join("scratch.db");
-        let copy = |from: &Path| {
-            for ext in ["", "-wal", "-shm"] {
-                let _ = std::fs::remove_file(format!("{}{ext}", scratch.display()));
-            }
-            std::fs::copy(from, &scratch).unwrap();
+        let inputs = inputs(&bin, &dir, n, r);
+        let bench = Bench {
+            bin: &bin,
+            inputs: &inputs,
+            n,
+            scratch: dir.join("scratch.db"),
+            answers: "\n4\n".repeat(1000),
+            out: dir.join("export.out").to_string_lossy().into_owned(),
+            apkg: dir.join("export.apkg").to_string_lossy().into_owned(),
         };
-        let answers = "\n4\n".repeat(1000);
-        let out: PathBuf = dir.join("export.out");
-        let out_s = out.to_string_lossy().into_owned();
-        let apkg_s = dir.join("export.apkg").to_string_lossy().into_owned();
-        let tsv_s = tsv.to_string_lossy().into_owned();
-        type Op<'a> = (&'a str, Box<dyn Fn() -> Sample + 'a>);
-        let ops: Vec<Op> = vec![
-            (
-                "review: start to first card, quit",
-                Box::new(|| run(&bin, &db, &["review"], b"q\n")),
-            ),
-            (
-                "review: 1,000 answers",
-                Box::new(|| {
-                    copy(&db);
-                    // Limits high enough that the session really answers 1,000 cards.
-                    run(&bin, &scratch, &["config", "reviews-per-day", "99999"], b"");
-                    run(
-                        &bin,
-                        &scratch,
-                        &["review", "--limit", "1000"],
-                        answers.as_bytes(),
-                    )
-                }),
-            ),
-            ("stats", Box::new(|| run(&bin, &db, &["stats"], b""))),
-            ("decks", Box::new(|| run(&bin, &db, &["decks"], b""))),
-            (
-                "import TSV of N cards",
-                Box::new(|| {
-                    copy(&empty);
-                    run(&bin, &scratch, &["import", &tsv_s], b"")
-                }),
-            ),
-            (
-                "import floor: SQLite alone writes the same rows (in-process, no RSS)",
-                Box::new(|| {
-                    copy(&empty);
-                    sqlite_floor(&scratch, n)
-                }),
-            ),
-            (
-                "export TSV",
-                Box::new(|| run(&bin, &db, &["export", "--format", "tsv", "-o", &out_s], b"")),
-            ),
-            (
-                "export .apkg",
-                Box::new(|| {
-                    run(
-                        &bin,
-                        &db,
-                        &["export", "--format", "apkg", "-o", &apkg_s],
-                        b"",
-                    )
-                }),
-            ),
-            (
-                "export .apkg --with-progress",
-                Box::new(|| {
-                    run(
-                        &bin,
-                        &db,
-                        &[
-                            "export",
-                            "--format",
-                            "apkg",
-                            "--with-progress",
-                            "-o",
-                            &apkg_s,
-                        ],
-                        b"",
-                    )
-                }),
-            ),
-        ];
-        for (name, op) in &ops {
+        for (name, op) in &operations(&bench) {
             let samples: Vec<Sample> = (0..runs).map(|_| op()).collect();
-            let ms: Vec<f64> = samples.iter().map(|s| s.ms).collect();
-            let rss = match samples.iter().map(|s| s.rss_kb).max().unwrap_or(0) {
-                0 => "–".to_string(),
-                kb => format!("{:.1}", kb as f64 / 1024.0),
-            };
-            let (lo, hi) = (
-                ms.iter().cloned().fold(f64::MAX, f64::min),
-                ms.iter().cloned().fold(0.0, f64::max),
-            );
-            println!(
-                "| {name} | {n} | {r} | {:.1} | {lo:.1} | {hi:.1} | {rss} |",
-                harness::median(ms.clone())
-            );
+            report(name, n, r, &samples);
         }
     }
 }

@@ -27,8 +27,11 @@ fn fifty_megabyte_single_line_files_are_refused_quickly() {
         let out = env.cmd(T0).arg("import").arg(&f).output().unwrap();
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(1), "{err}");
+        // The CSV line is read up to the first byte past the longest
+        // field read; the deck file is refused by its size unread.
         assert!(
-            err.contains("bytes; a card field holds at most 65536"),
+            err.contains("bytes; a card field holds at most 65536")
+                || err.contains("a deck file is read whole and holds at most 1 MiB"),
             "{err}"
         );
         assert!(

@@ -1,9 +1,10 @@
 //! Every statement on the daily path (building the queue, answering, undo,
 //! the session's counts and summary, `py201 decks`) uses an index: each one
 //! is recorded as it runs, then EXPLAIN QUERY PLAN must show no full scan of
-//! the cards table or the review log. Queue and answer statements may not
-//! scan even an index; `decks`, which counts every card per deck, may walk a
-//! covering index but never the table with its card text.
+//! the cards table or the review log, and no statement but a queue's own
+//! (with its LIMIT) walks a queue's index: not `decks` nor the card counts
+//! of `stats`, which read the per-deck counts (schema 9), and not the
+//! first card of a collection of new cards only.
 
 // A test says unwrap plainly; the lint guards the code users run.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -158,11 +159,12 @@ fn the_daily_path_never_scans_cards_or_the_log() {
     });
     assert!(queue.len() >= 10, "recorded {queue:#?}");
     let decks = recorded(&mut col, |col| {
-        col.deck_rows(today).unwrap();
+        col.deck_counts(today).unwrap();
+        col.state_counts(today, None).unwrap();
     });
     assert!(!decks.is_empty());
     let mut bad = Vec::new();
-    for (sqls, covering_ok) in [(&queue, false), (&decks, true)] {
+    for (sqls, covering_ok) in [(&queue, false), (&decks, false)] {
         for sql in sqls {
             let p = plan(&col, sql);
             if p.iter().any(|l| full_scan(l, covering_ok)) {
@@ -171,6 +173,59 @@ fn the_daily_path_never_scans_cards_or_the_log() {
         }
     }
     assert!(bad.is_empty(), "full scans:\n{}", bad.join("\n\n"));
+}
+
+/// Whether a statement walks the index of every new or every due card to
+/// its end: a SCAN of one with no LIMIT to stop it (counting every new
+/// card grew with them). The indexes of same-day repeats and learning
+/// steps hold only the cards in learning today.
+fn walks_a_queue(sql: &str, plan: &[String]) -> bool {
+    !sql.contains("LIMIT")
+        && plan.iter().any(|l| {
+            l.starts_with("SCAN ") && (l.ends_with("cards_new") || l.ends_with("cards_due"))
+        })
+}
+
+/// A collection just imported, every card new and no history: the first
+/// card, the header's counts and the summary (today's, tomorrow's, the
+/// next due day, the new cards waiting), `decks` and the card counts of
+/// `stats` read a few index entries each, never all the new cards.
+#[test]
+fn the_first_card_of_an_all_new_collection_reads_no_other_card() {
+    let mut col = Collection::in_memory().unwrap();
+    col.sync_decks(&[deck("a", 300), deck("b", 300)], false)
+        .unwrap();
+    let deck_b = col.deck_id("b").unwrap();
+    let today = 20_000;
+    let first = recorded(&mut col, |col| {
+        for deck in [None, Some(deck_b)] {
+            for day in [today, today + 1] {
+                col.day_counts(day, deck).unwrap();
+            }
+            col.next_repeat(today, deck).unwrap();
+            col.next_learning(today, deck).unwrap();
+            col.next_due(today, deck).unwrap();
+            col.next_new(today, deck).unwrap().expect("a new card");
+            col.next_due_day(today, deck).unwrap();
+            col.new_card_count(today, deck).unwrap();
+            col.state_counts(today, deck).unwrap();
+            col.due_offsets(today, 28, deck).unwrap();
+        }
+        col.deck_counts(today).unwrap();
+    });
+    assert!(first.len() >= 10, "recorded {first:#?}");
+    let mut bad = Vec::new();
+    for sql in &first {
+        let p = plan(&col, sql);
+        if p.iter().any(|l| full_scan(l, false)) || walks_a_queue(sql, &p) {
+            bad.push(format!("{sql}\n  -> {}", p.join("\n  -> ")));
+        }
+    }
+    assert!(
+        bad.is_empty(),
+        "reads every new card:\n{}",
+        bad.join("\n\n")
+    );
 }
 
 /// The check itself catches a scan: a query without a usable index fails it.
@@ -183,6 +238,12 @@ fn the_check_sees_a_full_scan() {
     assert!(p.iter().any(|l| full_scan(l, true)), "{p:?}");
     let p = plan(&col, "SELECT * FROM cards WHERE id = 1");
     assert!(!p.iter().any(|l| full_scan(l, false)), "{p:?}");
+    // Counting every new card walks their index to its end.
+    let count_new = "SELECT count(*) FROM cards c INDEXED BY cards_new
+                     WHERE c.due IS NULL AND c.retired = 0 AND c.suspended = 0";
+    assert!(walks_a_queue(count_new, &plan(&col, count_new)));
+    let first_new = "SELECT id FROM cards c INDEXED BY cards_new WHERE c.due IS NULL AND c.retired = 0 AND c.suspended = 0 ORDER BY position LIMIT 1";
+    assert!(!walks_a_queue(first_new, &plan(&col, first_new)));
     // Walking the index of every card's state is a full scan on the queue path.
     let p = plan(&col, "SELECT count(*) FROM cards c WHERE c.ease > 0");
     assert!(p.iter().any(|l| full_scan(l, false)), "{p:?}");

@@ -337,10 +337,14 @@ impl Collection {
         )
     }
 
-    /// All new cards that could be shown (not capped by the daily limit).
+    /// All new cards that could be shown (not capped by the daily limit),
+    /// from the per-deck counts (`collection::counts`): counting the new
+    /// cards themselves grew with the collection.
     pub fn new_card_count(&self, today: Day, deck: Option<i64>) -> Result<u32> {
-        // The partial index of new cards: the planner would otherwise walk an
-        // index of every card because it covers more columns.
+        if !self.review_scope {
+            return self.new_waiting(today, deck);
+        }
+        // A review narrowed by a search counts the new cards it found.
         let active = self.active();
         let sql = format!(
             "SELECT count(*) AS n FROM cards c INDEXED BY cards_new WHERE c.due IS NULL AND {active}"

@@ -64,6 +64,35 @@ fn summary_drift(conn: &Connection) -> Result<i64> {
     )
 }
 
+/// Rows by which the per-deck card counts (schema 9) and a count of the
+/// cards differ.
+fn count_drift(conn: &Connection) -> Result<i64> {
+    let mut drift = 0;
+    for (rows, from_cards) in COUNTED {
+        drift += count_of(
+            conn,
+            &format!(
+                "(SELECT count(*) FROM (SELECT * FROM ({from_cards}) EXCEPT {rows}))
+                  + (SELECT count(*) FROM ({rows} EXCEPT SELECT * FROM ({from_cards})))"
+            ),
+        )?;
+    }
+    Ok(drift)
+}
+
+/// The per-deck counts (schema 9), each as stored and as the cards say it
+/// should be: (`SELECT` of the table, its rows counted from the cards).
+const COUNTED: [(&str, &str); 2] = [
+    (
+        "SELECT deck_id, class, day, n FROM deck_counts",
+        super::counts::COUNTS_FROM_CARDS,
+    ),
+    (
+        "SELECT deck_id, what, value, n FROM deck_values",
+        super::counts::VALUES_FROM_CARDS,
+    ),
+];
+
 /// The number a counting query gives, read by name: the query is wrapped
 /// so that its one value has one.
 fn count_of(conn: &Connection, counting: &str) -> Result<i64> {
@@ -112,6 +141,11 @@ impl Collection {
         out.extend(found(
             summary_drift(conn)?,
             "daily statistics summaries that disagree with the review log",
+            true,
+        ));
+        out.extend(found(
+            count_drift(conn)?,
+            "deck card counts that disagree with the cards",
             true,
         ));
         for (what, cond) in IMPOSSIBLE {
@@ -186,6 +220,17 @@ impl Collection {
                 "DELETE FROM revlog_days; INSERT INTO revlog_days {SUMMARY_FROM_LOG};"
             ))?;
             done.push("rebuilt the daily statistics summaries from the review log".into());
+        }
+        if count_drift(&tx)? > 0 {
+            let (counts, values) = (
+                super::counts::COUNTS_FROM_CARDS,
+                super::counts::VALUES_FROM_CARDS,
+            );
+            tx.execute_batch(&format!(
+                "DELETE FROM deck_counts; INSERT INTO deck_counts {counts};
+                 DELETE FROM deck_values; INSERT INTO deck_values {values};"
+            ))?;
+            done.push("rebuilt the deck card counts from the cards".into());
         }
         tx.commit()?;
         Ok(done)

@@ -40,6 +40,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(6, "006_no_rows_for_notes_that_are_their_card.sql"),
     migration!(7, "007_one_deck_order_index.sql"),
     migration!(8, "008_answer_kind.sql"),
+    migration!(9, "009_deck_counts.sql"),
 ];
 
 /// The version the last migration arrives at: that of `schema.sql`.

@@ -9,6 +9,7 @@ pub mod add;
 pub mod backup;
 pub mod cards;
 pub mod config;
+pub mod counts;
 pub mod doctor;
 pub mod dump;
 pub mod export;

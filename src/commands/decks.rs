@@ -7,7 +7,7 @@ use std::process::ExitCode;
 pub fn run(ctx: &Ctx) -> Result<ExitCode> {
     let col = ctx.open()?;
     let today = ctx.clock.today(col.config().day_starts_at);
-    let rows = col.deck_rows(today)?;
+    let rows = col.deck_counts(today)?;
     let mut table = crate::table::new();
     table
         .load_style(UTF8_FULL_CONDENSED)

@@ -12,6 +12,7 @@ use crate::collection::{Collection, dump::Dump, sync::SyncReport};
 use crate::error::Result;
 use crate::interop::{Source, import, import::Files};
 use render::{list_problems, report_table};
+use std::io::IsTerminal;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -59,8 +60,13 @@ fn restore(ctx: &Ctx, col: &mut Collection, path: &Path, dump: &Dump, dry: bool)
 fn decks(ctx: &Ctx, col: &mut Collection, sources: &[Source], args: &ImportArgs) -> Result<()> {
     // The bar counts notes (rows, deck-file entries), the cards as the user
     // wrote them; a cloze note becomes several cards.
-    let notes: usize = sources.iter().map(Source::notes).sum();
     let (rename, dry) = (args.deck.as_deref(), args.dry_run);
+    // Counting them reads each CSV/TSV file once more: not when no bar is
+    // drawn (progress::bar draws none then either).
+    let notes: usize = match ctx.quiet || dry || !std::io::stderr().is_terminal() {
+        true => 0,
+        false => sources.iter().map(Source::notes).sum(),
+    };
     let pb = progress::bar(notes as u64, "importing", ctx.quiet || dry);
     let stamp = (!dry).then(|| ctx.stamp());
     let mut tick = |n| pb.inc(n);

@@ -12,6 +12,7 @@ pub mod atomic;
 pub mod backup;
 pub mod deckfile;
 pub mod export;
+pub mod guard;
 pub mod html;
 pub mod import;
 pub mod text;
@@ -55,53 +56,76 @@ fn unreadable(file: &str, line: Option<usize>, why: impl Into<String>) -> Error 
     Error::Import(Problems::one(file, line, Why::Unreadable(why.into())))
 }
 
-/// Reads `path` as UTF-8 text, refusing what cannot be a deck, CSV or backup.
-pub fn read_text(path: &Path) -> Result<String> {
-    let name = path.display().to_string();
-    let meta = std::fs::metadata(path)
-        .map_err(|e| unreadable(&name, None, format!("cannot read: {e}")))?;
+/// How much of a file is read to tell what it holds.
+const HEAD: usize = 64 * 1024;
+
+/// The largest deck file read. A deck file (TOML) is parsed whole, and its
+/// parse takes several times its size in memory; a deck written by hand is
+/// far smaller (the largest built-in deck is 48 KiB), and a larger set of
+/// cards imports as CSV/TSV, which is read a row at a time.
+pub const MAX_DECK_FILE: u64 = 1 << 20;
+
+/// `path` opened to import, with its length.
+fn open_file(path: &Path, name: &str) -> Result<(std::fs::File, u64)> {
+    let cannot = |e: std::io::Error| unreadable(name, None, format!("cannot read: {e}"));
+    let meta = std::fs::metadata(path).map_err(cannot)?;
     if meta.is_dir() {
         return Err(unreadable(
-            &name,
+            name,
             None,
             "is a directory, not a file to import",
         ));
     }
-    let bytes =
-        std::fs::read(path).map_err(|e| unreadable(&name, None, format!("cannot read: {e}")))?;
-    if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(unreadable(&name, None, "is empty: nothing to import"));
+    let file = std::fs::File::open(path).map_err(cannot)?;
+    Ok((file, meta.len()))
+}
+
+/// The first [`HEAD`] bytes of `file` (all of it if shorter), refused if
+/// they cannot start a deck, CSV or backup; `file` is left at its start.
+fn read_head(name: &str, file: &mut std::fs::File) -> Result<Vec<u8>> {
+    use std::io::{Read, Seek};
+    let cannot = |e: std::io::Error| unreadable(name, None, format!("cannot read: {e}"));
+    let mut head = Vec::with_capacity(HEAD);
+    file.by_ref()
+        .take(HEAD as u64)
+        .read_to_end(&mut head)
+        .map_err(cannot)?;
+    file.rewind().map_err(cannot)?;
+    if head.len() < HEAD && head.iter().all(u8::is_ascii_whitespace) {
+        return Err(unreadable(name, None, "is empty: nothing to import"));
     }
-    if bytes.starts_with(b"PK\x03\x04") {
-        let why = if matches!(
-            path.extension().and_then(|e| e.to_str()),
-            Some("apkg" | "colpkg")
-        ) {
-            "is an Anki package; py201 exports .apkg but imports Anki decks as text: in Anki use File > Export > Notes in Plain Text"
-        } else {
-            "is a zip archive, not a deck file, CSV/TSV or JSON backup"
-        };
-        return Err(unreadable(&name, None, why));
+    if head.starts_with(b"PK\x03\x04") {
+        // Anki packages are opened before this (`anki::is_zip`).
+        let why = "is a zip archive, not a deck file, CSV/TSV or JSON backup";
+        return Err(unreadable(name, None, why));
     }
-    if bytes.iter().take(8192).any(|&b| b == 0) {
+    if head.iter().take(8192).any(|&b| b == 0) {
         return Err(unreadable(
-            &name,
+            name,
             None,
             "is a binary file, not a deck file, CSV/TSV or JSON backup",
         ));
     }
-    String::from_utf8(bytes).map_err(|e| {
-        let at = e.utf8_error().valid_up_to();
-        let line = e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() + 1;
-        unreadable(
-            &name,
-            Some(line),
-            format!("is not valid UTF-8 (byte {at}); save it as UTF-8"),
-        )
-    })
+    Ok(head)
 }
 
-/// Picks the format from the extension, then from the content.
+/// Reads a file to parse whole (a deck file or a backup) through a
+/// [`guard::Guarded`] reader, so a line or string too long for any card is
+/// refused as soon as it is read.
+fn read_whole(name: &str, file: std::fs::File, shape: guard::Shape) -> Result<String> {
+    use std::io::Read;
+    let mut text = String::new();
+    let mut guarded = guard::Guarded::new(std::io::BufReader::new(file), shape, 1, name);
+    match guarded.read_to_string(&mut text) {
+        Ok(_) => Ok(text),
+        Err(e) => Err(guarded
+            .refused()
+            .unwrap_or_else(|| unreadable(name, None, format!("cannot read: {e}")))),
+    }
+}
+
+/// Picks the format from the extension, then from the content (`text`, the
+/// start of the file).
 pub fn detect(path: &Path, text: &str) -> Format {
     match path
         .extension()
@@ -337,16 +361,23 @@ pub enum Opened {
     Backup(Box<crate::collection::dump::Dump>),
 }
 
-/// A deck, CSV or TSV file's text, or an Anki package, not yet turned
-/// into decks.
+/// A deck, CSV or TSV file, or an Anki package, not yet turned into decks.
 #[derive(Debug)]
 pub struct Source {
     path: PathBuf,
-    text: String,
-    format: Format,
+    body: Body,
+}
+
+/// What a [`Source`] reads its decks from.
+#[derive(Debug)]
+enum Body {
+    /// A deck file's text, parsed whole.
+    Deck(String),
+    /// A CSV/TSV file, read from the file a row at a time.
+    Rows,
     /// An Anki package's collection, opened (behind a lock: the file is
     /// read on another thread, and a connection is used by one at a time).
-    package: Option<Box<std::sync::Mutex<anki::Package>>>,
+    Package(Box<std::sync::Mutex<anki::Package>>),
 }
 
 impl Source {
@@ -358,15 +389,10 @@ impl Source {
     /// `[[cards]]` entries, or its rows (a multi-line field counts more
     /// than once; the bar is cleared at the end either way).
     pub fn notes(&self) -> usize {
-        if let Some(p) = &self.package {
-            return p.lock().map_or(0, |p| p.notes());
-        }
-        let lines = self.text.lines();
-        match self.format {
-            Format::Csv | Format::Tsv => lines
-                .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-                .count(),
-            _ => lines.filter(|l| l.trim() == "[[cards]]").count(),
+        match &self.body {
+            Body::Deck(text) => text.lines().filter(|l| l.trim() == "[[cards]]").count(),
+            Body::Rows => count_rows(&self.path),
+            Body::Package(p) => p.lock().map_or(0, |p| p.notes()),
         }
     }
 
@@ -376,13 +402,24 @@ impl Source {
     /// it. Other errors are the sink's own.
     pub fn read_into(&self, rename: Option<&str>, sink: &mut dyn Sink) -> Result<()> {
         let name = self.path.display().to_string();
-        if let Some(p) = &self.package {
-            let p = p.lock().map_err(|_| Error::ReaderStopped)?;
-            return anki::read_into(&p, &name, rename, sink);
+        match &self.body {
+            Body::Rows => {
+                let (file, _) = open_file(&self.path, &name)?;
+                text::read_into(&self.path, file, rename, sink)
+            }
+            Body::Deck(text) => sink.content(deckfile::read(&name, text, rename)?),
+            Body::Package(p) => {
+                let p = p.lock().map_err(|_| Error::ReaderStopped)?;
+                anki::read_into(&p, &name, rename, sink)
+            }
         }
-        match self.format {
-            Format::Csv | Format::Tsv => text::read_into(&self.path, &self.text, rename, sink),
-            _ => sink.content(deckfile::read(&name, &self.text, rename)?),
+    }
+
+    /// The Anki package this source is, if it is one.
+    fn package(&self) -> Option<&std::sync::Mutex<anki::Package>> {
+        match &self.body {
+            Body::Package(p) => Some(p),
+            _ => None,
         }
     }
 
@@ -393,7 +430,7 @@ impl Source {
         rollover: u8,
         f: &mut dyn FnMut(crate::collection::sync::progress::CardProgress) -> Result<()>,
     ) -> Result<()> {
-        let Some(p) = &self.package else {
+        let Some(p) = self.package() else {
             return Ok(());
         };
         let p = p.lock().map_err(|_| Error::ReaderStopped)?;
@@ -401,9 +438,10 @@ impl Source {
     }
 
     /// What the import should say about this file besides its cards: the
-    /// media files of an Anki package, which are not kept.
+    /// media files of an Anki package, which are not kept, and whether its
+    /// collection scheduled with FSRS.
     pub fn note(&self) -> Option<String> {
-        let p = self.package.as_ref()?.lock().ok()?;
+        let p = self.package()?.lock().ok()?;
         let mut lines = vec![];
         if p.media > 0 {
             lines.push(format!(
@@ -423,7 +461,36 @@ impl Source {
     }
 }
 
-/// Opens one file to import: reads it and tells what it holds.
+/// The lines of a CSV/TSV file that are not blank or `#` headers, read in
+/// chunks (a line may be any length). 0 if it cannot be read.
+fn count_rows(path: &Path) -> usize {
+    use std::io::Read;
+    let Ok(mut file) = std::fs::File::open(path) else {
+        return 0;
+    };
+    let mut buf = vec![0; HEAD];
+    let (mut rows, mut start, mut header, mut content) = (0, true, false, false);
+    loop {
+        let n = match file.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => n,
+        };
+        for &b in &buf[..n] {
+            if b == b'\n' {
+                rows += usize::from(content && !header);
+                (start, header, content) = (true, false, false);
+                continue;
+            }
+            header |= start && b == b'#';
+            content |= !b.is_ascii_whitespace();
+            start = false;
+        }
+    }
+    rows + usize::from(content && !header)
+}
+
+/// Opens one file to import: reads as much of it as tells what it holds
+/// (a deck file or a backup whole, a CSV/TSV file only its start).
 pub fn open(path: &Path) -> Result<Opened> {
     let name = path.display().to_string();
     // Anki packages are told by their content, whatever the extension.
@@ -431,22 +498,46 @@ pub fn open(path: &Path) -> Result<Opened> {
         let package = anki::open(path, &name)?;
         return Ok(Opened::Decks(Source {
             path: path.to_path_buf(),
-            text: String::new(),
-            format: Format::Apkg,
-            package: Some(Box::new(std::sync::Mutex::new(package))),
+            body: Body::Package(Box::new(std::sync::Mutex::new(package))),
         }));
     }
-    let text = read_text(path)?;
-    match detect(path, &text) {
-        Format::Json => backup::read(&name, &text).map(|d| Opened::Backup(Box::new(d))),
-        Format::Apkg => Err(unreadable(&name, None, "cannot import an Anki package")),
-        format => Ok(Opened::Decks(Source {
-            path: path.to_path_buf(),
-            text,
-            format,
-            package: None,
-        })),
-    }
+    let (mut file, len) = open_file(path, &name)?;
+    let head = read_head(&name, &mut file)?;
+    let valid = match std::str::from_utf8(&head) {
+        Ok(s) => s,
+        // Checked in full as the file is read; a cut-off character at the
+        // end of the head is not an error.
+        Err(e) => std::str::from_utf8(&head[..e.valid_up_to()]).unwrap_or_default(),
+    };
+    let body = match detect(path, valid) {
+        Format::Json => {
+            let text = read_whole(&name, file, guard::Shape::Json)?;
+            return backup::read(&name, &text).map(|d| Opened::Backup(Box::new(d)));
+        }
+        // A zip is opened above; an .apkg name on anything else is refused
+        // by what it holds, as for any other file.
+        Format::Apkg => {
+            return Err(unreadable(
+                &name,
+                None,
+                "is not an Anki package (not a zip archive)",
+            ));
+        }
+        Format::Csv | Format::Tsv => Body::Rows,
+        Format::Deck if len > MAX_DECK_FILE => {
+            let why = format!(
+                "is {:.1} MiB; a deck file is read whole and holds at most {} MiB: split it into smaller decks, or import its cards as CSV/TSV",
+                len as f64 / f64::from(1 << 20),
+                MAX_DECK_FILE >> 20
+            );
+            return Err(unreadable(&name, None, why));
+        }
+        Format::Deck => Body::Deck(read_whole(&name, file, guard::Shape::Lines)?),
+    };
+    Ok(Opened::Decks(Source {
+        path: path.to_path_buf(),
+        body,
+    }))
 }
 
 /// Reads one file to import whole. `deck` renames the deck it holds.

@@ -286,7 +286,7 @@ pub struct Buttons {
 /// Computes every figure for `opts` as of the study day `today`.
 pub fn compute(col: &Collection, today: Day, opts: Options) -> Result<Stats> {
     let deck = opts.deck;
-    let cards = cards(col.state_counts(today, MATURE_DAYS, deck)?);
+    let cards = cards(col.state_counts(today, deck)?);
     let from = today - (opts.days.max(1) as Day - 1);
     Ok(Stats {
         date: day_string(today),

@@ -424,10 +424,11 @@ fn hardest(s: &Stats) -> String {
         ]);
     }
     // Where to go from here: a card's whole story, and the leeches to act on.
-    format!(
-        "{tab}\nLeeches ({LEECH_LAPSES} or more lapses): {}. `py201 show CARD` has a card's answers; `py201 cards is:leech` lists the leeches.\n",
+    let leeches = prose(&format!(
+        "Leeches ({LEECH_LAPSES} or more lapses): {} (`py201 cards is:leech`); a card's answers: `py201 show CARD`.",
         s.leeches
-    )
+    ));
+    format!("{tab}\n{leeches}\n")
 }
 
 fn buttons(s: &Stats) -> String {

@@ -80,7 +80,7 @@ fn state_counts_agree_with_card_status() {
         want.retired,
     ];
     assert!(every.iter().all(|&n| n > 0), "every state occurs: {want:?}");
-    let got = col.state_counts(today, 21, None).unwrap();
+    let got = col.state_counts(today, None).unwrap();
     assert_eq!(got, vec![want]);
 }
 
@@ -160,10 +160,50 @@ fn window_queries_use_the_day_index() {
             (":horizon", &horizon),
             (":deck", d),
         ];
-        let p = plan(&col, DUE_OFFSETS, &params);
+        let p = plan(&col, crate::collection::counts::DUE_OFFSETS, &params);
+        assert!(p.contains("deck_counts"), "forecast, deck {deck:?}:\n{p}");
+        assert!(!p.contains("cards"), "forecast, deck {deck:?}:\n{p}");
+        let params = [(":min", &8 as &dyn ToSql), (":deck", d)];
+        let p = plan(&col, LEECHES, &params);
         assert!(
-            p.contains("INDEX cards_due"),
-            "forecast, deck {deck:?}:\n{p}"
+            p.contains("SEARCH c USING INDEX cards_hardest (lapses>?)"),
+            "leeches, deck {deck:?}:\n{p}"
         );
+    }
+}
+
+/// The card counts of `decks` and `stats` never read every card: the
+/// per-deck counts, then each of today's exceptions through its own index.
+#[test]
+fn card_counts_read_no_card_but_todays_exceptions() {
+    use crate::collection::counts::{CLASS_COUNTS, DECK_ROWS, TODAYS_EXCEPTIONS};
+    let col = collection_with(1);
+    let today: Day = 100;
+    for deck in [None, Some(1_i64)] {
+        let d: &dyn ToSql = &deck;
+        for (name, sql, params) in [
+            ("classes", CLASS_COUNTS, vec![(":deck", d)]),
+            (
+                "exceptions",
+                TODAYS_EXCEPTIONS,
+                vec![(":today", &today as &dyn ToSql), (":deck", d)],
+            ),
+            ("decks", DECK_ROWS, vec![(":today", &today as &dyn ToSql)]),
+        ] {
+            let p = plan(&col, sql, &params);
+            let full_scan = p.lines().any(|l| {
+                let l = l.trim_start_matches(|c: char| !c.is_ascii_alphabetic());
+                (l.starts_with("SCAN c") || l.starts_with("SCAN cards"))
+                    && !l.contains("INDEX cards_buried")
+                    && !l.contains("INDEX cards_repeat")
+                    && !l.contains("INDEX cards_step")
+            });
+            assert!(!full_scan, "{name}, deck {deck:?}:\n{p}");
+            if name == "exceptions" {
+                for index in ["cards_buried", "cards_repeat", "cards_step"] {
+                    assert!(p.contains(index), "{name}: {index}\n{p}");
+                }
+            }
+        }
     }
 }

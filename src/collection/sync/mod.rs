@@ -164,6 +164,9 @@ pub struct DeckSync<'c> {
     json_notes: HashSet<String>,
     pending_tick: u32,
     tick: &'c mut dyn FnMut(u64),
+    /// `deck_counts_insert` as stored, dropped for this sync and made again
+    /// at its end (see [`DeckSync::count_added`]).
+    count_trigger: String,
 }
 
 impl DeckSync<'_> {
@@ -445,6 +448,7 @@ impl DeckSync<'_> {
         self.flush_notes()?;
         self.flush()?;
         (self.tick)(u64::from(self.pending_tick));
+        self.count_added()?;
         let gone = self.missing()?;
         let mut retire = self
             .tx
@@ -474,6 +478,26 @@ impl DeckSync<'_> {
             self.tx.commit()?;
         }
         Ok(report)
+    }
+
+    /// Counts the cards this sync added in `deck_counts`, a row per deck,
+    /// and makes its insert trigger again (the retiring after it goes
+    /// through the update trigger). The trigger, run once per card
+    /// inserted, took a quarter of a 100,000-card import; every card a sync
+    /// inserts is new (no state yet), and `report.added` counts exactly the
+    /// rows it inserted. Dropping and making the trigger is part of the
+    /// sync's transaction: if the sync does not commit, nothing of it did.
+    fn count_added(&mut self) -> Result<()> {
+        let mut add = self.tx.prepare_cached(
+            "INSERT INTO deck_counts VALUES (?1, 0, 0, ?2)
+             ON CONFLICT (deck_id, class, day) DO UPDATE SET n = n + excluded.n",
+        )?;
+        for d in self.decks.iter().filter(|d| d.report.added > 0) {
+            add.execute(params![d.id, d.report.added])?;
+        }
+        drop(add);
+        self.tx.execute_batch(&self.count_trigger)?;
+        Ok(())
     }
 
     /// The live cards (id, deck id) of the synced decks that this sync did
@@ -590,6 +614,14 @@ impl Collection {
             [],
             |r| r.get("n"),
         )?;
+        // Cards inserted are counted per deck at the end, not by a trigger
+        // run per card (DeckSync::count_added).
+        let count_trigger: String = tx.query_row(
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'deck_counts_insert'",
+            [],
+            |r| r.get("sql"),
+        )?;
+        tx.execute_batch("DROP TRIGGER deck_counts_insert")?;
         let json_notes = tx
             .prepare("SELECT id FROM notes")?
             .query_map([], |r| r.get("id"))?
@@ -610,6 +642,7 @@ impl Collection {
             spent_notes: Vec::new(),
             pending_tick: 0,
             tick,
+            count_trigger,
         };
         let good = feed(&mut sync)?;
         sync.finish(good && !dry_run)

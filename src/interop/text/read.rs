@@ -2,46 +2,65 @@
 //! every problem collected (the file is refused whole if it has any).
 
 use super::{Columns, FENCE, from_html, kind_of, note_id, separator_from, split_code_block};
+use crate::decks::MAX_FIELD;
 use crate::decks::{DeckBuilder, NoteSpec};
+use crate::error::Error;
 use crate::error::{Problem, Problems, Result, Why};
 use crate::interop::Sink;
+use crate::interop::guard::{Guarded, MAX_LINE, Shape};
 use crate::model::DeckContent;
 use std::collections::BTreeMap;
 use std::collections::btree_map::Entry;
+use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
-/// Reads a CSV/TSV file into decks (one per deck named in it).
+/// Reads a CSV/TSV file's `text` into decks (one per deck named in it).
 pub fn read(path: &Path, text: &str, rename: Option<&str>) -> Result<Vec<DeckContent>> {
     let mut decks: Vec<DeckContent> = Vec::new();
-    read_into(path, text, rename, &mut decks)?;
+    read_into(path, text.as_bytes(), rename, &mut decks)?;
     Ok(decks)
 }
 
-/// Reads a CSV/TSV file into `sink` as it goes, a note at a time. Fails
-/// with [`Error::Import`] listing every problem found (the sink's content
-/// must not be kept then), or with the sink's own error. Decks reach the
-/// sink in the order they first appear.
-pub fn read_into(path: &Path, text: &str, rename: Option<&str>, sink: &mut dyn Sink) -> Result<()> {
+/// Reads a CSV/TSV file from `input` into `sink` as it goes, a note at a
+/// time. Fails with [`Error::Import`] listing every problem found (the
+/// sink's content must not be kept then), or with the sink's own error.
+/// Decks reach the sink in the order they first appear. What is read is
+/// bounded ([`guard`]): a row or field too long for any card, or bytes
+/// that are not UTF-8, refuse the file as soon as they are read, as its one
+/// problem.
+pub fn read_into(
+    path: &Path,
+    input: impl Read,
+    rename: Option<&str>,
+    sink: &mut dyn Sink,
+) -> Result<()> {
     let file = path.display().to_string();
+    let mut input = BufReader::with_capacity(64 * 1024, input);
     let mut problems = Problems::default();
-    let mut header = Header::read(&file, path, text, &mut problems);
+    let mut header = Header::read(&file, path, &mut input, &mut problems)?;
+    let shape = Shape::Csv(header.separator);
+    let mut guarded = Guarded::new(input, shape, header.lines + 1, &file);
     // Rows are read one at a time and turned into notes at once: a large
     // file is never held as rows and notes and cards all together. A
     // malformed row ends the reading (its problem is listed first, as the
     // file's own), and the rows before it are still checked.
-    let mut rows = Rows::new(&text[header.body_start..], &header);
+    let mut rows = Rows::new(&mut guarded, &header);
     let mut row = rows.next();
     let width = row.as_ref().map_or(0, |r| r.1.len());
     header.resolve_columns(width);
     // Listed after a malformed row's problem, which is found later now.
     let column_problems = header.column_problems(&file, width);
-    let deck = default_deck(path, rename, header.deck);
+    let deck = default_deck(path, rename, header.deck.as_deref());
     let mut reader = RowReader::new(&file, &header, rename, deck);
     while let Some((line, rec)) = row.take() {
         row = rows.next();
         reader.read(line, &rec, sink)?;
     }
-    problems.extend(rows.problem(&file));
+    let row_problem = rows.problem(&file);
+    if let Some(refused) = guarded.refused() {
+        return Err(refused);
+    }
+    problems.extend(row_problem);
     problems.extend(column_problems);
     reader.finish(&mut problems);
     problems.into_result()
@@ -58,50 +77,56 @@ fn default_deck(path: &Path, rename: Option<&str>, header: Option<&str>) -> Stri
 }
 
 /// What a file's header lines (`#key:value`, Anki's) say about its rows.
-struct Header<'t> {
+struct Header {
     separator: u8,
     html: bool,
     /// `#columns:`, the names of the columns.
-    names: Option<&'t str>,
-    deck: Option<&'t str>,
+    names: Option<String>,
+    deck: Option<String>,
     cols: Columns,
-    /// How many lines the header takes, and the byte the rows start at.
+    /// How many lines the header takes.
     lines: usize,
-    body_start: usize,
 }
 
-impl<'t> Header<'t> {
-    /// Reads the header lines at the top of `text`, recording a bad one in
-    /// `problems`.
-    fn read(file: &str, path: &Path, text: &'t str, problems: &mut Problems) -> Self {
+impl Header {
+    /// Reads the header lines at the top of `input`, leaving it at the
+    /// first row and recording a bad header line in `problems`.
+    fn read(
+        file: &str,
+        path: &Path,
+        input: &mut impl BufRead,
+        problems: &mut Problems,
+    ) -> Result<Self> {
         let mut h = Header {
-            separator: guess_separator(path, text),
+            separator: 0,
             html: false,
             names: None,
             deck: None,
             cols: Columns::default(),
             lines: 0,
-            body_start: 0,
         };
-        for line in text.split_inclusive('\n') {
-            let Some(rest) = line.strip_prefix('#') else {
-                break;
-            };
+        let mut separator = None;
+        while let Some(line) = header_line(file, h.lines + 1, input)? {
             h.lines += 1;
-            h.body_start += line.len();
-            let rest = rest.trim_end_matches(['\n', '\r']);
+            let rest = line[1..].trim_end_matches(['\n', '\r']);
             let Some((key, value)) = rest.split_once(':') else {
                 continue;
             };
-            if let Err(why) = h.set(key, value) {
-                problems.push(Problem::new(file, Some(h.lines), why));
+            match h.set(key, value) {
+                Ok(Some(sep)) => separator = Some(sep),
+                Ok(None) => {}
+                Err(why) => problems.push(Problem::new(file, Some(h.lines), why)),
             }
         }
-        h
+        h.separator = match separator {
+            Some(sep) => sep,
+            None => guess_separator(path, first_line(input)),
+        };
+        Ok(h)
     }
 
-    /// One header line, `#key:value`.
-    fn set(&mut self, key: &str, value: &'t str) -> std::result::Result<(), Why> {
+    /// One header line, `#key:value`; `#separator:` is returned.
+    fn set(&mut self, key: &str, value: &str) -> std::result::Result<Option<u8>, Why> {
         let column = |v: &str| {
             v.trim()
                 .parse::<usize>()
@@ -111,15 +136,15 @@ impl<'t> Header<'t> {
         };
         match key.trim().to_ascii_lowercase().as_str() {
             "separator" => {
-                self.separator = separator_from(value).ok_or_else(|| {
+                return separator_from(value).map(Some).ok_or_else(|| {
                     Why::Syntax(format!(
                         "#separator:{value} is not one of tab, comma, semicolon, pipe, colon, space"
                     ))
-                })?;
+                });
             }
             "html" => self.html = value.trim().eq_ignore_ascii_case("true"),
-            "columns" => self.names = Some(value),
-            "deck" => self.deck = Some(value.trim()),
+            "columns" => self.names = Some(value.to_string()),
+            "deck" => self.deck = Some(value.trim().to_string()),
             "tags column" => self.cols.tags = column(value),
             "guid column" => self.cols.id = column(value),
             "notetype column" => self.cols.notetype = column(value),
@@ -127,14 +152,14 @@ impl<'t> Header<'t> {
             // Other Anki headers (#notetype:, #tags:, #if matches:) carry nothing py201 stores.
             _ => {}
         }
-        Ok(())
+        Ok(None)
     }
 
     /// Gives each column its role: by its name in `#columns:`, or else
     /// every column the `# column:` headers do not claim holds a field.
     fn resolve_columns(&mut self, width: usize) {
         let cols = &mut self.cols;
-        let Some(names) = self.names else {
+        let Some(names) = &self.names else {
             let meta = [cols.id, cols.notetype, cols.deck, cols.tags];
             cols.fields = (0..width).filter(|i| !meta.contains(&Some(*i))).collect();
             return;
@@ -170,38 +195,67 @@ impl<'t> Header<'t> {
     }
 }
 
+/// The next line of `input` if it is a header line (starts with `#`),
+/// read up to [`MAX_LINE`] bytes: a longer one refuses the file.
+fn header_line(file: &str, line: usize, input: &mut impl BufRead) -> Result<Option<String>> {
+    let cannot = |e: std::io::Error| Problems::one(file, None, Why::Unreadable(e.to_string()));
+    if input.fill_buf().map_err(cannot)?.first() != Some(&b'#') {
+        return Ok(None);
+    }
+    let mut bytes = Vec::new();
+    input
+        .take(MAX_LINE as u64 + 1)
+        .read_until(b'\n', &mut bytes)
+        .map_err(cannot)?;
+    let refuse = |why: String| Error::Import(Problems::one(file, Some(line), Why::Syntax(why)));
+    if bytes.len() > MAX_LINE {
+        return Err(refuse(format!(
+            "a line of more than {MAX_LINE} bytes; a card field holds at most {MAX_FIELD}"
+        )));
+    }
+    String::from_utf8(bytes).map(Some).map_err(|_| {
+        let why = "is not valid UTF-8; save it as UTF-8".to_string();
+        Error::Import(Problems::one(file, Some(line), Why::Unreadable(why)))
+    })
+}
+
+/// The first line of what `input` has buffered (the first row, cut off if
+/// it is longer than the buffer), without consuming it.
+fn first_line(input: &mut impl BufRead) -> &[u8] {
+    let buffered = input.fill_buf().unwrap_or_default();
+    let end = buffered
+        .iter()
+        .position(|&b| b == b'\n')
+        .unwrap_or(buffered.len());
+    &buffered[..end]
+}
+
 /// The separator a file without `#separator:` uses: by its extension, or a
 /// tab in its first row.
-fn guess_separator(path: &Path, text: &str) -> u8 {
+fn guess_separator(path: &Path, first_row: &[u8]) -> u8 {
     match path.extension().and_then(|e| e.to_str()) {
         Some("tsv" | "tab") => b'\t',
         Some("csv") => b',',
-        _ if text
-            .lines()
-            .find(|l| !l.starts_with('#'))
-            .is_some_and(|l| l.contains('\t')) =>
-        {
-            b'\t'
-        }
+        _ if first_row.contains(&b'\t') => b'\t',
         _ => b',',
     }
 }
 
 /// The rows after the header, one at a time, blank ones skipped. A malformed
 /// row ends them; its problem is kept for [`Rows::problem`].
-struct Rows<'t> {
-    records: csv::StringRecordsIntoIter<&'t [u8]>,
+struct Rows<R> {
+    records: csv::StringRecordsIntoIter<R>,
     header_lines: usize,
     problem: Option<(Option<usize>, Why)>,
 }
 
-impl<'t> Rows<'t> {
-    fn new(body: &'t str, header: &Header) -> Self {
+impl<R: Read> Rows<R> {
+    fn new(body: R, header: &Header) -> Self {
         let reader = csv::ReaderBuilder::new()
             .delimiter(header.separator)
             .has_headers(false)
             .flexible(false)
-            .from_reader(body.as_bytes());
+            .from_reader(body);
         Rows {
             records: reader.into_records(),
             header_lines: header.lines,
@@ -216,7 +270,7 @@ impl<'t> Rows<'t> {
     }
 }
 
-impl Iterator for Rows<'_> {
+impl<R: Read> Iterator for Rows<R> {
     /// (line, row)
     type Item = (usize, csv::StringRecord);
 
