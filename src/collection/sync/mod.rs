@@ -167,6 +167,9 @@ pub struct DeckSync<'c> {
     /// `deck_counts_insert` as stored, dropped for this sync and made again
     /// at its end (see [`DeckSync::count_added`]).
     count_trigger: String,
+    /// Whether the cards added are counted and the trigger made again (at
+    /// the end, or before an import's progress updates the cards).
+    counted: bool,
 }
 
 impl DeckSync<'_> {
@@ -488,6 +491,10 @@ impl DeckSync<'_> {
     /// rows it inserted. Dropping and making the trigger is part of the
     /// sync's transaction: if the sync does not commit, nothing of it did.
     fn count_added(&mut self) -> Result<()> {
+        if self.counted {
+            return Ok(());
+        }
+        self.counted = true;
         let mut add = self.tx.prepare_cached(
             "INSERT INTO deck_counts VALUES (?1, 0, 0, ?2)
              ON CONFLICT (deck_id, class, day) DO UPDATE SET n = n + excluded.n",
@@ -643,6 +650,7 @@ impl Collection {
             pending_tick: 0,
             tick,
             count_trigger,
+            counted: false,
         };
         let good = feed(&mut sync)?;
         sync.finish(good && !dry_run)

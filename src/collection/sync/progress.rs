@@ -56,10 +56,12 @@ const SET_STATE: &str = "UPDATE cards SET reps = ?2, interval = ?3, ease = ?4, d
     difficulty = ?10, step = NULL, step_due_ms = NULL WHERE id = ?1";
 
 impl DeckSync<'_> {
-    /// Writes every card given so far, so that their rows can be updated.
+    /// Writes every card given so far and counts them in `deck_counts`, so
+    /// that their rows can be updated (the count triggers then follow).
     pub fn flush_all(&mut self) -> Result<()> {
         self.flush_notes()?;
-        self.flush()
+        self.flush()?;
+        self.count_added()
     }
 
     /// Adds `p`'s answers that the card's log lacks, and gives the card
