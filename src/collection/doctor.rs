@@ -44,7 +44,7 @@ const IMPOSSIBLE: &[(&str, &str)] = &[
 /// counted by its `revlog.answer_kind`, as the summary triggers of
 /// schema.sql count it, so a summary that drifted (a log edited by hand, a card deleted outside py201)
 /// can be found and rebuilt.
-const SUMMARY_FROM_LOG: &str = "SELECT r.day, coalesce(c.deck_id, 0), r.answer_kind,
+pub(super) const SUMMARY_FROM_LOG: &str = "SELECT r.day, coalesce(c.deck_id, 0), r.answer_kind,
        sum(r.grade = 0), sum(r.grade = 1), sum(r.grade = 2), sum(r.grade = 3),
        sum(r.grade = 4), sum(r.grade = 5), sum(r.taken_ms)
      FROM revlog r LEFT JOIN cards c ON c.id = r.card_id

@@ -88,6 +88,7 @@ pub fn decks(
             return Ok(true);
         };
         sync.flush_all()?;
+        let bulk = sync.begin_progress()?;
         for source in sources {
             source.progress(s.rollover, &mut |p| {
                 let r = sync.apply_progress(&p, s.today)?;
@@ -96,6 +97,7 @@ pub fn decks(
                 Ok(())
             })?;
         }
+        sync.end_progress(bulk)?;
         Ok(true)
     })?;
     if !report.conflicts.is_empty() {

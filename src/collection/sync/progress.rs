@@ -43,7 +43,11 @@ pub struct ProgressReport {
     pub scheduled: u32,
 }
 
-const INSERT_ANSWER: &str = "INSERT INTO revlog (card_id, time_ms, day, grade, is_repeat, taken_ms,
+// OR FAIL, as the sync's own writes: a failure fails the whole import,
+// which is rolled back, so a statement needs no journal of its own (with
+// ABORT, SQLite copies every page a statement and its triggers touch).
+const INSERT_ANSWER: &str =
+    "INSERT OR FAIL INTO revlog (card_id, time_ms, day, grade, is_repeat, taken_ms,
     reps_before, reps_after, interval_before, interval_after, ease_before, ease_after,
     due_before, due_after, lapses_before, lapses_after, repeat_on_before, repeat_on_after,
     stability_before, stability_after, difficulty_before, difficulty_after,
@@ -51,11 +55,58 @@ const INSERT_ANSWER: &str = "INSERT INTO revlog (card_id, time_ms, day, grade, i
     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
             ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)";
 
-const SET_STATE: &str = "UPDATE cards SET reps = ?2, interval = ?3, ease = ?4, due = ?5,
+const SET_STATE: &str = "UPDATE OR FAIL cards SET reps = ?2, interval = ?3, ease = ?4, due = ?5,
     lapses = ?6, repeat_on = NULL, suspended = ?7, buried_until = ?8, stability = ?9,
     difficulty = ?10, step = NULL, step_due_ms = NULL WHERE id = ?1";
 
+/// Where the log's answers are added to their days' totals: the summary
+/// trigger's own statement, for the answers written since a row id.
+fn add_to_summaries(since: i64) -> String {
+    let from_log = crate::collection::doctor::SUMMARY_FROM_LOG
+        .replace("WHERE true", &format!("WHERE r.id > {since}"));
+    format!(
+        "INSERT INTO revlog_days {from_log} ON CONFLICT (day, deck_id, kind) DO UPDATE SET
+           g0 = g0 + excluded.g0, g1 = g1 + excluded.g1, g2 = g2 + excluded.g2,
+           g3 = g3 + excluded.g3, g4 = g4 + excluded.g4, g5 = g5 + excluded.g5,
+           time_ms = time_ms + excluded.time_ms"
+    )
+}
+
+/// The bulk writing of an import's answers: begun by
+/// [`DeckSync::begin_progress`], ended by [`DeckSync::end_progress`].
+#[derive(Debug)]
+pub struct Bulk {
+    /// The last log row before the import's.
+    since: i64,
+    /// `revlog_days_insert` as stored, made again at the end.
+    trigger: String,
+}
+
 impl DeckSync<'_> {
+    /// Before an import's answers are written: the daily summaries are then
+    /// added to once, from all of them, instead of by a trigger per answer
+    /// (most of a million-answer import's time). Dropping the trigger is
+    /// part of the import's transaction: rolled back with it.
+    pub fn begin_progress(&mut self) -> Result<Bulk> {
+        let since: i64 = self
+            .tx
+            .query_row("SELECT coalesce(max(id), 0) FROM revlog", [], |r| r.get(0))?;
+        let trigger: String = self.tx.query_row(
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'revlog_days_insert'",
+            [],
+            |r| r.get(0),
+        )?;
+        self.tx.execute_batch("DROP TRIGGER revlog_days_insert")?;
+        Ok(Bulk { since, trigger })
+    }
+
+    /// After an import's answers: their days' totals added, the trigger back.
+    pub fn end_progress(&mut self, bulk: Bulk) -> Result<()> {
+        self.tx.execute_batch(&add_to_summaries(bulk.since))?;
+        self.tx.execute_batch(&bulk.trigger)?;
+        Ok(())
+    }
+
     /// Writes every card given so far and counts them in `deck_counts`, so
     /// that their rows can be updated (the count triggers then follow).
     pub fn flush_all(&mut self) -> Result<()> {

@@ -192,6 +192,25 @@ fn fsrs_memory(data: &str) -> Option<(f64, f64)> {
     Some((v["s"].as_f64()?, v["d"].as_f64()?))
 }
 
+/// One row of the log query: the card, and the answer.
+fn read_answer(row: Option<&rusqlite::Row<'_>>) -> rusqlite::Result<Option<(i64, AnkiAnswer)>> {
+    let Some(a) = row else {
+        return Ok(None);
+    };
+    Ok(Some((
+        a.get(0)?,
+        AnkiAnswer {
+            id: a.get(1)?,
+            ease: a.get(2)?,
+            ivl: a.get(3)?,
+            last_ivl: a.get(4)?,
+            factor: a.get(5)?,
+            time: a.get(6)?,
+            kind: a.get(7)?,
+        },
+    )))
+}
+
 /// Calls `f` with the progress of every card of the package, a card at a
 /// time (its log read with it, never the whole log at once).
 pub fn for_each(
@@ -210,11 +229,16 @@ pub fn for_each(
                 CASE WHEN c.odid <> 0 THEN c.odue ELSE c.due END, c.ivl, c.factor, c.lapses, c.data
          FROM cards c JOIN notes n ON n.id = c.nid ORDER BY c.id",
     )?;
+    // The whole log in card order, read alongside the cards (also in id
+    // order): one pass, not a query per card.
     let mut answers = pkg.conn.prepare(
-        "SELECT id, ease, ivl, lastIvl, factor, time, type FROM revlog WHERE cid = ?1 ORDER BY id",
+        "SELECT cid, id, ease, ivl, lastIvl, factor, time, type FROM revlog ORDER BY cid, id",
     )?;
+    let mut log_rows_iter = answers.query([])?;
+    let mut next: Option<(i64, AnkiAnswer)> = read_answer(log_rows_iter.next()?)?;
     let mut rows = cards.query([])?;
     while let Some(r) = rows.next()? {
+        let cid: i64 = r.get(0)?;
         let guid: String = r.get(1)?;
         let cloze = types.get(&r.get::<_, i64>(2)?).is_some_and(|t| t.cloze);
         let ord: u32 = r.get(3)?;
@@ -233,19 +257,15 @@ pub fn for_each(
             lapses: r.get(9)?,
             data: r.get::<_, Option<String>>(10)?.unwrap_or_default(),
         };
-        let log: Vec<AnkiAnswer> = answers
-            .query_map([r.get::<_, i64>(0)?], |a| {
-                Ok(AnkiAnswer {
-                    id: a.get(0)?,
-                    ease: a.get(1)?,
-                    ivl: a.get(2)?,
-                    last_ivl: a.get(3)?,
-                    factor: a.get(4)?,
-                    time: a.get(5)?,
-                    kind: a.get(6)?,
-                })
-            })?
-            .collect::<rusqlite::Result<_>>()?;
+        // Answers of cards the package does not hold are skipped.
+        while next.as_ref().is_some_and(|(c, _)| *c < cid) {
+            next = read_answer(log_rows_iter.next()?)?;
+        }
+        let mut log: Vec<AnkiAnswer> = vec![];
+        while let Some((_, a)) = next.filter(|(c, _)| *c == cid) {
+            log.push(a);
+            next = read_answer(log_rows_iter.next()?)?;
+        }
         let log = log_rows(&log, rollover);
         let state = state(&card, &log, crt_day, rollover);
         f(CardProgress { uid, state, log })?;
