@@ -34,8 +34,8 @@ pub struct Cli {
 pub enum Command {
     /// Review today's cards (or those a search finds): due first, then new, then same-day repeats
     Review(ReviewArgs),
-    /// List decks with new, due-today and total card counts
-    Decks,
+    /// List decks with new, due-today and total card counts; `decks rename OLD NEW`
+    Decks(DecksArgs),
     /// List the cards a search finds (all without one): `py201 cards deck:asyncio is:due`
     Cards(CardsArgs),
     /// Suspend the cards a search finds: `py201 suspend deck:asyncio tag:hard`
@@ -166,6 +166,24 @@ pub struct ReviewArgs {
     /// Show at most N cards from the due and new queues (their same-day repeats still follow)
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub limit: Option<u32>,
+}
+
+#[derive(Debug, Args)]
+pub struct DecksArgs {
+    #[command(subcommand)]
+    pub action: Option<DecksAction>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DecksAction {
+    /// Rename a deck of your own (built-in decks keep their names); its
+    /// cards keep their progress
+    Rename {
+        /// The deck's name now
+        old: String,
+        /// Its new name
+        new: String,
+    },
 }
 
 #[derive(Debug, Args)]

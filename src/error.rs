@@ -15,6 +15,9 @@ pub enum Error {
     BadValue(String),
     #[error("no deck named {name:?} (decks: {known})")]
     UnknownDeck { name: String, known: String },
+    /// A deck that cannot take the name asked for.
+    #[error("cannot rename deck {old:?}: {why}")]
+    Rename { old: String, why: String },
     /// The collection path exists but cannot be used as a collection.
     #[error("{}: {why}", path.display())]
     BadCollection { path: PathBuf, why: String },

@@ -203,3 +203,49 @@ fn tables_fit_the_width() {
         }
     }
 }
+
+/// Issue 18: a deck of one's own can be renamed, its cards keeping their
+/// progress; a built-in deck, a taken name or an unknown deck is one clear
+/// line with nothing changed.
+#[test]
+fn decks_rename_keeps_progress_and_refuses_what_it_cannot_do() {
+    let env = env_with("test.toml");
+    env.run_ok(T0, &["review", "--deck", "Test"], " \n4\nq\n");
+    let before = env.cards(T0, "Test");
+    let out = env.run_ok(T0, &["decks", "rename", "test", "My dunders"], "");
+    assert_eq!(
+        out.trim(),
+        "Renamed deck \"test\" to \"My dunders\"; its cards keep their progress."
+    );
+    let after = env.cards(T0, "My dunders");
+    assert_eq!(after.len(), before.len());
+    for (a, b) in before.iter().zip(&after) {
+        assert_eq!(
+            (&a["id"], &a["due"], &a["reps"]),
+            (&b["id"], &b["due"], &b["reps"])
+        );
+        assert_eq!(b["deck"], "My dunders");
+    }
+    assert!(env.run_ok(T0, &["decks"], "").contains("My dunders"));
+    for (args, why) in [
+        (
+            &["decks", "rename", "asyncio", "Mine"][..],
+            "cannot rename deck \"asyncio\": it is built in",
+        ),
+        (
+            &["decks", "rename", "My dunders", "ASYNCIO"],
+            "a deck named \"ASYNCIO\" exists already",
+        ),
+        (
+            &["decks", "rename", "My dunders", "  "],
+            "the new name is empty",
+        ),
+        (&["decks", "rename", "Nope", "X"], "no deck named \"Nope\""),
+    ] {
+        let out = env.cmd(T0).args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let err = one_line_error(&out);
+        assert!(err.contains(why), "{args:?}: {err}");
+    }
+    assert_eq!(env.cards(T0, "My dunders"), after, "nothing changed");
+}

@@ -209,6 +209,41 @@ impl Collection {
         Ok(names)
     }
 
+    /// Renames the learner's own deck `old` to `new` (trimmed), in one
+    /// statement; returns the new name. Built-in decks keep their names:
+    /// py201 updates them by name. Cards, notes and history hang on the
+    /// deck's id, so nothing else changes.
+    pub fn rename_deck(&mut self, old: &str, new: &str) -> Result<String> {
+        let id = self.deck_id(old)?;
+        let fail = |why: &str| crate::error::Error::Rename {
+            old: old.trim().to_string(),
+            why: why.to_string(),
+        };
+        let new = new.trim();
+        if new.is_empty() {
+            return Err(fail("the new name is empty"));
+        }
+        let (builtin, taken): (bool, bool) = self.conn.query_row(
+            "SELECT (SELECT builtin FROM decks WHERE id = ?1),
+                    EXISTS (SELECT 1 FROM decks WHERE name = ?2 COLLATE NOCASE AND id <> ?1)",
+            rusqlite::params![id, new],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        if builtin {
+            return Err(fail(
+                "it is built in and kept in step with py201 by its name (`py201 suspend deck:NAME` sets its cards aside)",
+            ));
+        }
+        if taken {
+            return Err(fail(&format!("a deck named {new:?} exists already")));
+        }
+        self.conn.execute(
+            "UPDATE decks SET name = ?2 WHERE id = ?1",
+            rusqlite::params![id, new],
+        )?;
+        Ok(new.to_string())
+    }
+
     /// The id of the deck called `name` (case-insensitive), or an error listing the decks.
     pub fn deck_id(&self, name: &str) -> Result<i64> {
         self.conn

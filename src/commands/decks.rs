@@ -1,10 +1,17 @@
 use super::Ctx;
+use crate::cli::{DecksAction, DecksArgs};
 use crate::commands::outln;
 use anyhow::Result;
 use comfy_table::{Cell, CellAlignment, presets::UTF8_FULL_CONDENSED};
 use std::process::ExitCode;
 
-pub fn run(ctx: &Ctx) -> Result<ExitCode> {
+pub fn run(ctx: &Ctx, args: DecksArgs) -> Result<ExitCode> {
+    if let Some(DecksAction::Rename { old, new }) = args.action {
+        let mut col = ctx.open()?;
+        let name = col.rename_deck(&old, &new)?;
+        outln!("Renamed deck {old:?} to {name:?}; its cards keep their progress.")?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let col = ctx.open()?;
     let today = ctx.clock.today(col.config().day_starts_at);
     let rows = col.deck_counts(today)?;

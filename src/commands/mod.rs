@@ -62,7 +62,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     let ctx = Ctx::new(cli.db, clock, cli.color, cli.quiet);
     let result = match cli.command {
         Command::Review(a) => review::run(&ctx, a),
-        Command::Decks => decks::run(&ctx),
+        Command::Decks(args) => decks::run(&ctx, args),
         Command::Cards(a) => cards::run(&ctx, a),
         Command::Suspend(a) => act::run(&ctx, Action::Suspend, a, false),
         Command::Unsuspend(a) => act::run(&ctx, Action::Unsuspend, a, false),
