@@ -127,11 +127,22 @@ impl Report<'_> {
             c.kind,
             c.status(self.today).as_str()
         );
+        // Each line of a field folded for the width, under the field's own
+        // column; code keeps its lines as written.
         let mut field = |name: &str, value: &str| {
-            let mut lines = value.lines();
-            let _ = writeln!(s, "{name:<7}{}", sanitize(lines.next().unwrap_or("")));
-            for l in lines {
-                let _ = writeln!(s, "       {}", sanitize(l));
+            for (i, l) in value
+                .lines()
+                .chain(value.is_empty().then_some(""))
+                .enumerate()
+            {
+                let label = if i == 0 { name } else { "" };
+                let line = format!("{:7}{}", "", sanitize(l));
+                let folded = if name == "Code" {
+                    line
+                } else {
+                    crate::table::wrap(&line)
+                };
+                let _ = writeln!(s, "{label:<7}{}", &folded[7..]);
             }
         };
         field("Front", &c.front);

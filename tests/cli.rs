@@ -167,6 +167,8 @@ fn tables_fit_the_width() {
             &["stats"],
             &["stats", "--deck", "Test"],
             &["simulate", "--days", "30"],
+            &["show", "s-l"],
+            &["suspend", "--dry-run", "deck:Stats"],
             &["backups"],
         ] {
             let mut cmd = env.cmd(T0);
@@ -178,7 +180,10 @@ fn tables_fit_the_width() {
             let out = String::from_utf8_lossy(&out.stdout);
             let lines = table_lines(&out);
             assert!(
-                !lines.is_empty() || args == ["backups"] || args[1..] == ["--deck", "Test"],
+                !lines.is_empty()
+                    || args == ["backups"]
+                    || args[0] == "suspend"
+                    || args[1..] == ["--deck", "Test"],
                 "{args:?}: a table\n{out}"
             );
             for l in lines {
@@ -248,4 +253,34 @@ fn decks_rename_keeps_progress_and_refuses_what_it_cannot_do() {
         assert!(err.contains(why), "{args:?}: {err}");
     }
     assert_eq!(env.cards(T0, "My dunders"), after, "nothing changed");
+}
+
+/// `show` and an action's `--dry-run` list fold or cut long card text to
+/// the width they are read at (they printed 150-column lines at 60).
+#[test]
+fn show_and_dry_run_fit_the_width() {
+    let long = "Evaluating a + b does not call a builtin function: it calls special methods looked up on the type, the forward one being the left operand's";
+    let env = env_with_text(&format!(
+        "[deck]\nname = \"Long\"\n\n[[cards]]\nid = \"l-1\"\nfront = \"{long}?\"\nback = \"{long}.\"\n"
+    ));
+    for args in [&["show", "l-1"][..], &["suspend", "--dry-run", "deck:Long"]] {
+        let out = env
+            .cmd(T0)
+            .env("COLUMNS", "60")
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args:?}");
+        let text = String::from_utf8_lossy(&out.stdout);
+        for l in text.lines() {
+            assert!(l.chars().count() <= 60, "{args:?}: {l}");
+        }
+        if args[0] == "show" {
+            let joined = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert!(
+                joined.contains(&format!("Front {long}?")),
+                "nothing lost: {text}"
+            );
+        }
+    }
 }

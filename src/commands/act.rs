@@ -118,11 +118,14 @@ fn dry_run(action: Action, preview: &Acted) -> Result<ExitCode> {
         counted(preview.cards.len(), "card"),
         if preview.cards.is_empty() { "." } else { ":" }
     )?;
+    let width = usize::from(crate::table::width());
     for c in &preview.cards {
+        // One line per card, cut to the width it is read at.
+        let room = width.saturating_sub(c.uid.chars().count() + 5).max(20);
         let front: String = crate::review::render::sanitize(&c.front)
             .replace('\n', " ")
             .chars()
-            .take(FRONT_CHARS)
+            .take(room.min(FRONT_CHARS))
             .collect();
         outln!("  {}  {front}", c.uid)?;
     }

@@ -33,7 +33,12 @@ pub fn run(ctx: &Ctx) -> Result<ExitCode> {
                 .single()
                 .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
                 .unwrap_or_default();
-            outln!("Undid the answer {grade} to {uid} ({when}): the card is as it was before it.")?
+            outln!(
+                "{}",
+                crate::table::wrap(&format!(
+                    "Undid the answer {grade} to {uid} ({when}): the card is as it was before it."
+                ))
+            )?
         }
     }
     Ok(ExitCode::SUCCESS)
