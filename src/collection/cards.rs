@@ -392,7 +392,10 @@ impl Collection {
             })?)
     }
 
-    /// Per deck: new cards, cards due by `today`, and all live cards.
+    /// Per deck: new cards, cards due by `today`, and all live cards,
+    /// counted card by card. `py201 decks` reads the per-deck counts
+    /// instead (`collection::counts`); this is the reference the tests
+    /// check those counts against.
     pub fn deck_rows(&self, today: Day) -> Result<Vec<DeckRow>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT d.name,

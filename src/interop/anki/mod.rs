@@ -200,9 +200,15 @@ pub fn source_of(fields: &[(String, String)]) -> Option<String> {
     })
 }
 
-/// The readable placeholder for a sound Anki would play.
+/// Anki's `[sound:NAME]` as the readable placeholder py201 shows for
+/// media it does not keep (`[image: NAME]` comes from `<img>`).
+fn sounds_named(text: &str) -> String {
+    text.replace("[sound:", "[sound: ")
+}
+
+/// A field as text, sounds named.
 fn text(html: &str) -> String {
-    html::to_text(html).replace("[sound:", "[sound: ")
+    sounds_named(&html::to_text(html))
 }
 
 /// A cloze note: its cloze field as py201 cloze text, and what the answer
@@ -324,7 +330,7 @@ fn card_note(
     Ok(NoteSpec {
         id: Some(id),
         kind: q.typed.is_some().then(|| "typed".to_string()),
-        front: Some(question.text.replace("[sound:", "[sound: ")),
+        front: Some(sounds_named(&question.text)),
         code: question.code,
         back,
         ..NoteSpec::default()
