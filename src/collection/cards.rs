@@ -512,6 +512,15 @@ impl Collection {
             .unsigned_abs())
     }
 
+    /// How many answers card `id` has had: with its uid, the seed of its
+    /// next answer's fuzz (`scheduler::fuzz`).
+    pub fn answers_to(&self, id: i64) -> Result<u32> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT count(*) AS n FROM revlog WHERE card_id = ?1")?
+            .query_row([id], |r| r.get("n"))?)
+    }
+
     pub fn revlog_count(&self) -> Result<i64> {
         Ok(self
             .conn

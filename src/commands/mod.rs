@@ -54,9 +54,6 @@ pub fn counted(n: usize, noun: &str) -> String {
     format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
 }
 
-/// Name of the environment variable that seeds interval fuzz.
-pub const SEED_VAR: &str = "PY201_SEED";
-
 pub fn run(cli: Cli) -> Result<ExitCode> {
     let clock = Clock::from_env()?;
     let ctx = Ctx::new(cli.db, clock, cli.color, cli.quiet);

@@ -1,22 +1,14 @@
-use super::{Ctx, SEED_VAR};
+use super::Ctx;
 use crate::cli::ReviewArgs;
 use crate::review::terminal::{Terminal, use_color};
 use crate::review::{self, Channel, Frontend, Input, Options};
-use anyhow::{Result, bail};
-use rand::{SeedableRng, rngs::StdRng};
+use anyhow::Result;
 use std::io::{BufWriter, IsTerminal};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 pub fn run(ctx: &Ctx, args: ReviewArgs) -> Result<ExitCode> {
-    let mut rng = match std::env::var(SEED_VAR) {
-        Ok(s) => match s.trim().parse::<u64>() {
-            Ok(seed) => StdRng::seed_from_u64(seed),
-            Err(_) => bail!("{SEED_VAR}={s:?} is not a whole number"),
-        },
-        Err(_) => rand::make_rng::<StdRng>(),
-    };
     let node = (!args.query.is_empty())
         .then(|| super::query::parse(&args.query))
         .transpose()?;
@@ -47,7 +39,7 @@ pub fn run(ctx: &Ctx, args: ReviewArgs) -> Result<ExitCode> {
         if let Some(note) = note {
             ui.note(note.trim_start_matches("py201: "))?;
         }
-        review::run_with(&mut col, &ctx.clock, &mut rng, opts, ui)?;
+        review::run_with(&mut col, &ctx.clock, opts, ui)?;
         return Ok(ExitCode::SUCCESS);
     }
     // Lines are read on their own thread so that Ctrl-C, SIGHUP and SIGTERM,
@@ -71,7 +63,6 @@ pub fn run(ctx: &Ctx, args: ReviewArgs) -> Result<ExitCode> {
     review::run(
         &mut col,
         &ctx.clock,
-        &mut rng,
         opts,
         Channel(rx),
         BufWriter::new(stdout.lock()),

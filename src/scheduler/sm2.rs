@@ -10,9 +10,8 @@
 //! * Same-day repeats (a card graded < 4 today, asked again until it gets 4 or
 //!   5) change nothing but the pending-repeat mark.
 
-use super::{CardState, Ease, Grade, Outcome, ReviewKind, Scheduler, Settings};
+use super::{CardState, Ease, FuzzSeed, Grade, Outcome, ReviewKind, Scheduler, Settings};
 use crate::clock::Day;
-use rand::{Rng, RngExt};
 
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Sm2 {
@@ -68,16 +67,10 @@ impl Sm2 {
 }
 
 impl Scheduler for Sm2 {
-    fn answer<R: Rng + ?Sized>(
-        &self,
-        state: &CardState,
-        grade: Grade,
-        today: Day,
-        rng: &mut R,
-    ) -> Outcome {
+    fn answer(&self, state: &CardState, grade: Grade, today: Day, fuzz: FuzzSeed) -> Outcome {
         let mut out = self.step(state, grade, today);
         if out.kind == ReviewKind::First && self.settings.fuzz {
-            apply_fuzz(&mut out, today, self.settings.max_interval, rng);
+            apply_fuzz(&mut out, today, self.settings.max_interval, fuzz);
         }
         out
     }
@@ -105,9 +98,9 @@ fn mul_ceil(interval: u32, ef: Ease) -> u32 {
 /// Draws the outcome's interval from [`fuzz_range`] and moves its due day
 /// with it. Both schedulers fuzz this one way, so `fuzz` means the same
 /// under SM-2 and FSRS.
-pub fn apply_fuzz<R: Rng + ?Sized>(out: &mut Outcome, today: Day, max_interval: u32, rng: &mut R) {
+pub fn apply_fuzz(out: &mut Outcome, today: Day, max_interval: u32, fuzz: FuzzSeed) {
     if let Some((lo, hi)) = fuzz_range(out.state.interval, max_interval) {
-        let interval = rng.random_range(lo..=hi);
+        let interval = fuzz.pick(lo, hi);
         out.state.interval = interval;
         out.state.due = Some(today.saturating_add(interval as Day));
     }
@@ -135,7 +128,6 @@ pub fn fuzz_range(interval: u32, max: u32) -> Option<(u32, u32)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use rand::{SeedableRng, rngs::StdRng};
 
     fn exact() -> Sm2 {
         Sm2::new(Settings {
@@ -152,11 +144,11 @@ mod tests {
     /// and checks (interval, EF in thousandths, n, lapses) after each answer.
     fn walk(grades: &[u8], expected: &[(u32, u16, u32, u32)]) {
         let s = exact();
-        let mut rng = StdRng::seed_from_u64(0);
+        let seed = FuzzSeed(0);
         let mut state = CardState::NEW;
         let mut today: Day = 20_000;
         for (i, (&q, &(ivl, ef, n, lapses))) in grades.iter().zip(expected).enumerate() {
-            let out = s.answer(&state, g(q), today, &mut rng);
+            let out = s.answer(&state, g(q), today, seed);
             assert_eq!(out.kind, ReviewKind::First, "step {i}");
             let st = out.state;
             assert_eq!(
@@ -225,18 +217,18 @@ mod tests {
     #[test]
     fn below_four_marks_a_same_day_repeat_which_changes_nothing_else() {
         let s = exact();
-        let mut rng = StdRng::seed_from_u64(1);
+        let seed = FuzzSeed(1);
         let today = 100;
-        let first = s.answer(&CardState::NEW, g(3), today, &mut rng).state;
+        let first = s.answer(&CardState::NEW, g(3), today, seed).state;
         assert_eq!(first.repeat_on, Some(today));
         assert_eq!((first.interval, first.ease.0, first.reps), (1, 2360, 1));
-        let again = s.answer(&first, g(2), today, &mut rng);
+        let again = s.answer(&first, g(2), today, seed);
         assert_eq!(again.kind, ReviewKind::Repeat);
         assert_eq!(
             again.state, first,
             "a failed repeat keeps everything, still pending"
         );
-        let done = s.answer(&again.state, g(4), today, &mut rng);
+        let done = s.answer(&again.state, g(4), today, seed);
         assert_eq!(done.kind, ReviewKind::Repeat);
         assert_eq!(
             done.state,
@@ -246,7 +238,7 @@ mod tests {
             }
         );
         // A pending repeat from an earlier day is stale: the next answer is a normal review.
-        let next_day = s.answer(&first, g(5), today + 1, &mut rng);
+        let next_day = s.answer(&first, g(5), today + 1, seed);
         assert_eq!(next_day.kind, ReviewKind::First);
         assert_eq!(next_day.state.interval, 6);
     }
@@ -264,7 +256,7 @@ mod tests {
             due: Some(10),
             ..CardState::NEW
         };
-        let out = s.answer(&state, g(5), 10, &mut StdRng::seed_from_u64(0));
+        let out = s.answer(&state, g(5), 10, FuzzSeed(0));
         assert_eq!(out.state.interval, 30);
         assert_eq!(out.state.due, Some(40));
     }
@@ -294,7 +286,7 @@ mod tests {
             ..CardState::NEW
         };
         let draw = |seed| {
-            s.answer(&state, g(4), 50, &mut StdRng::seed_from_u64(seed))
+            s.answer(&state, g(4), 50, FuzzSeed::for_card("card", seed))
                 .state
                 .interval
         };
