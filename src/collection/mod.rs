@@ -10,6 +10,8 @@ pub mod backup;
 pub mod cards;
 pub mod config;
 pub mod counts;
+pub mod device_cards;
+pub mod devices;
 pub mod doctor;
 pub mod dump;
 pub mod export;

@@ -26,6 +26,7 @@ mod shell;
 mod show;
 mod simulate;
 mod stats;
+mod sync;
 mod tag;
 mod undo;
 
@@ -82,6 +83,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Backups => backups::list(&ctx),
         Command::Restore(a) => restore::run(&ctx, a),
         Command::Doctor(a) => doctor::run(&ctx, a),
+        Command::Sync(a) => sync::run(&ctx, a),
         Command::Completions(a) => shell::completions(a),
         Command::Man(a) => shell::man(a),
     };

@@ -17,6 +17,7 @@ pub fn run(ctx: &Ctx, args: ReviewArgs) -> Result<ExitCode> {
         // Also before the full screen: it stays in the terminal's scrollback.
         eprintln!("{note}");
     }
+    super::sync::auto(ctx, &mut col);
     let deck = args.deck.as_deref().map(|d| col.deck_id(d)).transpose()?;
     if let Some(node) = node {
         let scope = super::query::scope(ctx, &col, None)?;
@@ -40,6 +41,7 @@ pub fn run(ctx: &Ctx, args: ReviewArgs) -> Result<ExitCode> {
             ui.note(note.trim_start_matches("py201: "))?;
         }
         review::run_with(&mut col, &ctx.clock, opts, ui)?;
+        super::sync::auto(ctx, &mut col);
         return Ok(ExitCode::SUCCESS);
     }
     // Lines are read on their own thread so that Ctrl-C, SIGHUP and SIGTERM,
@@ -67,5 +69,6 @@ pub fn run(ctx: &Ctx, args: ReviewArgs) -> Result<ExitCode> {
         Channel(rx),
         BufWriter::new(stdout.lock()),
     )?;
+    super::sync::auto(ctx, &mut col);
     Ok(ExitCode::SUCCESS)
 }

@@ -1,0 +1,152 @@
+//! What is new here since the last sync, as this device's next segment:
+//! answers given (each numbered once, for good), answers undone, and cards
+//! whose text, deck, tags or flags differ from their last synced record.
+//! Runs inside the sync's transaction and marks what it takes as sent.
+
+use super::segment::{Answer, CardFields, CardRecord, NoteFields, Segment};
+use crate::collection::device_cards::{self, CardText, DELETED, Synced};
+use crate::collection::devices::{self, Device};
+use crate::error::Result;
+use rusqlite::Connection;
+use std::collections::BTreeSet;
+
+/// The segment to send, and the cards whose log it touched (to replay).
+pub struct Outgoing {
+    pub segment: Segment,
+    pub cards: BTreeSet<i64>,
+}
+
+/// Gathers this device's changes; `now_ms` stamps the edits found.
+pub fn gather(conn: &Connection, me: &mut Device, now_ms: i64) -> Result<Outgoing> {
+    let mut out = Outgoing {
+        segment: Segment {
+            device: me.id.clone(),
+            name: me.name.clone(),
+            seq: me.segments + 1,
+            ..Segment::default()
+        },
+        cards: BTreeSet::new(),
+    };
+    for key in devices::broken_links(conn)? {
+        devices::mark_undone(conn, (&key.0, key.1))?;
+        out.segment.undone.push(key);
+    }
+    gather_cards(conn, &me.id, now_ms, &mut out.segment)?;
+    for a in devices::unsent_answers(conn)? {
+        me.answers += 1;
+        devices::link(conn, (&me.id, me.answers), a.revlog_id, a.card_id, a.time_ms)?;
+        out.cards.insert(a.card_id);
+        out.segment.answers.push(Answer {
+            device: me.id.clone(),
+            seq: me.answers,
+            card: a.uid,
+            time_ms: a.time_ms,
+            day: a.day,
+            grade: a.grade,
+            taken_ms: a.taken_ms,
+        });
+    }
+    Ok(out)
+}
+
+/// Cards changed here since their record, and cards deleted here.
+fn gather_cards(conn: &Connection, me: &str, now_ms: i64, seg: &mut Segment) -> Result<()> {
+    for (text, synced) in device_cards::cards_and_records(conn)? {
+        let fields = to_fields(&text);
+        let digest = fields.digest();
+        let mod_ms = match &synced {
+            Some(s) if s.digest == digest => continue,
+            Some(_) => now_ms,
+            // Never synced: the card as it stood before this device joined.
+            // Stamped 0, so that any edit made since, anywhere, wins over it.
+            None if untouched_builtin(&text) => continue,
+            None => 0,
+        };
+        let record = Synced {
+            mod_ms,
+            device: me.to_string(),
+            digest,
+        };
+        device_cards::set_record(conn, &text.uid, &record)?;
+        seg.cards.push(CardRecord {
+            uid: text.uid,
+            mod_ms,
+            device: me.to_string(),
+            deleted: false,
+            fields,
+        });
+    }
+    for uid in device_cards::deleted_here(conn)? {
+        let record = Synced {
+            mod_ms: now_ms,
+            device: me.to_string(),
+            digest: DELETED.into(),
+        };
+        device_cards::set_record(conn, &uid, &record)?;
+        seg.cards.push(CardRecord {
+            uid,
+            mod_ms: now_ms,
+            device: me.to_string(),
+            deleted: true,
+            fields: CardFields::default(),
+        });
+    }
+    Ok(())
+}
+
+/// A built-in card as py201 ships it, never suspended, buried or retired:
+/// every device has it the same, so it needs no record until it changes.
+fn untouched_builtin(t: &CardText) -> bool {
+    t.builtin
+        && !t.suspended
+        && t.buried_until.is_none()
+        && !t.retired
+        && !t.tags.split_whitespace().any(|w| w == "leech")
+}
+
+/// The file format's fields of a card.
+pub fn to_fields(t: &CardText) -> CardFields {
+    CardFields {
+        deck: t.deck.clone(),
+        kind: t.kind.clone(),
+        front: t.front.clone(),
+        back: t.back.clone(),
+        code: t.code.clone(),
+        tags: t.tags.clone(),
+        source: t.source.clone(),
+        note_id: t.note_id.clone(),
+        position: t.position,
+        suspended: t.suspended,
+        buried_until: t.buried_until,
+        retired: t.retired,
+        note: t.note.as_ref().map(|(deck, position, fields)| NoteFields {
+            deck: deck.clone(),
+            position: *position,
+            fields: fields.clone(),
+        }),
+    }
+}
+
+/// A card's text from the file format's fields.
+pub fn from_fields(uid: &str, f: &CardFields) -> CardText {
+    CardText {
+        uid: uid.to_string(),
+        deck: f.deck.clone(),
+        kind: f.kind.clone(),
+        front: f.front.clone(),
+        back: f.back.clone(),
+        code: f.code.clone(),
+        tags: f.tags.clone(),
+        source: f.source.clone(),
+        note_id: f.note_id.clone(),
+        position: f.position,
+        suspended: f.suspended,
+        buried_until: f.buried_until,
+        retired: f.retired,
+        note: f
+            .note
+            .as_ref()
+            .map(|n| (n.deck.clone(), n.position, n.fields.clone())),
+        builtin: false,
+    }
+}
