@@ -1,4 +1,4 @@
--- py201 collection schema: what a collection holds now (schema version 10,
+-- py201 collection schema: what a collection holds now (schema version 11,
 -- `SCHEMA_VERSION` in src/collection/mod.rs). A new collection runs this
 -- file as it is. A collection made by an older py201 is brought here by
 -- the numbered upgrades in src/collection/migrations/, run in order from
@@ -32,7 +32,10 @@ CREATE TABLE decks (
     -- course order of decks; new cards are introduced in (deck position, card position) order
     position    INTEGER NOT NULL,
     -- 1 for decks shipped inside the binary, kept in step with it at start-up
-    builtin     INTEGER NOT NULL DEFAULT 0 CHECK (builtin IN (0, 1))
+    builtin     INTEGER NOT NULL DEFAULT 0 CHECK (builtin IN (0, 1)),
+    -- 1 for a deck the learner turned off (`py201 decks off`): neither
+    -- reviewed nor counted; its cards and history are kept
+    off INTEGER NOT NULL DEFAULT 0 CHECK (off IN (0, 1))
 );
 
 -- Notes as their authors wrote them (one [[cards]] entry of a deck file),
@@ -351,6 +354,28 @@ WHEN (old.retired = 0 AND old.due IS NOT NULL) OR (new.retired = 0 AND new.due I
         WHERE new.retired = 0 AND new.due IS NOT NULL
     ON CONFLICT (deck_id, what, value) DO UPDATE SET n = n + 1;
 END;
+
+-- `py201 edit` of a built-in card: the learner's text, and the built-in
+-- text it was made from. `cards` shows the learner's text; a built-in deck
+-- update compares its text with `base_*` and, where it differs, keeps the
+-- learner's text, takes the new built-in text as the base and sets
+-- `upstream_ms`, so the change is reported (and shown by `py201 show`)
+-- rather than applied over the edit.
+CREATE TABLE card_overrides (
+    card_id     INTEGER PRIMARY KEY REFERENCES cards(id),
+    front       TEXT NOT NULL,
+    back        TEXT NOT NULL,
+    code        TEXT,
+    tags        TEXT NOT NULL,
+    base_front  TEXT NOT NULL,
+    base_back   TEXT NOT NULL,
+    base_code   TEXT,
+    base_tags   TEXT NOT NULL,
+    -- when the learner last edited the card (ms since the Unix epoch)
+    edited_ms   INTEGER NOT NULL,
+    -- when a deck update last changed the built-in text under the edit
+    upstream_ms INTEGER
+);
 
 -- `py201 sync` (docs/sync.md): the devices this collection knows, its own
 -- (`self` = 1, its id made once) and every other whose change segments it

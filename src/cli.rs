@@ -179,12 +179,19 @@ pub struct ReviewArgs {
     /// Show at most N cards from the due and new queues (their same-day repeats still follow)
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub limit: Option<u32>,
+    /// Review ahead: cards not due yet too, soonest first (no new cards),
+    /// each scheduled as an early review; bounded by reviews-per-day or --limit
+    #[arg(long)]
+    pub ahead: bool,
 }
 
 #[derive(Debug, Args)]
 pub struct DecksArgs {
     #[command(subcommand)]
     pub action: Option<DecksAction>,
+    /// Print the decks as JSON (keys in docs/json.md)
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -196,6 +203,17 @@ pub enum DecksAction {
         old: String,
         /// Its new name
         new: String,
+    },
+    /// Turn a deck off (built-in ones too): its cards are not reviewed or
+    /// counted until it is on again; their progress and history are kept
+    Off {
+        /// The deck's name
+        name: String,
+    },
+    /// Turn a deck that was turned off on again
+    On {
+        /// The deck's name
+        name: String,
     },
 }
 

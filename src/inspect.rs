@@ -38,6 +38,8 @@ struct AnswerJson {
     day: String,
     grade: u8,
     repeat: bool,
+    /// Answered before its due day (`py201 review --ahead`).
+    early: bool,
     interval_before: u32,
     interval_after: u32,
     ef_before: f64,
@@ -64,6 +66,11 @@ fn rfc3339(ms: i64) -> String {
         .single()
         .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
         .unwrap_or_default()
+}
+
+/// An answer given before the card's due day: a review ahead of time.
+fn early(e: &LogEntry) -> bool {
+    !e.repeat && e.before.due.is_some_and(|d| d > e.day)
 }
 
 impl Report<'_> {
@@ -96,6 +103,7 @@ impl Report<'_> {
                 day: day_string(e.day),
                 grade: e.grade,
                 repeat: e.repeat,
+                early: early(e),
                 interval_before: e.before.interval,
                 interval_after: e.after.interval,
                 ef_before: e.before.ease.as_f64(),
@@ -223,6 +231,8 @@ impl Report<'_> {
     fn row(&self, e: &LogEntry, fsrs: bool) -> Vec<String> {
         let grade = if e.repeat {
             format!("{} (repeat)", e.grade)
+        } else if early(e) {
+            format!("{} (early)", e.grade)
         } else {
             e.grade.to_string()
         };

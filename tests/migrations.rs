@@ -26,7 +26,9 @@
 //! each spelling it out; its fixture was made as v4's (taken_ms, measured,
 //! differs). 9 keeps each deck's cards counted by class and due day
 //! (`deck_counts`, filled from the cards on upgrade, kept by triggers) and
-//! indexes buried cards; its fixture was made as v4's.
+//! indexes buried cards; its fixture was made as v4's. 10 lets the learner
+//! turn decks off (`decks.off`) and keeps their edits of built-in cards
+//! (`card_overrides`); its fixture was made as v4's.
 
 // A test says unwrap plainly; the lint guards the code users run.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -37,8 +39,8 @@ use rusqlite::OptionalExtension;
 use serde_json::json;
 
 /// Every released schema version, oldest first.
-const FIXTURES: [&str; 9] = [
-    "v1.db", "v2.db", "v3.db", "v4.db", "v5.db", "v6.db", "v7.db", "v8.db", "v9.db",
+const FIXTURES: [&str; 10] = [
+    "v1.db", "v2.db", "v3.db", "v4.db", "v5.db", "v6.db", "v7.db", "v8.db", "v9.db", "v10.db",
 ];
 
 fn fixture(name: &str) -> std::path::PathBuf {
@@ -374,15 +376,25 @@ fn upgraded_fixtures_have_exactly_the_schema_of_a_new_collection() {
             assert_eq!(&after, rows, "{f}: the rows of {}", table.0);
         }
         for (table, column) in &added {
+            // A new column holds its declared default (NULL without one).
+            let default: Option<String> = col
+                .conn
+                .query_row(
+                    &format!("SELECT dflt_value FROM pragma_table_info('{table}') WHERE name = ?1"),
+                    [column],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            let default = default.unwrap_or_else(|| "NULL".into());
             let set: i64 = col
                 .conn
                 .query_row(
-                    &format!("SELECT count(*) FROM {table} WHERE {column} IS NOT NULL"),
+                    &format!("SELECT count(*) FROM {table} WHERE {column} IS NOT {default}"),
                     [],
                     |r| r.get(0),
                 )
                 .unwrap();
-            assert_eq!(set, 0, "{f}: {table}.{column} is new, so NULL");
+            assert_eq!(set, 0, "{f}: {table}.{column} is new, so {default}");
         }
         assert_eq!(col.doctor().unwrap(), vec![], "{f}");
 

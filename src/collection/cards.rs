@@ -161,11 +161,20 @@ pub struct DeckRow {
     pub new: u32,
     pub due: u32,
     pub total: u32,
+    /// Turned off by the learner (`py201 decks off`): not reviewed, and
+    /// left out of the day's counts.
+    pub off: bool,
 }
 
 const ACTIVE: &str = "c.retired = 0 AND c.suspended = 0
     AND (c.buried_until IS NULL OR c.buried_until <= :today)
-    AND (:deck IS NULL OR c.deck_id = :deck)";
+    AND (:deck IS NULL OR c.deck_id = :deck)
+    AND c.deck_id NOT IN (SELECT id FROM decks WHERE off = 1)";
+
+/// Reviewing ahead takes a card once a day: one answered today (on time or
+/// ahead) is not taken ahead again, though it is due later.
+const NOT_AGAIN_AHEAD: &str = "(NOT :ahead OR c.due <= :today
+    OR NOT EXISTS (SELECT 1 FROM revlog r WHERE r.card_id = c.id AND r.day = :today))";
 
 impl Collection {
     /// [`ACTIVE`], narrowed to the cards of [`Collection::restrict_review`]
@@ -197,6 +206,19 @@ impl Collection {
             .execute(&sql, rusqlite::params_from_iter(&query.params))?;
         self.review_scope = true;
         Ok(n as u32)
+    }
+
+    /// Lets this connection's due queue run ahead: cards not due yet are
+    /// taken too, the soonest due first, after those due today; new cards
+    /// wait (`py201 review --ahead`). The scheduler sees each as answered
+    /// before its due day and schedules it as an early review.
+    pub fn review_ahead(&mut self) {
+        self.review_ahead = true;
+    }
+
+    /// The last due day the due queue takes on `today`.
+    fn due_by(&self, today: Day) -> Day {
+        if self.review_ahead { Day::MAX } else { today }
     }
 
     pub fn deck_names(&self) -> Result<Vec<String>> {
@@ -244,6 +266,32 @@ impl Collection {
         Ok(new.to_string())
     }
 
+    /// Turns deck `name` off (or on again); returns its name as stored and
+    /// whether it changed. Any deck may be turned off, built-in ones
+    /// included: its cards keep their state and history, and the queue and
+    /// the day's counts leave them out ([`ACTIVE`]) until it is on again.
+    pub fn set_deck_off(&mut self, name: &str, off: bool) -> Result<(String, bool)> {
+        let id = self.deck_id(name)?;
+        let changed = self.conn.execute(
+            "UPDATE decks SET off = ?2 WHERE id = ?1 AND off <> ?2",
+            rusqlite::params![id, off],
+        )? == 1;
+        let name = self
+            .conn
+            .query_row("SELECT name FROM decks WHERE id = ?1", [id], |r| r.get(0))?;
+        Ok((name, changed))
+    }
+
+    /// Whether deck `id` is turned off.
+    pub fn deck_is_off(&self, id: i64) -> Result<bool> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT off FROM decks WHERE id = ?1")?
+            .query_row([id], |r| r.get(0))
+            .optional()?
+            .unwrap_or(false))
+    }
+
     /// The id of the deck called `name` (case-insensitive), or an error listing the decks.
     pub fn deck_id(&self, name: &str) -> Result<i64> {
         self.conn
@@ -282,18 +330,25 @@ impl Collection {
         let active = self.active();
         let sql = format!(
             "SELECT {CARD_COLUMNS} FROM cards c JOIN decks d ON d.id = c.deck_id
-             WHERE c.due <= :today AND {active} AND (c.repeat_on IS NULL OR c.repeat_on <> :today)
-               AND c.step IS NULL
+             WHERE c.due <= :due_by AND {active} AND (c.repeat_on IS NULL OR c.repeat_on <> :today)
+               AND c.step IS NULL AND {NOT_AGAIN_AHEAD}
              ORDER BY c.due, c.id LIMIT 1"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
+        let due_by = self.due_by(today);
         Ok(stmt
-            .query_row(named_params! {":today": today, ":deck": deck}, row_to_card)
+            .query_row(
+                named_params! {":today": today, ":due_by": due_by, ":ahead": self.review_ahead, ":deck": deck},
+                row_to_card,
+            )
             .optional()?)
     }
 
     /// The next new card in course order.
     pub fn next_new(&self, today: Day, deck: Option<i64>) -> Result<Option<Card>> {
+        if self.review_ahead {
+            return Ok(None);
+        }
         let active = self.active();
         let sql = format!(
             "SELECT {CARD_COLUMNS} FROM cards c JOIN decks d ON d.id = c.deck_id
@@ -345,11 +400,12 @@ impl Collection {
         let active = self.active();
         let sql = format!(
             "SELECT
-               (SELECT count(*) FROM (SELECT 1 FROM cards c WHERE c.due <= :today AND {active}
-                  AND (c.repeat_on IS NULL OR c.repeat_on <> :today) AND c.step IS NULL LIMIT :due_cap))
+               (SELECT count(*) FROM (SELECT 1 FROM cards c WHERE c.due <= :due_by AND {active}
+                  AND (c.repeat_on IS NULL OR c.repeat_on <> :today) AND c.step IS NULL
+                  AND {NOT_AGAIN_AHEAD} LIMIT :due_cap))
                  AS due,
                (SELECT count(*) FROM (SELECT 1 FROM cards c INDEXED BY cards_new
-                  WHERE c.due IS NULL AND {active} LIMIT :new_cap)) AS new_cards,
+                  WHERE c.due IS NULL AND {active} LIMIT :new_cap) WHERE NOT :ahead) AS new_cards,
                (SELECT count(*) FROM cards c WHERE c.repeat_on = :today AND {active})
                  + (SELECT count(*) FROM cards c INDEXED BY cards_step
                     WHERE c.step IS NOT NULL AND c.due <= :today AND {active}) AS repeats,
@@ -360,7 +416,7 @@ impl Collection {
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         Ok(
-            stmt.query_row(named_params! {":today": today, ":deck": deck, ":due_cap": self.config.reviews_per_day, ":new_cap": self.config.new_per_day}, |r| {
+            stmt.query_row(named_params! {":today": today, ":due_by": self.due_by(today), ":ahead": self.review_ahead, ":deck": deck, ":due_cap": self.config.reviews_per_day, ":new_cap": self.config.new_per_day}, |r| {
                 Ok(DayCounts {
                     due: r.get("due")?,
                     new: r.get("new_cards")?,
@@ -376,6 +432,9 @@ impl Collection {
     /// from the per-deck counts (`collection::counts`): counting the new
     /// cards themselves grew with the collection.
     pub fn new_card_count(&self, today: Day, deck: Option<i64>) -> Result<u32> {
+        if self.review_ahead {
+            return Ok(0);
+        }
         if !self.review_scope {
             return self.new_waiting(today, deck);
         }
@@ -398,7 +457,7 @@ impl Collection {
     /// check those counts against.
     pub fn deck_rows(&self, today: Day) -> Result<Vec<DeckRow>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT d.name,
+            "SELECT d.name, d.off,
                count(c.id) FILTER (WHERE c.due IS NULL AND c.suspended = 0) AS new_cards,
                count(c.id) FILTER (WHERE c.due <= ?1 AND c.suspended = 0
                    AND (c.buried_until IS NULL OR c.buried_until <= ?1)) AS due,
@@ -413,6 +472,7 @@ impl Collection {
                     new: r.get("new_cards")?,
                     due: r.get("due")?,
                     total: r.get("total")?,
+                    off: r.get("off")?,
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;

@@ -37,7 +37,8 @@ pub const VALUES_FROM_CARDS: &str = "SELECT deck_id, 0 AS what, ease AS value, c
 
 /// Each deck's cards by class.
 pub(crate) const CLASS_COUNTS: &str = "SELECT deck_id, class, sum(n) AS n FROM deck_counts
-     WHERE :deck IS NULL OR deck_id = :deck GROUP BY deck_id, class";
+     WHERE (:deck IS NULL OR deck_id = :deck) AND deck_id NOT IN (SELECT id FROM decks WHERE off = 1)
+     GROUP BY deck_id, class";
 
 /// The live cards whose state on `:today` is not their class's: buried
 /// past today, or with a same-day repeat or a learning step pending. Each
@@ -49,19 +50,21 @@ pub(crate) const TODAYS_EXCEPTIONS: &str = "SELECT c.deck_id,
      WHERE c.id IN (SELECT id FROM cards INDEXED BY cards_buried WHERE buried_until > :today
                     UNION SELECT id FROM cards INDEXED BY cards_repeat WHERE repeat_on = :today
                     UNION SELECT id FROM cards INDEXED BY cards_step WHERE step IS NOT NULL)
-       AND c.retired = 0 AND c.suspended = 0 AND (:deck IS NULL OR c.deck_id = :deck)";
+       AND c.retired = 0 AND c.suspended = 0 AND (:deck IS NULL OR c.deck_id = :deck)
+       AND c.deck_id NOT IN (SELECT id FROM decks WHERE off = 1)";
 
 /// Scheduled cards (young and mature) by days from today, every overdue
 /// card at offset -1.
 pub(crate) const DUE_OFFSETS: &str = "SELECT max(day - :today, -1) AS offset, sum(n) AS n
      FROM deck_counts
      WHERE class IN (1, 2) AND day <= :today + :horizon AND (:deck IS NULL OR deck_id = :deck)
+       AND deck_id NOT IN (SELECT id FROM decks WHERE off = 1)
      GROUP BY offset ORDER BY offset";
 
 /// Per deck: new cards (buried ones too), cards due by `:today` that are
 /// not buried, and all live cards. The buried ones are read from their
 /// own index, never from a deck's cards.
-pub(crate) const DECK_ROWS: &str = "SELECT d.name,
+pub(crate) const DECK_ROWS: &str = "SELECT d.name, d.off,
        (SELECT coalesce(sum(n), 0) FROM deck_counts k WHERE k.deck_id = d.id AND k.class = 0)
          AS new_cards,
        (SELECT coalesce(sum(n), 0) FROM deck_counts k
@@ -77,10 +80,10 @@ pub(crate) const DECK_ROWS: &str = "SELECT d.name,
 /// limit): the deck's new cards counted, less those buried past today.
 pub(crate) const NEW_WAITING: &str = "SELECT
        (SELECT coalesce(sum(n), 0) FROM deck_counts
-        WHERE class = 0 AND (:deck IS NULL OR deck_id = :deck))
+        WHERE class = 0 AND (:deck IS NULL OR deck_id = :deck) AND deck_id NOT IN (SELECT id FROM decks WHERE off = 1))
      - (SELECT count(*) FROM cards c INDEXED BY cards_buried
         WHERE c.buried_until > :today AND c.due IS NULL AND c.retired = 0 AND c.suspended = 0
-          AND (:deck IS NULL OR c.deck_id = :deck)) AS n";
+          AND (:deck IS NULL OR c.deck_id = :deck) AND c.deck_id NOT IN (SELECT id FROM decks WHERE off = 1)) AS n";
 
 /// A card that today is not in its class's state: what `TODAYS_EXCEPTIONS`
 /// returns.
@@ -141,7 +144,7 @@ impl Collection {
         let mut rows: Vec<StateRow> = Vec::new();
         let mut slot: HashMap<i64, usize> = HashMap::new();
         let mut decks = self.conn.prepare_cached(
-            "SELECT id, name FROM decks WHERE ?1 IS NULL OR id = ?1 ORDER BY position",
+            "SELECT id, name FROM decks WHERE ?1 IS NULL AND off = 0 OR id = ?1 ORDER BY position",
         )?;
         let mut it = decks.query([deck])?;
         while let Some(r) = it.next()? {
@@ -209,6 +212,7 @@ impl Collection {
                     new: r.get("new_cards")?,
                     due: r.get("due")?,
                     total: r.get("total")?,
+                    off: r.get("off")?,
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;

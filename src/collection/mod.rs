@@ -50,6 +50,9 @@ pub struct Collection {
     pub created: bool,
     /// The review queue is narrowed to `temp.review_scope` (`py201 review QUERY`).
     pub(crate) review_scope: bool,
+    /// The due queue takes cards not due yet too, soonest first, and no new
+    /// ones (`py201 review --ahead`).
+    pub(crate) review_ahead: bool,
 }
 
 impl Collection {
@@ -62,6 +65,7 @@ impl Collection {
             config: Config::default(),
             created,
             review_scope: false,
+            review_ahead: false,
         };
         col.config = col.load_config()?;
         Ok(col)
@@ -77,6 +81,7 @@ impl Collection {
             config: Config::default(),
             created: true,
             review_scope: false,
+            review_ahead: false,
         })
     }
 

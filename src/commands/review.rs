@@ -19,6 +19,14 @@ pub fn run(ctx: &Ctx, args: ReviewArgs) -> Result<ExitCode> {
     }
     super::sync::auto(ctx, &mut col);
     let deck = args.deck.as_deref().map(|d| col.deck_id(d)).transpose()?;
+    if let (Some(id), Some(name)) = (deck, &args.deck) {
+        if col.deck_is_off(id)? {
+            bail!("deck {name:?} is off; `py201 decks on {name:?}` turns it on again");
+        }
+    }
+    if args.ahead {
+        col.review_ahead();
+    }
     if let Some(node) = node {
         let scope = super::query::scope(ctx, &col, None)?;
         let compiled = super::query::compile(&col, &node, &scope, &args.query)?;

@@ -18,7 +18,7 @@ pub mod terminal;
 use crate::clock::{Clock, Day};
 use crate::collection::Collection;
 use crate::collection::actions::Action as CardAction;
-use crate::collection::cards::{AnswerTime, Card};
+use crate::collection::cards::{AnswerTime, Card, DayCounts};
 use crate::collection::config::SchedulerKind;
 use crate::error::Result;
 use crate::model::CardKind;
@@ -246,10 +246,7 @@ pub fn run_with<F: Frontend>(
     let cfg = *col.config();
     let today = clock.today(cfg.day_starts_at);
     let counts = col.day_counts(today, opts.deck)?;
-    let due_left = counts.due.min(
-        cfg.reviews_per_day
-            .saturating_sub(counts.reviews_done_today),
-    );
+    let due_left = due_left(col, &counts);
     let new_left = counts
         .new
         .min(cfg.new_per_day.saturating_sub(counts.new_done_today));
@@ -347,10 +344,7 @@ impl<F: Frontend> Session<'_, F> {
     fn refresh(&mut self) -> Result<()> {
         let cfg = *self.col.config();
         let counts = self.col.day_counts(self.today, self.opts.deck)?;
-        self.due_left = counts.due.min(
-            cfg.reviews_per_day
-                .saturating_sub(counts.reviews_done_today),
-        );
+        self.due_left = due_left(self.col, &counts);
         self.new_left = counts
             .new
             .min(cfg.new_per_day.saturating_sub(counts.new_done_today));
@@ -603,6 +597,8 @@ impl<F: Frontend> Session<'_, F> {
 
     /// The end-of-session lines: the summary, what is left today, what comes next.
     fn print_summary(&mut self) -> Result<()> {
+        // The summary tells the day as it is, whatever this session took ahead.
+        self.col.review_ahead = false;
         let cfg = *self.col.config();
         // Under FSRS the same-day answers are learning steps, not SM-2's
         // repeat-until-4; the pipe protocol's SM-2 wording stays as it was.
@@ -659,6 +655,20 @@ impl<F: Frontend> Session<'_, F> {
             None => "Nothing else is scheduled.".to_string(),
         })
     }
+}
+
+/// Due cards the session may still show: those counted, within what the
+/// daily review limit leaves today. A review ahead of time (`--ahead`) is
+/// extra study the learner asked for: only the limit itself bounds it.
+fn due_left(col: &Collection, counts: &DayCounts) -> u32 {
+    let done = if col.review_ahead {
+        0
+    } else {
+        counts.reviews_done_today
+    };
+    counts
+        .due
+        .min(col.config().reviews_per_day.saturating_sub(done))
 }
 
 /// The session's own line: cards, answers, the share graded 3 or more, and

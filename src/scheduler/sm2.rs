@@ -9,6 +9,12 @@
 //! * q < 3: n = 0 and the interval is 1 day.
 //! * Same-day repeats (a card graded < 4 today, asked again until it gets 4 or
 //!   5) change nothing but the pending-repeat mark.
+//! * An early review (`py201 review --ahead`: a card answered before its due
+//!   day) is SM-2's step measured on the days that really passed, as Anki's
+//!   "review ahead" does: a pass gets `ceil(elapsed * EF)` days, never more
+//!   than a review on time would get, and never less than the interval it
+//!   had (grade 4 or 5) or half of it (grade 3), so studying ahead neither
+//!   rewards nor punishes; a failure is a lapse as on any day.
 
 use super::{CardState, Ease, FuzzSeed, Grade, Outcome, ReviewKind, Scheduler, Settings};
 use crate::clock::Day;
@@ -37,10 +43,14 @@ impl Sm2 {
         }
         let ease = next_ease(s.ease, grade);
         let (reps, interval, lapses) = if grade.is_pass() {
-            let interval = match s.reps {
+            let on_time = match s.reps {
                 0 => 1,
                 1 => 6,
                 _ => mul_ceil(s.interval.max(1), s.ease),
+            };
+            let interval = match early_elapsed(s, today) {
+                Some(elapsed) => early_interval(s, grade, elapsed, on_time),
+                None => on_time,
             };
             (s.reps + 1, interval, s.lapses)
         } else {
@@ -87,6 +97,26 @@ pub fn next_ease(ef: Ease, q: Grade) -> Ease {
     let delta = 100 - d * (80 + d * 20);
     let ef = (i32::from(ef.0) + delta).max(i32::from(Ease::MIN.0));
     Ease(u16::try_from(ef).unwrap_or(u16::MAX))
+}
+
+/// Days since the last answer of a card answered before its due day, or
+/// `None` when it is answered on or after that day (or is new).
+fn early_elapsed(s: &CardState, today: Day) -> Option<u32> {
+    let due = s.due.filter(|&d| d > today && s.reps > 0)?;
+    let ahead = u32::try_from(due - today).unwrap_or(u32::MAX);
+    Some(s.interval.saturating_sub(ahead))
+}
+
+/// An early pass's interval (see the module's doc): the step on the days
+/// that passed, between a floor kept from the interval it had and what a
+/// review on time (`on_time`) would give.
+fn early_interval(s: &CardState, grade: Grade, elapsed: u32, on_time: u32) -> u32 {
+    let floor = if grade.value() >= 4 {
+        s.interval
+    } else {
+        s.interval.div_ceil(2)
+    };
+    mul_ceil(elapsed, s.ease).max(floor).min(on_time).max(1)
 }
 
 /// `ceil(interval * ef)` in integers.
@@ -203,6 +233,53 @@ mod tests {
                 (9, 1360, 3, 1),
             ],
         );
+    }
+
+    /// A review card: interval 15 d, EF 2.5, n 3, last answered on day 100.
+    fn reviewing() -> CardState {
+        CardState {
+            reps: 3,
+            interval: 15,
+            ease: Ease(2500),
+            due: Some(115),
+            ..CardState::NEW
+        }
+    }
+
+    #[test]
+    fn an_early_pass_is_sm2_on_the_days_that_passed() {
+        let s = exact();
+        let mut rng = StdRng::seed_from_u64(0);
+        let mut at = |q, today| s.answer(&reviewing(), g(q), today, &mut rng).state;
+        // Day 110, 10 days after the last answer: ceil(10 * 2.5) = 25 days
+        // (on time, day 115, it would be ceil(15 * 2.5) = 38).
+        let st = at(4, 110);
+        assert_eq!(
+            (st.interval, st.due, st.reps, st.ease.0),
+            (25, Some(135), 4, 2500)
+        );
+        assert_eq!(at(4, 115).interval, 38, "on the due day: the plain step");
+        // Day 101: ceil(1 * 2.5) = 3, but a 4 or 5 keeps the 15 days it had.
+        assert_eq!(at(4, 101).interval, 15);
+        assert_eq!(at(5, 101).interval, 15);
+        // A 3 may halve it: max(ceil(2 * 2.5), ceil(15 / 2)) = 8.
+        assert_eq!(at(3, 102).interval, 8);
+        // Never more than on time: day 114 gives ceil(14 * 2.5) = 35 < 38.
+        assert_eq!(at(5, 114).interval, 35);
+        // A failure ahead of time is a lapse like any other.
+        let st = at(2, 105);
+        assert_eq!((st.interval, st.reps, st.lapses), (1, 0, 1));
+    }
+
+    #[test]
+    fn an_early_pass_of_a_card_due_tomorrow_keeps_it_due_tomorrow() {
+        // Answered 5 on day 100 (n=1, 1 day), reviewed ahead the same day:
+        // no day has passed, so it keeps its 1 day rather than jumping to 6.
+        let s = exact();
+        let mut rng = StdRng::seed_from_u64(0);
+        let first = s.answer(&CardState::NEW, g(5), 100, &mut rng).state;
+        let again = s.answer(&first, g(5), 100, &mut rng).state;
+        assert_eq!((again.interval, again.due, again.reps), (1, Some(101), 2));
     }
 
     #[test]

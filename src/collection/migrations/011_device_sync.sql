@@ -1,5 +1,5 @@
--- Schema version 9 to 10: run by src/collection/open.rs in one
--- transaction with `PRAGMA user_version = 10`. History: never edit a
+-- Schema version 10 to 11: run by src/collection/open.rs in one
+-- transaction with `PRAGMA user_version = 11`. History: never edit a
 -- migration that has shipped; schema.sql is the current schema.
 
 -- `py201 sync` (docs/sync.md): the devices this collection knows, its own
