@@ -2,7 +2,7 @@ use super::Ctx;
 use crate::cli::ReviewArgs;
 use crate::review::terminal::{Terminal, use_color};
 use crate::review::{self, Channel, Frontend, Input, Options};
-use anyhow::Result;
+use anyhow::{Result, bail};
 use std::io::{BufWriter, IsTerminal};
 use std::process::ExitCode;
 use std::sync::Arc;
