@@ -316,7 +316,7 @@ impl Collection {
     pub fn cards(&self, deck: Option<i64>) -> Result<Vec<Card>> {
         let sql = format!(
             "SELECT {CARD_COLUMNS} FROM cards c JOIN decks d ON d.id = c.deck_id
-             WHERE ?1 IS NULL OR c.deck_id = ?1 ORDER BY c.position"
+             WHERE ?1 IS NULL OR c.deck_id = ?1 ORDER BY c.position, c.uid"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let cards = stmt

@@ -8,7 +8,8 @@ use crate::collection::device_cards::{self, CardText, DELETED, Synced};
 use crate::collection::devices::{self, Device};
 use crate::error::Result;
 use rusqlite::Connection;
-use std::collections::BTreeSet;
+use crate::model::CardContent;
+use std::collections::{BTreeSet, HashMap};
 
 /// The segment to send, and the cards whose log it touched (to replay).
 pub struct Outgoing {
@@ -51,15 +52,26 @@ pub fn gather(conn: &Connection, me: &mut Device, now_ms: i64) -> Result<Outgoin
 
 /// Cards changed here since their record, and cards deleted here.
 fn gather_cards(conn: &Connection, me: &str, now_ms: i64, seg: &mut Segment) -> Result<()> {
+    let mut shipped = Shipped::default();
     for (text, synced) in device_cards::cards_and_records(conn)? {
         let fields = to_fields(&text);
         let digest = fields.digest();
         let mod_ms = match &synced {
             Some(s) if s.digest == digest => continue,
             Some(_) => now_ms,
+            None if shipped.untouched(&text) => {
+                // Every device has it so: remembered here, not sent, and
+                // losing to any record that comes (device "" sorts first).
+                let base = Synced {
+                    mod_ms: 0,
+                    device: String::new(),
+                    digest,
+                };
+                device_cards::set_record(conn, &text.uid, &base)?;
+                continue;
+            }
             // Never synced: the card as it stood before this device joined.
             // Stamped 0, so that any edit made since, anywhere, wins over it.
-            None if untouched_builtin(&text) => continue,
             None => 0,
         };
         let record = Synced {
@@ -94,14 +106,36 @@ fn gather_cards(conn: &Connection, me: &str, now_ms: i64, seg: &mut Segment) -> 
     Ok(())
 }
 
-/// A built-in card as py201 ships it, never suspended, buried or retired:
-/// every device has it the same, so it needs no record until it changes.
-fn untouched_builtin(t: &CardText) -> bool {
-    t.builtin
-        && !t.suspended
-        && t.buried_until.is_none()
-        && !t.retired
-        && !t.tags.split_whitespace().any(|w| w == "leech")
+/// The built-in cards as this py201 ships them (read once a sync needs
+/// them: only cards never synced are compared).
+#[derive(Default)]
+struct Shipped(Option<HashMap<String, CardContent>>);
+
+impl Shipped {
+    /// A built-in card exactly as shipped, not suspended, buried or
+    /// retired: every device has it the same, so it needs no record until
+    /// it changes.
+    fn untouched(&mut self, t: &CardText) -> bool {
+        if !t.builtin || t.suspended || t.buried_until.is_some() || t.retired {
+            return false;
+        }
+        let cards = self.0.get_or_insert_with(|| {
+            crate::decks::builtin::decks()
+                .unwrap_or_default()
+                .into_iter()
+                .flat_map(|d| d.cards)
+                .map(|c| (c.uid.clone(), c))
+                .collect()
+        });
+        cards.get(&t.uid).is_some_and(|c| {
+            c.kind.as_str() == t.kind
+                && c.front == t.front
+                && c.back == t.back
+                && c.code == t.code
+                && c.tags.join(" ") == t.tags
+                && c.source == t.source
+        })
+    }
 }
 
 /// The file format's fields of a card.
