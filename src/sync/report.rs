@@ -5,7 +5,7 @@ use super::incoming::Brought;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Report {
-    /// What came from each device, by its name, in the order read.
+    /// What came from each device, by its name.
     pub from: Vec<(String, Brought)>,
     pub sent: Brought,
     /// Edits of the same card on two devices: which one was kept.
@@ -27,11 +27,12 @@ impl Report {
         }
     }
 
-    /// The one summary line.
+    /// The one summary line (devices by name).
     pub fn summary(&self) -> String {
-        let mut parts: Vec<String> = self
-            .from
-            .iter()
+        let mut from: Vec<&(String, Brought)> = self.from.iter().collect();
+        from.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut parts: Vec<String> = from
+            .into_iter()
             .filter(|(_, b)| !is_empty(b))
             .map(|(name, b)| format!("{} from {name}", counts(b)))
             .collect();
@@ -97,7 +98,7 @@ mod tests {
         r.add_from("desk", &b(1, 1, 3));
         assert_eq!(
             r.summary(),
-            "12 answers and 1 edit from laptop, 1 answer, 1 undo and 3 edits from desk, 30 answers sent."
+            "1 answer, 1 undo and 3 edits from desk, 12 answers and 1 edit from laptop, 30 answers sent."
         );
         assert_eq!(Report::default().summary(), "Nothing new to send or apply.");
     }
