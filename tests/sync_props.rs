@@ -61,7 +61,7 @@ fn killed_sync(d: &Device, at: i64, dir: &Path, delay: Duration) {
 
 /// One random step by one device.
 fn step(rng: &mut StdRng, d: &Device, at: i64, dir: &Path, given: &mut Given) {
-    let cards = ["dm-binop-calls-type-method:c1", "gil-released-on-io", "mine-1", "mine-2"];
+    let cards = ["dm-binop-calls-type-method:c1", "gil-what-it-prevents", "mine-1", "mine-2"];
     let card = cards[rng.random_range(0..cards.len())];
     let what = rng.random_range(0..100);
     // Shown with a failure: what each device did, in order.
