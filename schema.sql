@@ -430,3 +430,21 @@ CREATE TABLE sync_cards (
     device  TEXT NOT NULL,
     digest  TEXT NOT NULL
 ) WITHOUT ROWID;
+
+-- Each card's latest forget (`py201 forget`) as sync knows it: answers up
+-- to this time stay in its log but no longer count, as after the forget.
+-- The later of two devices' forgets holds (a forget is never undone once
+-- synced).
+CREATE TABLE sync_resets (
+    uid     TEXT PRIMARY KEY,
+    time_ms INTEGER NOT NULL
+) WITHOUT ROWID;
+
+-- Each deck's on/off switch (`py201 decks off`) as last synced: who set it
+-- and when (the later wins, then the larger device id).
+CREATE TABLE sync_decks (
+    name   TEXT PRIMARY KEY,
+    off    INTEGER NOT NULL CHECK (off IN (0, 1)),
+    mod_ms INTEGER NOT NULL,
+    device TEXT NOT NULL
+) WITHOUT ROWID;

@@ -167,3 +167,30 @@ fn sync_dir_and_sync_auto() {
         "py201: error: sync-auto: \"maybe\" is not on or off\n"
     );
 }
+
+#[test]
+fn a_forget_and_a_deck_turned_off_travel() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("Sync");
+    std::fs::create_dir(&dir).unwrap();
+    let (laptop, desk) = (Device::new(tmp.path(), "laptop"), Device::new(tmp.path(), "desk"));
+    laptop.review(START, &[5, 5]);
+    laptop.sync(START + MINUTE, &dir);
+    assert_eq!(desk.sync(START + 2 * MINUTE, &dir), "2 answers from laptop.");
+    let card = "id:dm-binop-calls-type-method:c1";
+    desk.ok(START + 3 * MINUTE, &["forget", card], "");
+    desk.ok(START + 3 * MINUTE, &["decks", "off", "Data Model"], "");
+    assert_eq!(desk.sync(START + 4 * MINUTE, &dir), "2 edits sent.");
+    assert_eq!(laptop.sync(START + 5 * MINUTE, &dir), "2 edits from desk.");
+    let shown = laptop.ok(START + 5 * MINUTE, &["cards", card, "--json"], "");
+    let c: serde_json::Value = serde_json::from_str(&shown).unwrap();
+    assert_eq!((&c[0]["state"], &c[0]["reps"]), (&serde_json::json!("new"), &serde_json::json!(0)));
+    // Its answer stays in the log.
+    assert_eq!(laptop.answers().len(), 2);
+    // The next answer, on either device, starts from a new card.
+    laptop.ok(START + 6 * MINUTE, &["decks", "on", "Data Model"], "");
+    laptop.review(START + 6 * MINUTE, &[4]);
+    laptop.sync(START + 7 * MINUTE, &dir);
+    desk.sync(START + 8 * MINUTE, &dir);
+    assert_converged(&[laptop, desk], START + 9 * MINUTE, "after a forget");
+}

@@ -1,8 +1,9 @@
 //! Convergence, as issue 22 states it: three devices answer, undo, suspend,
-//! tag and add cards over several days (`PY201_NOW`), and sync in a random
-//! order, some syncs killed (SIGKILL) at a random moment; at the end each
-//! syncs twice, and then all three show the same `cards --json`, `stats
-//! --json` and review log, and every answer given and not undone is there.
+//! bury, forget, tag and add cards and turn a deck off and on over several
+//! days (`PY201_NOW`), and sync in a random order, some syncs killed
+//! (SIGKILL) at a random moment; at the end each syncs twice, and then all
+//! three show the same `cards --json`, `decks --json`, `stats --json` and
+//! review log, and every answer given and not undone is there.
 //! Each case draws its scheduler too: SM-2 with fuzz, SM-2 without, FSRS.
 //!
 //! CI runs a few cases; the long form is
@@ -81,14 +82,18 @@ fn step(rng: &mut StdRng, d: &Device, at: i64, dir: &Path, given: &mut Given) {
             diff(given, before, d.answers());
         }
         48..56 => {
-            let verb = ["suspend", "unsuspend", "bury"][rng.random_range(0..3)];
+            let verb = ["suspend", "unsuspend", "bury", "forget"][rng.random_range(0..4)];
             d.run(at, &[verb, &format!("id:{card}")], "");
         }
         56..64 => {
             let tag = format!("+t{}", rng.random_range(0..3));
             d.run(at, &["tag", &format!("id:{card}"), &tag], "");
         }
-        64..70 => {
+        64..67 => {
+            let switch = ["off", "on"][rng.random_range(0..2)];
+            d.run(at, &["decks", switch, "Data Model"], "");
+        }
+        67..70 => {
             let id = format!("mine-{}", rng.random_range(1..3));
             let front = format!("Question {id} as {} wrote it", d.name);
             let args = ["add", "--deck", "Mine", "--id", &id, "--front", &front, "--back", "A"];

@@ -11,6 +11,7 @@ pub mod cards;
 pub mod config;
 pub mod counts;
 pub mod device_cards;
+pub mod device_flags;
 pub mod devices;
 pub mod doctor;
 pub mod dump;

@@ -37,6 +37,7 @@ pub fn apply(
             brought.edits += 1;
         }
     }
+    brought.edits += super::flags::apply(conn, seg, touched)?;
     for (device, seq) in &seg.undone {
         if let Some(card) = devices::mark_undone(conn, (device, *seq))? {
             touched.entry(card).or_default();

@@ -15,6 +15,7 @@
 //! This module never touches another device's files, and never reads
 //! "now": the caller passes the time.
 
+pub mod flags;
 pub mod folder;
 pub mod incoming;
 pub mod outgoing;
@@ -121,17 +122,18 @@ fn send(
     report: &mut Report,
     touched: &mut Touched,
 ) -> Result<()> {
-    let out = outgoing::gather(conn, me, now_ms)?;
+    let mut out = outgoing::gather(conn, me, now_ms)?;
+    flags::gather(conn, &me.id, now_ms, &mut out.segment, touched)?;
     let seg = &out.segment;
     report.sent = incoming::Brought {
         answers: seg.answers.len() as u64,
         undos: seg.undone.len() as u64,
-        edits: seg.cards.len() as u64,
+        edits: (seg.cards.len() + seg.resets.len() + seg.decks.len()) as u64,
     };
     for card in out.cards {
         touched.entry(card).or_default();
     }
-    if !(seg.answers.is_empty() && seg.undone.is_empty() && seg.cards.is_empty()) {
+    if !seg.is_empty() {
         let (bytes, sha) = segment::encode(seg);
         devices::record_segment(conn, (&me.id, seg.seq), &sha, Some(&bytes))?;
         me.segments = seg.seq;

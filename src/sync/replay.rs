@@ -8,6 +8,7 @@
 //! FSRS's history read them.
 
 use crate::collection::cards::AnswerTime;
+use crate::collection::device_flags;
 use crate::collection::devices::{self, Logged, Replayed};
 use crate::error::Result;
 use crate::scheduler::{Active, CardState, FuzzSeed, Grade, Scheduler};
@@ -61,8 +62,14 @@ pub fn replay_card(
     log.sort_by(|a, b| a.order().cmp(&b.order()));
     log.dedup_by(|a, b| a.key == b.key);
     devices::clear_card_log(conn, card_id)?;
+    // A forget: the answers up to it are kept, and the card starts anew.
+    let mut reset = device_flags::reset_of(conn, uid)?;
     let mut state = CardState::NEW;
     for (n, e) in log.iter().enumerate() {
+        if reset.is_some_and(|r| e.time_ms > r) {
+            state = CardState::NEW;
+            reset = None;
+        }
         // The grade was a valid one where it was given; a row that is not
         // cannot have come from py201 and is left out.
         let Ok(grade) = Grade::try_from(e.grade) else {
@@ -89,6 +96,9 @@ pub fn replay_card(
             devices::link(conn, (&e.key.0, e.key.1), id, card_id, e.time_ms)?;
         }
         state = out.state;
+    }
+    if reset.is_some() {
+        state = CardState::NEW;
     }
     devices::set_state(conn, card_id, &state)
 }

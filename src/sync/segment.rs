@@ -35,6 +35,31 @@ pub struct Segment {
     pub undone: Vec<(String, i64)>,
     #[serde(default)]
     pub cards: Vec<CardRecord>,
+    /// Cards forgotten: (card, time of the last answer before the forget).
+    #[serde(default)]
+    pub resets: Vec<(String, i64)>,
+    #[serde(default)]
+    pub decks: Vec<DeckRecord>,
+}
+
+/// A deck turned off or on; the later record wins.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeckRecord {
+    pub name: String,
+    pub off: bool,
+    pub mod_ms: i64,
+    pub device: String,
+}
+
+impl Segment {
+    /// Whether it carries nothing (and need not be written).
+    pub fn is_empty(&self) -> bool {
+        self.answers.is_empty()
+            && self.undone.is_empty()
+            && self.cards.is_empty()
+            && self.resets.is_empty()
+            && self.decks.is_empty()
+    }
 }
 
 /// One answer, by the device that gave it and its number there. The state
@@ -195,7 +220,7 @@ mod tests {
                 taken_ms: 2_000,
             }],
             undone: vec![("d2".into(), 4)],
-            cards: vec![],
+            ..Segment::default()
         }
     }
 

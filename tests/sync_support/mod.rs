@@ -141,14 +141,16 @@ impl Device {
     }
 }
 
-/// Asserts that every device shows the same cards, statistics and log.
+/// Asserts that every device shows the same cards, decks, statistics and log.
 pub fn assert_converged(devices: &[Device], at: i64, context: &str) {
     let first = &devices[0];
     let (cards, stats, log) = (first.cards_json(at), first.stats_json(at), first.log());
+    let decks = first.ok(at, &["decks", "--json"], "");
     for d in &devices[1..] {
         let what = |w: &str| format!("{context}: {w} of {} and {}", first.name, d.name);
         same_lines(&cards, &d.cards_json(at), &what("cards --json"));
         same_lines(&stats, &d.stats_json(at), &what("stats --json"));
+        same_lines(&decks, &d.ok(at, &["decks", "--json"], ""), &what("decks --json"));
         same_lines(&log.join("\n"), &d.log().join("\n"), &what("review logs"));
     }
 }
