@@ -212,5 +212,7 @@ fn write_pending(conn: &Connection, dir: &Path, report: &mut Report) -> Result<(
         }
         devices::written(conn, &me.id, seq)?;
     }
+    // Compaction is housekeeping: a failure leaves the folder as it was.
+    let _ = folder::compact_own(&own_dir, &me.id);
     Ok(())
 }

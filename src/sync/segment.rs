@@ -183,6 +183,41 @@ pub fn seq_of(name: &str) -> Option<i64> {
         .flatten()
 }
 
+/// The file name of a snapshot: a device's segments 1 to `upto` in one.
+pub fn snapshot_name(upto: i64) -> String {
+    format!("upto-{upto:08}.seg")
+}
+
+/// The last segment a snapshot's file name covers, if it is one.
+pub fn snapshot_of(name: &str) -> Option<i64> {
+    seq_of(name.strip_prefix("upto-")?)
+}
+
+/// Segments of one device, oldest first, as one: every answer and undo,
+/// the last record of each card and deck, the latest forget of each card.
+/// Applying it is applying them all (each part is idempotent).
+pub fn merge(parts: Vec<Segment>) -> Segment {
+    let mut out = Segment::default();
+    let mut cards = std::collections::BTreeMap::new();
+    let mut decks = std::collections::BTreeMap::new();
+    let mut resets: std::collections::BTreeMap<String, i64> = std::collections::BTreeMap::new();
+    for p in parts {
+        (out.device, out.name, out.seq) = (p.device, p.name, p.seq);
+        out.answers.extend(p.answers);
+        out.undone.extend(p.undone);
+        cards.extend(p.cards.into_iter().map(|c| (c.uid.clone(), c)));
+        decks.extend(p.decks.into_iter().map(|d| (d.name.clone(), d)));
+        for (uid, t) in p.resets {
+            let e = resets.entry(uid).or_insert(t);
+            *e = (*e).max(t);
+        }
+    }
+    out.cards = cards.into_values().collect();
+    out.decks = decks.into_values().collect();
+    out.resets = resets.into_iter().collect();
+    out
+}
+
 /// Writes `bytes` as `dir/name` atomically: a temporary file in `dir`,
 /// flushed to disk, then renamed over the name (and the folder synced, so
 /// the rename survives a power cut).
@@ -249,6 +284,19 @@ mod tests {
             decode(b"py201-sync 2 abc\n{not json at all"),
             Err(Refused::Newer(2))
         );
+    }
+
+    #[test]
+    fn a_merge_keeps_every_answer_and_the_last_record() {
+        let mut later = sample();
+        later.seq = 4;
+        later.answers[0].seq = 10;
+        let merged = merge(vec![sample(), later.clone()]);
+        assert_eq!(merged.seq, 4);
+        assert_eq!(merged.answers.len(), 2);
+        assert_eq!(merged.undone, vec![("d2".into(), 4), ("d2".into(), 4)]);
+        assert_eq!(snapshot_of(&snapshot_name(4)), Some(4));
+        assert_eq!(snapshot_of("00000004.seg"), None);
     }
 
     #[test]
