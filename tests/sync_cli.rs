@@ -44,8 +44,14 @@ fn seeds_the_folder_unchanged_and_an_empty_device_syncs_down(scheduler: &[&str])
     let at = START + 14 * DAY;
     let before = snapshot(&laptop, at);
     assert_eq!(laptop.sync(at, &dir), format!("{answers} answers sent."));
-    assert!(before == snapshot(&laptop, at), "{scheduler:?}: replaying the log changed laptop");
-    assert_eq!(desk.sync(at, &dir), format!("{answers} answers from laptop."));
+    assert!(
+        before == snapshot(&laptop, at),
+        "{scheduler:?}: replaying the log changed laptop"
+    );
+    assert_eq!(
+        desk.sync(at, &dir),
+        format!("{answers} answers from laptop.")
+    );
     assert_converged(&[laptop, desk], at, &format!("{scheduler:?}"));
 }
 
@@ -69,7 +75,10 @@ fn syncing_twice_changes_nothing_the_second_time() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("Sync");
     std::fs::create_dir(&dir).unwrap();
-    let (laptop, desk) = (Device::new(tmp.path(), "laptop"), Device::new(tmp.path(), "desk"));
+    let (laptop, desk) = (
+        Device::new(tmp.path(), "laptop"),
+        Device::new(tmp.path(), "desk"),
+    );
     laptop.review(START, &[4, 2, 5]);
     desk.review(START + MINUTE, &[3, 4]);
     laptop.sync(START + 2 * MINUTE, &dir);
@@ -78,7 +87,10 @@ fn syncing_twice_changes_nothing_the_second_time() {
     for d in [&laptop, &desk] {
         let before = snapshot(d, START + 5 * MINUTE);
         let files = std::fs::read_dir(&dir).unwrap().count();
-        assert_eq!(d.sync(START + 5 * MINUTE, &dir), "Nothing new to send or apply.");
+        assert_eq!(
+            d.sync(START + 5 * MINUTE, &dir),
+            "Nothing new to send or apply."
+        );
         assert!(before == snapshot(d, START + 5 * MINUTE), "{}", d.name);
         assert_eq!(std::fs::read_dir(&dir).unwrap().count(), files);
     }
@@ -89,7 +101,10 @@ fn edits_of_one_card_on_two_devices_keep_the_later_and_say_so() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("Sync");
     std::fs::create_dir(&dir).unwrap();
-    let (laptop, desk) = (Device::new(tmp.path(), "laptop"), Device::new(tmp.path(), "desk"));
+    let (laptop, desk) = (
+        Device::new(tmp.path(), "laptop"),
+        Device::new(tmp.path(), "desk"),
+    );
     let card = "id:gil-what-it-prevents";
     // Both have joined the folder: what they change now are edits (a
     // change made before a device first synced is only its starting point,
@@ -113,7 +128,11 @@ fn edits_of_one_card_on_two_devices_keep_the_later_and_say_so() {
     let laptop = Device::new(tmp.path(), "laptop");
     let shown = laptop.ok(START + 5 * MINUTE, &["cards", card, "--json"], "");
     let c: serde_json::Value = serde_json::from_str(&shown).unwrap();
-    assert_eq!(c[0]["tags"], serde_json::json!(["gil", "from-desk"]), "{shown}");
+    assert_eq!(
+        c[0]["tags"],
+        serde_json::json!(["gil", "from-desk"]),
+        "{shown}"
+    );
     assert_eq!(c[0]["state"], "suspended");
 }
 
@@ -122,8 +141,13 @@ fn added_and_deleted_cards_travel() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("Sync");
     std::fs::create_dir(&dir).unwrap();
-    let (laptop, desk) = (Device::new(tmp.path(), "laptop"), Device::new(tmp.path(), "desk"));
-    let add = ["add", "--deck", "Mine", "--id", "my-card", "--front", "Q?", "--back", "A."];
+    let (laptop, desk) = (
+        Device::new(tmp.path(), "laptop"),
+        Device::new(tmp.path(), "desk"),
+    );
+    let add = [
+        "add", "--deck", "Mine", "--id", "my-card", "--front", "Q?", "--back", "A.",
+    ];
     laptop.ok(START, &add, "");
     laptop.sync(START + MINUTE, &dir);
     assert_eq!(desk.sync(START + 2 * MINUTE, &dir), "1 edit from laptop.");
@@ -133,7 +157,10 @@ fn added_and_deleted_cards_travel() {
     laptop.ok(START + 4 * MINUTE, &["delete", "id:my-card", "--yes"], "");
     assert_eq!(laptop.sync(START + 5 * MINUTE, &dir), "1 edit sent.");
     assert_eq!(desk.sync(START + 6 * MINUTE, &dir), "1 edit from laptop.");
-    assert_eq!(desk.query("SELECT count(*) FROM cards WHERE uid = 'my-card'"), 0);
+    assert_eq!(
+        desk.query("SELECT count(*) FROM cards WHERE uid = 'my-card'"),
+        0
+    );
     assert_converged(&[laptop, desk], START + 7 * MINUTE, "after the delete");
 }
 
@@ -157,8 +184,7 @@ fn sync_dir_and_sync_auto() {
     let out = laptop.run(START + MINUTE, &["review", "--limit", "1"], "\n5\n");
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert_eq!(
-        stderr,
-        "py201: sync: Nothing new to send or apply.\npy201: sync: 1 answer sent.\n",
+        stderr, "py201: sync: Nothing new to send or apply.\npy201: sync: 1 answer sent.\n",
         "a sync before the session and one after it"
     );
     let bad = laptop.run(START, &["config", "sync-auto", "maybe"], "");
@@ -173,10 +199,16 @@ fn a_forget_and_a_deck_turned_off_travel() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("Sync");
     std::fs::create_dir(&dir).unwrap();
-    let (laptop, desk) = (Device::new(tmp.path(), "laptop"), Device::new(tmp.path(), "desk"));
+    let (laptop, desk) = (
+        Device::new(tmp.path(), "laptop"),
+        Device::new(tmp.path(), "desk"),
+    );
     laptop.review(START, &[5, 5]);
     laptop.sync(START + MINUTE, &dir);
-    assert_eq!(desk.sync(START + 2 * MINUTE, &dir), "2 answers from laptop.");
+    assert_eq!(
+        desk.sync(START + 2 * MINUTE, &dir),
+        "2 answers from laptop."
+    );
     let card = "id:dm-binop-calls-type-method:c1";
     desk.ok(START + 3 * MINUTE, &["forget", card], "");
     desk.ok(START + 3 * MINUTE, &["decks", "off", "Data Model"], "");
@@ -184,7 +216,10 @@ fn a_forget_and_a_deck_turned_off_travel() {
     assert_eq!(laptop.sync(START + 5 * MINUTE, &dir), "2 edits from desk.");
     let shown = laptop.ok(START + 5 * MINUTE, &["cards", card, "--json"], "");
     let c: serde_json::Value = serde_json::from_str(&shown).unwrap();
-    assert_eq!((&c[0]["state"], &c[0]["reps"]), (&serde_json::json!("new"), &serde_json::json!(0)));
+    assert_eq!(
+        (&c[0]["state"], &c[0]["reps"]),
+        (&serde_json::json!("new"), &serde_json::json!(0))
+    );
     // Its answer stays in the log.
     assert_eq!(laptop.answers().len(), 2);
     // The next answer, on either device, starts from a new card.

@@ -32,7 +32,10 @@ fn setup() -> Setup {
     laptop.review(START, &[4, 4]);
     assert_eq!(laptop.sync(START + MINUTE, &dir), "2 answers sent.");
     phone.review(START + 2 * MINUTE, &[5, 5, 5]);
-    assert_eq!(phone.sync(START + 3 * MINUTE, &dir), "2 answers from laptop, 3 answers sent.");
+    assert_eq!(
+        phone.sync(START + 3 * MINUTE, &dir),
+        "2 answers from laptop, 3 answers sent."
+    );
     Setup {
         _tmp: tmp,
         dir,
@@ -45,8 +48,10 @@ fn setup() -> Setup {
 /// This device's id, as its collection holds it.
 fn device_id(d: &Device) -> String {
     let conn = rusqlite::Connection::open(&d.db).unwrap();
-    conn.query_row("SELECT id FROM sync_devices WHERE self = 1", [], |r| r.get(0))
-        .unwrap()
+    conn.query_row("SELECT id FROM sync_devices WHERE self = 1", [], |r| {
+        r.get(0)
+    })
+    .unwrap()
 }
 
 /// The one segment of `d` in the folder.
@@ -77,12 +82,18 @@ fn a_segment_with_a_bad_checksum_is_refused_and_the_rest_applied() {
     let (said, error) = failing_sync(&s.desk, START + 10 * MINUTE, &s.dir);
     assert_eq!(said, "3 answers from phone.\n");
     assert!(error.contains(&seg.display().to_string()), "{error}");
-    assert!(error.contains("checksum mismatch") && error.contains("not applied"), "{error}");
+    assert!(
+        error.contains("checksum mismatch") && error.contains("not applied"),
+        "{error}"
+    );
     // Phone's 3 answers, none of laptop's 2.
     assert_eq!(s.desk.answers().len(), 3);
     // Syncing again says it again, and still applies nothing from it.
     let (said, again) = failing_sync(&s.desk, START + 11 * MINUTE, &s.dir);
-    assert_eq!((said.as_str(), again), ("Nothing new to send or apply.\n", error));
+    assert_eq!(
+        (said.as_str(), again),
+        ("Nothing new to send or apply.\n", error)
+    );
     assert_eq!(s.desk.answers().len(), 3);
 }
 
@@ -96,9 +107,19 @@ fn a_damaged_segment_is_read_once_it_is_whole_again() {
     assert_eq!(said, "3 answers from phone.\n");
     assert!(error.contains("checksum mismatch"), "{error}");
     std::fs::write(&seg, &whole).unwrap();
-    assert_eq!(s.desk.sync(START + 11 * MINUTE, &s.dir), "2 answers from laptop.");
-    assert_eq!(s.laptop.sync(START + 11 * MINUTE, &s.dir), "3 answers from phone.");
-    assert_converged(&[s.laptop, s.phone, s.desk], START + 12 * MINUTE, "whole again");
+    assert_eq!(
+        s.desk.sync(START + 11 * MINUTE, &s.dir),
+        "2 answers from laptop."
+    );
+    assert_eq!(
+        s.laptop.sync(START + 11 * MINUTE, &s.dir),
+        "3 answers from phone."
+    );
+    assert_converged(
+        &[s.laptop, s.phone, s.desk],
+        START + 12 * MINUTE,
+        "whole again",
+    );
 }
 
 #[test]
@@ -130,13 +151,25 @@ fn a_folder_this_device_cannot_write_keeps_its_answers_for_the_next_sync() {
     let own = s.dir.join(device_id(&s.desk));
     std::fs::write(&own, "not a folder").unwrap();
     let (said, error) = failing_sync(&s.desk, START + 10 * MINUTE, &s.dir);
-    assert_eq!(said, "2 answers from laptop, 3 answers from phone, 1 answer sent.\n");
-    assert!(error.contains(&own.display().to_string()) && error.contains("cannot write"), "{error}");
+    assert_eq!(
+        said,
+        "2 answers from laptop, 3 answers from phone, 1 answer sent.\n"
+    );
+    assert!(
+        error.contains(&own.display().to_string()) && error.contains("cannot write"),
+        "{error}"
+    );
     assert!(error.contains("kept and sent by the next sync"), "{error}");
     assert_eq!(s.desk.answers().len(), 6, "others' answers applied");
     std::fs::remove_file(&own).unwrap();
-    assert_eq!(s.desk.sync(START + 11 * MINUTE, &s.dir), "Nothing new to send or apply.");
-    assert_eq!(s.laptop.sync(START + 12 * MINUTE, &s.dir), "1 answer from desk, 3 answers from phone.");
+    assert_eq!(
+        s.desk.sync(START + 11 * MINUTE, &s.dir),
+        "Nothing new to send or apply."
+    );
+    assert_eq!(
+        s.laptop.sync(START + 12 * MINUTE, &s.dir),
+        "1 answer from desk, 3 answers from phone."
+    );
 }
 
 #[test]
@@ -149,22 +182,45 @@ fn a_copied_collection_is_caught_and_a_new_device_id_sorts_it_out() {
     std::fs::copy(&s.laptop.db, &copy.db).unwrap();
     copy.review(START + 20 * MINUTE, &[4]);
     // The copy syncs first: as far as it knows it is laptop.
-    assert_eq!(copy.sync(START + 21 * MINUTE, &s.dir), "3 answers from phone, 1 answer sent.");
+    assert_eq!(
+        copy.sync(START + 21 * MINUTE, &s.dir),
+        "3 answers from phone, 1 answer sent."
+    );
     s.laptop.review(START + 22 * MINUTE, &[5]);
     let (said, error) = failing_sync(&s.laptop, START + 23 * MINUTE, &s.dir);
     assert_eq!(said, "3 answers from phone.\n");
-    assert!(error.contains("00000002.seg: written by another collection with this collection's device id"), "{error}");
+    assert!(
+        error.contains(
+            "00000002.seg: written by another collection with this collection's device id"
+        ),
+        "{error}"
+    );
     assert!(error.contains("py201 sync --new-device-id"), "{error}");
     // Nothing was written over the copy's file.
     let own = s.dir.join(device_id(&s.laptop));
     assert_eq!(std::fs::read_dir(&own).unwrap().count(), 2);
-    let out = s.laptop.run(START + 24 * MINUTE, &["sync", "--new-device-id", s.dir.to_str().unwrap()], "");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = s.laptop.run(
+        START + 24 * MINUTE,
+        &["sync", "--new-device-id", s.dir.to_str().unwrap()],
+        "",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(
         String::from_utf8(out.stdout).unwrap(),
         "1 answer from laptop, 1 answer sent.\n",
         "the copy's answer, read as another device's, and laptop's own"
     );
-    assert_eq!(s.phone.sync(START + 25 * MINUTE, &s.dir), "2 answers from laptop.");
-    assert_converged(&[s.laptop, s.phone], START + 26 * MINUTE, "after a new device id");
+    assert_eq!(
+        s.phone.sync(START + 25 * MINUTE, &s.dir),
+        "2 answers from laptop."
+    );
+    assert_converged(
+        &[s.laptop, s.phone],
+        START + 26 * MINUTE,
+        "after a new device id",
+    );
 }

@@ -35,10 +35,18 @@ fn git(dir: &Path, args: &[&str]) -> String {
 fn clone(origin: &Path, dir: &Path, who: &str) {
     git(
         origin.parent().unwrap(),
-        &["clone", "-q", origin.to_str().unwrap(), dir.to_str().unwrap()],
+        &[
+            "clone",
+            "-q",
+            origin.to_str().unwrap(),
+            dir.to_str().unwrap(),
+        ],
     );
     git(dir, &["config", "user.name", who]);
-    git(dir, &["config", "user.email", &format!("{who}@example.com")]);
+    git(
+        dir,
+        &["config", "user.email", &format!("{who}@example.com")],
+    );
     git(dir, &["config", "pull.rebase", "false"]);
 }
 
@@ -48,7 +56,10 @@ fn sync_through_git(d: &Device, at: i64, clone: &Path) -> Vec<String> {
     let mut said = vec![d.sync(at, clone)];
     git(clone, &["add", "-A"]);
     if !git(clone, &["status", "--porcelain"]).is_empty() {
-        git(clone, &["commit", "-q", "-m", &format!("py201 sync on {}", d.name)]);
+        git(
+            clone,
+            &["commit", "-q", "-m", &format!("py201 sync on {}", d.name)],
+        );
     }
     git(clone, &["pull", "-q", "--no-edit", "origin", "main"]);
     said.push(d.sync(at, clone));

@@ -62,7 +62,12 @@ fn killed_sync(d: &Device, at: i64, dir: &Path, delay: Duration) {
 
 /// One random step by one device.
 fn step(rng: &mut StdRng, d: &Device, at: i64, dir: &Path, given: &mut Given) {
-    let cards = ["dm-binop-calls-type-method:c1", "gil-what-it-prevents", "mine-1", "mine-2"];
+    let cards = [
+        "dm-binop-calls-type-method:c1",
+        "gil-what-it-prevents",
+        "mine-1",
+        "mine-2",
+    ];
     let card = cards[rng.random_range(0..cards.len())];
     let what = rng.random_range(0..100);
     // Shown with a failure: what each device did, in order.
@@ -96,7 +101,9 @@ fn step(rng: &mut StdRng, d: &Device, at: i64, dir: &Path, given: &mut Given) {
         67..70 => {
             let id = format!("mine-{}", rng.random_range(1..3));
             let front = format!("Question {id} as {} wrote it", d.name);
-            let args = ["add", "--deck", "Mine", "--id", &id, "--front", &front, "--back", "A"];
+            let args = [
+                "add", "--deck", "Mine", "--id", &id, "--front", &front, "--back", "A",
+            ];
             d.run(at, &args, "");
         }
         70..85 => {
@@ -155,10 +162,18 @@ fn one_case(seed: u64) {
         assert!(n >= 0, "{context}: {answer:?} undone more often than given");
         expected.extend(std::iter::repeat_n(answer, n as usize));
     }
-    assert_eq!(devices[0].answers(), expected, "{context}: answers given and kept");
+    assert_eq!(
+        devices[0].answers(),
+        expected,
+        "{context}: answers given and kept"
+    );
     for d in &devices {
         let doctor = d.ok(at, &["doctor"], "");
-        assert!(doctor.starts_with("No problems found"), "{context}: {}: {doctor}", d.name);
+        assert!(
+            doctor.starts_with("No problems found"),
+            "{context}: {}: {doctor}",
+            d.name
+        );
     }
 }
 

@@ -110,8 +110,10 @@ fn answer_here(col: &mut Collection, day: i64) {
             day: today,
             taken_ms: 3_000,
         };
-        col.answer(card.id, g, at, None, |s| sm2.answer(s, g, today, FuzzSeed::for_card(&uid, n)))
-            .unwrap();
+        col.answer(card.id, g, at, None, |s| {
+            sm2.answer(s, g, today, FuzzSeed::for_card(&uid, n))
+        })
+        .unwrap();
     }
 }
 
@@ -159,7 +161,9 @@ fn measure(years: i64, devices: usize) {
 #[test]
 #[ignore = "a measurement of minutes: run with --ignored --nocapture (docs/sync.md)"]
 fn sync_time_and_folder_size_at_scale() {
-    println!("| years | devices | answers | segments | folder | new device, all down | daily sync, receive 100 | daily sync, send 100 |");
+    println!(
+        "| years | devices | answers | segments | folder | new device, all down | daily sync, receive 100 | daily sync, send 100 |"
+    );
     for (years, devices) in [(1, 2), (1, 10), (10, 2), (10, 10)] {
         measure(years, devices);
     }

@@ -59,7 +59,10 @@ fn row_to_text(r: &rusqlite::Row<'_>) -> rusqlite::Result<CardText> {
         suspended: r.get("suspended")?,
         buried_until: r.get("buried_until")?,
         retired: r.get("retired")?,
-        note: note_deck.zip(note_pos).zip(note_fields).map(|((d, p), f)| (d, p, f)),
+        note: note_deck
+            .zip(note_pos)
+            .zip(note_fields)
+            .map(|((d, p), f)| (d, p, f)),
         builtin: r.get("builtin")?,
     })
 }
@@ -157,8 +160,10 @@ pub fn put_card(conn: &Connection, t: &CardText) -> Result<i64> {
     let deck = deck_id(conn, &t.deck)?;
     if let Some((note_deck, position, fields)) = &t.note {
         let note_deck = deck_id(conn, note_deck)?;
-        conn.prepare_cached("INSERT OR REPLACE INTO notes (id, deck_id, position, fields) VALUES (?1, ?2, ?3, ?4)")?
-            .execute(params![t.note_id, note_deck, position, fields])?;
+        conn.prepare_cached(
+            "INSERT OR REPLACE INTO notes (id, deck_id, position, fields) VALUES (?1, ?2, ?3, ?4)",
+        )?
+        .execute(params![t.note_id, note_deck, position, fields])?;
     }
     let values = params![
         t.uid,

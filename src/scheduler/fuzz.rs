@@ -57,10 +57,7 @@ mod tests {
         // The reference implementation's first outputs from state 0
         // (each output is splitmix64 of the state advanced by the gamma).
         assert_eq!(splitmix64(0), 0xe220_a839_7b1d_cdaf);
-        assert_eq!(
-            splitmix64(0x9e37_79b9_7f4a_7c15),
-            0x6e78_9e6a_a1b9_65f4
-        );
+        assert_eq!(splitmix64(0x9e37_79b9_7f4a_7c15), 0x6e78_9e6a_a1b9_65f4);
     }
 
     #[test]

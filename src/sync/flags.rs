@@ -77,7 +77,8 @@ pub fn apply(conn: &Connection, seg: &Segment, touched: &mut Touched) -> Result<
     }
     for d in &seg.decks {
         let held = device_flags::deck_switch(conn, &d.name)?;
-        let wins = held.is_none_or(|h| (h.mod_ms, h.device.as_str()) < (d.mod_ms, d.device.as_str()));
+        let wins =
+            held.is_none_or(|h| (h.mod_ms, h.device.as_str()) < (d.mod_ms, d.device.as_str()));
         if wins {
             let switch = DeckSwitch {
                 off: d.off,

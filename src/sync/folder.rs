@@ -11,7 +11,10 @@ use std::path::{Path, PathBuf};
 
 /// A device id: 32 lowercase hex digits (also its folder's name).
 pub fn is_device_id(name: &str) -> bool {
-    name.len() == 32 && name.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    name.len() == 32
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 /// A new device id, made once per collection.
@@ -244,6 +247,9 @@ mod tests {
         // Later segments follow the snapshot, and compact into it again.
         write(65);
         let read = read_new(tmp.path(), &id, 1);
-        assert_eq!(read.segments.iter().map(|(s, _)| s.seq).collect::<Vec<_>>(), [64, 65]);
+        assert_eq!(
+            read.segments.iter().map(|(s, _)| s.seq).collect::<Vec<_>>(),
+            [64, 65]
+        );
     }
 }

@@ -7,8 +7,8 @@ use super::segment::{Answer, CardFields, CardRecord, NoteFields, Segment};
 use crate::collection::device_cards::{self, CardText, DELETED, Synced};
 use crate::collection::devices::{self, Device};
 use crate::error::Result;
-use rusqlite::Connection;
 use crate::model::CardContent;
+use rusqlite::Connection;
 use std::collections::{BTreeSet, HashMap};
 
 /// The segment to send, and the cards whose log it touched (to replay).
@@ -35,7 +35,13 @@ pub fn gather(conn: &Connection, me: &mut Device, now_ms: i64) -> Result<Outgoin
     gather_cards(conn, &me.id, now_ms, &mut out.segment)?;
     for a in devices::unsent_answers(conn)? {
         me.answers += 1;
-        devices::link(conn, (&me.id, me.answers), a.revlog_id, a.card_id, a.time_ms)?;
+        devices::link(
+            conn,
+            (&me.id, me.answers),
+            a.revlog_id,
+            a.card_id,
+            a.time_ms,
+        )?;
         out.cards.insert(a.card_id);
         out.segment.answers.push(Answer {
             device: me.id.clone(),

@@ -54,15 +54,11 @@ fn is_empty(b: &Brought) -> bool {
 
 /// "12 answers and 1 edit", "2 undos", "1 answer, 1 undo and 3 edits".
 fn counts(b: &Brought) -> String {
-    let items: Vec<String> = [
-        (b.answers, "answer"),
-        (b.undos, "undo"),
-        (b.edits, "edit"),
-    ]
-    .iter()
-    .filter(|(n, _)| *n > 0)
-    .map(|(n, noun)| format!("{n} {noun}{}", if *n == 1 { "" } else { "s" }))
-    .collect();
+    let items: Vec<String> = [(b.answers, "answer"), (b.undos, "undo"), (b.edits, "edit")]
+        .iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, noun)| format!("{n} {noun}{}", if *n == 1 { "" } else { "s" }))
+        .collect();
     match items.split_last() {
         Some((last, [])) => last.clone(),
         Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
@@ -94,7 +90,10 @@ mod tests {
         let mut r = Report::default();
         r.add_from("laptop", &b(12, 0, 1));
         r.sent = b(30, 0, 0);
-        assert_eq!(r.summary(), "12 answers and 1 edit from laptop, 30 answers sent.");
+        assert_eq!(
+            r.summary(),
+            "12 answers and 1 edit from laptop, 30 answers sent."
+        );
         r.add_from("desk", &b(1, 1, 3));
         assert_eq!(
             r.summary(),

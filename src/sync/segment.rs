@@ -145,7 +145,9 @@ pub fn encode(seg: &Segment) -> (Vec<u8>, String) {
 /// Reads a segment's bytes, checking its header and checksum.
 pub fn decode(bytes: &[u8]) -> Result<(Segment, String), Refused> {
     let text = std::str::from_utf8(bytes).map_err(|_| damaged("not UTF-8 text"))?;
-    let (header, body) = text.split_once('\n').ok_or_else(|| damaged("no header line"))?;
+    let (header, body) = text
+        .split_once('\n')
+        .ok_or_else(|| damaged("no header line"))?;
     let mut parts = header.split(' ');
     if parts.next() != Some(MAGIC) {
         return Err(damaged("not a py201 sync segment"));
@@ -160,7 +162,9 @@ pub fn decode(bytes: &[u8]) -> Result<(Segment, String), Refused> {
     let sha = parts.next().unwrap_or_default();
     let body = body.strip_suffix('\n').unwrap_or(body);
     if sha1_smol::Sha1::from(body).digest().to_string() != sha {
-        return Err(damaged("checksum mismatch (damaged, or not fully copied yet)"));
+        return Err(damaged(
+            "checksum mismatch (damaged, or not fully copied yet)",
+        ));
     }
     let seg = serde_json::from_str(body).map_err(|e| damaged(&format!("bad contents: {e}")))?;
     Ok((seg, sha.to_string()))
@@ -303,7 +307,12 @@ mod tests {
     fn only_segment_names_count() {
         assert_eq!(seq_of("00000012.seg"), Some(12));
         assert_eq!(file_name(12), "00000012.seg");
-        for name in ["12.seg", ".tmp-x.part", "00000012.seg.sync-conflict", "0000001a.seg"] {
+        for name in [
+            "12.seg",
+            ".tmp-x.part",
+            "00000012.seg.sync-conflict",
+            "0000001a.seg",
+        ] {
             assert_eq!(seq_of(name), None, "{name}");
         }
     }

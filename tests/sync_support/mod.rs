@@ -150,7 +150,11 @@ pub fn assert_converged(devices: &[Device], at: i64, context: &str) {
         let what = |w: &str| format!("{context}: {w} of {} and {}", first.name, d.name);
         same_lines(&cards, &d.cards_json(at), &what("cards --json"));
         same_lines(&stats, &d.stats_json(at), &what("stats --json"));
-        same_lines(&decks, &d.ok(at, &["decks", "--json"], ""), &what("decks --json"));
+        same_lines(
+            &decks,
+            &d.ok(at, &["decks", "--json"], ""),
+            &what("decks --json"),
+        );
         same_lines(&log.join("\n"), &d.log().join("\n"), &what("review logs"));
     }
 }
@@ -161,7 +165,11 @@ pub fn same_lines(a: &str, b: &str, what: &str) {
         return;
     }
     let (la, lb): (Vec<&str>, Vec<&str>) = (a.lines().collect(), b.lines().collect());
-    let at = la.iter().zip(&lb).position(|(x, y)| x != y).unwrap_or(la.len().min(lb.len()));
+    let at = la
+        .iter()
+        .zip(&lb)
+        .position(|(x, y)| x != y)
+        .unwrap_or(la.len().min(lb.len()));
     let from = at.saturating_sub(12);
     panic!(
         "{what} differ at line {at} ({} and {} lines):\n--- first\n{}\n--- second\n{}",
