@@ -67,29 +67,26 @@ pub fn read_new(dir: &Path, id: &str, from: i64) -> Read {
         match segment::decode(&bytes) {
             Ok((seg, sha)) if seg.device == id && seg.seq == last => {
                 read.segments.push((seg, sha));
-                seq = last;
+                seq = last + 1;
             }
-            Ok(_) => {
-                read.refused = Some(format!(
-                    "{}: names another device or number than its place",
-                    path.display()
-                ));
-                return read;
-            }
-            Err(Refused::Damaged(why)) => {
-                read.refused = Some(format!("{}: {why}; not applied", path.display()));
-                return read;
-            }
-            Err(Refused::Newer(v)) => {
-                read.refused = Some(format!(
-                    "{}: written by a newer py201 (segment format {v}; this py201 reads up to {}); not applied, upgrade py201",
-                    path.display(),
-                    segment::FORMAT
-                ));
+            other => {
+                read.refused = Some(refusal(&path, other.err()));
                 return read;
             }
         }
-        seq += 1;
+    }
+}
+
+/// Why the segment at `path` was refused, in one line.
+fn refusal(path: &Path, why: Option<Refused>) -> String {
+    let path = path.display();
+    match why {
+        None => format!("{path}: names another device or number than its place; not applied"),
+        Some(Refused::Damaged(why)) => format!("{path}: {why}; not applied"),
+        Some(Refused::Newer(v)) => format!(
+            "{path}: written by a newer py201 (segment format {v}; this py201 reads up to {}); not applied, upgrade py201",
+            segment::FORMAT
+        ),
     }
 }
 

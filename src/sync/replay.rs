@@ -70,35 +70,46 @@ pub fn replay_card(
             state = CardState::NEW;
             reset = None;
         }
-        // The grade was a valid one where it was given; a row that is not
-        // cannot have come from py201 and is left out.
-        let Ok(grade) = Grade::try_from(e.grade) else {
-            continue;
-        };
-        if let Active::Fsrs(f) = sched {
-            f.now_ms = e.time_ms;
-        }
-        let fuzz = FuzzSeed::for_card(uid, u32::try_from(n).unwrap_or(u32::MAX));
-        let out = sched.answer(&state, grade, e.day, fuzz);
-        let at = AnswerTime {
-            time_ms: e.time_ms,
-            day: e.day,
-            taken_ms: e.taken_ms,
-        };
-        let row = Replayed {
-            grade,
-            at,
-            before: &state,
-            out: &out,
-        };
-        let id = devices::insert_answer(conn, card_id, &row)?;
-        if e.key.1 < i64::MAX / 2 {
-            devices::link(conn, (&e.key.0, e.key.1), id, card_id, e.time_ms)?;
-        }
-        state = out.state;
+        let n = u32::try_from(n).unwrap_or(u32::MAX);
+        state = replay_one(conn, sched, (card_id, uid), e, (&state, n))?;
     }
     if reset.is_some() {
         state = CardState::NEW;
     }
     devices::set_state(conn, card_id, &state)
+}
+
+/// Answer `e` replayed on `state` (after `n` earlier answers) and written
+/// as the card's next log row; returns the state after it. A grade that is
+/// not a valid one (no py201 wrote it) leaves the state as it was.
+fn replay_one(
+    conn: &Connection,
+    sched: &mut Active,
+    (card_id, uid): (i64, &str),
+    e: &Entry,
+    (state, n): (&CardState, u32),
+) -> Result<CardState> {
+    let Ok(grade) = Grade::try_from(e.grade) else {
+        return Ok(*state);
+    };
+    if let Active::Fsrs(f) = sched {
+        f.now_ms = e.time_ms;
+    }
+    let out = sched.answer(state, grade, e.day, FuzzSeed::for_card(uid, n));
+    let at = AnswerTime {
+        time_ms: e.time_ms,
+        day: e.day,
+        taken_ms: e.taken_ms,
+    };
+    let row = Replayed {
+        grade,
+        at,
+        before: state,
+        out: &out,
+    };
+    let id = devices::insert_answer(conn, card_id, &row)?;
+    if e.key.1 < i64::MAX / 2 {
+        devices::link(conn, (&e.key.0, e.key.1), id, card_id, e.time_ms)?;
+    }
+    Ok(out.state)
 }
