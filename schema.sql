@@ -420,6 +420,8 @@ CREATE TABLE sync_answers (
 ) WITHOUT ROWID;
 -- The answer a log row is: finding which rows are new, or undone.
 CREATE UNIQUE INDEX sync_answers_revlog ON sync_answers (revlog_id) WHERE revlog_id IS NOT NULL;
+-- A card's linked answers: unlinking them when its log is written again.
+CREATE INDEX sync_answers_card ON sync_answers (card_id) WHERE revlog_id IS NOT NULL;
 
 -- Each card's record as last synced (its text, deck, tags, flags): who
 -- changed it last and when (the later wins; then the larger device id),
