@@ -450,3 +450,22 @@ CREATE TABLE sync_decks (
     mod_ms INTEGER NOT NULL,
     device TEXT NOT NULL
 ) WITHOUT ROWID;
+
+-- Log rows added or removed since the last sync (their ids), kept by the
+-- two triggers below once the collection syncs, and emptied by each sync:
+-- what a sync sends is found among them, not in the whole log. A sync that
+-- finds the log and its links disagreeing (its first, or rows written with
+-- the triggers off) reads the whole log instead.
+CREATE TABLE sync_log_changes (
+    revlog_id INTEGER PRIMARY KEY
+);
+
+CREATE TRIGGER sync_log_added AFTER INSERT ON revlog
+WHEN EXISTS (SELECT 1 FROM sync_devices WHERE self = 1) BEGIN
+    INSERT OR IGNORE INTO sync_log_changes VALUES (new.id);
+END;
+
+CREATE TRIGGER sync_log_removed AFTER DELETE ON revlog
+WHEN EXISTS (SELECT 1 FROM sync_devices WHERE self = 1) BEGIN
+    INSERT OR IGNORE INTO sync_log_changes VALUES (old.id);
+END;

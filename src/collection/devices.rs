@@ -152,13 +152,20 @@ fn row_to_logged(r: &rusqlite::Row<'_>) -> rusqlite::Result<Logged> {
 const LINKED: &str = "LEFT JOIN sync_answers s ON s.revlog_id = r.id
     AND s.card_id = r.card_id AND s.time_ms = r.time_ms";
 
-/// Synced answers whose log row is gone (undone here, or its card deleted).
-pub fn broken_links(conn: &Connection) -> Result<Vec<(String, i64)>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT device, seq FROM sync_answers s WHERE revlog_id IS NOT NULL AND NOT EXISTS
+/// The log rows added or removed since the last sync, as the triggers
+/// noted them.
+const CHANGED: &str = "IN (SELECT revlog_id FROM sync_log_changes)";
+
+/// Synced answers whose log row is gone (undone here, or its card
+/// deleted), among the rows changed since the last sync or (`whole`) all.
+pub fn broken_links(conn: &Connection, whole: bool) -> Result<Vec<(String, i64)>> {
+    let ids = if whole { "IS NOT NULL" } else { CHANGED };
+    let sql = format!(
+        "SELECT device, seq FROM sync_answers s WHERE revlog_id {ids} AND NOT EXISTS
            (SELECT 1 FROM revlog r WHERE r.id = s.revlog_id AND r.card_id = s.card_id
-              AND r.time_ms = s.time_ms)",
-    )?;
+              AND r.time_ms = s.time_ms)"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
@@ -227,12 +234,18 @@ pub fn answer_known(conn: &Connection, device: &str, seq: i64) -> Result<bool> {
         .is_some())
 }
 
-/// Log rows with no sync key yet: answers given here since the last sync.
-pub fn unsent_answers(conn: &Connection) -> Result<Vec<Logged>> {
+/// Log rows with no sync key yet: answers given here since the last
+/// sync, among the rows changed since or (`whole`) all.
+pub fn unsent_answers(conn: &Connection, whole: bool) -> Result<Vec<Logged>> {
+    let rows = if whole {
+        String::new()
+    } else {
+        format!("AND r.id {CHANGED}")
+    };
     let sql = format!(
         "SELECT r.id, r.card_id, c.uid, r.time_ms, r.day, r.grade, r.taken_ms, s.device, s.seq
          FROM revlog r JOIN cards c ON c.id = r.card_id {LINKED}
-         WHERE s.device IS NULL ORDER BY r.id"
+         WHERE s.device IS NULL {rows} ORDER BY r.id"
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt
@@ -339,6 +352,24 @@ pub fn insert_answer(conn: &Connection, card_id: i64, a: &Replayed<'_>) -> Resul
 /// Stores a card's replayed state.
 pub fn set_state(conn: &Connection, card_id: i64, s: &CardState) -> Result<()> {
     write_state(conn, card_id, s)
+}
+
+/// Whether every log row is linked to a synced answer and every link to a
+/// row: else some were written or removed unseen by the triggers, and the
+/// next sync reads the whole log.
+pub fn log_in_step(conn: &Connection) -> Result<bool> {
+    Ok(conn.query_row(
+        "SELECT (SELECT count(*) FROM revlog)
+              = (SELECT count(*) FROM sync_answers WHERE revlog_id IS NOT NULL)",
+        [],
+        |r| r.get(0),
+    )?)
+}
+
+/// The log changes a sync has dealt with.
+pub fn forget_log_changes(conn: &Connection) -> Result<()> {
+    conn.execute("DELETE FROM sync_log_changes", [])?;
+    Ok(())
 }
 
 /// Sync has rewritten log rows: `py201 undo` must not reach behind it (an

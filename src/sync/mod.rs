@@ -110,6 +110,7 @@ fn run(conn: &Connection, sched: &mut Active, dir: &Path, now_ms: i64) -> Result
         receive(conn, dir, &peer, &mut report, &mut touched)?;
     }
     replay_touched(conn, sched, touched, &me.id)?;
+    devices::forget_log_changes(conn)?;
     Ok(report)
 }
 

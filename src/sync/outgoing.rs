@@ -28,12 +28,29 @@ pub fn gather(conn: &Connection, me: &mut Device, now_ms: i64) -> Result<Outgoin
         },
         cards: BTreeSet::new(),
     };
-    for key in devices::broken_links(conn)? {
+    gather_answers(conn, me, &mut out, false)?;
+    if !devices::log_in_step(conn)? {
+        // Rows written or removed unseen (history from before this
+        // collection's first sync, say): the whole log is read.
+        gather_answers(conn, me, &mut out, true)?;
+    }
+    gather_cards(conn, &me.id, now_ms, &mut out.segment)?;
+    Ok(out)
+}
+
+/// Answers undone and answers given since the last sync, among the log
+/// rows the triggers noted or (`whole`) all.
+fn gather_answers(
+    conn: &Connection,
+    me: &mut Device,
+    out: &mut Outgoing,
+    whole: bool,
+) -> Result<()> {
+    for key in devices::broken_links(conn, whole)? {
         devices::mark_undone(conn, (&key.0, key.1))?;
         out.segment.undone.push(key);
     }
-    gather_cards(conn, &me.id, now_ms, &mut out.segment)?;
-    for a in devices::unsent_answers(conn)? {
+    for a in devices::unsent_answers(conn, whole)? {
         me.answers += 1;
         devices::link(
             conn,
@@ -53,7 +70,7 @@ pub fn gather(conn: &Connection, me: &mut Device, now_ms: i64) -> Result<Outgoin
             taken_ms: a.taken_ms,
         });
     }
-    Ok(out)
+    Ok(())
 }
 
 /// Cards changed here since their record, and cards deleted here.
