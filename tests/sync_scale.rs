@@ -58,7 +58,6 @@ fn day_segment(rng: &mut StdRng, device: usize, seq: i64, day: i64, answers: &mu
     for k in 0..PER_DAY {
         *answers += 1;
         seg.answers.push(Answer {
-            device: device_id(device),
             seq: *answers,
             card: format!("m-{}", (day as usize * 37 + k * 53) % CARDS),
             time_ms: (FIRST_DAY as i64 + day) * DAY_MS + 8 * 3_600_000 + k as i64 * 20_000,

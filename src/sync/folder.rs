@@ -203,7 +203,6 @@ mod tests {
             name: "laptop".into(),
             seq,
             answers: vec![Answer {
-                device: id.into(),
                 seq,
                 card: "c".into(),
                 time_ms: seq,

@@ -45,16 +45,16 @@ pub fn apply(
         }
     }
     for a in &seg.answers {
-        if devices::answer_known(conn, &a.device, a.seq)? {
+        if devices::answer_known(conn, &seg.device, a.seq)? {
             continue;
         }
         let Some(card) = device_cards::card_id(conn, &a.card)? else {
             // Its card was deleted here: known, and gone with its card.
-            devices::link_gone(conn, (&a.device, a.seq), a.time_ms)?;
+            devices::link_gone(conn, (&seg.device, a.seq), a.time_ms)?;
             continue;
         };
         touched.entry(card).or_default().push(Entry {
-            key: (a.device.clone(), a.seq),
+            key: (seg.device.clone(), a.seq),
             time_ms: a.time_ms,
             day: a.day,
             grade: a.grade,

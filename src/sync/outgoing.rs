@@ -61,7 +61,6 @@ fn gather_answers(
         )?;
         out.cards.insert(a.card_id);
         out.segment.answers.push(Answer {
-            device: me.id.clone(),
             seq: me.answers,
             card: a.uid,
             time_ms: a.time_ms,

@@ -62,11 +62,11 @@ impl Segment {
     }
 }
 
-/// One answer, by the device that gave it and its number there. The state
-/// before and after are not sent: every device replays the card's log.
+/// One answer, given on the segment's device, with its number there (a
+/// device sends only its own answers). The state before and after are not
+/// sent: every device replays the card's log.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Answer {
-    pub device: String,
     pub seq: i64,
     /// The card's id in its deck file (the same on every device).
     pub card: String,
@@ -250,7 +250,6 @@ mod tests {
             name: "laptop".into(),
             seq: 3,
             answers: vec![Answer {
-                device: "d1".into(),
                 seq: 9,
                 card: "gil".into(),
                 time_ms: 1_000,
