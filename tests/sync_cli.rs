@@ -229,3 +229,44 @@ fn a_forget_and_a_deck_turned_off_travel() {
     desk.sync(START + 8 * MINUTE, &dir);
     assert_converged(&[laptop, desk], START + 9 * MINUTE, "after a forget");
 }
+
+#[test]
+fn a_collection_rebuilt_from_a_json_backup_rejoins_without_doubling_answers() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("Sync");
+    std::fs::create_dir(&dir).unwrap();
+    let (laptop, desk) = (
+        Device::new(tmp.path(), "laptop"),
+        Device::new(tmp.path(), "desk"),
+    );
+    laptop.review(START, &[4, 5, 3]);
+    laptop.sync(START + MINUTE, &dir);
+    desk.sync(START + MINUTE, &dir);
+    let backup = tmp.path().join("backup.json");
+    let path = backup.to_str().unwrap();
+    laptop.ok(START, &["export", "--format", "json", "-o", path], "");
+    // The backup holds no device id: the rebuilt collection is a new device,
+    // and sends laptop's answers again, under its own keys.
+    let rebuilt = Device {
+        db: tmp.path().join("rebuilt.db"),
+        name: "rebuilt".into(),
+    };
+    rebuilt.ok(START, &["import", path], "");
+    rebuilt.ok(START, &["config", "device-name", "rebuilt"], "");
+    rebuilt.sync(START + 2 * MINUTE, &dir);
+    desk.sync(START + 3 * MINUTE, &dir);
+    laptop.sync(START + 3 * MINUTE, &dir);
+    for _ in 0..2 {
+        for d in [&rebuilt, &desk, &laptop] {
+            d.sync(START + 4 * MINUTE, &dir);
+        }
+    }
+    for d in [&laptop, &desk, &rebuilt] {
+        assert_eq!(d.answers().len(), 3, "{}: each answer once", d.name);
+    }
+    assert_converged(
+        &[laptop, desk, rebuilt],
+        START + 5 * MINUTE,
+        "after the rebuild",
+    );
+}
