@@ -287,6 +287,9 @@ pub struct AddArgs {
 pub struct EditArgs {
     /// The card's id, as `py201 cards` lists it
     pub id: String,
+    /// Drop your edit of a built-in card: it shows py201's text again
+    #[arg(long)]
+    pub revert: bool,
 }
 
 #[derive(Debug, Args)]

@@ -234,14 +234,7 @@ fn edit_changes_the_text_and_keeps_id_schedule_and_history() {
     }
     let show = env.run_ok(T0, &["show", "--json", "what-is-the-gil"], "");
     assert!(show.contains("\"grade\": 4"), "{show}");
-    // A built-in card is py201's: one line, nothing changed.
-    let out = env
-        .cmd(T0)
-        .args(["edit", "gil-released-blocking-io"])
-        .env("VISUAL", &sed)
-        .output()
-        .unwrap();
-    assert!(one_line_error(&out).contains("is a built-in card"));
+    // (Built-in cards: tests/builtin_edit.rs.)
     // Moving to another deck is refused.
     let mv = editor(
         &env,

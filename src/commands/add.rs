@@ -43,7 +43,9 @@ pub fn run(ctx: &Ctx, args: AddArgs) -> Result<ExitCode> {
             source: String::new(),
             id: args.id.clone(),
         },
-        _ => match in_editor("add", template(&args))? {
+        _ => match in_editor("add", template(&args), &|c| {
+            c.check().map_err(|e| e.to_string())
+        })? {
             Some(card) => card,
             None => {
                 outln!("Nothing added.")?;
@@ -90,7 +92,11 @@ fn template(args: &AddArgs) -> String {
 /// Opens the editor on `text` until the card reads, the learner empties
 /// the front, or an edit changes nothing (then the last error is the
 /// answer). `py201 edit` shares it.
-pub(super) fn in_editor(cmd: &str, text: String) -> Result<Option<NewCard>> {
+pub(super) fn in_editor(
+    cmd: &str,
+    text: String,
+    check: &dyn Fn(&NewCard) -> std::result::Result<(), String>,
+) -> Result<Option<NewCard>> {
     let editor = std::env::var("VISUAL")
         .ok()
         .or_else(|| std::env::var("EDITOR").ok())
@@ -120,7 +126,10 @@ pub(super) fn in_editor(cmd: &str, text: String) -> Result<Option<NewCard>> {
             .filter(|l| !l.starts_with("# error: "))
             .map(|l| format!("{l}\n"))
             .collect();
-        match read(&edited) {
+        match read(&edited).and_then(|c| match c {
+            Some(card) => check(&card).map(|()| Some(card)),
+            None => Ok(None),
+        }) {
             Ok(card) => return Ok(card),
             Err(why) if body == last => bail!("{cmd}: {why}; {nothing}"),
             // Shown again, with what is wrong at the top.
@@ -169,6 +178,5 @@ fn read(text: &str) -> std::result::Result<Option<NewCard>, String> {
         source: String::new(),
         id: form.id,
     };
-    card.check().map_err(|e| e.to_string())?;
     Ok(Some(card))
 }
