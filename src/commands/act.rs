@@ -23,6 +23,10 @@ pub fn run(ctx: &Ctx, action: Action, args: ActArgs, yes: bool) -> Result<ExitCo
     let mut backup = None;
     if args.dry_run || action == Action::Delete {
         let preview = col.act(action, &compiled, &text, scope.today, now_ms, true)?;
+        if args.dry_run && args.json {
+            outln!("{}", json(action, &text, &preview, true, None)?)?;
+            return Ok(ExitCode::SUCCESS);
+        }
         if args.dry_run {
             return dry_run(action, &preview);
         }
@@ -36,6 +40,10 @@ pub fn run(ctx: &Ctx, action: Action, args: ActArgs, yes: bool) -> Result<ExitCo
         }
     }
     let done = col.act(action, &compiled, &text, scope.today, now_ms, false)?;
+    if args.json {
+        outln!("{}", json(action, &text, &done, false, backup.as_deref())?)?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let mut line = format!(
         "{} {}",
         capitalized(action.past()),
@@ -61,6 +69,30 @@ pub fn run(ctx: &Ctx, action: Action, args: ActArgs, yes: bool) -> Result<ExitCo
         outln!("{}", builtin_note(done.builtin_left))?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `--json`: what the action did (or, with `dry_run`, would do). Keys in
+/// docs/json.md.
+fn json(
+    action: Action,
+    query: &str,
+    acted: &Acted,
+    dry_run: bool,
+    backup: Option<&std::path::Path>,
+) -> serde_json::Result<String> {
+    let cards: Vec<&str> = acted.cards.iter().map(|c| c.uid.as_str()).collect();
+    let v = serde_json::json!({
+        "action": action.verb(),
+        "query": query,
+        "dry_run": dry_run,
+        "changed": cards.len(),
+        "cards": cards,
+        "answers_deleted": acted.answers,
+        "builtin_left": acted.builtin_left,
+        "undoable": !dry_run && !cards.is_empty() && !acted.undo_from_backup,
+        "backup": backup.map(|p| p.display().to_string()),
+    });
+    serde_json::to_string_pretty(&v)
 }
 
 fn capitalized(word: &str) -> String {
