@@ -294,6 +294,9 @@ pub struct AddArgs {
     /// The card's id [default: made from the front's first words]
     #[arg(long, value_name = "ID")]
     pub id: Option<String>,
+    /// Print the new card's id and deck as JSON (keys in docs/json.md)
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

@@ -56,6 +56,13 @@ pub fn run(ctx: &Ctx, args: AddArgs) -> Result<ExitCode> {
     card.check()?;
     let mut col = ctx.open()?;
     let uid = col.add_card(&card)?;
+    if args.json {
+        // The deck as stored: a name given in other case finds the same deck.
+        let deck = col.card_by_uid(&uid)?.map(|c| c.deck);
+        let v = serde_json::json!({"id": uid, "deck": deck});
+        outln!("{}", serde_json::to_string_pretty(&v)?)?;
+        return Ok(ExitCode::SUCCESS);
+    }
     outln!(
         "Added {uid} to {:?}; `py201 show {uid}` shows it.",
         card.deck.trim()
