@@ -42,8 +42,15 @@ pub fn run(ctx: &Ctx, action: Action, args: ActArgs, yes: bool) -> Result<ExitCo
     let done = col.act(action, &compiled, &text, scope.today, now_ms, false)?;
     if args.json {
         outln!("{}", json(action, &text, &done, false, backup.as_deref())?)?;
-        return Ok(ExitCode::SUCCESS);
+    } else {
+        say(ctx, action, &done, backup.as_deref())?;
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// What the action did, in sentences: how many cards, how to undo it, the
+/// backup a delete made and the built-in cards it left.
+fn say(ctx: &Ctx, action: Action, done: &Acted, backup: Option<&std::path::Path>) -> Result<()> {
     let mut line = format!(
         "{} {}",
         capitalized(action.past()),
@@ -68,7 +75,7 @@ pub fn run(ctx: &Ctx, action: Action, args: ActArgs, yes: bool) -> Result<ExitCo
     if done.builtin_left > 0 {
         outln!("{}", builtin_note(done.builtin_left))?;
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
 /// `--json`: what the action did (or, with `dry_run`, would do). Keys in
