@@ -369,6 +369,29 @@ fn operations<'a>(b: &'a Bench<'a>) -> Vec<Op<'a>> {
                 sqlite_floor(&b.scratch, b.n)
             }),
         ),
+        // `py201 cards QUERY` (issue 18): filters the indexes serve, and a
+        // word looked for in every card's text. Built-in decks' names, tags
+        // and words, so each finds a few dozen cards at any N.
+        (
+            "search: cards deck:Descriptors --json (deck)",
+            Box::new(|| run(b.bin, &i.db, &["cards", "--json", "deck:Descriptors"], b"")),
+        ),
+        (
+            "search: cards prop:due=1 --json (due tomorrow)",
+            Box::new(|| run(b.bin, &i.db, &["cards", "--json", "prop:due=1"], b"")),
+        ),
+        (
+            "search: cards is:suspended --json (state)",
+            Box::new(|| run(b.bin, &i.db, &["cards", "--json", "is:suspended"], b"")),
+        ),
+        (
+            "search: cards tag:descriptors --json (tag)",
+            Box::new(|| run(b.bin, &i.db, &["cards", "--json", "tag:descriptors"], b"")),
+        ),
+        (
+            "search: cards generator --json (a word, full text)",
+            Box::new(|| run(b.bin, &i.db, &["cards", "--json", "generator"], b"")),
+        ),
         (
             "export TSV",
             Box::new(|| b.export(&["--format", "tsv", "-o", &b.out])),

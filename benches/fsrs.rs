@@ -29,7 +29,7 @@ const REVIEWS: usize = 1_000_000;
 fn generate(path: &Path, today: Day) -> Result<(), String> {
     let e = |e: rusqlite::Error| e.to_string();
     let mut col = Collection::open(path).map_err(|e| e.to_string())?;
-    py201::decks::builtin::ensure(&mut col).map_err(|e| e.to_string())?;
+    py201::decks::builtin::ensure(&mut col, 0).map_err(|e| e.to_string())?;
     let model = fsrs::FSRS::new(&[]).map_err(|e| e.to_string())?;
     let mut rng = StdRng::seed_from_u64(42);
     let tx = col.conn.transaction().map_err(e)?;

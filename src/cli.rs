@@ -57,7 +57,7 @@ pub enum Command {
     /// Edit a card of your own in $VISUAL/$EDITOR: its id, schedule and history stay
     Edit(EditArgs),
     /// Undo the last answer or card action, from any session, and say what was undone
-    Undo,
+    Undo(UndoArgs),
     /// One card and every answer it was given: `py201 show gil-released-on-io`
     Show(ShowArgs),
     /// Study statistics: today, cards by state, forecast, history, retention, ease, hardest cards
@@ -242,6 +242,9 @@ pub struct ActArgs {
     /// List the cards that would change; change nothing
     #[arg(long)]
     pub dry_run: bool,
+    /// Say what changed as JSON (keys in docs/json.md)
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -269,6 +272,16 @@ pub struct TagArgs {
     /// List the cards whose tags would change; change nothing
     #[arg(long)]
     pub dry_run: bool,
+    /// Say what changed as JSON (keys in docs/json.md)
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct UndoArgs {
+    /// Say what was undone as JSON (keys in docs/json.md)
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -294,12 +307,18 @@ pub struct AddArgs {
     /// The card's id [default: made from the front's first words]
     #[arg(long, value_name = "ID")]
     pub id: Option<String>,
+    /// Print the new card's id and deck as JSON (keys in docs/json.md)
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
 pub struct EditArgs {
     /// The card's id, as `py201 cards` lists it
     pub id: String,
+    /// Drop your edit of a built-in card: it shows py201's text again
+    #[arg(long)]
+    pub revert: bool,
 }
 
 #[derive(Debug, Args)]

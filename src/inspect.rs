@@ -7,6 +7,7 @@
 use crate::clock::{Day, day_string};
 use crate::collection::cards::Card;
 use crate::collection::history::LogEntry;
+use crate::collection::overrides::Override;
 use crate::listing::{CardJson, round4, to_json};
 use crate::review::render::sanitize;
 use crate::scheduler::CardState;
@@ -21,6 +22,8 @@ pub struct Report<'a> {
     pub log: &'a [LogEntry],
     pub today: Day,
     pub fsrs: Option<&'a Fsrs>,
+    /// The learner's edit, when this is a built-in card they edited.
+    pub edited: Option<&'a Override>,
 }
 
 /// `py201 show --json`. These names are a public interface.
@@ -29,7 +32,18 @@ struct ShowJson<'a> {
     card: CardJson<'a>,
     recall: Option<f64>,
     recall_falls_to_retention_on: Option<String>,
+    edited: Option<EditedJson<'a>>,
     history: Vec<AnswerJson>,
+}
+
+/// A built-in card's edit: when, and py201's text under it.
+#[derive(Serialize)]
+struct EditedJson<'a> {
+    at: String,
+    builtin_changed_at: Option<String>,
+    builtin_front: &'a str,
+    builtin_back: &'a str,
+    builtin_code: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -121,6 +135,13 @@ impl Report<'_> {
             card: to_json(self.card, self.today),
             recall: self.recall_of(&self.card.state, self.today).map(round4),
             recall_falls_to_retention_on: self.falls_on().map(day_string),
+            edited: self.edited.map(|o| EditedJson {
+                at: rfc3339(o.edited_ms),
+                builtin_changed_at: o.upstream_ms.map(rfc3339),
+                builtin_front: &o.base.front,
+                builtin_back: &o.base.back,
+                builtin_code: o.base.code.as_deref(),
+            }),
             history: self.answers(),
         })
     }
@@ -160,12 +181,30 @@ impl Report<'_> {
         field("Back", &c.back);
         field("Source", &c.source);
         field("Tags", &c.tags);
+        if let Some(line) = self.edited_line() {
+            field("Edited", &line);
+        }
         field("State", &self.state_line());
         if let Some(line) = self.fsrs_line() {
             field("FSRS", &line);
         }
         s.push_str(&self.history_text());
         s
+    }
+
+    /// Whose text this is, for a built-in card the learner edited.
+    fn edited_line(&self) -> Option<String> {
+        let o = self.edited?;
+        let mut line = format!("your text, since {}", local_time(o.edited_ms));
+        if let Some(ms) = o.upstream_ms {
+            let _ = write!(line, "; py201's text changed on {}", local_time(ms));
+        }
+        let _ = write!(
+            line,
+            " (`py201 edit --revert {}` shows py201's)",
+            self.card.uid
+        );
+        Some(line)
     }
 
     fn state_line(&self) -> String {

@@ -298,3 +298,50 @@ fn a_delete_too_large_for_the_journal_points_to_its_backup() {
     let left = env.run_ok(T0, &["cards", "--json", "deck:test"], "");
     assert_eq!(left.trim(), "[]");
 }
+
+/// `--json` on every action, `tag` and `undo`: what changed, for scripts.
+#[test]
+fn actions_tag_and_undo_say_what_they_did_in_json() {
+    use serde_json::{Value, json};
+    let env = env_with("test.toml");
+    let run = |args: &[&str]| -> Value { serde_json::from_str(&env.run_ok(T0, args, "")).unwrap() };
+    assert_eq!(
+        run(&["suspend", "deck:test", "-id:t-c", "--dry-run", "--json"]),
+        json!({"action": "suspend", "query": "deck:test -id:t-c", "dry_run": true,
+               "changed": 2, "cards": ["t-a", "t-b"], "answers_deleted": 0,
+               "builtin_left": 0, "undoable": false, "backup": null})
+    );
+    assert_eq!(states(&env, T0)[0].1, "new", "a dry run changes nothing");
+    assert_eq!(
+        run(&["suspend", "deck:test", "-id:t-c", "--json"]),
+        json!({"action": "suspend", "query": "deck:test -id:t-c", "dry_run": false,
+               "changed": 2, "cards": ["t-a", "t-b"], "answers_deleted": 0,
+               "builtin_left": 0, "undoable": true, "backup": null})
+    );
+    assert_eq!(
+        run(&["tag", "id:t-c", "+hard", "-x", "--json"]),
+        json!({"action": "tag", "query": "id:t-c", "add": ["hard"], "remove": ["x"],
+               "dry_run": false, "changed": 1, "cards": ["t-c"], "undoable": true})
+    );
+    let undo = run(&["undo", "--json"]);
+    assert_eq!(undo["undone"], "action");
+    assert_eq!(undo["cards"], 1);
+    assert_eq!(
+        run(&["undo", "--json"]),
+        json!({"undone": "action", "action": "suspend", "query": "deck:test -id:t-c", "cards": 2})
+    );
+    assert_eq!(states(&env, T0)[0].1, "new");
+    env.run_ok(T0, &["review", "--deck", "Test", "--limit", "1"], "\n4\n");
+    assert_eq!(
+        run(&["undo", "--json"]),
+        json!({"undone": "answer", "card": "t-a", "grade": 4, "time": "2026-01-05T09:00:00Z"})
+    );
+    assert_eq!(run(&["undo", "--json"]), json!({"undone": "nothing"}));
+    // delete of own cards: the answers deleted and the backup made.
+    let del = run(&["delete", "id:t-b", "--yes", "--json"]);
+    assert_eq!(
+        (&del["changed"], &del["answers_deleted"]),
+        (&json!(1), &json!(0))
+    );
+    assert!(del["backup"].as_str().unwrap().contains("backups"), "{del}");
+}

@@ -65,6 +65,11 @@ fn an_off_deck_is_not_reviewed_or_counted_and_keeps_its_history() {
         "{all} vs {on_total}"
     );
     assert!(!stats_decks(&env, &at_day(2)).contains(&"Test".to_string()));
+    // Asked for by name, its cards are still counted.
+    let stats: Value =
+        serde_json::from_str(&env.run_ok(&at_day(2), &["stats", "--deck", "Test", "--json"], ""))
+            .unwrap();
+    assert_eq!(stats["cards"]["decks"][0]["young"], json!(3), "{stats}");
 
     // Not reviewed: not by --deck (one line, nothing changed), not by a search,
     // not in the whole review (its three due cards would come first).

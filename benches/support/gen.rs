@@ -17,7 +17,7 @@ pub fn generate(
     today: Day,
 ) -> Result<(), String> {
     let mut col = Collection::open(path).map_err(|e| e.to_string())?;
-    py201::decks::builtin::ensure(&mut col).map_err(|e| e.to_string())?;
+    py201::decks::builtin::ensure(&mut col, 0).map_err(|e| e.to_string())?;
     let mut rng = StdRng::seed_from_u64(seed);
     let tx = col.conn.transaction().map_err(|e| e.to_string())?;
     {

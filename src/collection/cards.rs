@@ -282,6 +282,16 @@ impl Collection {
         Ok((name, changed))
     }
 
+    /// Whether deck `id` is one of py201's own.
+    pub fn deck_is_builtin(&self, id: i64) -> Result<bool> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT builtin FROM decks WHERE id = ?1")?
+            .query_row([id], |r| r.get(0))
+            .optional()?
+            .unwrap_or(false))
+    }
+
     /// Whether deck `id` is turned off.
     pub fn deck_is_off(&self, id: i64) -> Result<bool> {
         Ok(self

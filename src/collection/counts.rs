@@ -37,7 +37,7 @@ pub const VALUES_FROM_CARDS: &str = "SELECT deck_id, 0 AS what, ease AS value, c
 
 /// Each deck's cards by class.
 pub(crate) const CLASS_COUNTS: &str = "SELECT deck_id, class, sum(n) AS n FROM deck_counts
-     WHERE (:deck IS NULL OR deck_id = :deck) AND deck_id NOT IN (SELECT id FROM decks WHERE off = 1)
+     WHERE (:deck IS NULL AND deck_id NOT IN (SELECT id FROM decks WHERE off = 1) OR deck_id = :deck)
      GROUP BY deck_id, class";
 
 /// The live cards whose state on `:today` is not their class's: buried
@@ -50,15 +50,15 @@ pub(crate) const TODAYS_EXCEPTIONS: &str = "SELECT c.deck_id,
      WHERE c.id IN (SELECT id FROM cards INDEXED BY cards_buried WHERE buried_until > :today
                     UNION SELECT id FROM cards INDEXED BY cards_repeat WHERE repeat_on = :today
                     UNION SELECT id FROM cards INDEXED BY cards_step WHERE step IS NOT NULL)
-       AND c.retired = 0 AND c.suspended = 0 AND (:deck IS NULL OR c.deck_id = :deck)
-       AND c.deck_id NOT IN (SELECT id FROM decks WHERE off = 1)";
+       AND c.retired = 0 AND c.suspended = 0 AND (:deck IS NULL AND c.deck_id NOT IN (SELECT id FROM decks WHERE off = 1)
+            OR c.deck_id = :deck)";
 
 /// Scheduled cards (young and mature) by days from today, every overdue
 /// card at offset -1.
 pub(crate) const DUE_OFFSETS: &str = "SELECT max(day - :today, -1) AS offset, sum(n) AS n
      FROM deck_counts
-     WHERE class IN (1, 2) AND day <= :today + :horizon AND (:deck IS NULL OR deck_id = :deck)
-       AND deck_id NOT IN (SELECT id FROM decks WHERE off = 1)
+     WHERE class IN (1, 2) AND day <= :today + :horizon AND (:deck IS NULL AND deck_id NOT IN (SELECT id FROM decks WHERE off = 1)
+            OR deck_id = :deck)
      GROUP BY offset ORDER BY offset";
 
 /// Per deck: new cards (buried ones too), cards due by `:today` that are
@@ -80,10 +80,10 @@ pub(crate) const DECK_ROWS: &str = "SELECT d.name, d.off,
 /// limit): the deck's new cards counted, less those buried past today.
 pub(crate) const NEW_WAITING: &str = "SELECT
        (SELECT coalesce(sum(n), 0) FROM deck_counts
-        WHERE class = 0 AND (:deck IS NULL OR deck_id = :deck) AND deck_id NOT IN (SELECT id FROM decks WHERE off = 1))
+        WHERE class = 0 AND (:deck IS NULL AND deck_id NOT IN (SELECT id FROM decks WHERE off = 1) OR deck_id = :deck))
      - (SELECT count(*) FROM cards c INDEXED BY cards_buried
         WHERE c.buried_until > :today AND c.due IS NULL AND c.retired = 0 AND c.suspended = 0
-          AND (:deck IS NULL OR c.deck_id = :deck) AND c.deck_id NOT IN (SELECT id FROM decks WHERE off = 1)) AS n";
+          AND (:deck IS NULL AND c.deck_id NOT IN (SELECT id FROM decks WHERE off = 1) OR c.deck_id = :deck)) AS n";
 
 /// A card that today is not in its class's state: what `TODAYS_EXCEPTIONS`
 /// returns.

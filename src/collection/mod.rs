@@ -20,6 +20,7 @@ pub mod fsrs;
 pub mod history;
 mod migrations;
 mod open;
+pub mod overrides;
 pub mod package;
 pub mod search;
 pub mod stats;

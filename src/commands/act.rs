@@ -23,6 +23,10 @@ pub fn run(ctx: &Ctx, action: Action, args: ActArgs, yes: bool) -> Result<ExitCo
     let mut backup = None;
     if args.dry_run || action == Action::Delete {
         let preview = col.act(action, &compiled, &text, scope.today, now_ms, true)?;
+        if args.dry_run && args.json {
+            outln!("{}", json(action, &text, &preview, true, None)?)?;
+            return Ok(ExitCode::SUCCESS);
+        }
         if args.dry_run {
             return dry_run(action, &preview);
         }
@@ -36,6 +40,17 @@ pub fn run(ctx: &Ctx, action: Action, args: ActArgs, yes: bool) -> Result<ExitCo
         }
     }
     let done = col.act(action, &compiled, &text, scope.today, now_ms, false)?;
+    if args.json {
+        outln!("{}", json(action, &text, &done, false, backup.as_deref())?)?;
+    } else {
+        say(ctx, action, &done, backup.as_deref())?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// What the action did, in sentences: how many cards, how to undo it, the
+/// backup a delete made and the built-in cards it left.
+fn say(ctx: &Ctx, action: Action, done: &Acted, backup: Option<&std::path::Path>) -> Result<()> {
     let mut line = format!(
         "{} {}",
         capitalized(action.past()),
@@ -60,7 +75,31 @@ pub fn run(ctx: &Ctx, action: Action, args: ActArgs, yes: bool) -> Result<ExitCo
     if done.builtin_left > 0 {
         outln!("{}", builtin_note(done.builtin_left))?;
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(())
+}
+
+/// `--json`: what the action did (or, with `dry_run`, would do). Keys in
+/// docs/json.md.
+fn json(
+    action: Action,
+    query: &str,
+    acted: &Acted,
+    dry_run: bool,
+    backup: Option<&std::path::Path>,
+) -> serde_json::Result<String> {
+    let cards: Vec<&str> = acted.cards.iter().map(|c| c.uid.as_str()).collect();
+    let v = serde_json::json!({
+        "action": action.verb(),
+        "query": query,
+        "dry_run": dry_run,
+        "changed": cards.len(),
+        "cards": cards,
+        "answers_deleted": acted.answers,
+        "builtin_left": acted.builtin_left,
+        "undoable": !dry_run && !cards.is_empty() && !acted.undo_from_backup,
+        "backup": backup.map(|p| p.display().to_string()),
+    });
+    serde_json::to_string_pretty(&v)
 }
 
 fn capitalized(word: &str) -> String {

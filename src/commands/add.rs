@@ -43,7 +43,9 @@ pub fn run(ctx: &Ctx, args: AddArgs) -> Result<ExitCode> {
             source: String::new(),
             id: args.id.clone(),
         },
-        _ => match in_editor("add", template(&args))? {
+        _ => match in_editor("add", template(&args), &|c| {
+            c.check().map_err(|e| e.to_string())
+        })? {
             Some(card) => card,
             None => {
                 outln!("Nothing added.")?;
@@ -54,6 +56,13 @@ pub fn run(ctx: &Ctx, args: AddArgs) -> Result<ExitCode> {
     card.check()?;
     let mut col = ctx.open()?;
     let uid = col.add_card(&card)?;
+    if args.json {
+        // The deck as stored: a name given in other case finds the same deck.
+        let deck = col.card_by_uid(&uid)?.map(|c| c.deck);
+        let v = serde_json::json!({"id": uid, "deck": deck});
+        outln!("{}", serde_json::to_string_pretty(&v)?)?;
+        return Ok(ExitCode::SUCCESS);
+    }
     outln!(
         "Added {uid} to {:?}; `py201 show {uid}` shows it.",
         card.deck.trim()
@@ -90,7 +99,11 @@ fn template(args: &AddArgs) -> String {
 /// Opens the editor on `text` until the card reads, the learner empties
 /// the front, or an edit changes nothing (then the last error is the
 /// answer). `py201 edit` shares it.
-pub(super) fn in_editor(cmd: &str, text: String) -> Result<Option<NewCard>> {
+pub(super) fn in_editor(
+    cmd: &str,
+    text: String,
+    check: &dyn Fn(&NewCard) -> std::result::Result<(), String>,
+) -> Result<Option<NewCard>> {
     let editor = std::env::var("VISUAL")
         .ok()
         .or_else(|| std::env::var("EDITOR").ok())
@@ -120,7 +133,10 @@ pub(super) fn in_editor(cmd: &str, text: String) -> Result<Option<NewCard>> {
             .filter(|l| !l.starts_with("# error: "))
             .map(|l| format!("{l}\n"))
             .collect();
-        match read(&edited) {
+        match read(&edited).and_then(|c| match c {
+            Some(card) => check(&card).map(|()| Some(card)),
+            None => Ok(None),
+        }) {
             Ok(card) => return Ok(card),
             Err(why) if body == last => bail!("{cmd}: {why}; {nothing}"),
             // Shown again, with what is wrong at the top.
@@ -169,6 +185,5 @@ fn read(text: &str) -> std::result::Result<Option<NewCard>, String> {
         source: String::new(),
         id: form.id,
     };
-    card.check().map_err(|e| e.to_string())?;
     Ok(Some(card))
 }

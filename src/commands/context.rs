@@ -71,24 +71,37 @@ impl Ctx {
         let path = self.db_path()?;
         let mut col = Collection::open(&path)?;
         let created = col.created;
-        let note = builtin::ensure(&mut col)?
+        let now_ms = self.clock.now().timestamp_millis();
+        let note = builtin::ensure(&mut col, now_ms)?
             .filter(|_| !self.quiet)
-            .and_then(|r| {
-                if created {
-                    Some(format!(
-                        "py201: new collection at {} with {} Py201 cards",
-                        path.display(),
-                        r.added
-                    ))
-                } else if r.changed() {
-                    Some(format!(
-                        "py201: built-in decks updated: {} added, {} updated, {} retired (progress kept)",
-                        r.added, r.updated, r.retired
-                    ))
-                } else {
-                    None
-                }
-            });
+            .and_then(|u| update_note(&u, created, &path));
         Ok((col, note))
     }
+}
+
+/// The line a start-up that created the collection or updated its
+/// built-in decks says, if any.
+fn update_note(u: &builtin::Update, created: bool, path: &std::path::Path) -> Option<String> {
+    let r = &u.report;
+    if created {
+        return Some(format!(
+            "py201: new collection at {} with {} Py201 cards",
+            path.display(),
+            r.added
+        ));
+    }
+    if !r.changed() {
+        return None;
+    }
+    let mut note = format!(
+        "py201: built-in decks updated: {} added, {} updated, {} retired (progress kept)",
+        r.added, r.updated, r.retired
+    );
+    if let Some(first) = u.edited_changed.first() {
+        note.push_str(&format!(
+            "; {} you edited changed too: your text is kept (`py201 show {first}`)",
+            crate::commands::counted(u.edited_changed.len(), "card")
+        ));
+    }
+    Some(note)
 }

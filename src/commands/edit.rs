@@ -1,10 +1,16 @@
-//! `py201 edit ID`: a card of your own opened in `$VISUAL`/`$EDITOR` as the
-//! TOML template of `py201 add`; its id, schedule and history stay.
+//! `py201 edit ID`: a card opened in `$VISUAL`/`$EDITOR` as the TOML
+//! template of `py201 add`; its id, schedule and history stay. A card of
+//! the learner's own decks changes in place; a built-in card keeps the
+//! learner's text as their own edit over py201's (`collection::overrides`),
+//! which deck updates keep and `--revert` drops.
 
 use super::add::{in_editor, quoted};
 use super::{Ctx, outln};
 use crate::cli::EditArgs;
+use crate::collection::Collection;
+use crate::collection::add::NewCard;
 use crate::collection::cards::Card;
+use crate::collection::overrides::Text;
 use anyhow::{Result, bail};
 use std::process::ExitCode;
 
@@ -14,18 +20,72 @@ pub fn run(ctx: &Ctx, args: EditArgs) -> Result<ExitCode> {
         let near = col.closest_uids(&args.id, 3)?;
         bail!("no card {:?} (closest: {})", args.id, near.join(", "));
     };
-    let Some(edited) = in_editor("edit", form(&card))? else {
+    let builtin = col.deck_is_builtin(card.deck_id)?;
+    if args.revert {
+        return revert(&mut col, &card, builtin);
+    }
+    let check = |c: &NewCard| valid(c, &card, builtin);
+    let Some(edited) = in_editor("edit", form(&card), &check)? else {
         outln!("Nothing changed (the front was left empty).")?;
         return Ok(ExitCode::SUCCESS);
     };
+    if builtin {
+        let text = Text {
+            front: edited.front.trim().to_string(),
+            back: edited.back.trim().to_string(),
+            code: edited.code.as_deref().map(|c| c.trim_end().to_string()),
+            tags: edited.tags.join(" "),
+        };
+        col.override_card(&card, &text, ctx.clock.now().timestamp_millis())?;
+        outln!(
+            "Edited {0}; your text is kept over py201's, also when its decks are updated (`py201 edit --revert {0}` goes back). Its schedule and history are kept.",
+            card.uid
+        )?;
+    } else {
+        col.edit_card(card.id, &edited)?;
+        outln!("Edited {}; its schedule and history are kept.", card.uid)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// What is wrong with the edited card, shown at the top of the template.
+/// A card stays in its deck; a built-in card also keeps its kind (its
+/// deck-file entry, a cloze or a check, stays py201's); a learner's own
+/// card follows the rules of `py201 add`.
+fn valid(edited: &NewCard, card: &Card, builtin: bool) -> std::result::Result<(), String> {
     if !edited.deck.trim().eq_ignore_ascii_case(card.deck.trim()) {
+        return Err(format!("a card stays in its deck ({:?})", card.deck));
+    }
+    if !builtin {
+        return edited.check().map_err(|e| e.to_string());
+    }
+    if edited.kind.is_some_and(|k| k != card.kind) {
+        return Err(format!(
+            "a built-in card keeps its kind ({:?})",
+            card.kind.as_str()
+        ));
+    }
+    if edited.front.trim().is_empty() || edited.back.trim().is_empty() {
+        return Err("a card needs a front and a back".into());
+    }
+    Ok(())
+}
+
+fn revert(col: &mut Collection, card: &Card, builtin: bool) -> Result<ExitCode> {
+    if !builtin {
         bail!(
-            "edit: a card stays in its deck ({:?}); nothing changed",
-            card.deck
+            "edit --revert: {} is a card of your own; its text is what you last wrote",
+            card.uid
         );
     }
-    col.edit_card(card.id, &edited)?;
-    outln!("Edited {}; its schedule and history are kept.", card.uid)?;
+    if col.revert_override(card.id)? {
+        outln!(
+            "{} shows py201's text again; its schedule and history are kept.",
+            card.uid
+        )?;
+    } else {
+        outln!("{} has no edit of yours; nothing changed.", card.uid)?;
+    }
     Ok(ExitCode::SUCCESS)
 }
 

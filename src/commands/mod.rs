@@ -71,7 +71,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Tag(a) => tag::run(&ctx, a),
         Command::Add(a) => add::run(&ctx, a),
         Command::Edit(a) => edit::run(&ctx, a),
-        Command::Undo => undo::run(&ctx),
+        Command::Undo(args) => undo::run(&ctx, args),
         Command::Show(a) => show::run(&ctx, a),
         Command::Stats(a) => stats::run(&ctx, a),
         Command::Config(a) => config::run(&ctx, a),

@@ -19,6 +19,7 @@ pub fn run(ctx: &Ctx, args: ShowArgs) -> Result<ExitCode> {
         );
     };
     let log = col.card_log(card.id)?;
+    let edited = col.override_of(card.id)?;
     let fsrs = match col.config().scheduler {
         SchedulerKind::Fsrs => Some(col.fsrs_scheduler(ctx.clock.now().timestamp_millis())?),
         SchedulerKind::Sm2 => None,
@@ -28,6 +29,7 @@ pub fn run(ctx: &Ctx, args: ShowArgs) -> Result<ExitCode> {
         log: &log,
         today: ctx.clock.today(col.config().day_starts_at),
         fsrs: fsrs.as_ref(),
+        edited: edited.as_ref(),
     };
     if args.json {
         outln!("{}", report.json()?)?;

@@ -17,7 +17,20 @@ pub fn run(ctx: &Ctx, args: TagArgs) -> Result<ExitCode> {
     let journal = args.words.join(" ");
     let done = col.retag(&compiled, &journal, (&add, &remove), now_ms, args.dry_run)?;
     let n = counted(done.cards.len(), "card");
-    if args.dry_run {
+    if args.json {
+        let cards: Vec<&str> = done.cards.iter().map(|c| c.uid.as_str()).collect();
+        let v = serde_json::json!({
+            "action": "tag",
+            "query": words.join(" "),
+            "add": add,
+            "remove": remove,
+            "dry_run": args.dry_run,
+            "changed": cards.len(),
+            "cards": cards,
+            "undoable": !args.dry_run && !cards.is_empty(),
+        });
+        outln!("{}", serde_json::to_string_pretty(&v)?)?;
+    } else if args.dry_run {
         outln!(
             "Would change the tags of {n}{}",
             if done.cards.is_empty() { "." } else { ":" }

@@ -2,7 +2,7 @@
 //! collection in step with them.
 
 use super::parse_all;
-use crate::collection::{Collection, sync::SyncReport};
+use crate::collection::{Collection, overrides, sync::SyncReport};
 use crate::error::{Error, Problems, Result};
 use crate::model::DeckContent;
 
@@ -17,16 +17,46 @@ pub fn decks() -> std::result::Result<Vec<DeckContent>, Problems> {
     Ok(parse_all(files)?.into_iter().map(|d| d.content).collect())
 }
 
+/// What bringing the built-in decks up to date did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Update {
+    pub report: SyncReport,
+    /// Cards the learner edited whose built-in text changed: their edit is
+    /// kept, and `py201 show` says the built-in text changed.
+    pub edited_changed: Vec<String>,
+}
+
 /// Brings the collection's built-in decks up to this binary's version, unless
-/// they already are (one indexed read when nothing changed).
-pub fn ensure(col: &mut Collection) -> Result<Option<SyncReport>> {
+/// they already are (one indexed read when nothing changed). The learner's
+/// edits of built-in cards and their tags on them are kept, in the same
+/// transaction (`collection::overrides`). `now_ms` dates a change found
+/// under an edit.
+pub fn ensure(col: &mut Collection, now_ms: i64) -> Result<Option<Update>> {
     if col.meta(HASH_KEY)?.as_deref() == Some(BUILTIN_HASH) {
         return Ok(None);
     }
     let decks = decks().map_err(Error::BuiltinDecks)?;
-    let report = col.sync_decks(&decks, true)?;
+    let deck_tags = decks
+        .iter()
+        .flat_map(|d| &d.cards)
+        .map(|c| (c.uid.as_str(), c.tags.join(" ")))
+        .collect();
+    let mut edited_changed = Vec::new();
+    let report = col.sync_with(true, false, &mut |_| {}, |sync| {
+        let lifted = overrides::lift(sync.tx(), &deck_tags)?;
+        for d in &decks {
+            sync.deck_content(d)?;
+        }
+        // The cards must be written before the learner's text goes back.
+        sync.flush_all()?;
+        edited_changed = overrides::restore(sync.tx(), lifted, now_ms)?;
+        Ok(true)
+    })?;
     col.set_meta(HASH_KEY, BUILTIN_HASH)?;
-    Ok(Some(report))
+    Ok(Some(Update {
+        report,
+        edited_changed,
+    }))
 }
 
 #[cfg(test)]

@@ -30,7 +30,7 @@ pub fn env_with_text(text: &str) -> Env {
     let deck = py201::decks::parse("fixture.toml", text).unwrap();
     let mut col = Collection::open(&db).expect("open");
     // As the binary would on first use, so its first run has nothing to say.
-    py201::decks::builtin::ensure(&mut col).expect("built-in decks");
+    py201::decks::builtin::ensure(&mut col, 0).expect("built-in decks");
     col.sync_decks(&[deck.content], false).expect("sync");
     Env { dir, db }
 }

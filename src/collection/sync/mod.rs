@@ -240,6 +240,13 @@ impl DeckSync<'_> {
         Ok(())
     }
 
+    /// The sync's transaction, for a caller that changes more in the same
+    /// commit (a built-in update keeps the learner's text and tags:
+    /// `collection::overrides`).
+    pub(crate) fn tx(&self) -> &Transaction<'_> {
+        &self.tx
+    }
+
     /// The notes and cards written so far that nothing refers to any more:
     /// the reader of a large import frees them on its own thread.
     pub fn take_spent(&mut self) -> Vec<crate::interop::Spent> {
