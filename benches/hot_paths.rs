@@ -11,8 +11,7 @@ mod generator;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use py201::collection::{Collection, cards::AnswerTime};
-use py201::scheduler::{CardState, Ease, Grade, Scheduler, Settings, sm2::Sm2};
-use rand::{SeedableRng, rngs::StdRng};
+use py201::scheduler::{CardState, Ease, FuzzSeed, Grade, Scheduler, Settings, sm2::Sm2};
 use std::hint::black_box;
 
 fn benches(c: &mut Criterion) {
@@ -26,10 +25,9 @@ fn benches(c: &mut Criterion) {
         repeat_on: None,
         ..CardState::NEW
     };
-    let mut rng = StdRng::seed_from_u64(1);
     let g = Grade::try_from(4).unwrap();
     c.bench_function("sm2: schedule one answer", |b| {
-        b.iter(|| sched.answer(black_box(&state), g, black_box(20_000), &mut rng))
+        b.iter(|| sched.answer(black_box(&state), g, black_box(20_000), FuzzSeed(1)))
     });
 
     let dir = tempfile::tempdir().unwrap();
@@ -57,7 +55,7 @@ fn benches(c: &mut Criterion) {
                 taken_ms: 1000,
             };
             col.answer(card.id, g, at, None, |st| {
-                sched.answer(st, g, today, &mut rng)
+                sched.answer(st, g, today, FuzzSeed(1))
             })
         })
     });

@@ -80,6 +80,8 @@ pub enum Command {
     Restore(RestoreArgs),
     /// Check the collection for damage and impossible states; --fix repairs what is safe
     Doctor(DoctorArgs),
+    /// Sync with your other machines through a folder Syncthing, Dropbox or git keeps: `py201 sync ~/Sync/py201`
+    Sync(SyncArgs),
     /// Print a shell completion script: `py201 completions bash > /etc/bash_completion.d/py201`
     Completions(CompletionsArgs),
     /// Print the manual page (roff), every command's options included:
@@ -98,6 +100,17 @@ pub struct ManArgs {
 pub struct CompletionsArgs {
     /// bash, zsh, fish, elvish or powershell
     pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    /// The sync folder [default: the one `py201 config sync-dir DIR` set]
+    #[arg(value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+    /// Give this collection a new device id first: for the copy, when sync
+    /// reports another collection writing under this one's id
+    #[arg(long)]
+    pub new_device_id: bool,
 }
 
 #[derive(Debug, Args)]

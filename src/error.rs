@@ -13,6 +13,9 @@ pub enum Error {
     /// A value typed by the user (flag, config value, environment variable).
     #[error("{0}")]
     BadValue(String),
+    /// `py201 sync` could not use its folder (the text names it and why).
+    #[error("{0}")]
+    Sync(String),
     #[error("no deck named {name:?} (decks: {known})")]
     UnknownDeck { name: String, known: String },
     /// A deck that cannot take the name asked for.

@@ -5,7 +5,8 @@
 //! session, `stats` the figures of `py201 stats`, `optimize` and `simulate` FSRS's
 //! fitting and py201's schedule simulator, `check` the running of deck
 //! files' checks, `listing` the card list of `py201 cards`, `commands` one
-//! module per subcommand.
+//! module per subcommand, `sync` the device sync of `py201 sync` (not
+//! `collection::sync`, which brings a deck file into the collection).
 
 pub mod check;
 pub mod cli;
@@ -24,4 +25,5 @@ pub mod scheduler;
 pub mod search;
 pub mod simulate;
 pub mod stats;
+pub mod sync;
 pub mod table;

@@ -21,7 +21,7 @@ use crate::collection::config::Config;
 use crate::collection::fsrs::CardHistory;
 use crate::scheduler::fsrs::{self as fs, Fsrs, FsrsSettings, Memory, decay_of};
 use crate::scheduler::sm2::Sm2;
-use crate::scheduler::{CardState, Grade, Scheduler, Settings};
+use crate::scheduler::{CardState, FuzzSeed, Grade, Scheduler, Settings};
 use fsrs::{MemoryState, SimulatorConfig};
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
@@ -288,13 +288,13 @@ impl Sched {
         g: Grade,
         day: Day,
         now_ms: i64,
-        rng: &mut StdRng,
+        fuzz: FuzzSeed,
     ) -> CardState {
         let next = match self {
-            Sched::Sm2(s2) => s2.answer(s, g, day, rng),
+            Sched::Sm2(s2) => s2.answer(s, g, day, fuzz),
             Sched::Fsrs(f) => {
                 f.now_ms = now_ms;
-                f.answer(s, g, day, rng)
+                f.answer(s, g, day, fuzz)
             }
         };
         next.state
@@ -449,9 +449,12 @@ impl<'a> Run<'a> {
             self.out.seconds += f64::from(costs[kind][(rating - 1) as usize]);
             answers += 1;
             *now_ms += 20_000;
+            // A seed per card, day and answer: what the card and its review
+            // count are to a collection's fuzz (scheduler::fuzz).
+            let fuzz = FuzzSeed(((i as u64) << 40) ^ ((day as u64 & 0xff_ffff) << 8) ^ n as u64);
             c.state = self
                 .sched
-                .answer(&c.state, grade(rating), day, *now_ms, &mut self.rng);
+                .answer(&c.state, grade(rating), day, *now_ms, fuzz);
             c.last_day = Some(day);
             if !c.state.pending_today(day) {
                 break;

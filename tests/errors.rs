@@ -157,20 +157,13 @@ fn bad_config_values_are_refused_and_change_nothing() {
 }
 
 #[test]
-fn bad_clock_and_seed() {
+fn bad_clock() {
     let env = env_with("test.toml");
     let err = one_line_error(&env.cmd("next tuesday").arg("decks").output().unwrap());
     assert!(
         err.contains("PY201_NOW") && err.contains("RFC 3339"),
         "{err}"
     );
-    let out = env
-        .cmd(T0)
-        .env("PY201_SEED", "abc")
-        .arg("review")
-        .output()
-        .unwrap();
-    assert!(one_line_error(&out).contains("PY201_SEED"));
 }
 
 #[test]

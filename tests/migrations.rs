@@ -28,7 +28,9 @@
 //! (`deck_counts`, filled from the cards on upgrade, kept by triggers) and
 //! indexes buried cards; its fixture was made as v4's. 10 lets the learner
 //! turn decks off (`decks.off`) and keeps their edits of built-in cards
-//! (`card_overrides`); its fixture was made as v4's.
+//! (`card_overrides`); its fixture was made as v4's. 11 adds the
+//! bookkeeping of `py201 sync` (`sync_devices`, `sync_segments`,
+//! `sync_answers`, `sync_cards`); its fixture was made as v4's.
 
 // A test says unwrap plainly; the lint guards the code users run.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -39,8 +41,9 @@ use rusqlite::OptionalExtension;
 use serde_json::json;
 
 /// Every released schema version, oldest first.
-const FIXTURES: [&str; 10] = [
+const FIXTURES: [&str; 11] = [
     "v1.db", "v2.db", "v3.db", "v4.db", "v5.db", "v6.db", "v7.db", "v8.db", "v9.db", "v10.db",
+    "v11.db",
 ];
 
 fn fixture(name: &str) -> std::path::PathBuf {

@@ -11,8 +11,7 @@
 
 use py201::collection::{Collection, cards::AnswerTime};
 use py201::decks::parse;
-use py201::scheduler::{Grade, Scheduler, Settings, sm2::Sm2};
-use rand::{SeedableRng, rngs::StdRng};
+use py201::scheduler::{FuzzSeed, Grade, Scheduler, Settings, sm2::Sm2};
 use rusqlite::trace::{TraceEvent, TraceEventCodes};
 use std::sync::{Arc, Mutex};
 
@@ -104,7 +103,6 @@ fn the_daily_path_never_scans_cards_or_the_log() {
         fuzz: false,
         max_interval: 36_500,
     });
-    let mut rng = StdRng::seed_from_u64(7);
     let today = 20_000;
     // Some history first, so the planner sees a collection in use.
     for day in today - 30..today {
@@ -118,7 +116,7 @@ fn the_daily_path_never_scans_cards_or_the_log() {
                 day,
                 taken_ms: 900,
             };
-            col.answer(c.id, g, at, None, |s| sm2.answer(s, g, day, &mut rng))
+            col.answer(c.id, g, at, None, |s| sm2.answer(s, g, day, FuzzSeed(7)))
                 .unwrap()
                 .expect("answered");
         }
@@ -144,7 +142,7 @@ fn the_daily_path_never_scans_cards_or_the_log() {
             let shown = Some(col.card(c.id).unwrap().expect("the due card").state);
             let (_, _, log) = col
                 .answer(c.id, g, at, shown.as_ref(), |s| {
-                    sm2.answer(s, g, today, &mut rng)
+                    sm2.answer(s, g, today, FuzzSeed(7))
                 })
                 .unwrap()
                 .expect("answered");

@@ -6,8 +6,7 @@
 use py201::clock::Day;
 use py201::collection::{Collection, cards::AnswerTime};
 use py201::decks::parse;
-use py201::scheduler::{CardState, Grade, Scheduler, Settings, sm2::Sm2};
-use rand::{SeedableRng, rngs::StdRng};
+use py201::scheduler::{CardState, FuzzSeed, Grade, Scheduler, Settings, sm2::Sm2};
 
 fn deck(cards: &[(&str, &str)]) -> py201::model::DeckContent {
     let mut s = String::from("[deck]\nname = \"D\"\n");
@@ -30,8 +29,7 @@ fn answer(col: &mut Collection, id: i64, q: u8, day: Day) -> i64 {
         day,
         taken_ms: 1000,
     };
-    let mut rng = StdRng::seed_from_u64(0);
-    col.answer(id, g, at, None, |st| s.answer(st, g, day, &mut rng))
+    col.answer(id, g, at, None, |st| s.answer(st, g, day, FuzzSeed(0)))
         .unwrap()
         .expect("the card exists, so it is answered")
         .2

@@ -326,7 +326,7 @@ impl Collection {
     pub fn cards(&self, deck: Option<i64>) -> Result<Vec<Card>> {
         let sql = format!(
             "SELECT {CARD_COLUMNS} FROM cards c JOIN decks d ON d.id = c.deck_id
-             WHERE ?1 IS NULL OR c.deck_id = ?1 ORDER BY c.position"
+             WHERE ?1 IS NULL OR c.deck_id = ?1 ORDER BY c.position, c.uid"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let cards = stmt
@@ -580,6 +580,15 @@ impl Collection {
                 r.get::<_, i64>("n")
             })?
             .unsigned_abs())
+    }
+
+    /// How many answers card `id` has had: with its uid, the seed of its
+    /// next answer's fuzz (`scheduler::fuzz`).
+    pub fn answers_to(&self, id: i64) -> Result<u32> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT count(*) AS n FROM revlog WHERE card_id = ?1")?
+            .query_row([id], |r| r.get("n"))?)
     }
 
     pub fn revlog_count(&self) -> Result<i64> {

@@ -42,6 +42,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(8, "008_answer_kind.sql"),
     migration!(9, "009_deck_counts.sql"),
     migration!(10, "010_deck_off_and_overrides.sql"),
+    migration!(11, "011_device_sync.sql"),
 ];
 
 /// The version the last migration arrives at: that of `schema.sql`.

@@ -73,10 +73,11 @@ impl Collection {
         })
     }
 
-    /// The statement that lists the cards `compiled` finds, in course order.
+    /// The statement that lists the cards `compiled` finds, in course order
+    /// (then by id: cards added on two synced devices can share a place).
     pub fn search_statement(compiled: &Compiled) -> String {
         format!(
-            "SELECT {CARD_COLUMNS} FROM cards c JOIN decks d ON d.id = c.deck_id WHERE {} ORDER BY c.position",
+            "SELECT {CARD_COLUMNS} FROM cards c JOIN decks d ON d.id = c.deck_id WHERE {} ORDER BY c.position, c.uid",
             compiled.sql
         )
     }

@@ -48,7 +48,20 @@ pub fn run(ctx: &Ctx, args: ConfigArgs) -> Result<ExitCode> {
                     meaning.to_string(),
                 ]);
             }
+            for (k, allowed, meaning) in super::sync::KEYS {
+                table.add_row(vec![
+                    k.to_string(),
+                    super::sync::get(&col, k)?,
+                    allowed.to_string(),
+                    meaning.to_string(),
+                ]);
+            }
             outln!("{table}")?;
+        }
+        (Some(k), None) if super::sync::is_key(&k) => outln!("{}", super::sync::get(&col, &k)?)?,
+        (Some(k), Some(v)) if super::sync::is_key(&k) => {
+            super::sync::set(&col, &k, &v)?;
+            outln!("{k} = {}", super::sync::get(&col, &k)?)?;
         }
         (Some(k), None) => match col.config().get(&k) {
             Some(v) => outln!("{v}")?,

@@ -26,6 +26,7 @@ mod shell;
 mod show;
 mod simulate;
 mod stats;
+mod sync;
 mod tag;
 mod undo;
 
@@ -53,9 +54,6 @@ pub(crate) use outln;
 pub fn counted(n: usize, noun: &str) -> String {
     format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
 }
-
-/// Name of the environment variable that seeds interval fuzz.
-pub const SEED_VAR: &str = "PY201_SEED";
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
     let clock = Clock::from_env()?;
@@ -85,6 +83,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Backups => backups::list(&ctx),
         Command::Restore(a) => restore::run(&ctx, a),
         Command::Doctor(a) => doctor::run(&ctx, a),
+        Command::Sync(a) => sync::run(&ctx, a),
         Command::Completions(a) => shell::completions(a),
         Command::Man(a) => shell::man(a),
     };

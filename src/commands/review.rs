@@ -1,22 +1,14 @@
-use super::{Ctx, SEED_VAR};
+use super::Ctx;
 use crate::cli::ReviewArgs;
 use crate::review::terminal::{Terminal, use_color};
 use crate::review::{self, Channel, Frontend, Input, Options};
 use anyhow::{Result, bail};
-use rand::{SeedableRng, rngs::StdRng};
 use std::io::{BufWriter, IsTerminal};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 pub fn run(ctx: &Ctx, args: ReviewArgs) -> Result<ExitCode> {
-    let mut rng = match std::env::var(SEED_VAR) {
-        Ok(s) => match s.trim().parse::<u64>() {
-            Ok(seed) => StdRng::seed_from_u64(seed),
-            Err(_) => bail!("{SEED_VAR}={s:?} is not a whole number"),
-        },
-        Err(_) => rand::make_rng::<StdRng>(),
-    };
     let node = (!args.query.is_empty())
         .then(|| super::query::parse(&args.query))
         .transpose()?;
@@ -25,6 +17,7 @@ pub fn run(ctx: &Ctx, args: ReviewArgs) -> Result<ExitCode> {
         // Also before the full screen: it stays in the terminal's scrollback.
         eprintln!("{note}");
     }
+    super::sync::auto(ctx, &mut col);
     let deck = args.deck.as_deref().map(|d| col.deck_id(d)).transpose()?;
     if let (Some(id), Some(name)) = (deck, &args.deck) {
         if col.deck_is_off(id)? {
@@ -55,7 +48,8 @@ pub fn run(ctx: &Ctx, args: ReviewArgs) -> Result<ExitCode> {
         if let Some(note) = note {
             ui.note(note.trim_start_matches("py201: "))?;
         }
-        review::run_with(&mut col, &ctx.clock, &mut rng, opts, ui)?;
+        review::run_with(&mut col, &ctx.clock, opts, ui)?;
+        super::sync::auto(ctx, &mut col);
         return Ok(ExitCode::SUCCESS);
     }
     // Lines are read on their own thread so that Ctrl-C, SIGHUP and SIGTERM,
@@ -79,10 +73,10 @@ pub fn run(ctx: &Ctx, args: ReviewArgs) -> Result<ExitCode> {
     review::run(
         &mut col,
         &ctx.clock,
-        &mut rng,
         opts,
         Channel(rx),
         BufWriter::new(stdout.lock()),
     )?;
+    super::sync::auto(ctx, &mut col);
     Ok(ExitCode::SUCCESS)
 }

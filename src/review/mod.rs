@@ -22,8 +22,7 @@ use crate::collection::cards::{AnswerTime, Card, DayCounts};
 use crate::collection::config::SchedulerKind;
 use crate::error::Result;
 use crate::model::CardKind;
-use crate::scheduler::{Active, Grade, ReviewKind, Scheduler, sm2::Sm2};
-use rand::Rng;
+use crate::scheduler::{Active, FuzzSeed, Grade, ReviewKind, Scheduler, sm2::Sm2};
 use render::Hints;
 use std::io::{BufRead, Write};
 
@@ -208,10 +207,9 @@ pub fn read_line(input: &mut impl BufRead) -> Input {
     }
 }
 
-struct Session<'a, F: Frontend, R: Rng> {
+struct Session<'a, F: Frontend> {
     col: &'a mut Collection,
     clock: &'a Clock,
-    rng: &'a mut R,
     ui: F,
     opts: Options,
     today: Day,
@@ -228,22 +226,20 @@ struct Session<'a, F: Frontend, R: Rng> {
 /// Runs a session reading `input` and writing to `out` line by line (the
 /// pipe protocol) until the queue is empty, the learner quits, or input ends.
 /// Every answer is committed before the next card is printed.
-pub fn run<W: Write, R: Rng>(
+pub fn run<W: Write>(
     col: &mut Collection,
     clock: &Clock,
-    rng: &mut R,
     opts: Options,
     input: impl LineSource,
     out: W,
 ) -> Result<Summary> {
-    run_with(col, clock, rng, opts, pipe::Pipe::new(input, out))
+    run_with(col, clock, opts, pipe::Pipe::new(input, out))
 }
 
 /// Runs a session with any front end (the pipe protocol, or the terminal).
-pub fn run_with<F: Frontend, R: Rng>(
+pub fn run_with<F: Frontend>(
     col: &mut Collection,
     clock: &Clock,
-    rng: &mut R,
     opts: Options,
     ui: F,
 ) -> Result<Summary> {
@@ -264,7 +260,6 @@ pub fn run_with<F: Frontend, R: Rng>(
     let mut s = Session {
         col,
         clock,
-        rng,
         ui,
         today,
         sched,
@@ -284,7 +279,7 @@ pub fn run_with<F: Frontend, R: Rng>(
     Ok(s.summary)
 }
 
-impl<F: Frontend, R: Rng> Session<'_, F, R> {
+impl<F: Frontend> Session<'_, F> {
     fn pick(&mut self) -> Result<Option<(Card, Source)>> {
         if let Some((id, source)) = self.show_next.take() {
             if let Some(card) = self.col.card(id)? {
@@ -465,11 +460,16 @@ impl<F: Frontend, R: Rng> Session<'_, F, R> {
             day: self.today,
             taken_ms: i64::try_from(taken_ms).unwrap_or(i64::MAX),
         };
-        let (sched, rng, today) = (&self.sched, &mut *self.rng, self.today);
+        // The fuzz comes from the card and its answers so far, so that a
+        // replay of its log (`py201 sync`) gives this same interval. The
+        // count is read before the answer's transaction; had another
+        // session answered meanwhile, the state check below refuses it.
+        let fuzz = FuzzSeed::for_card(&card.uid, self.col.answers_to(card.id)?);
+        let (sched, today) = (&self.sched, self.today);
         let answered = self
             .col
             .answer(card.id, grade, at, Some(&card.state), |st| {
-                sched.answer(st, grade, today, rng)
+                sched.answer(st, grade, today, fuzz)
             })?;
         let Some((before, out, log_id)) = answered else {
             self.ui

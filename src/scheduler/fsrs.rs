@@ -19,10 +19,9 @@
 //! * SM-2's own fields (n, EF, lapses) keep following SM-2's rules on each
 //!   day's first answer, so switching back to SM-2 loses nothing.
 
-use super::{CardState, Grade, Outcome, ReviewKind, Scheduler, Settings, sm2};
+use super::{CardState, FuzzSeed, Grade, Outcome, ReviewKind, Scheduler, Settings, sm2};
 use crate::clock::Day;
 use fsrs::{FSRS, FSRSItem, FSRSReview, MemoryState, NextStates};
-use rand::Rng;
 use serde::{Deserialize, Serialize};
 
 mod steps;
@@ -426,16 +425,10 @@ pub fn memory_from_history(
 }
 
 impl Scheduler for Fsrs {
-    fn answer<R: Rng + ?Sized>(
-        &self,
-        state: &CardState,
-        grade: Grade,
-        today: Day,
-        rng: &mut R,
-    ) -> Outcome {
+    fn answer(&self, state: &CardState, grade: Grade, today: Day, fuzz: FuzzSeed) -> Outcome {
         let mut out = self.outcome(state, grade, today);
         if self.settings.fuzz && out.state.step.is_none() {
-            sm2::apply_fuzz(&mut out, today, self.settings.max_interval, rng);
+            sm2::apply_fuzz(&mut out, today, self.settings.max_interval, fuzz);
         }
         out
     }

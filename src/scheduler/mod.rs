@@ -1,17 +1,20 @@
 //! Scheduling as pure state transitions.
 //!
-//! `(card state, grade, today, settings, rng) -> new state`: this module never
-//! touches the database, the clock or a global RNG, so every schedule can be
+//! `(card state, grade, today, settings, fuzz seed) -> new state`: this module
+//! never touches the database, the clock or an RNG (the fuzz comes from a
+//! seed the caller makes from the card, [`fuzz::FuzzSeed`]), so every schedule can be
 //! replayed exactly and tested in isolation (the shape of Anki's
 //! `rslib/src/scheduler/states/`). The review loop talks to a scheduler only
 //! through [`Scheduler`]: SM-2 ([`sm2`]) or FSRS ([`fsrs`]), whichever the
 //! collection's `scheduler` setting names ([`Active`]).
 
 pub mod fsrs;
+pub mod fuzz;
 pub mod sm2;
 
+pub use fuzz::FuzzSeed;
+
 use crate::clock::Day;
-use rand::Rng;
 use serde::{Deserialize, Serialize};
 
 /// A grade 0..=5 as SuperMemo defines it; built only through `TryFrom`, so a
@@ -154,14 +157,9 @@ impl Default for Settings {
 
 /// The one interface between the review loop and a scheduling algorithm.
 pub trait Scheduler {
-    /// The card's state after `grade` on `today`. `rng` is used only for fuzz.
-    fn answer<R: Rng + ?Sized>(
-        &self,
-        state: &CardState,
-        grade: Grade,
-        today: Day,
-        rng: &mut R,
-    ) -> Outcome;
+    /// The card's state after `grade` on `today`. `fuzz` is used only for
+    /// fuzz: the same seed gives the same interval.
+    fn answer(&self, state: &CardState, grade: Grade, today: Day, fuzz: FuzzSeed) -> Outcome;
 
     /// What each grade would do, without fuzz: for "3 -> 6 days" hints.
     fn preview(&self, state: &CardState, today: Day) -> [Outcome; 6];
@@ -188,16 +186,10 @@ impl Active {
 }
 
 impl Scheduler for Active {
-    fn answer<R: Rng + ?Sized>(
-        &self,
-        state: &CardState,
-        grade: Grade,
-        today: Day,
-        rng: &mut R,
-    ) -> Outcome {
+    fn answer(&self, state: &CardState, grade: Grade, today: Day, fuzz: FuzzSeed) -> Outcome {
         match self {
-            Active::Sm2(s) => s.answer(state, grade, today, rng),
-            Active::Fsrs(f) => f.answer(state, grade, today, rng),
+            Active::Sm2(s) => s.answer(state, grade, today, fuzz),
+            Active::Fsrs(f) => f.answer(state, grade, today, fuzz),
         }
     }
 

@@ -16,9 +16,8 @@
 //!   had (grade 4 or 5) or half of it (grade 3), so studying ahead neither
 //!   rewards nor punishes; a failure is a lapse as on any day.
 
-use super::{CardState, Ease, Grade, Outcome, ReviewKind, Scheduler, Settings};
+use super::{CardState, Ease, FuzzSeed, Grade, Outcome, ReviewKind, Scheduler, Settings};
 use crate::clock::Day;
-use rand::{Rng, RngExt};
 
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Sm2 {
@@ -78,16 +77,10 @@ impl Sm2 {
 }
 
 impl Scheduler for Sm2 {
-    fn answer<R: Rng + ?Sized>(
-        &self,
-        state: &CardState,
-        grade: Grade,
-        today: Day,
-        rng: &mut R,
-    ) -> Outcome {
+    fn answer(&self, state: &CardState, grade: Grade, today: Day, fuzz: FuzzSeed) -> Outcome {
         let mut out = self.step(state, grade, today);
         if out.kind == ReviewKind::First && self.settings.fuzz {
-            apply_fuzz(&mut out, today, self.settings.max_interval, rng);
+            apply_fuzz(&mut out, today, self.settings.max_interval, fuzz);
         }
         out
     }
@@ -135,9 +128,9 @@ fn mul_ceil(interval: u32, ef: Ease) -> u32 {
 /// Draws the outcome's interval from [`fuzz_range`] and moves its due day
 /// with it. Both schedulers fuzz this one way, so `fuzz` means the same
 /// under SM-2 and FSRS.
-pub fn apply_fuzz<R: Rng + ?Sized>(out: &mut Outcome, today: Day, max_interval: u32, rng: &mut R) {
+pub fn apply_fuzz(out: &mut Outcome, today: Day, max_interval: u32, fuzz: FuzzSeed) {
     if let Some((lo, hi)) = fuzz_range(out.state.interval, max_interval) {
-        let interval = rng.random_range(lo..=hi);
+        let interval = fuzz.pick(lo, hi);
         out.state.interval = interval;
         out.state.due = Some(today.saturating_add(interval as Day));
     }
@@ -165,7 +158,6 @@ pub fn fuzz_range(interval: u32, max: u32) -> Option<(u32, u32)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use rand::{SeedableRng, rngs::StdRng};
 
     fn exact() -> Sm2 {
         Sm2::new(Settings {
@@ -182,11 +174,11 @@ mod tests {
     /// and checks (interval, EF in thousandths, n, lapses) after each answer.
     fn walk(grades: &[u8], expected: &[(u32, u16, u32, u32)]) {
         let s = exact();
-        let mut rng = StdRng::seed_from_u64(0);
+        let seed = FuzzSeed(0);
         let mut state = CardState::NEW;
         let mut today: Day = 20_000;
         for (i, (&q, &(ivl, ef, n, lapses))) in grades.iter().zip(expected).enumerate() {
-            let out = s.answer(&state, g(q), today, &mut rng);
+            let out = s.answer(&state, g(q), today, seed);
             assert_eq!(out.kind, ReviewKind::First, "step {i}");
             let st = out.state;
             assert_eq!(
@@ -257,8 +249,8 @@ mod tests {
     #[test]
     fn an_early_pass_is_sm2_on_the_days_that_passed() {
         let s = exact();
-        let mut rng = StdRng::seed_from_u64(0);
-        let mut at = |q, today| s.answer(&reviewing(), g(q), today, &mut rng).state;
+        let seed = FuzzSeed(0);
+        let at = |q, today| s.answer(&reviewing(), g(q), today, seed).state;
         // Day 110, 10 days after the last answer: ceil(10 * 2.5) = 25 days
         // (on time, day 115, it would be ceil(15 * 2.5) = 38).
         let st = at(4, 110);
@@ -284,9 +276,9 @@ mod tests {
         // Answered 5 on day 100 (n=1, 1 day), reviewed ahead the same day:
         // no day has passed, so it keeps its 1 day rather than jumping to 6.
         let s = exact();
-        let mut rng = StdRng::seed_from_u64(0);
-        let first = s.answer(&CardState::NEW, g(5), 100, &mut rng).state;
-        let again = s.answer(&first, g(5), 100, &mut rng).state;
+        let seed = FuzzSeed(0);
+        let first = s.answer(&CardState::NEW, g(5), 100, seed).state;
+        let again = s.answer(&first, g(5), 100, seed).state;
         assert_eq!((again.interval, again.due, again.reps), (1, Some(101), 2));
     }
 
@@ -302,18 +294,18 @@ mod tests {
     #[test]
     fn below_four_marks_a_same_day_repeat_which_changes_nothing_else() {
         let s = exact();
-        let mut rng = StdRng::seed_from_u64(1);
+        let seed = FuzzSeed(1);
         let today = 100;
-        let first = s.answer(&CardState::NEW, g(3), today, &mut rng).state;
+        let first = s.answer(&CardState::NEW, g(3), today, seed).state;
         assert_eq!(first.repeat_on, Some(today));
         assert_eq!((first.interval, first.ease.0, first.reps), (1, 2360, 1));
-        let again = s.answer(&first, g(2), today, &mut rng);
+        let again = s.answer(&first, g(2), today, seed);
         assert_eq!(again.kind, ReviewKind::Repeat);
         assert_eq!(
             again.state, first,
             "a failed repeat keeps everything, still pending"
         );
-        let done = s.answer(&again.state, g(4), today, &mut rng);
+        let done = s.answer(&again.state, g(4), today, seed);
         assert_eq!(done.kind, ReviewKind::Repeat);
         assert_eq!(
             done.state,
@@ -323,7 +315,7 @@ mod tests {
             }
         );
         // A pending repeat from an earlier day is stale: the next answer is a normal review.
-        let next_day = s.answer(&first, g(5), today + 1, &mut rng);
+        let next_day = s.answer(&first, g(5), today + 1, seed);
         assert_eq!(next_day.kind, ReviewKind::First);
         assert_eq!(next_day.state.interval, 6);
     }
@@ -341,7 +333,7 @@ mod tests {
             due: Some(10),
             ..CardState::NEW
         };
-        let out = s.answer(&state, g(5), 10, &mut StdRng::seed_from_u64(0));
+        let out = s.answer(&state, g(5), 10, FuzzSeed(0));
         assert_eq!(out.state.interval, 30);
         assert_eq!(out.state.due, Some(40));
     }
@@ -371,7 +363,7 @@ mod tests {
             ..CardState::NEW
         };
         let draw = |seed| {
-            s.answer(&state, g(4), 50, &mut StdRng::seed_from_u64(seed))
+            s.answer(&state, g(4), 50, FuzzSeed::for_card("card", seed))
                 .state
                 .interval
         };

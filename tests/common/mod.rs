@@ -48,7 +48,6 @@ impl Env {
         c.env("PY201_DB", &self.db)
             .env("PY201_NOW", now)
             .env("TZ", "UTC")
-            .env("PY201_SEED", "7")
             .env_remove("NO_COLOR")
             .current_dir(self.dir.path());
         c

@@ -5,7 +5,6 @@
 //! delays.
 use super::*;
 use crate::scheduler::{Ease, sm2::next_ease};
-use rand::{SeedableRng, rngs::StdRng};
 
 const NOW: i64 = 1_767_600_000_000;
 const TODAY: Day = 20_458;
@@ -100,7 +99,7 @@ fn a_new_card_goes_through_the_learning_steps() {
 #[test]
 fn the_last_learning_step_graduates_with_the_crates_interval() {
     let f = exact(0.9);
-    let first = f.answer(&CardState::NEW, g(4), TODAY, &mut StdRng::seed_from_u64(0));
+    let first = f.answer(&CardState::NEW, g(4), TODAY, FuzzSeed(0));
     let later = Fsrs {
         now_ms: NOW + 600_000,
         ..f.clone()
@@ -219,7 +218,7 @@ fn memory_from_a_history_is_the_crates() {
     )
     .unwrap();
     let mut state = CardState::NEW;
-    let mut rng = StdRng::seed_from_u64(1);
+    let seed = FuzzSeed(1);
     for a in &history {
         // Each answer on its day, whatever the schedule said: a card in a
         // step is shown as it is (its due day is the step's day); a
@@ -234,7 +233,7 @@ fn memory_from_a_history_is_the_crates() {
             },
             _ => state,
         };
-        state = f.answer(&shown, a.grade, a.day, &mut rng).state;
+        state = f.answer(&shown, a.grade, a.day, seed).state;
     }
     assert_eq!(state.memory, Some(expected.into()));
 }
