@@ -85,28 +85,7 @@ impl Collection {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let deck = card.deck.trim();
-        let found: Option<(i64, i64, bool)> = tx
-            .prepare_cached(
-                "SELECT id, position, builtin FROM decks WHERE name = ?1 COLLATE NOCASE",
-            )?
-            .query_row([deck], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-            .optional()?;
-        let (deck_id, deck_pos) = match found {
-            Some((_, _, true)) => {
-                return Err(Error::BadValue(format!(
-                    "add: deck {deck:?} is built in; add your card to a deck of your own (--deck \"My cards\")"
-                )));
-            }
-            Some((id, pos, false)) => (id, pos),
-            None => tx.query_row(
-                "INSERT INTO decks (name, position, builtin)
-                 VALUES (?1, (SELECT coalesce(max(position) + 1, 1000) FROM decks WHERE builtin = 0), 0)
-                 RETURNING id, position",
-                [deck],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )?,
-        };
+        let (deck_id, deck_pos) = own_deck(&tx, card.deck.trim())?;
         let uid = match &card.id {
             Some(id) => {
                 if taken(&tx, id)? {
@@ -186,6 +165,29 @@ impl Collection {
         )?;
         tx.commit()?;
         Ok(())
+    }
+}
+
+/// The learner's deck `deck` (row id, course position), made after their
+/// other decks when it is new. A built-in deck is refused: its cards are
+/// py201's.
+fn own_deck(conn: &rusqlite::Connection, deck: &str) -> Result<(i64, i64)> {
+    let found: Option<(i64, i64, bool)> = conn
+        .prepare_cached("SELECT id, position, builtin FROM decks WHERE name = ?1 COLLATE NOCASE")?
+        .query_row([deck], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()?;
+    match found {
+        Some((_, _, true)) => Err(Error::BadValue(format!(
+            "add: deck {deck:?} is built in; add your card to a deck of your own (--deck \"My cards\")"
+        ))),
+        Some((id, pos, false)) => Ok((id, pos)),
+        None => Ok(conn.query_row(
+            "INSERT INTO decks (name, position, builtin)
+             VALUES (?1, (SELECT coalesce(max(position) + 1, 1000) FROM decks WHERE builtin = 0), 0)
+             RETURNING id, position",
+            [deck],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?),
     }
 }
 
