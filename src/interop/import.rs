@@ -88,10 +88,10 @@ pub fn decks(
             return Ok(true);
         };
         sync.flush_all()?;
-        let bulk = sync.begin_progress()?;
+        let mut bulk = sync.begin_progress()?;
         for source in sources {
             source.progress(s.rollover, &mut |p| {
-                let r = sync.apply_progress(&p, s.today)?;
+                let r = sync.apply_progress(&mut bulk, &p, s.today)?;
                 progress.reviews += r.reviews;
                 progress.scheduled += r.scheduled;
                 Ok(())
