@@ -233,6 +233,10 @@ pub fn from_notes(
     deck.finish()
 }
 
+/// How many of the latest card ids a streaming [`DeckBuilder`] keeps to
+/// name a repeated id with both its lines (about 2 MB).
+const STREAM_IDS: usize = 1 << 16;
+
 /// A 128-bit key for a card id (two independently keyed SipHashes), so the
 /// duplicate check holds 16 bytes per card instead of a copy of every id: a
 /// 1,000,000-card import peaked at 211 MB with the ids kept. Two distinct
@@ -254,8 +258,11 @@ pub struct DeckBuilder {
     content: DeckContent,
     checks: Vec<PyCheck>,
     notes: Vec<NoteInfo>,
-    /// The line of each card id seen, keyed by [`IdKeys`].
+    /// The line of each card id seen, keyed by [`IdKeys`]; when streaming,
+    /// of the last [`STREAM_IDS`] only (see [`DeckBuilder::remember`]).
     ids: HashMap<u128, usize>,
+    /// The keys in `ids` in the order seen, when streaming.
+    recent: std::collections::VecDeque<u128>,
     keys: IdKeys,
     problems: Problems,
     /// Whether to keep each note's facts and checks (for `py201 check`); an
@@ -282,6 +289,7 @@ impl DeckBuilder {
             checks: Vec::new(),
             notes: Vec::new(),
             ids: HashMap::new(),
+            recent: std::collections::VecDeque::new(),
             keys: IdKeys::default(),
             problems,
             keep_info: true,
@@ -379,11 +387,32 @@ impl DeckBuilder {
             let why = format!("card id {id:?} must be lowercase letters, digits, '-', '_' or '.'");
             self.problem(line, Why::Id(why));
         }
-        if let Some(first) = self.ids.insert(self.keys.of(&id), line) {
+        if let Some(first) = self.remember(&id, line) {
             let why = format!("duplicate card id {id:?} (first at line {first})");
             self.problem(line, Why::Id(why));
         }
         Some(id)
+    }
+
+    /// Records that `id` is on `line`; the line it was first on, if it was
+    /// seen before. A streaming builder forgets the oldest ids past
+    /// [`STREAM_IDS`], so its memory does not grow with the file (a
+    /// million-card import peaked at 111 MB, most of it this map): an id
+    /// repeated further apart is caught where the cards are stored (the
+    /// sync's unique card ids: "card id … is twice in deck …"), and the
+    /// import fails as well, with that line instead of this one.
+    fn remember(&mut self, id: &str, line: usize) -> Option<usize> {
+        let key = self.keys.of(id);
+        let first = self.ids.insert(key, line);
+        if !self.keep_info && first.is_none() {
+            self.recent.push_back(key);
+            if self.recent.len() > STREAM_IDS
+                && let Some(old) = self.recent.pop_front()
+            {
+                self.ids.remove(&old);
+            }
+        }
+        first
     }
 
     /// The note's kind; `None`, which drops the note, for an unknown one.
