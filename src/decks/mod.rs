@@ -141,11 +141,43 @@ pub struct NoteInfo {
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
-    text.as_bytes()[..offset.min(text.len())]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
-        + 1
+    Lines::new(text).line_of(offset)
+}
+
+/// Line numbers of offsets given in increasing order, each found by
+/// counting on from the one before: counting from the start for every card
+/// made a deck file's import quadratic (14,000 cards: 205 s in a debug
+/// build, 2.7 s in a release one).
+struct Lines<'t> {
+    text: &'t [u8],
+    /// The offset counted up to, and the line it is on.
+    at: usize,
+    line: usize,
+}
+
+impl<'t> Lines<'t> {
+    fn new(text: &'t str) -> Self {
+        Lines {
+            text: text.as_bytes(),
+            at: 0,
+            line: 1,
+        }
+    }
+
+    /// The line `offset` is on; an offset before the last one asked for
+    /// starts the count again.
+    fn line_of(&mut self, offset: usize) -> usize {
+        let offset = offset.min(self.text.len());
+        if offset < self.at {
+            (self.at, self.line) = (0, 1);
+        }
+        let newlines = self.text[self.at..offset]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        (self.at, self.line) = (offset, self.line + newlines);
+        self.line
+    }
 }
 
 fn nonempty(v: &Option<String>) -> bool {
@@ -203,10 +235,11 @@ fn parse_lenient(file: &str, text: &str) -> (Option<ParsedDeck>, Problems) {
             return (None, Problems::one(file, line, why));
         }
     };
+    let mut lines = Lines::new(text);
     let notes: Vec<(usize, NoteSpec)> = deck
         .cards
         .into_iter()
-        .map(|sp| (line_of(text, sp.span().start), sp.into_inner()))
+        .map(|sp| (lines.line_of(sp.span().start), sp.into_inner()))
         .collect();
     let mut builder = DeckBuilder::new(file, &deck.deck.name, deck.deck.description);
     builder.python_check = deck.deck.python_check;
@@ -627,6 +660,22 @@ pub fn parse_all<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_count_on_from_the_offset_before() {
+        let text = "a\nbb\n\nccc\n";
+        let mut lines = Lines::new(text);
+        let got: Vec<usize> = [0, 1, 2, 5, 6, 6, 10, 99]
+            .iter()
+            .map(|&o| lines.line_of(o))
+            .collect();
+        assert_eq!(got, [1, 1, 2, 3, 4, 4, 5, 5]);
+        // Counted on, not from the start: the cursor is at the last offset.
+        assert_eq!(lines.at, text.len());
+        // An earlier offset counts again from the start.
+        assert_eq!(lines.line_of(3), 2);
+        assert_eq!(line_of(text, 7), 4);
+    }
 
     const GOOD: &str = r#"
 [deck]
