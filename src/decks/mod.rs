@@ -91,6 +91,24 @@ impl NoteSpec {
             ..NoteSpec::default()
         }
     }
+
+    /// Whether this note is `NoteSpec::of_card(c)`, told without making
+    /// that note (a copy of every field of every card imported).
+    pub fn is_of_card(&self, c: &CardContent) -> bool {
+        let kind = (c.kind != CardKind::Basic).then(|| c.kind.as_str());
+        let source = (!c.source.is_empty()).then_some(c.source.as_str());
+        self.id.as_deref() == Some(c.uid.as_str())
+            && self.kind.as_deref() == kind
+            && self.source.as_deref() == source
+            && self.front.as_deref() == Some(c.front.as_str())
+            && self.back.as_deref() == Some(c.back.as_str())
+            && self.code == c.code
+            && self.tags == c.tags
+            && self.python.is_none()
+            && self.text.is_none()
+            && self.reference.is_none()
+            && self.check.is_none()
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
@@ -493,12 +511,20 @@ impl DeckBuilder {
         c: &NoteSpec,
         kind: CardKind,
     ) -> Option<(String, String)> {
-        let check = match (&c.check, kind) {
-            (Some(ch), _) => Some((ch.code.clone(), ch.expect.clone())),
-            (None, CardKind::Typed) => c.code.clone().zip(c.back.clone()),
-            (None, _) => None,
+        let has_check = match (&c.check, kind) {
+            (Some(_), _) => true,
+            (None, CardKind::Typed) => c.code.is_some() && c.back.is_some(),
+            (None, _) => false,
         };
-        if c.code.is_some() && check.is_none() && self.python_check == PythonCheck::Required {
+        // Only `py201 check` runs the checks: a streaming import, whose
+        // cards with code are mostly typed, does not copy each card's code
+        // and answer into one it drops (a tenth of a code-heavy import).
+        let check = match (&c.check, kind) {
+            _ if !has_check || !self.keep_info => None,
+            (Some(ch), _) => Some((ch.code.clone(), ch.expect.clone())),
+            _ => c.code.clone().zip(c.back.clone()),
+        };
+        if c.code.is_some() && !has_check && self.python_check == PythonCheck::Required {
             let why = "a card with code needs a [cards.check] (or kind = \"typed\"): this deck's header says python-check = \"required\"";
             self.card_problem(line, id, why.into());
         }
@@ -532,9 +558,10 @@ impl DeckBuilder {
             note: id.to_string(),
             uid: id.to_string(),
             kind,
-            front: c.front.clone().unwrap_or_default().trim().to_string(),
-            back: c.back.clone().unwrap_or_default().trim().to_string(),
-            code: c.code.clone().map(|s| s.trim_end().to_string()),
+            // Trimmed from the note's text: one copy each, not two.
+            front: c.front.as_deref().unwrap_or_default().trim().to_string(),
+            back: c.back.as_deref().unwrap_or_default().trim().to_string(),
+            code: c.code.as_deref().map(|s| s.trim_end().to_string()),
             tags,
             source,
         });
@@ -594,7 +621,7 @@ impl DeckBuilder {
                 .content
                 .cards
                 .last()
-                .is_some_and(|card| card.note == id && NoteSpec::of_card(card) == *c);
+                .is_some_and(|card| card.note == id && c.is_of_card(card));
         self.content.notes.push(NoteContent {
             id: id.to_string(),
             fields: if lean {
@@ -660,6 +687,57 @@ pub fn parse_all<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `is_of_card` answers as comparing with `of_card` does.
+    #[test]
+    fn is_of_card_is_equality_with_of_card() {
+        let card = CardContent {
+            note: "a".into(),
+            uid: "a".into(),
+            kind: CardKind::Typed,
+            front: "Q".into(),
+            back: "A".into(),
+            code: Some("print(1)".into()),
+            tags: vec!["t".into()],
+            source: "S".into(),
+        };
+        let same = NoteSpec::of_card(&card);
+        let variants = [
+            same.clone(),
+            NoteSpec {
+                kind: None,
+                ..same.clone()
+            },
+            NoteSpec {
+                source: None,
+                ..same.clone()
+            },
+            NoteSpec {
+                code: None,
+                ..same.clone()
+            },
+            NoteSpec {
+                tags: vec![],
+                ..same.clone()
+            },
+            NoteSpec {
+                python: Some("3.12".into()),
+                ..same.clone()
+            },
+            NoteSpec {
+                reference: Some("r".into()),
+                ..same.clone()
+            },
+            NoteSpec {
+                back: Some("B".into()),
+                ..same.clone()
+            },
+        ];
+        for v in &variants {
+            assert_eq!(v.is_of_card(&card), *v == same, "{v:?}");
+        }
+        assert!(same.is_of_card(&card));
+    }
 
     #[test]
     fn lines_count_on_from_the_offset_before() {
