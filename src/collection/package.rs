@@ -203,9 +203,9 @@ impl Collection {
         let tx = self.conn.unchecked_transaction()?;
         let header = package_header(&tx, deck, with_revlog)?;
         sink.start(&header)?;
-        package_cards_into(&tx, &header.decks, with_revlog, sink)?;
+        let live = package_cards_into(&tx, &header.decks, with_revlog, sink)?;
         if with_revlog {
-            package_reviews_into(&tx, deck, sink)?;
+            package_reviews_into(&tx, &live, sink)?;
         }
         // Read-only: nothing to commit, and dropping the transaction ends it.
         drop(tx);
@@ -256,7 +256,7 @@ fn package_header(
 }
 
 /// Gives `sink` the live cards of `decks`, each note just before its first
-/// card.
+/// card; returns the cards given when their answers are wanted.
 ///
 /// A deck at a time, through the (deck, retired, position) index: course
 /// order without sorting every card of the collection. A note that is
@@ -266,7 +266,8 @@ fn package_cards_into(
     decks: &[PackageDeck],
     with_revlog: bool,
     sink: &mut dyn PackageSink,
-) -> Result<()> {
+) -> Result<CardSet> {
+    let mut live = CardSet::default();
     let mut st = tx.prepare_cached(&format!(
         "SELECT {}, {NOTE_CARD_COLUMNS}
          FROM cards c LEFT JOIN notes n ON n.id = c.note_id
@@ -286,10 +287,40 @@ fn package_cards_into(
                     notes.given - 1
                 }
             };
-            sink.card(&row.card(note_id, note)?)?;
+            let card = row.card(note_id, note)?;
+            if with_revlog {
+                live.insert(card.id);
+            }
+            sink.card(&card)?;
         }
     }
-    Ok(())
+    Ok(live)
+}
+
+/// A set of card ids as one bit per id: the live cards whose answers a
+/// package takes. A hash set of them grew by about 40 bytes a card; this is
+/// 125 KB for a million. (Joining each answer to its card in SQL instead
+/// read the cards in answer order: 14 s against 3 s for a million answers.)
+#[derive(Default)]
+struct CardSet(Vec<u64>);
+
+impl CardSet {
+    fn insert(&mut self, id: i64) {
+        let Ok(id) = usize::try_from(id) else {
+            return;
+        };
+        if id / 64 >= self.0.len() {
+            self.0.resize(id / 64 + 1, 0);
+        }
+        self.0[id / 64] |= 1 << (id % 64);
+    }
+
+    fn contains(&self, id: i64) -> bool {
+        usize::try_from(id)
+            .ok()
+            .and_then(|id| self.0.get(id / 64).map(|w| w >> (id % 64) & 1 == 1))
+            .unwrap_or(false)
+    }
 }
 
 /// The notes given so far: how many, and the place of each note of several
@@ -325,24 +356,25 @@ impl OpenNotes {
     }
 }
 
-/// Gives `sink` the answers to the live cards of `decks` (all, or one), in
-/// answer order. Each answer's card is looked up in the same statement: a
-/// set of the live cards' ids grew with the collection.
+/// Gives `sink` the answers to the `live` cards, in answer order. Filtered
+/// here rather than joined in SQL (see [`CardSet`]).
 fn package_reviews_into(
     tx: &rusqlite::Transaction,
-    deck: Option<i64>,
+    live: &CardSet,
     sink: &mut dyn PackageSink,
 ) -> Result<()> {
     // In time order, not row order: rows imported from Anki come a card at
     // a time, and the package's revlog ids are answer times, which Anki
     // (and py201, importing the package back) match answers by.
     let mut st = tx.prepare_cached(&format!(
-        "SELECT {REVIEW_COLUMNS} FROM revlog r JOIN cards c ON c.id = r.card_id
-         WHERE c.retired = 0 AND (?1 IS NULL OR c.deck_id = ?1) ORDER BY r.time_ms, r.id"
+        "SELECT {REVIEW_COLUMNS} FROM revlog r ORDER BY r.time_ms, r.id"
     ))?;
-    let mut rows = st.query([deck])?;
+    let mut rows = st.query([])?;
     while let Some(r) = rows.next()? {
-        sink.review(&row_to_review(r)?)?;
+        let review = row_to_review(r)?;
+        if live.contains(review.card_id) {
+            sink.review(&review)?;
+        }
     }
     Ok(())
 }
@@ -353,6 +385,16 @@ mod tests {
 
     /// A note of several cards keeps its place until its last card; a note
     /// that is exactly its card is never held.
+    #[test]
+    fn card_sets_hold_exactly_the_ids_put_in() {
+        let mut set = CardSet::default();
+        for id in [1, 63, 64, 1000] {
+            set.insert(id);
+        }
+        let found: Vec<i64> = (-2..1100).filter(|&id| set.contains(id)).collect();
+        assert_eq!(found, [1, 63, 64, 1000]);
+    }
+
     #[test]
     fn open_notes_hold_only_notes_with_cards_to_come() {
         let mut notes = OpenNotes::default();
