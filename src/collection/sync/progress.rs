@@ -231,19 +231,24 @@ impl DeckSync<'_> {
                 report.reviews += 1;
             }
         }
+        if self.takes_state(card, p, ours)? {
+            self.set_state(card, &p.state, today)?;
+            report.scheduled += 1;
+        }
+        Ok(report)
+    }
+
+    /// Whether the card takes `p`'s state: when `p`'s last answer is later
+    /// than the card's latest logged here (`ours`).
+    fn takes_state(&mut self, card: i64, p: &CardProgress, ours: Option<i64>) -> Result<bool> {
         let theirs = p.log.last().map(|r| r.time_ms);
-        let take = match (theirs, ours) {
+        Ok(match (theirs, ours) {
             (Some(t), Some(o)) => t > o,
             (Some(_), None) => true,
             // No answers on either side: a suspension or burial still counts.
             (None, None) => self.flags_differ(card, &p.state)?,
             (None, Some(_)) => false,
-        };
-        if take {
-            self.set_state(card, &p.state, today)?;
-            report.scheduled += 1;
-        }
-        Ok(report)
+        })
     }
 
     /// Whether the card's log already holds `row`: the same grade within
