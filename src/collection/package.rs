@@ -68,8 +68,10 @@ pub struct PackageReview {
 pub struct PackageHeader {
     /// In course order.
     pub decks: Vec<PackageDeck>,
-    /// Live notes and cards.
-    pub notes: usize,
+    /// Live cards, as many as or more than their notes: a package's note
+    /// ids are made from places below this. Counting the notes themselves
+    /// (`count(DISTINCT note_id)`) sorted every note id, 1.5 s of a
+    /// 1,000,000-card export.
     pub cards: usize,
     /// The earliest due day of a live card, when progress was asked for.
     pub first_due: Option<Day>,
@@ -232,23 +234,17 @@ fn package_header(
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    let (notes, cards, first_due, max_card_id): (i64, i64, Option<Day>, i64) = tx
+    let (cards, first_due, max_card_id): (i64, Option<Day>, i64) = tx
         .prepare_cached(
-            "SELECT count(DISTINCT note_id) AS notes, count(*) AS cards, min(due) AS first_due,
+            "SELECT count(*) AS cards, min(due) AS first_due,
                 (SELECT coalesce(max(id), 0) FROM cards) AS max_id
              FROM cards WHERE retired = 0 AND (?1 IS NULL OR deck_id = ?1)",
         )?
         .query_row([deck], |r| {
-            Ok((
-                r.get("notes")?,
-                r.get("cards")?,
-                r.get("first_due")?,
-                r.get("max_id")?,
-            ))
+            Ok((r.get("cards")?, r.get("first_due")?, r.get("max_id")?))
         })?;
     Ok(PackageHeader {
         decks,
-        notes: usize::try_from(notes).unwrap_or(0),
         cards: usize::try_from(cards).unwrap_or(0),
         first_due: first_due.filter(|_| with_revlog),
         max_card_id,

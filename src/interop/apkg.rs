@@ -299,7 +299,12 @@ fn build_collection(
     tick: &mut dyn FnMut(u64),
 ) -> Result<Summary> {
     let conn = Connection::open(path)?;
-    conn.execute_batch("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;")?;
+    // 8 MB of cache: Anki's indexes, made at the end, are sorted in it
+    // (with the default 2 MB the sorter spilt to scratch files: a fifth
+    // of a 1,000,000-card export went to making them).
+    conn.execute_batch(
+        "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -8000;",
+    )?;
     conn.execute_batch(SCHEMA)?;
     conn.execute_batch("BEGIN")?;
     let mut b = Builder {
@@ -372,7 +377,8 @@ impl PackageSink for Builder<'_> {
             ],
         )?;
         self.deck_ids = anki_deck_ids(&h.decks);
-        self.note_base = (self.opts.now_ms - h.notes as i64).max(1);
+        // A note's place is below the number of cards (each note has one).
+        self.note_base = (self.opts.now_ms - h.cards as i64).max(1);
         self.card_base = (self.opts.now_ms - h.max_card_id - 1).max(1);
         self.summary.decks = h.decks.len();
         Ok(())
