@@ -23,6 +23,7 @@ mod generator;
 #[path = "support/harness.rs"]
 mod harness;
 
+use std::ffi::OsString;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -50,15 +51,20 @@ fn settle() {
 /// peak RSS across fork and exec, so a child of this process, which holds a
 /// generated collection's TSV in memory, would report this process's peak.
 fn run(bin: &Path, db: &Path, args: &[&str], stdin: &[u8]) -> Sample {
+    let mut command: Vec<OsString> = vec![bin.into(), "--db".into(), db.into(), "-q".into()];
+    command.extend(args.iter().map(OsString::from));
+    measure(&command, stdin)
+}
+
+/// Runs `command` (a program and its arguments) with `stdin` under the
+/// measuring child, returning wall time and peak RSS.
+fn measure(command: &[OsString], stdin: &[u8]) -> Sample {
+    let args = command;
     settle();
     let me = std::env::current_exe().expect("current exe");
     let mut child = Command::new(me)
         .env("PY201_BENCH_CHILD", "1")
-        .arg(bin)
-        .arg("--db")
-        .arg(db)
-        .arg("-q")
-        .args(args)
+        .args(command)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
@@ -69,7 +75,7 @@ fn run(bin: &Path, db: &Path, args: &[&str], stdin: &[u8]) -> Sample {
         .expect("write the measuring child's input");
     drop(i);
     let out = child.wait_with_output().expect("measuring child");
-    assert!(out.status.success(), "py201 {args:?} failed");
+    assert!(out.status.success(), "{args:?} failed");
     let text = String::from_utf8_lossy(&out.stdout);
     let mut it = text.split_whitespace();
     // The measuring child always prints "milliseconds peak-RSS-KiB".
@@ -223,6 +229,9 @@ struct Inputs {
     empty: PathBuf,
     /// `empty` with `code_tsv` imported: N new cards, no history.
     all_new: PathBuf,
+    /// `db`'s own decks (not the built-in ones) exported as an Anki
+    /// package with their progress: N cards, R reviews.
+    package: PathBuf,
 }
 
 /// Makes (or finds) the inputs for N = `n` cards and R = `r` reviews.
@@ -269,13 +278,47 @@ fn inputs(bin: &Path, dir: &Path, n: usize, r: usize) -> Inputs {
         run(bin, &tmp, &["import", &code_tsv.to_string_lossy()], b"");
         std::fs::rename(&tmp, &all_new).unwrap();
     }
+    let package = dir.join(format!("anki-{n}-{r}.apkg"));
+    if !package.exists() {
+        anki_package(bin, dir, &db, &package);
+    }
     Inputs {
         db,
         tsv,
         code_tsv,
         empty,
         all_new,
+        package,
     }
+}
+
+/// Exports `db`'s generated decks with their progress as an Anki package
+/// at `out`, as a learner's own collection would be: from a copy without
+/// the built-in decks (which `py201` does not add again: the collection
+/// records that it has this binary's).
+fn anki_package(bin: &Path, dir: &Path, db: &Path, out: &Path) {
+    let tmp = dir.join("package-generating.db");
+    remove_db(&tmp);
+    std::fs::copy(db, &tmp).unwrap();
+    let conn = rusqlite::Connection::open(&tmp).unwrap();
+    conn.execute_batch(
+        "PRAGMA foreign_keys = OFF;
+         DELETE FROM revlog WHERE card_id IN
+            (SELECT c.id FROM cards c JOIN decks d ON d.id = c.deck_id WHERE d.builtin);
+         DELETE FROM cards WHERE deck_id IN (SELECT id FROM decks WHERE builtin);
+         DELETE FROM notes WHERE deck_id IN (SELECT id FROM decks WHERE builtin);
+         DELETE FROM decks WHERE builtin;",
+    )
+    .unwrap();
+    drop(conn);
+    let path = out.to_string_lossy();
+    run(
+        bin,
+        &tmp,
+        &["export", "--format", "apkg", "--with-progress", "-o", &path],
+        b"",
+    );
+    remove_db(&tmp);
 }
 
 /// Removes a collection and its -wal and -shm files.
@@ -295,6 +338,8 @@ struct Bench<'a> {
     answers: String,
     out: String,
     apkg: String,
+    /// A Python that imports `anki`, for Anki's own figures.
+    anki: Option<&'a Path>,
 }
 
 impl Bench<'_> {
@@ -327,6 +372,13 @@ impl Bench<'_> {
         )
     }
 
+    /// Anki's own import of `file` into a new collection (see
+    /// support/anki_import.py).
+    fn anki_import(&self, python: &Path, file: &Path) -> Sample {
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/support/anki_import.py");
+        measure(&[python.into(), script.into(), file.into()], b"")
+    }
+
     fn thousand_answers(&self) -> Sample {
         self.copy(&self.inputs.db);
         // Limits high enough that the session really answers 1,000 cards.
@@ -342,8 +394,31 @@ impl Bench<'_> {
 
 type Op<'a> = (&'a str, Box<dyn Fn() -> Sample + 'a>);
 
+/// Anki is timed up to this many cards (its import of 1,000,000 takes
+/// minutes a run).
+const ANKI_MAX_CARDS: usize = 100_000;
+
 /// Every operation measured, in table order.
 fn operations<'a>(b: &'a Bench<'a>) -> Vec<Op<'a>> {
+    let mut ops = py201_operations(b);
+    if let Some(python) = b.anki.filter(|_| b.n <= ANKI_MAX_CARDS) {
+        let i = b.inputs;
+        ops.extend([
+            (
+                "Anki 26.9 on the same input: import the code-heavy TSV",
+                Box::new(move || b.anki_import(python, &i.code_tsv)) as Box<dyn Fn() -> Sample>,
+            ),
+            (
+                "Anki 26.9 on the same input: import the .apkg",
+                Box::new(move || b.anki_import(python, &i.package)),
+            ),
+        ]);
+    }
+    ops
+}
+
+/// The operations of py201, in table order.
+fn py201_operations<'a>(b: &'a Bench<'a>) -> Vec<Op<'a>> {
     let i = b.inputs;
     vec![
         (
@@ -357,6 +432,10 @@ fn operations<'a>(b: &'a Bench<'a>) -> Vec<Op<'a>> {
         (
             "import code-heavy TSV of N cards (70% with code)",
             Box::new(|| b.import(&i.code_tsv)),
+        ),
+        (
+            "import .apkg of N cards and R reviews (Anki package with progress)",
+            Box::new(|| b.import(&i.package)),
         ),
         (
             "review: first card, all N new (just imported), quit",
@@ -438,6 +517,67 @@ fn sizes() -> Vec<usize> {
         .collect()
 }
 
+/// The Python of the virtualenv the tests install Anki into
+/// (tests/anki.rs), or PY201_BENCH_ANKI_PYTHON, if it imports `anki`;
+/// without one, Anki's rows are left out.
+fn anki_python(root: &Path) -> Option<PathBuf> {
+    let python = std::env::var_os("PY201_BENCH_ANKI_PYTHON")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| harness::target_dir(root).join("tmp/anki-venv/bin/python"));
+    let ok = Command::new(&python)
+        .args(["-c", "import anki.collection"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !ok {
+        eprintln!(
+            "{}: no anki library; Anki's rows left out",
+            python.display()
+        );
+    }
+    ok.then_some(python)
+}
+
+/// A deck file of `n` cards (TOML, the format `py201 check` lints).
+fn deck_file(n: usize) -> String {
+    let mut s = String::from("[deck]\nname = \"Deck file\"\n");
+    for i in 0..n {
+        s.push_str(&format!(
+            "\n[[cards]]\nid = \"deck-{i}\"\nfront = \"Question {i}?\"\nback = \"Answer {i}\"\n"
+        ));
+    }
+    s
+}
+
+/// Cards in the deck-file row: about the most a deck file may hold (1 MiB).
+const DECK_FILE_CARDS: usize = 14_000;
+
+/// The deck-file import, which does not depend on N: one row after the
+/// sizes (its import was quadratic in the cards once: 205 s in a debug
+/// build for this many).
+fn deck_file_row(bin: &Path, dir: &Path, runs: usize) {
+    let file = dir.join(format!("deck-{DECK_FILE_CARDS}.toml"));
+    if !file.exists() {
+        std::fs::write(&file, deck_file(DECK_FILE_CARDS)).unwrap();
+    }
+    let (empty, scratch) = (dir.join("empty.db"), dir.join("scratch.db"));
+    let samples: Vec<Sample> = (0..runs)
+        .map(|_| {
+            remove_db(&scratch);
+            std::fs::copy(&empty, &scratch).unwrap();
+            run(bin, &scratch, &["import", &file.to_string_lossy()], b"")
+        })
+        .collect();
+    report("import a deck file (TOML)", DECK_FILE_CARDS, 0, &samples);
+}
+
+/// Whether the operation `name` is measured: PY201_BENCH_ONLY, if set,
+/// names a part of the operations to run (e.g. "apkg").
+fn wanted(name: &str) -> bool {
+    std::env::var("PY201_BENCH_ONLY").map_or(true, |only| name.contains(&only))
+}
+
 fn main() {
     if std::env::var_os("PY201_BENCH_CHILD").is_some() {
         return measure_child();
@@ -445,8 +585,9 @@ fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let bin = harness::release_binary(root);
     let runs = harness::runs(5);
-    let dir = root.join("target/bench");
+    let dir = harness::target_dir(root).join("bench");
     std::fs::create_dir_all(&dir).unwrap();
+    let anki = anki_python(root);
     println!("| operation | cards | reviews | median ms | min ms | max ms | peak RSS MB |");
     println!("|---|---:|---:|---:|---:|---:|---:|");
     for n in sizes() {
@@ -460,10 +601,14 @@ fn main() {
             answers: "\n4\n".repeat(1000),
             out: dir.join("export.out").to_string_lossy().into_owned(),
             apkg: dir.join("export.apkg").to_string_lossy().into_owned(),
+            anki: anki.as_deref(),
         };
-        for (name, op) in &operations(&bench) {
+        for (name, op) in operations(&bench).iter().filter(|(name, _)| wanted(name)) {
             let samples: Vec<Sample> = (0..runs).map(|_| op()).collect();
             report(name, n, r, &samples);
         }
+    }
+    if wanted("deck file") {
+        deck_file_row(&bin, &dir, runs);
     }
 }

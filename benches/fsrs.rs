@@ -180,7 +180,7 @@ fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let bin = harness::release_binary(root);
     let runs = harness::runs(3);
-    let dir = root.join("target/bench");
+    let dir = harness::target_dir(root).join("bench");
     std::fs::create_dir_all(&dir).unwrap();
     let today = py201::clock::date_to_day(chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap());
     let db = dir.join(format!("fsrs-{CARDS}.db"));

@@ -736,3 +736,27 @@ fn a_huge_media_file_in_a_package_is_skipped_unread() {
     eprintln!("peak RSS of the imports: {peak_mb} MB");
     assert!(peak_mb < 64, "peak RSS {peak_mb} MB");
 }
+
+/// A streamed file's reader keeps only its latest ids (its memory must not
+/// grow with the file): an id repeated further apart than that is still
+/// refused, by the collection's unique card ids, with nothing changed.
+#[test]
+fn an_id_repeated_far_apart_in_a_large_file_is_refused() {
+    let env = empty_env();
+    env.run_ok(T0, &["decks"], "");
+    let before = snapshot(&env);
+    let mut s = String::from("#separator:tab\n#deck:Far\n#columns:id\tfront\tback\n");
+    for i in 0..70_000 {
+        s.push_str(&format!("far-{i}\tQ{i}?\tA\n"));
+    }
+    s.push_str("far-3\tQ again?\tA\n");
+    let tsv = write(&env, "far.tsv", s.as_bytes());
+    let out = import(&env, &[tsv.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("card id \"far-3\" is twice in deck \"Far\""),
+        "{err}"
+    );
+    assert_eq!(snapshot(&env), before);
+}

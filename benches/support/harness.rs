@@ -4,6 +4,16 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+/// Cargo's target directory: `CARGO_TARGET_DIR` when set (the binary is
+/// built there, and the benchmarks keep their collections there), else
+/// `target` in the repository.
+pub fn target_dir(root: &Path) -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) => root.join(dir),
+        None => root.join("target"),
+    }
+}
+
 /// Builds py201 in release mode and returns the binary's path.
 pub fn release_binary(root: &Path) -> PathBuf {
     let built = Command::new("cargo")
@@ -11,7 +21,7 @@ pub fn release_binary(root: &Path) -> PathBuf {
         .current_dir(root)
         .status();
     assert!(built.unwrap().success(), "cargo build --release");
-    root.join("target/release/py201")
+    target_dir(root).join("release/py201")
 }
 
 /// PY201_BENCH_RUNS, else `default`.

@@ -308,41 +308,72 @@ fn insert_sql(table: &str, columns: &str) -> String {
     )
 }
 
+/// What [`Collection::dump_each`] gives, in this order: the settings and
+/// the decks (a few rows) once, then a row of the notes, cards or review
+/// log at a time.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DumpRow {
+    Head(Vec<(String, String)>, Vec<DeckRow>),
+    Note(NoteRow),
+    Card(CardRow),
+    Review(RevlogRow),
+}
+
 impl Collection {
     /// Every row a learner's data lives in, in primary-key order.
     pub fn dump(&self) -> Result<Dump> {
-        let c = &self.conn;
-        let config = c
+        let mut dump = Dump {
+            config: vec![],
+            decks: vec![],
+            notes: vec![],
+            cards: vec![],
+            revlog: vec![],
+        };
+        self.dump_each(&mut |row| {
+            match row {
+                DumpRow::Head(config, decks) => (dump.config, dump.decks) = (config, decks),
+                DumpRow::Note(n) => dump.notes.push(n),
+                DumpRow::Card(c) => dump.cards.push(c),
+                DumpRow::Review(r) => dump.revlog.push(r),
+            }
+            Ok(())
+        })?;
+        Ok(dump)
+    }
+
+    /// The rows of [`Collection::dump`] as they are read, from one read
+    /// transaction, in [`DumpRow`]'s order, so a backup can be written
+    /// without holding the collection (a million cards and answers took
+    /// hundreds of MB).
+    pub fn dump_each(&self, row: &mut dyn FnMut(DumpRow) -> Result<()>) -> Result<()> {
+        let tx = self.conn.unchecked_transaction()?;
+        let config = tx
             .prepare("SELECT key, value FROM config ORDER BY key")?
             .query_map([], |r| Ok((r.get("key")?, r.get("value")?)))?
             .collect::<rusqlite::Result<_>>()?;
-        let decks = c
+        let decks = tx
             .prepare(&format!("SELECT {DECK_COLUMNS} FROM decks ORDER BY id"))?
             .query_map([], row_to_deck)?
             .collect::<rusqlite::Result<_>>()?;
-        let mut notes = Vec::new();
-        let mut st = c.prepare(&all_notes_sql())?;
+        row(DumpRow::Head(config, decks))?;
+        let mut st = tx.prepare(&all_notes_sql())?;
         let mut rows = st.query([])?;
         while let Some(r) = rows.next()? {
-            notes.push(row_to_note(r)?);
+            row(DumpRow::Note(row_to_note(r)?))?;
         }
         drop(rows);
-        drop(st);
-        let cards = c
-            .prepare(&format!("SELECT {CARD_COLUMNS} FROM cards ORDER BY id"))?
-            .query_map([], row_to_card)?
-            .collect::<rusqlite::Result<_>>()?;
-        let revlog = c
-            .prepare(&format!("SELECT {REVLOG_COLUMNS} FROM revlog ORDER BY id"))?
-            .query_map([], row_to_review)?
-            .collect::<rusqlite::Result<_>>()?;
-        Ok(Dump {
-            config,
-            decks,
-            notes,
-            cards,
-            revlog,
-        })
+        let mut st = tx.prepare(&format!("SELECT {CARD_COLUMNS} FROM cards ORDER BY id"))?;
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            row(DumpRow::Card(row_to_card(r)?))?;
+        }
+        drop(rows);
+        let mut st = tx.prepare(&format!("SELECT {REVLOG_COLUMNS} FROM revlog ORDER BY id"))?;
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            row(DumpRow::Review(row_to_review(r)?))?;
+        }
+        Ok(())
     }
 
     /// Replaces everything in the collection with `dump`, in one transaction.

@@ -91,6 +91,24 @@ impl NoteSpec {
             ..NoteSpec::default()
         }
     }
+
+    /// Whether this note is `NoteSpec::of_card(c)`, told without making
+    /// that note (a copy of every field of every card imported).
+    pub fn is_of_card(&self, c: &CardContent) -> bool {
+        let kind = (c.kind != CardKind::Basic).then(|| c.kind.as_str());
+        let source = (!c.source.is_empty()).then_some(c.source.as_str());
+        self.id.as_deref() == Some(c.uid.as_str())
+            && self.kind.as_deref() == kind
+            && self.source.as_deref() == source
+            && self.front.as_deref() == Some(c.front.as_str())
+            && self.back.as_deref() == Some(c.back.as_str())
+            && self.code == c.code
+            && self.tags == c.tags
+            && self.python.is_none()
+            && self.text.is_none()
+            && self.reference.is_none()
+            && self.check.is_none()
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
@@ -141,11 +159,43 @@ pub struct NoteInfo {
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
-    text.as_bytes()[..offset.min(text.len())]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
-        + 1
+    Lines::new(text).line_of(offset)
+}
+
+/// Line numbers of offsets given in increasing order, each found by
+/// counting on from the one before: counting from the start for every card
+/// made a deck file's import quadratic (14,000 cards: 205 s in a debug
+/// build, 2.7 s in a release one).
+struct Lines<'t> {
+    text: &'t [u8],
+    /// The offset counted up to, and the line it is on.
+    at: usize,
+    line: usize,
+}
+
+impl<'t> Lines<'t> {
+    fn new(text: &'t str) -> Self {
+        Lines {
+            text: text.as_bytes(),
+            at: 0,
+            line: 1,
+        }
+    }
+
+    /// The line `offset` is on; an offset before the last one asked for
+    /// starts the count again.
+    fn line_of(&mut self, offset: usize) -> usize {
+        let offset = offset.min(self.text.len());
+        if offset < self.at {
+            (self.at, self.line) = (0, 1);
+        }
+        let newlines = self.text[self.at..offset]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        (self.at, self.line) = (offset, self.line + newlines);
+        self.line
+    }
 }
 
 fn nonempty(v: &Option<String>) -> bool {
@@ -203,10 +253,11 @@ fn parse_lenient(file: &str, text: &str) -> (Option<ParsedDeck>, Problems) {
             return (None, Problems::one(file, line, why));
         }
     };
+    let mut lines = Lines::new(text);
     let notes: Vec<(usize, NoteSpec)> = deck
         .cards
         .into_iter()
-        .map(|sp| (line_of(text, sp.span().start), sp.into_inner()))
+        .map(|sp| (lines.line_of(sp.span().start), sp.into_inner()))
         .collect();
     let mut builder = DeckBuilder::new(file, &deck.deck.name, deck.deck.description);
     builder.python_check = deck.deck.python_check;
@@ -233,6 +284,10 @@ pub fn from_notes(
     deck.finish()
 }
 
+/// How many of the latest card ids a streaming [`DeckBuilder`] keeps to
+/// name a repeated id with both its lines (about 2 MB).
+const STREAM_IDS: usize = 1 << 16;
+
 /// A 128-bit key for a card id (two independently keyed SipHashes), so the
 /// duplicate check holds 16 bytes per card instead of a copy of every id: a
 /// 1,000,000-card import peaked at 211 MB with the ids kept. Two distinct
@@ -254,8 +309,11 @@ pub struct DeckBuilder {
     content: DeckContent,
     checks: Vec<PyCheck>,
     notes: Vec<NoteInfo>,
-    /// The line of each card id seen, keyed by [`IdKeys`].
+    /// The line of each card id seen, keyed by [`IdKeys`]; when streaming,
+    /// of the last [`STREAM_IDS`] only (see [`DeckBuilder::remember`]).
     ids: HashMap<u128, usize>,
+    /// The keys in `ids` in the order seen, when streaming.
+    recent: std::collections::VecDeque<u128>,
     keys: IdKeys,
     problems: Problems,
     /// Whether to keep each note's facts and checks (for `py201 check`); an
@@ -282,6 +340,7 @@ impl DeckBuilder {
             checks: Vec::new(),
             notes: Vec::new(),
             ids: HashMap::new(),
+            recent: std::collections::VecDeque::new(),
             keys: IdKeys::default(),
             problems,
             keep_info: true,
@@ -379,11 +438,32 @@ impl DeckBuilder {
             let why = format!("card id {id:?} must be lowercase letters, digits, '-', '_' or '.'");
             self.problem(line, Why::Id(why));
         }
-        if let Some(first) = self.ids.insert(self.keys.of(&id), line) {
+        if let Some(first) = self.remember(&id, line) {
             let why = format!("duplicate card id {id:?} (first at line {first})");
             self.problem(line, Why::Id(why));
         }
         Some(id)
+    }
+
+    /// Records that `id` is on `line`; the line it was first on, if it was
+    /// seen before. A streaming builder forgets the oldest ids past
+    /// [`STREAM_IDS`], so its memory does not grow with the file (a
+    /// million-card import peaked at 111 MB, most of it this map): an id
+    /// repeated further apart is caught where the cards are stored (the
+    /// sync's unique card ids: "card id … is twice in deck …"), and the
+    /// import fails as well, with that line instead of this one.
+    fn remember(&mut self, id: &str, line: usize) -> Option<usize> {
+        let key = self.keys.of(id);
+        let first = self.ids.insert(key, line);
+        if !self.keep_info && first.is_none() {
+            self.recent.push_back(key);
+            if self.recent.len() > STREAM_IDS
+                && let Some(old) = self.recent.pop_front()
+            {
+                self.ids.remove(&old);
+            }
+        }
+        first
     }
 
     /// The note's kind; `None`, which drops the note, for an unknown one.
@@ -431,12 +511,20 @@ impl DeckBuilder {
         c: &NoteSpec,
         kind: CardKind,
     ) -> Option<(String, String)> {
-        let check = match (&c.check, kind) {
-            (Some(ch), _) => Some((ch.code.clone(), ch.expect.clone())),
-            (None, CardKind::Typed) => c.code.clone().zip(c.back.clone()),
-            (None, _) => None,
+        let has_check = match (&c.check, kind) {
+            (Some(_), _) => true,
+            (None, CardKind::Typed) => c.code.is_some() && c.back.is_some(),
+            (None, _) => false,
         };
-        if c.code.is_some() && check.is_none() && self.python_check == PythonCheck::Required {
+        // Only `py201 check` runs the checks: a streaming import, whose
+        // cards with code are mostly typed, does not copy each card's code
+        // and answer into one it drops (a tenth of a code-heavy import).
+        let check = match (&c.check, kind) {
+            _ if !has_check || !self.keep_info => None,
+            (Some(ch), _) => Some((ch.code.clone(), ch.expect.clone())),
+            _ => c.code.clone().zip(c.back.clone()),
+        };
+        if c.code.is_some() && !has_check && self.python_check == PythonCheck::Required {
             let why = "a card with code needs a [cards.check] (or kind = \"typed\"): this deck's header says python-check = \"required\"";
             self.card_problem(line, id, why.into());
         }
@@ -470,9 +558,10 @@ impl DeckBuilder {
             note: id.to_string(),
             uid: id.to_string(),
             kind,
-            front: c.front.clone().unwrap_or_default().trim().to_string(),
-            back: c.back.clone().unwrap_or_default().trim().to_string(),
-            code: c.code.clone().map(|s| s.trim_end().to_string()),
+            // Trimmed from the note's text: one copy each, not two.
+            front: c.front.as_deref().unwrap_or_default().trim().to_string(),
+            back: c.back.as_deref().unwrap_or_default().trim().to_string(),
+            code: c.code.as_deref().map(|s| s.trim_end().to_string()),
             tags,
             source,
         });
@@ -532,7 +621,7 @@ impl DeckBuilder {
                 .content
                 .cards
                 .last()
-                .is_some_and(|card| card.note == id && NoteSpec::of_card(card) == *c);
+                .is_some_and(|card| card.note == id && c.is_of_card(card));
         self.content.notes.push(NoteContent {
             id: id.to_string(),
             fields: if lean {
@@ -598,6 +687,73 @@ pub fn parse_all<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `is_of_card` answers as comparing with `of_card` does.
+    #[test]
+    fn is_of_card_is_equality_with_of_card() {
+        let card = CardContent {
+            note: "a".into(),
+            uid: "a".into(),
+            kind: CardKind::Typed,
+            front: "Q".into(),
+            back: "A".into(),
+            code: Some("print(1)".into()),
+            tags: vec!["t".into()],
+            source: "S".into(),
+        };
+        let same = NoteSpec::of_card(&card);
+        let variants = [
+            same.clone(),
+            NoteSpec {
+                kind: None,
+                ..same.clone()
+            },
+            NoteSpec {
+                source: None,
+                ..same.clone()
+            },
+            NoteSpec {
+                code: None,
+                ..same.clone()
+            },
+            NoteSpec {
+                tags: vec![],
+                ..same.clone()
+            },
+            NoteSpec {
+                python: Some("3.12".into()),
+                ..same.clone()
+            },
+            NoteSpec {
+                reference: Some("r".into()),
+                ..same.clone()
+            },
+            NoteSpec {
+                back: Some("B".into()),
+                ..same.clone()
+            },
+        ];
+        for v in &variants {
+            assert_eq!(v.is_of_card(&card), *v == same, "{v:?}");
+        }
+        assert!(same.is_of_card(&card));
+    }
+
+    #[test]
+    fn lines_count_on_from_the_offset_before() {
+        let text = "a\nbb\n\nccc\n";
+        let mut lines = Lines::new(text);
+        let got: Vec<usize> = [0, 1, 2, 5, 6, 6, 10, 99]
+            .iter()
+            .map(|&o| lines.line_of(o))
+            .collect();
+        assert_eq!(got, [1, 1, 2, 3, 4, 4, 5, 5]);
+        // Counted on, not from the start: the cursor is at the last offset.
+        assert_eq!(lines.at, text.len());
+        // An earlier offset counts again from the start.
+        assert_eq!(lines.line_of(3), 2);
+        assert_eq!(line_of(text, 7), 4);
+    }
 
     const GOOD: &str = r#"
 [deck]

@@ -4,9 +4,10 @@
 //! [`Dump`], moved field by field into them and out (no copy of any text).
 
 use crate::collection::SCHEMA_VERSION;
-use crate::collection::dump::{CardRow, DeckRow, Dump, NoteRow, RevlogRow};
+use crate::collection::dump::{CardRow, DeckRow, Dump, DumpRow, NoteRow, RevlogRow};
 use crate::error::{Error, Problems, Result, Why};
 use serde::{Deserialize, Serialize};
+use std::io::Write;
 
 pub const FORMAT: &str = "py201-backup";
 
@@ -237,15 +238,129 @@ impl From<Data> for Dump {
     }
 }
 
-pub fn write(dump: Dump, created: String) -> Result<String> {
-    let file = BackupFile {
-        format: FORMAT.into(),
-        schema: SCHEMA_VERSION,
-        created,
-        data: dump.into(),
-    };
-    serde_json::to_string_pretty(&file).map_err(|e| Error::Encode(e.into()))
+/// Writes a backup as its rows are given, never holding the collection:
+/// the same text as `serde_json::to_string_pretty` of the whole
+/// [`BackupFile`] (each row is pretty-printed alone and indented to its
+/// depth, which is exact because strings escape their line breaks).
+pub struct Writer<W: Write> {
+    out: W,
+    /// The table whose array is open, and whether it has a row yet.
+    table: &'static str,
+    rows: bool,
 }
+
+/// The array tables of a backup's `data`, in the file's order.
+const TABLES: [&str; 3] = ["notes", "cards", "revlog"];
+
+/// A row's indentation: inside the file's object, `data`, and its array.
+const ROW_INDENT: &str = "      ";
+
+impl<W: Write> Writer<W> {
+    /// Starts the file: its header, the settings and the decks.
+    pub fn start(
+        mut out: W,
+        created: &str,
+        config: Vec<(String, String)>,
+        decks: Vec<DeckRow>,
+    ) -> Result<Self> {
+        let head = |v: &dyn erased::Json| v.pretty();
+        write!(
+            out,
+            "{{\n  \"format\": {},\n  \"schema\": {SCHEMA_VERSION},\n  \"created\": {},\n  \"data\": {{\n    \"config\": {},\n    \"decks\": {}",
+            head(&FORMAT)?,
+            head(&created)?,
+            indented(&head(&config)?, "    "),
+            indented(&head(&moved::<_, Deck>(decks))?, "    "),
+        )?;
+        Ok(Writer {
+            out,
+            table: "",
+            rows: false,
+        })
+    }
+
+    /// Adds a row; rows come table by table, in [`TABLES`] order.
+    pub fn row(&mut self, row: DumpRow) -> Result<()> {
+        let (table, text) = match row {
+            DumpRow::Note(n) => ("notes", Note::from(n).pretty()?),
+            DumpRow::Card(c) => ("cards", Card::from(c).pretty()?),
+            DumpRow::Review(r) => ("revlog", Review::from(r).pretty()?),
+            DumpRow::Head(..) => {
+                return Err(Error::Encode("a backup's head comes once, first".into()));
+            }
+        };
+        self.open(table)?;
+        let sep = if self.rows { "," } else { "" };
+        write!(
+            self.out,
+            "{sep}\n{ROW_INDENT}{}",
+            indented(&text, ROW_INDENT)
+        )?;
+        self.rows = true;
+        Ok(())
+    }
+
+    /// Closes the open table's array and opens the arrays up to `table`
+    /// (empty ones are `[]`, as serde writes them).
+    fn open(&mut self, table: &'static str) -> Result<()> {
+        while self.table != table {
+            self.close()?;
+            let next = TABLES
+                .iter()
+                .position(|t| *t == self.table)
+                .map_or(0, |i| i + 1);
+            let Some(&name) = TABLES.get(next) else {
+                return Err(Error::Encode("backup rows out of order".into()));
+            };
+            write!(self.out, ",\n    \"{name}\": [")?;
+            (self.table, self.rows) = (name, false);
+        }
+        Ok(())
+    }
+
+    /// Ends the open array: `]` on its own line after rows, else `[]`.
+    fn close(&mut self) -> Result<()> {
+        if self.table.is_empty() {
+            return Ok(());
+        }
+        if self.rows {
+            write!(self.out, "\n    ]")?;
+        } else {
+            write!(self.out, "]")?;
+        }
+        Ok(())
+    }
+
+    /// Ends the file (every table, even one without rows, is written).
+    pub fn finish(mut self) -> Result<W> {
+        self.open("revlog")?;
+        self.close()?;
+        write!(self.out, "\n  }}\n}}")?;
+        Ok(self.out)
+    }
+}
+
+/// `text` with every line after the first indented by `indent`.
+fn indented(text: &str, indent: &str) -> String {
+    text.replace('\n', &format!("\n{indent}"))
+}
+
+/// Pretty-printing any serializable value, behind a trait object so the
+/// header's values of different types go through one helper.
+mod erased {
+    use crate::error::{Error, Result};
+
+    pub trait Json {
+        fn pretty(&self) -> Result<String>;
+    }
+
+    impl<T: serde::Serialize> Json for T {
+        fn pretty(&self) -> Result<String> {
+            serde_json::to_string_pretty(self).map_err(|e| Error::Encode(e.into()))
+        }
+    }
+}
+use erased::Json as _;
 
 pub fn read(file: &str, text: &str) -> Result<Dump> {
     let bad = |line: Option<usize>, why: Why| Error::Import(Problems::one(file, line, why));
@@ -273,4 +388,89 @@ pub fn read(file: &str, text: &str) -> Result<Dump> {
     let file_: BackupFile = serde_json::from_value(head)
         .map_err(|e| bad(None, Why::Syntax(format!("not a valid py201 backup: {e}"))))?;
     Ok(file_.data.into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::collection::Collection;
+    use crate::model::{CardContent, CardKind, DeckContent, NoteContent};
+
+    /// The text a whole-collection serialization gives, the reference the
+    /// streaming writer must match byte for byte.
+    fn whole(col: &Collection) -> String {
+        let file = BackupFile {
+            format: FORMAT.into(),
+            schema: SCHEMA_VERSION,
+            created: "now".into(),
+            data: col.dump().unwrap().into(),
+        };
+        serde_json::to_string_pretty(&file).unwrap()
+    }
+
+    fn streamed(col: &Collection) -> String {
+        let mut file = None;
+        col.dump_each(&mut |row| {
+            match (row, file.as_mut()) {
+                (DumpRow::Head(config, decks), _) => {
+                    file = Some(Writer::start(Vec::new(), "now", config, decks)?)
+                }
+                (row, Some(f)) => f.row(row)?,
+                (_, None) => panic!("rows before the head"),
+            }
+            Ok(())
+        })
+        .unwrap();
+        String::from_utf8(file.unwrap().finish().unwrap()).unwrap()
+    }
+
+    fn card(uid: &str, note: &str, kind: CardKind) -> CardContent {
+        CardContent {
+            note: note.into(),
+            uid: uid.into(),
+            kind,
+            front: "Q \"quoted\"\nline two".into(),
+            back: "A".into(),
+            code: Some("print(1)\n".into()),
+            tags: vec!["t".into()],
+            source: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_streamed_backup_is_the_whole_backup_byte_for_byte() {
+        let mut col = Collection::in_memory().unwrap();
+        // Empty tables first ("[]"), then notes, cards and a log row.
+        assert_eq!(streamed(&col), whole(&col));
+        let deck = DeckContent {
+            name: "D".into(),
+            description: String::new(),
+            cards: vec![
+                card("a", "a", CardKind::Basic),
+                card("b:c1", "b", CardKind::Cloze),
+            ],
+            notes: vec![
+                NoteContent {
+                    id: "a".into(),
+                    fields: String::new(),
+                },
+                NoteContent {
+                    id: "b".into(),
+                    fields: r#"{"text":"{{c1::x}}"}"#.into(),
+                },
+            ],
+        };
+        col.sync_decks(&[deck], false).unwrap();
+        col.conn
+            .execute_batch(
+                "INSERT INTO revlog (card_id, time_ms, day, grade, is_repeat, taken_ms, reps_before,
+                    reps_after, interval_before, interval_after, ease_before, ease_after,
+                    lapses_before, lapses_after)
+                 VALUES ((SELECT min(id) FROM cards), 1, 1, 4, 0, 1, 0, 1, 0, 1, 2500, 2500, 0, 0)",
+            )
+            .unwrap();
+        let text = streamed(&col);
+        assert!(text.contains("\"revlog\": [\n      {"), "{text}");
+        assert_eq!(text, whole(&col));
+    }
 }

@@ -7,6 +7,7 @@
 use super::{Format, apkg, atomic, backup, deckfile, text};
 use crate::clock::Clock;
 use crate::collection::Collection;
+use crate::collection::dump::DumpRow;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -185,13 +186,35 @@ fn backup_file(col: &Collection, req: &Request, progress: &mut dyn Progress) -> 
     if progress.shown(req.out.is_none()) {
         progress.start(Work::Backup, col.cards_total()?);
     }
-    let data = col
-        .dump()
-        .map_err(ExportError::from)
-        .and_then(|d| Ok(backup::write(d, created)?));
+    // Row by row from the collection into the file: the whole collection
+    // as rows and then as text took hundreds of MB at a million cards.
+    let done = to_output(req.out, |w| {
+        let (mut out, mut file) = (Some(w), None);
+        col.dump_each(&mut |row| {
+            match (row, file.as_mut()) {
+                (DumpRow::Head(config, decks), _) => {
+                    if let Some(w) = out.take() {
+                        file = Some(backup::Writer::start(w, &created, config, decks)?);
+                    }
+                }
+                (row, Some(f)) => {
+                    let card = matches!(row, DumpRow::Card(_));
+                    f.row(row)?;
+                    if card {
+                        progress.advance(1);
+                    }
+                }
+                (_, None) => {}
+            }
+            Ok(())
+        })?;
+        if let Some(f) = file {
+            f.finish()?;
+        }
+        Ok(())
+    });
     progress.finish();
-    write_all(req.out, &data?)?;
-    Ok(Written::Output)
+    done.map(|()| Written::Output)
 }
 
 /// An Anki package: a binary file, never standard output.

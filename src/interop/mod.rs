@@ -415,6 +415,12 @@ impl Source {
         }
     }
 
+    /// Whether the file may hold scheduling state and review history (an
+    /// Anki package): see [`Source::progress`].
+    pub fn has_progress(&self) -> bool {
+        self.package().is_some()
+    }
+
     /// The Anki package this source is, if it is one.
     fn package(&self) -> Option<&std::sync::Mutex<anki::Package>> {
         match &self.body {

@@ -108,10 +108,6 @@ pub fn open(path: &Path, file: &str) -> Result<Package> {
             .cmp(b.chars().flat_map(char::to_lowercase))
     })?;
     check_schema(&conn, file, collection)?;
-    // Each card's answers are read through Anki's index by card, a read
-    // anywhere in the log: 32 MB of cache keeps a million-answer log's
-    // pages from being read again and again.
-    conn.execute_batch("PRAGMA cache_size = -32000")?;
     let fsrs = uses_fsrs(&conn);
     Ok(Package {
         conn,
