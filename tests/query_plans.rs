@@ -321,3 +321,28 @@ fn a_review_narrowed_by_a_search_never_scans_cards() {
         .collect();
     assert!(bad.is_empty(), "full scans:\n{}", bad.join("\n\n"));
 }
+
+/// A session counts what is left before every card, no further than it
+/// can still show: with `review --limit N` at most N due and N new cards
+/// are counted, however many are due (a high review limit with tens of
+/// thousands due made 1,000 answers take seconds, the benchmark's row).
+#[test]
+fn a_session_counts_no_further_than_it_can_show() {
+    let mut col = Collection::in_memory().unwrap();
+    col.sync_decks(&[deck("a", 300)], false).unwrap();
+    let today = 20_000;
+    col.conn
+        .execute(
+            "UPDATE cards SET due = ?1, interval = 1, reps = 1 WHERE position % 2 = 0",
+            [today - 1],
+        )
+        .unwrap();
+    let all = col.day_counts(today, None).unwrap();
+    assert_eq!(
+        (all.due, all.new),
+        (150, 20),
+        "the daily limits: 200 due, 20 new"
+    );
+    let within = col.day_counts_within(today, None, 7).unwrap();
+    assert_eq!((within.due, within.new), (7, 7));
+}

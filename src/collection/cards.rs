@@ -407,6 +407,14 @@ impl Collection {
     /// partial index (`INDEXED BY`): an index of every card covers more
     /// columns and tempts the planner, but may have to be walked to its end.
     pub fn day_counts(&self, today: Day, deck: Option<i64>) -> Result<DayCounts> {
+        self.day_counts_within(today, deck, u32::MAX)
+    }
+
+    /// [`Collection::day_counts`] counting at most `cap` due and new cards
+    /// (besides the daily limits): a session that shows at most `cap` more
+    /// cards (`review --limit`) has no use for more, and it reads the
+    /// counts before every card.
+    pub fn day_counts_within(&self, today: Day, deck: Option<i64>, cap: u32) -> Result<DayCounts> {
         let active = self.active();
         let sql = format!(
             "SELECT
@@ -426,7 +434,7 @@ impl Collection {
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         Ok(
-            stmt.query_row(named_params! {":today": today, ":due_by": self.due_by(today), ":ahead": self.review_ahead, ":deck": deck, ":due_cap": self.config.reviews_per_day, ":new_cap": self.config.new_per_day}, |r| {
+            stmt.query_row(named_params! {":today": today, ":due_by": self.due_by(today), ":ahead": self.review_ahead, ":deck": deck, ":due_cap": self.config.reviews_per_day.min(cap), ":new_cap": self.config.new_per_day.min(cap)}, |r| {
                 Ok(DayCounts {
                     due: r.get("due")?,
                     new: r.get("new_cards")?,

@@ -245,12 +245,12 @@ pub fn run_with<F: Frontend>(
 ) -> Result<Summary> {
     let cfg = *col.config();
     let today = clock.today(cfg.day_starts_at);
-    let counts = col.day_counts(today, opts.deck)?;
+    let first_left = opts.limit.unwrap_or(u32::MAX);
+    let counts = col.day_counts_within(today, opts.deck, first_left)?;
     let due_left = due_left(col, &counts);
     let new_left = counts
         .new
         .min(cfg.new_per_day.saturating_sub(counts.new_done_today));
-    let first_left = opts.limit.unwrap_or(u32::MAX);
     let sched = match cfg.scheduler {
         SchedulerKind::Sm2 => Active::Sm2(Sm2::new(cfg.scheduler_settings())),
         SchedulerKind::Fsrs => Active::Fsrs(Box::new(
@@ -343,7 +343,12 @@ impl<F: Frontend> Session<'_, F> {
     /// session's own answers, undos and suspensions count exactly as stored.
     fn refresh(&mut self) -> Result<()> {
         let cfg = *self.col.config();
-        let counts = self.col.day_counts(self.today, self.opts.deck)?;
+        // Counted no further than the session can still show: with a high
+        // review limit and tens of thousands due, counting them all before
+        // every card made 1,000 answers take seconds.
+        let counts = self
+            .col
+            .day_counts_within(self.today, self.opts.deck, self.first_left)?;
         self.due_left = due_left(self.col, &counts);
         self.new_left = counts
             .new
