@@ -270,3 +270,54 @@ fn a_collection_rebuilt_from_a_json_backup_rejoins_without_doubling_answers() {
         "after the rebuild",
     );
 }
+
+/// Answers that arrive by an import (an Anki package with its review log,
+/// written in bulk without the log's per-row triggers) are sent like any.
+#[test]
+fn answers_imported_from_an_anki_package_travel() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("Sync");
+    std::fs::create_dir(&dir).unwrap();
+    let (laptop, desk) = (
+        Device::new(tmp.path(), "laptop"),
+        Device::new(tmp.path(), "desk"),
+    );
+    // Reviewed elsewhere (Anki, say): two cards of a deck, three answers.
+    let phone = Device::new(tmp.path(), "phone");
+    for (front, id) in [("Q1", "q-1"), ("Q2", "q-2")] {
+        phone.ok(
+            START,
+            &[
+                "add", "--deck", "Mine", "--front", front, "--back", "A", "--id", id,
+            ],
+            "",
+        );
+    }
+    phone.ok(START, &["review", "deck:mine"], "\n4\n\n2\n\n4\n");
+    let pkg = tmp.path().join("mine.apkg");
+    let pkg = pkg.to_str().unwrap();
+    phone.ok(
+        START,
+        &[
+            "export",
+            "--format",
+            "apkg",
+            "--with-progress",
+            "--deck",
+            "Mine",
+            "-o",
+            pkg,
+        ],
+        "",
+    );
+    assert_eq!(phone.answers().len(), 3);
+    laptop.sync(START + MINUTE, &dir);
+    laptop.ok(START + 2 * MINUTE, &["import", pkg], "");
+    assert_eq!(
+        laptop.sync(START + 3 * MINUTE, &dir),
+        "3 answers and 2 edits sent."
+    );
+    desk.sync(START + 4 * MINUTE, &dir);
+    assert_eq!(desk.answers(), laptop.answers());
+    assert_converged(&[laptop, desk], START + 5 * MINUTE, "after the import");
+}
