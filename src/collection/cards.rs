@@ -650,7 +650,8 @@ pub(crate) fn write_state(conn: &Connection, id: i64, s: &CardState) -> Result<(
 
 /// Logs an answer to card `id` with the state before and after it (what
 /// undo restores and `doctor --fix` rebuilds from); returns the log row's id.
-fn log_answer(
+/// A sync's replay writes its rows with it too (`devices::insert_answer`).
+pub(crate) fn log_answer(
     conn: &Connection,
     id: i64,
     grade: Grade,

@@ -4,10 +4,10 @@
 //! the writes of a replayed card log. Every function takes the connection
 //! of the one transaction a sync runs in; none of them commits.
 
-use super::cards::{AnswerTime, fsrs_values, write_state};
+use super::cards::{AnswerTime, write_state};
 use crate::clock::Day;
 use crate::error::Result;
-use crate::scheduler::{CardState, Grade, Outcome, ReviewKind};
+use crate::scheduler::{CardState, Grade, Outcome};
 use rusqlite::{Connection, OptionalExtension, params};
 
 /// A device as this collection knows it.
@@ -304,49 +304,10 @@ pub struct Replayed<'a> {
     pub out: &'a Outcome,
 }
 
-/// Writes a replayed answer's log row; returns its id.
+/// Writes a replayed answer's log row, as an answer given here writes it;
+/// returns its id.
 pub fn insert_answer(conn: &Connection, card_id: i64, a: &Replayed<'_>) -> Result<i64> {
-    let (s, b) = (&a.out.state, a.before);
-    let (sb, db, stb, sdb) = fsrs_values(b);
-    let (sa, da, sta, sda) = fsrs_values(s);
-    conn.prepare_cached(
-        "INSERT INTO revlog (card_id, time_ms, day, grade, is_repeat, taken_ms,
-            reps_before, reps_after, interval_before, interval_after, ease_before, ease_after,
-            due_before, due_after, lapses_before, lapses_after, repeat_on_before, repeat_on_after,
-            stability_before, stability_after, difficulty_before, difficulty_after,
-            step_before, step_after, step_due_ms_before, step_due_ms_after)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
-            ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)",
-    )?
-    .execute(params![
-        card_id,
-        a.at.time_ms,
-        a.at.day,
-        a.grade.value(),
-        a.out.kind == ReviewKind::Repeat,
-        a.at.taken_ms,
-        b.reps,
-        s.reps,
-        b.interval,
-        s.interval,
-        b.ease.0,
-        s.ease.0,
-        b.due,
-        s.due,
-        b.lapses,
-        s.lapses,
-        b.repeat_on,
-        s.repeat_on,
-        sb,
-        sa,
-        db,
-        da,
-        stb,
-        sta,
-        sdb,
-        sda
-    ])?;
-    Ok(conn.last_insert_rowid())
+    super::cards::log_answer(conn, card_id, a.grade, a.at, a.before, a.out)
 }
 
 /// Stores a card's replayed state.
