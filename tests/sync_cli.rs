@@ -30,9 +30,7 @@ fn history(laptop: &Device) -> i64 {
 }
 
 fn seeds_the_folder_unchanged_and_an_empty_device_syncs_down(scheduler: &[&str]) {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("Sync");
-    std::fs::create_dir(&dir).unwrap();
+    let (tmp, dir) = folder();
     let laptop = Device::new(tmp.path(), "laptop");
     let desk = Device::new(tmp.path(), "desk");
     for d in [&laptop, &desk] {
@@ -72,9 +70,7 @@ fn fsrs_replays_exactly() {
 
 #[test]
 fn syncing_twice_changes_nothing_the_second_time() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("Sync");
-    std::fs::create_dir(&dir).unwrap();
+    let (tmp, dir) = folder();
     let (laptop, desk) = (
         Device::new(tmp.path(), "laptop"),
         Device::new(tmp.path(), "desk"),
@@ -98,9 +94,7 @@ fn syncing_twice_changes_nothing_the_second_time() {
 
 #[test]
 fn edits_of_one_card_on_two_devices_keep_the_later_and_say_so() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("Sync");
-    std::fs::create_dir(&dir).unwrap();
+    let (tmp, dir) = folder();
     let (laptop, desk) = (
         Device::new(tmp.path(), "laptop"),
         Device::new(tmp.path(), "desk"),
@@ -138,9 +132,7 @@ fn edits_of_one_card_on_two_devices_keep_the_later_and_say_so() {
 
 #[test]
 fn added_and_deleted_cards_travel() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("Sync");
-    std::fs::create_dir(&dir).unwrap();
+    let (tmp, dir) = folder();
     let (laptop, desk) = (
         Device::new(tmp.path(), "laptop"),
         Device::new(tmp.path(), "desk"),
@@ -166,9 +158,7 @@ fn added_and_deleted_cards_travel() {
 
 #[test]
 fn sync_dir_and_sync_auto() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("Sync");
-    std::fs::create_dir(&dir).unwrap();
+    let (tmp, dir) = folder();
     let laptop = Device::new(tmp.path(), "laptop");
     let out = laptop.run(START, &["sync"], "");
     assert_eq!(out.status.code(), Some(1));
@@ -196,9 +186,7 @@ fn sync_dir_and_sync_auto() {
 
 #[test]
 fn a_forget_and_a_deck_turned_off_travel() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("Sync");
-    std::fs::create_dir(&dir).unwrap();
+    let (tmp, dir) = folder();
     let (laptop, desk) = (
         Device::new(tmp.path(), "laptop"),
         Device::new(tmp.path(), "desk"),
@@ -232,9 +220,7 @@ fn a_forget_and_a_deck_turned_off_travel() {
 
 #[test]
 fn a_collection_rebuilt_from_a_json_backup_rejoins_without_doubling_answers() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("Sync");
-    std::fs::create_dir(&dir).unwrap();
+    let (tmp, dir) = folder();
     let (laptop, desk) = (
         Device::new(tmp.path(), "laptop"),
         Device::new(tmp.path(), "desk"),
@@ -275,9 +261,7 @@ fn a_collection_rebuilt_from_a_json_backup_rejoins_without_doubling_answers() {
 /// written in bulk without the log's per-row triggers) are sent like any.
 #[test]
 fn answers_imported_from_an_anki_package_travel() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("Sync");
-    std::fs::create_dir(&dir).unwrap();
+    let (tmp, dir) = folder();
     let (laptop, desk) = (
         Device::new(tmp.path(), "laptop"),
         Device::new(tmp.path(), "desk"),

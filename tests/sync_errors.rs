@@ -23,9 +23,7 @@ struct Setup {
 }
 
 fn setup() -> Setup {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("Sync");
-    std::fs::create_dir(&dir).unwrap();
+    let (tmp, dir) = folder();
     let laptop = Device::new(tmp.path(), "laptop");
     let phone = Device::new(tmp.path(), "phone");
     let desk = Device::new(tmp.path(), "desk");

@@ -31,9 +31,7 @@ fn copy_dir(from: &Path, to: &Path) {
 
 #[test]
 fn a_killed_sync_leaves_the_collection_as_before_or_as_synced() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("Sync");
-    std::fs::create_dir(&dir).unwrap();
+    let (tmp, dir) = folder();
     let (laptop, desk) = (
         Device::new(tmp.path(), "laptop"),
         Device::new(tmp.path(), "desk"),

@@ -118,9 +118,7 @@ fn step(rng: &mut StdRng, d: &Device, at: i64, dir: &Path, given: &mut Given) {
 
 fn one_case(seed: u64) {
     let mut rng = StdRng::seed_from_u64(seed);
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("Sync");
-    std::fs::create_dir(&dir).unwrap();
+    let (tmp, dir) = folder();
     let devices: Vec<Device> = ["laptop", "desk", "phone"]
         .iter()
         .map(|n| Device::new(tmp.path(), n))

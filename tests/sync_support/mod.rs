@@ -17,6 +17,14 @@ pub fn now(ms: i64) -> String {
         .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
+/// A scratch directory and, in it, an empty sync folder `Sync`.
+pub fn folder() -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().expect("a temporary directory");
+    let dir = tmp.path().join("Sync");
+    std::fs::create_dir(&dir).expect("the sync folder");
+    (tmp, dir)
+}
+
 /// One machine's collection.
 pub struct Device {
     pub db: PathBuf,
