@@ -10,6 +10,7 @@ pub mod backup;
 pub mod cards;
 pub mod config;
 pub mod counts;
+pub mod decks;
 pub mod device_cards;
 pub mod device_flags;
 pub mod devices;
