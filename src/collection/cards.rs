@@ -166,6 +166,18 @@ pub struct DeckRow {
     pub off: bool,
 }
 
+/// A [`DeckRow`] from a query naming its columns `name`, `new_cards`,
+/// `due`, `total` and `off` (`deck_rows` here, `DECK_ROWS` of the counts).
+pub(crate) fn row_to_deck_row(r: &Row<'_>) -> rusqlite::Result<DeckRow> {
+    Ok(DeckRow {
+        name: r.get("name")?,
+        new: r.get("new_cards")?,
+        due: r.get("due")?,
+        total: r.get("total")?,
+        off: r.get("off")?,
+    })
+}
+
 const ACTIVE: &str = "c.retired = 0 AND c.suspended = 0
     AND (c.buried_until IS NULL OR c.buried_until <= :today)
     AND (:deck IS NULL OR c.deck_id = :deck)
@@ -394,15 +406,7 @@ impl Collection {
              GROUP BY d.id ORDER BY d.position",
         )?;
         let rows = stmt
-            .query_map([today], |r| {
-                Ok(DeckRow {
-                    name: r.get("name")?,
-                    new: r.get("new_cards")?,
-                    due: r.get("due")?,
-                    total: r.get("total")?,
-                    off: r.get("off")?,
-                })
-            })?
+            .query_map([today], row_to_deck_row)?
             .collect::<rusqlite::Result<_>>()?;
         Ok(rows)
     }

@@ -10,7 +10,7 @@
 //! (in `collection::stats`). `doctor` checks both tables against the cards.
 
 use super::Collection;
-use super::cards::DeckRow;
+use super::cards::{DeckRow, row_to_deck_row};
 use super::stats::{DeckFilter, StateRow};
 use crate::clock::Day;
 use crate::error::Result;
@@ -206,15 +206,7 @@ impl Collection {
     pub fn deck_counts(&self, today: Day) -> Result<Vec<DeckRow>> {
         let mut stmt = self.conn.prepare_cached(DECK_ROWS)?;
         let rows = stmt
-            .query_map(named_params! {":today": today}, |r| {
-                Ok(DeckRow {
-                    name: r.get("name")?,
-                    new: r.get("new_cards")?,
-                    due: r.get("due")?,
-                    total: r.get("total")?,
-                    off: r.get("off")?,
-                })
-            })?
+            .query_map(named_params! {":today": today}, row_to_deck_row)?
             .collect::<rusqlite::Result<_>>()?;
         Ok(rows)
     }

@@ -211,7 +211,7 @@ fn row_to_review(r: &rusqlite::Row) -> rusqlite::Result<RevlogRow> {
 }
 
 /// `r` as the values of [`REVLOG_COLUMNS`], for an INSERT.
-fn review_values(r: &RevlogRow) -> [&dyn ToSql; 27] {
+pub(crate) fn review_values(r: &RevlogRow) -> [&dyn ToSql; 27] {
     [
         &r.id,
         &r.card_id,

@@ -9,7 +9,7 @@
 
 use super::DeckSync;
 use crate::clock::Day;
-use crate::collection::dump::RevlogRow;
+use crate::collection::dump::{RevlogRow, review_values};
 use crate::error::Result;
 use rusqlite::params;
 
@@ -329,41 +329,10 @@ fn bind_answer(
     card: i64,
     r: &RevlogRow,
 ) -> rusqlite::Result<()> {
-    let ints = [
-        card,
-        r.time_ms,
-        r.day,
-        r.grade,
-        i64::from(r.is_repeat),
-        r.taken_ms,
-        r.reps_before,
-        r.reps_after,
-        r.interval_before,
-        r.interval_after,
-        r.ease_before,
-        r.ease_after,
-    ];
-    for (k, v) in ints.iter().enumerate() {
-        st.raw_bind_parameter(at + k + 1, v)?;
-    }
-    let rest: [&dyn rusqlite::ToSql; 14] = [
-        &r.due_before,
-        &r.due_after,
-        &r.lapses_before,
-        &r.lapses_after,
-        &r.repeat_on_before,
-        &r.repeat_on_after,
-        &r.stability_before,
-        &r.stability_after,
-        &r.difficulty_before,
-        &r.difficulty_after,
-        &r.step_before,
-        &r.step_after,
-        &r.step_due_ms_before,
-        &r.step_due_ms_after,
-    ];
-    for (k, v) in rest.iter().enumerate() {
-        st.raw_bind_parameter(at + ints.len() + k + 1, v)?;
+    st.raw_bind_parameter(at + 1, card)?;
+    // A backup row's values after its own id and card id: the same order.
+    for (k, v) in review_values(r)[2..].iter().enumerate() {
+        st.raw_bind_parameter(at + k + 2, v)?;
     }
     Ok(())
 }
