@@ -90,17 +90,11 @@ pub fn decks(
         let Some(s) = scheduling.filter(|_| sources.iter().any(Source::has_progress)) else {
             return Ok(true);
         };
-        sync.flush_all()?;
-        let mut bulk = sync.begin_progress()?;
+        let mut w = sync.progress(s.today)?;
         for source in sources {
-            source.progress(s.rollover, &mut |p| {
-                let r = sync.apply_progress(&mut bulk, &p, s.today)?;
-                progress.reviews += r.reviews;
-                progress.scheduled += r.scheduled;
-                Ok(())
-            })?;
+            source.progress(s.rollover, &mut w)?;
         }
-        sync.end_progress(bulk)?;
+        progress = w.finish()?;
         Ok(true)
     })?;
     if !report.conflicts.is_empty() {

@@ -429,18 +429,20 @@ impl Source {
         }
     }
 
-    /// Calls `f` with the scheduling state and review log of each card the
-    /// file knows them for: an Anki package's cards; other files have none.
+    /// Writes through `w` the scheduling state and review log of each card
+    /// the file knows them for: an Anki package's cards; other files have
+    /// none.
     pub fn progress(
         &self,
         rollover: u8,
-        f: &mut dyn FnMut(crate::collection::sync::progress::CardProgress) -> Result<()>,
+        w: &mut crate::collection::sync::progress::ProgressWriter,
     ) -> Result<()> {
         let Some(p) = self.package() else {
             return Ok(());
         };
         let p = p.lock().map_err(|_| Error::ReaderStopped)?;
-        anki::progress::for_each(&p, &self.path.display().to_string(), rollover, f)
+        w.next_source()?;
+        anki::progress::write(&p, &self.path.display().to_string(), rollover, w)
     }
 
     /// What the import should say about this file besides its cards: the

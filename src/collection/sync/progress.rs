@@ -11,7 +11,9 @@ use super::DeckSync;
 use crate::clock::Day;
 use crate::collection::dump::{RevlogRow, review_values};
 use crate::error::Result;
-use rusqlite::params;
+use rusqlite::config::DbConfig;
+use rusqlite::{OptionalExtension, params};
+use std::collections::HashMap;
 
 /// A card's scheduling state as imported; `due: None` is a new card.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -27,13 +29,14 @@ pub struct ImportedState {
     pub memory: Option<(f64, f64)>,
 }
 
-/// One imported card's progress: which card (by uid), its state, its log
-/// in time order (`id` and `card_id` are set when written).
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct CardProgress {
-    pub uid: String,
-    pub state: ImportedState,
-    pub log: Vec<RevlogRow>,
+/// The card of the collection an imported card's progress is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Target {
+    pub card: i64,
+    pub deck: i64,
+    /// The time of its latest answer logged here before the import (none:
+    /// no answers, so none of the imported ones can be known already).
+    pub ours: Option<i64>,
 }
 
 /// What the progress of an import changed.
@@ -99,18 +102,13 @@ fn note_for_sync(since: i64) -> String {
     )
 }
 
-/// Where the log's answers are added to their days' totals: the summary
-/// trigger's own statement, for the answers written since a row id.
-fn add_to_summaries(since: i64) -> String {
-    let from_log = crate::collection::doctor::SUMMARY_FROM_LOG
-        .replace("WHERE true", &format!("WHERE r.id > {since}"));
-    format!(
-        "INSERT INTO revlog_days {from_log} ON CONFLICT (day, deck_id, kind) DO UPDATE SET
-           g0 = g0 + excluded.g0, g1 = g1 + excluded.g1, g2 = g2 + excluded.g2,
-           g3 = g3 + excluded.g3, g4 = g4 + excluded.g4, g5 = g5 + excluded.g5,
-           time_ms = time_ms + excluded.time_ms"
-    )
-}
+/// Adds one (day, deck, kind)'s totals to `revlog_days`, as the summary
+/// trigger adds one answer.
+const ADD_TOTALS: &str = "INSERT INTO revlog_days VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+    ON CONFLICT (day, deck_id, kind) DO UPDATE SET
+      g0 = g0 + excluded.g0, g1 = g1 + excluded.g1, g2 = g2 + excluded.g2,
+      g3 = g3 + excluded.g3, g4 = g4 + excluded.g4, g5 = g5 + excluded.g5,
+      time_ms = time_ms + excluded.time_ms";
 
 /// `deck_counts` and `deck_values` of the decks `ids` made again from
 /// their cards (the statements `doctor` rebuilds them with, limited to
@@ -132,25 +130,70 @@ fn recount(ids: &str) -> String {
     )
 }
 
-/// The bulk writing of an import's answers: begun by
-/// [`DeckSync::begin_progress`], ended by [`DeckSync::end_progress`].
-#[derive(Debug)]
-pub struct Bulk {
-    /// The last log row before the import's.
+/// What a log row counts as in the daily summaries: the generated column
+/// `revlog.answer_kind` of schema.sql, for rows not yet written.
+fn answer_kind(r: &RevlogRow) -> i64 {
+    if r.is_repeat {
+        3
+    } else if r.due_before.is_none() {
+        0
+    } else if r.interval_before < i64::from(crate::stats::MATURE_DAYS) {
+        1
+    } else {
+        2
+    }
+}
+
+/// A day's totals for one deck and kind of answer (a `revlog_days` row's
+/// g0..g5 and time_ms).
+type Totals = [i64; 7];
+
+/// The writing of an import's progress (its cards' states and answers),
+/// begun by [`DeckSync::progress`] and ended by [`ProgressWriter::finish`].
+///
+/// An importer calls [`ProgressWriter::target`] for each of its cards,
+/// then [`ProgressWriter::answer`] for every answer in time order (the
+/// order a log is stored in, so nothing is sorted), then
+/// [`ProgressWriter::state`] for each card. Answers are written in
+/// batches, and added to their days' totals in memory (a few rows per
+/// day), not by a trigger per row nor a grouping of the whole log after.
+pub struct ProgressWriter<'s, 'c> {
+    sync: &'s mut DeckSync<'c>,
+    today: Day,
+    /// The last log row before the import.
     since: i64,
+    /// The last log row before the source being read: answers logged up
+    /// to it are the ones an imported answer may already be.
+    before: i64,
     /// The collection's `cache_size` before, set again at the end.
     cache: i64,
     /// The triggers of [`BULK_TRIGGERS`] as stored, made again at the end.
     triggers: Vec<String>,
     /// Answers not yet written: (card row, answer).
     answers: Vec<(i64, RevlogRow)>,
+    /// The answers' totals by (day, deck, kind).
+    totals: HashMap<(i64, i64, i64), Totals>,
+    report: ProgressReport,
 }
 
 impl DeckSync<'_> {
-    /// Before an import's answers are written: the triggers of
-    /// [`BULK_TRIGGERS`] dropped, their work done once at the end. Dropping
-    /// them is part of the import's transaction: rolled back with it.
-    pub fn begin_progress(&mut self) -> Result<Bulk> {
+    /// Writes every card given so far and counts them in `deck_counts`, so
+    /// that their rows can be updated (the count triggers then follow).
+    pub fn flush_all(&mut self) -> Result<()> {
+        self.flush_notes()?;
+        self.flush()?;
+        self.count_added()
+    }
+}
+
+impl<'c> DeckSync<'c> {
+    /// Before an import's progress is written: every card given so far
+    /// written and counted (so their rows can be updated), and the
+    /// triggers of [`BULK_TRIGGERS`] dropped, their work done once at the
+    /// end. Dropping them is part of the import's transaction: rolled back
+    /// with it.
+    pub fn progress<'s>(&'s mut self, today: Day) -> Result<ProgressWriter<'s, 'c>> {
+        self.flush_all()?;
         let since: i64 = self
             .tx
             .query_row("SELECT coalesce(max(id), 0) FROM revlog", [], |r| r.get(0))?;
@@ -164,148 +207,194 @@ impl DeckSync<'_> {
             self.tx.execute_batch(&format!("DROP TRIGGER {name}"))?;
             triggers.push(sql);
         }
-        // The answers go into the log's index by day in random order: a
-        // cache of the default 2 MB spilt pages to the file and read them
-        // back again and again (a sixth of the time of a million answers).
+        // The answers of a card go into the log's index by card wherever
+        // the card's earlier answers are: a cache of the default 2 MB
+        // spilt pages to the file and read them back again and again.
         let cache: i64 = self.tx.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
         self.tx
             .execute_batch(&format!("PRAGMA cache_size = -{BULK_CACHE_KIB}"))?;
-        Ok(Bulk {
+        // SQLite marks a statement whose plan might change with a bound
+        // value to be prepared again at every new value; it did so for
+        // the look-up of a card's latest answer (`card_id = ?1`), prepared
+        // again for each of 100,000 cards. The statements of the progress
+        // have one plan whatever their values: fix it.
+        self.tx
+            .set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
+        Ok(ProgressWriter {
+            sync: self,
+            today,
             since,
+            before: since,
             cache,
             triggers,
             answers: Vec::with_capacity(ANSWER_BATCH),
+            totals: HashMap::new(),
+            report: ProgressReport::default(),
         })
     }
+}
 
-    /// After an import's answers: the last ones written, their days'
-    /// totals added, the synced decks counted again, the triggers back.
-    pub fn end_progress(&mut self, mut bulk: Bulk) -> Result<()> {
-        self.flush_answers(&mut bulk)?;
-        self.tx.execute_batch(&add_to_summaries(bulk.since))?;
-        self.tx.execute_batch(&note_for_sync(bulk.since))?;
-        let ids: Vec<String> = self.decks.iter().map(|d| d.id.to_string()).collect();
-        if !ids.is_empty() {
-            self.tx.execute_batch(&recount(&ids.join(", ")))?;
-        }
-        for sql in &bulk.triggers {
-            self.tx.execute_batch(sql)?;
-        }
-        self.tx
-            .execute_batch(&format!("PRAGMA cache_size = {}", bulk.cache))?;
+impl Drop for ProgressWriter<'_, '_> {
+    /// The query planner free again, whether the import ended or failed:
+    /// the connection may go on (a library caller's, a test's).
+    fn drop(&mut self) {
+        let _ = self
+            .sync
+            .tx
+            .set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, false);
+    }
+}
+
+impl ProgressWriter<'_, '_> {
+    /// Before each source: its answers are matched against everything
+    /// logged before it, the sources before it included.
+    pub fn next_source(&mut self) -> Result<()> {
+        self.flush_answers()?;
+        self.before =
+            self.sync
+                .tx
+                .query_row("SELECT coalesce(max(id), 0) FROM revlog", [], |r| r.get(0))?;
         Ok(())
     }
 
-    /// Writes every card given so far and counts them in `deck_counts`, so
-    /// that their rows can be updated (the count triggers then follow).
-    pub fn flush_all(&mut self) -> Result<()> {
-        self.flush_notes()?;
-        self.flush()?;
-        self.count_added()
+    /// The card whose uid is `uid`, if the collection has it (live).
+    pub fn target(&mut self, uid: &str) -> Result<Option<Target>> {
+        let Some((card, deck)) = self
+            .sync
+            .tx
+            .prepare_cached("SELECT id, deck_id FROM cards WHERE uid = ?1 AND retired = 0")?
+            .query_row([uid], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?
+        else {
+            return Ok(None);
+        };
+        let ours = self.latest(card)?;
+        Ok(Some(Target { card, deck, ours }))
     }
 
-    /// Adds `p`'s answers that the card's log lacks, and gives the card
-    /// `p`'s state if `p`'s last answer is its latest. `today`: buried
-    /// cards stay buried until tomorrow. The answers are written in
-    /// batches (see [`Bulk`]); those of a card given again are written
-    /// before it is looked at.
-    pub fn apply_progress(
-        &mut self,
-        bulk: &mut Bulk,
-        p: &CardProgress,
-        today: Day,
-    ) -> Result<ProgressReport> {
-        let mut report = ProgressReport::default();
-        let card: Option<i64> = self
-            .tx
-            .prepare_cached("SELECT id FROM cards WHERE uid = ?1 AND retired = 0")?
-            .query_row([&p.uid], |r| r.get(0))
-            .ok();
-        let Some(card) = card else {
-            return Ok(report);
-        };
-        if bulk.answers.iter().any(|(c, _)| *c == card) {
-            self.flush_answers(bulk)?;
-        }
-        let (ours, last_row): (Option<i64>, i64) = self
+    /// The time of the card's latest answer logged before this source.
+    fn latest(&self, card: i64) -> Result<Option<i64>> {
+        Ok(self
+            .sync
             .tx
             .prepare_cached(
-                "SELECT (SELECT max(time_ms) FROM revlog WHERE card_id = ?1),
-                        (SELECT coalesce(max(id), 0) FROM revlog)",
+                "SELECT time_ms FROM revlog WHERE card_id = ?1 ORDER BY time_ms DESC LIMIT 1",
             )?
-            .query_row([card], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        for row in &p.log {
-            // A card with no answers logged here has none to match (the
-            // whole log of a first import: no lookup per answer).
-            if ours.is_none() || !self.known(card, row, last_row)? {
-                bulk.answers.push((card, row.clone()));
-                if bulk.answers.len() == ANSWER_BATCH {
-                    self.flush_answers(bulk)?;
-                }
-                report.reviews += 1;
-            }
-        }
-        if self.takes_state(card, p, ours)? {
-            self.set_state(card, &p.state, today)?;
-            report.scheduled += 1;
-        }
-        Ok(report)
+            .query_row([card], |r| r.get(0))
+            .optional()?)
     }
 
-    /// Whether the card takes `p`'s state: when `p`'s last answer is later
-    /// than the card's latest logged here (`ours`).
-    fn takes_state(&mut self, card: i64, p: &CardProgress, ours: Option<i64>) -> Result<bool> {
-        let theirs = p.log.last().map(|r| r.time_ms);
-        Ok(match (theirs, ours) {
+    /// One imported answer of `t`'s card, given in time order: written
+    /// unless the card's log already holds it.
+    pub fn answer(&mut self, t: &Target, row: RevlogRow) -> Result<()> {
+        if t.ours.is_some() && self.known(t.card, &row)? {
+            return Ok(());
+        }
+        let totals = self
+            .totals
+            .entry((row.day, t.deck, answer_kind(&row)))
+            .or_default();
+        if let Some(g) = usize::try_from(row.grade).ok().filter(|g| *g < 6) {
+            totals[g] += 1;
+        }
+        totals[6] += row.taken_ms;
+        self.answers.push((t.card, row));
+        if self.answers.len() == ANSWER_BATCH {
+            self.flush_answers()?;
+        }
+        self.report.reviews += 1;
+        Ok(())
+    }
+
+    /// Gives `t`'s card the imported state `s` if the imported log's last
+    /// answer (`theirs`) is later than its own, so reviews done here
+    /// meanwhile are kept. `today`: buried cards stay buried until
+    /// tomorrow.
+    pub fn state(&mut self, t: &Target, theirs: Option<i64>, s: &ImportedState) -> Result<()> {
+        let takes = match (theirs, t.ours) {
             (Some(t), Some(o)) => t > o,
             (Some(_), None) => true,
             // No answers on either side: a suspension or burial still counts.
-            (None, None) => self.flags_differ(card, &p.state)?,
+            (None, None) => self.flags_differ(t.card, s)?,
             (None, Some(_)) => false,
-        })
+        };
+        if takes {
+            self.set_state(t.card, s)?;
+            self.report.scheduled += 1;
+        }
+        Ok(())
+    }
+
+    /// After an import's progress: the last answers written, their days'
+    /// totals added, the synced decks counted again, the triggers back.
+    pub fn finish(mut self) -> Result<ProgressReport> {
+        self.flush_answers()?;
+        let tx = &self.sync.tx;
+        let mut add = tx.prepare(ADD_TOTALS)?;
+        for ((day, deck, kind), g) in &self.totals {
+            add.execute(params![
+                day, deck, kind, g[0], g[1], g[2], g[3], g[4], g[5], g[6]
+            ])?;
+        }
+        drop(add);
+        tx.execute_batch(&note_for_sync(self.since))?;
+        let ids: Vec<String> = self.sync.decks.iter().map(|d| d.id.to_string()).collect();
+        if !ids.is_empty() {
+            tx.execute_batch(&recount(&ids.join(", ")))?;
+        }
+        for sql in &self.triggers {
+            tx.execute_batch(sql)?;
+        }
+        tx.execute_batch(&format!("PRAGMA cache_size = {}", self.cache))?;
+        Ok(self.report)
     }
 
     /// Whether the card's log already holds `row`: the same grade within
-    /// a second, among the rows up to `before`, those logged before this
-    /// card's answers (two answers in this file are two answers, however
-    /// close).
-    fn known(&mut self, card: i64, row: &RevlogRow, before: i64) -> Result<bool> {
+    /// a second, among the rows logged before this source (two answers in
+    /// one file are two answers, however close).
+    fn known(&mut self, card: i64, row: &RevlogRow) -> Result<bool> {
         Ok(self
+            .sync
             .tx
             .prepare_cached(
                 "SELECT EXISTS (SELECT 1 FROM revlog WHERE card_id = ?1 AND grade = ?3
                    AND time_ms BETWEEN ?2 - 999 AND ?2 + 999 AND id <= ?4)",
             )?
-            .query_row(params![card, row.time_ms, row.grade, before], |r| r.get(0))?)
+            .query_row(params![card, row.time_ms, row.grade, self.before], |r| {
+                r.get(0)
+            })?)
     }
 
     /// Whether the card's suspension or burial differs from the imported one.
     fn flags_differ(&mut self, card: i64, s: &ImportedState) -> Result<bool> {
         let (suspended, buried): (bool, bool) = self
+            .sync
             .tx
             .prepare_cached("SELECT suspended, buried_until IS NOT NULL FROM cards WHERE id = ?1")?
             .query_row([card], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok((suspended, buried) != (s.suspended, s.buried))
     }
 
-    /// Writes the answers `bulk` holds, with one statement.
-    fn flush_answers(&mut self, bulk: &mut Bulk) -> Result<()> {
-        if bulk.answers.is_empty() {
+    /// Writes the answers held, with one statement.
+    fn flush_answers(&mut self) -> Result<()> {
+        if self.answers.is_empty() {
             return Ok(());
         }
         let mut st = self
+            .sync
             .tx
-            .prepare_cached(&insert_answers_sql(bulk.answers.len()))?;
-        for (i, (card, r)) in bulk.answers.iter().enumerate() {
+            .prepare_cached(&insert_answers_sql(self.answers.len()))?;
+        for (i, (card, r)) in self.answers.iter().enumerate() {
             bind_answer(&mut st, i * ANSWER_PARAMS, *card, r)?;
         }
         st.raw_execute()?;
-        bulk.answers.clear();
+        drop(st);
+        self.answers.clear();
         Ok(())
     }
 
-    fn set_state(&mut self, card: i64, s: &ImportedState, today: Day) -> Result<()> {
-        self.tx.prepare_cached(SET_STATE)?.execute(params![
+    fn set_state(&mut self, card: i64, s: &ImportedState) -> Result<()> {
+        self.sync.tx.prepare_cached(SET_STATE)?.execute(params![
             card,
             s.reps,
             s.interval,
@@ -313,7 +402,7 @@ impl DeckSync<'_> {
             s.due,
             s.lapses,
             s.suspended,
-            s.buried.then_some(today + 1),
+            s.buried.then_some(self.today + 1),
             s.memory.map(|m| m.0),
             s.memory.map(|m| m.1),
         ])?;

@@ -18,9 +18,10 @@
 use super::{Package, note_id, schema};
 use crate::clock::{Day, study_day};
 use crate::collection::dump::RevlogRow;
-use crate::collection::sync::progress::{CardProgress, ImportedState};
+use crate::collection::sync::progress::{ImportedState, ProgressWriter, Target};
 use crate::error::Result;
 use chrono::{Local, TimeZone};
+use std::collections::HashMap;
 
 /// Anki's card types.
 const TYPE_NEW: i64 = 0;
@@ -41,6 +42,38 @@ fn day_of_ms(ms: i64, rollover: u8) -> Day {
     match Local.timestamp_millis_opt(ms).earliest() {
         Some(t) => study_day(t, rollover),
         None => 0,
+    }
+}
+
+/// Study days of times given mostly in order, remembered for the last
+/// quarter of an hour: every time zone's offset, and so its changes and
+/// the hour a study day starts at, fall on quarter hours, so a quarter
+/// hour is in one study day. A million answers each converted to local
+/// time took a tenth of a second of an import.
+struct Days {
+    rollover: u8,
+    quarter: i64,
+    day: i64,
+}
+
+impl Days {
+    const QUARTER_MS: i64 = 15 * 60 * 1000;
+
+    fn new(rollover: u8) -> Self {
+        Days {
+            rollover,
+            quarter: i64::MIN,
+            day: 0,
+        }
+    }
+
+    fn of(&mut self, ms: i64) -> i64 {
+        let quarter = ms.div_euclid(Self::QUARTER_MS);
+        if quarter != self.quarter {
+            self.quarter = quarter;
+            self.day = i64::from(day_of_ms(ms, self.rollover));
+        }
+        self.day
     }
 }
 
@@ -71,35 +104,61 @@ pub fn grade(ease: i64) -> i64 {
     }
 }
 
-/// A card's Anki log as py201 rows, in time order.
-pub fn log_rows(answers: &[AnkiAnswer], rollover: u8) -> Vec<RevlogRow> {
-    let mut rows: Vec<RevlogRow> = Vec::with_capacity(answers.len());
-    let (mut reps, mut lapses, mut ease, mut due) = (0i64, 0i64, 2500i64, None::<i64>);
-    for a in answers.iter().filter(|a| a.ease > 0) {
-        let day = i64::from(day_of_ms(a.id, rollover));
+/// What py201's log keeps running through a card's answers, to write
+/// each as a row: SM-2's run of passes, lapses, ease and due day so far.
+#[derive(Debug, Clone, Copy)]
+pub struct Steps {
+    answered: bool,
+    reps: i64,
+    lapses: i64,
+    ease: i64,
+    due: Option<i64>,
+}
+
+impl Default for Steps {
+    fn default() -> Self {
+        Steps {
+            answered: false,
+            reps: 0,
+            lapses: 0,
+            ease: 2500,
+            due: None,
+        }
+    }
+}
+
+impl Steps {
+    /// The card's next answer `a`, given on study day `day`, as a py201
+    /// row (none for a manual reschedule, which is not an answer).
+    pub fn next(&mut self, a: &AnkiAnswer, day: i64) -> Option<RevlogRow> {
+        if a.ease <= 0 {
+            return None;
+        }
         let g = grade(a.ease);
-        let first = rows.is_empty();
+        let first = !self.answered;
         let review = matches!(a.kind, REVLOG_REVIEW | REVLOG_FILTERED) && !first;
         let is_repeat = !first && !review;
-        let (reps_before, lapses_before, ease_before, due_before) = (reps, lapses, ease, due);
+        let (reps_before, lapses_before, ease_before, due_before) =
+            (self.reps, self.lapses, self.ease, self.due);
         if !is_repeat {
             if g >= 3 {
-                reps += 1;
+                self.reps += 1;
             } else {
                 if review {
-                    lapses += 1;
+                    self.lapses += 1;
                 }
-                reps = 0;
+                self.reps = 0;
             }
         }
         if a.factor > 0 {
-            ease = a.factor.max(1300);
+            self.ease = a.factor.max(1300);
         }
         let interval_after = days(a.ivl);
         if !is_repeat || interval_after > 0 {
-            due = Some(day + interval_after.max(if first { 0 } else { 1 }));
+            self.due = Some(day + interval_after.max(if first { 0 } else { 1 }));
         }
-        rows.push(RevlogRow {
+        self.answered = true;
+        Some(RevlogRow {
             id: 0,
             card_id: 0,
             time_ms: a.id,
@@ -108,15 +167,15 @@ pub fn log_rows(answers: &[AnkiAnswer], rollover: u8) -> Vec<RevlogRow> {
             is_repeat,
             taken_ms: a.time.clamp(0, 60_000),
             reps_before,
-            reps_after: reps,
+            reps_after: self.reps,
             interval_before: days(a.last_ivl),
             interval_after,
             ease_before,
-            ease_after: ease,
+            ease_after: self.ease,
             due_before: if first { None } else { due_before },
-            due_after: due,
+            due_after: self.due,
             lapses_before,
-            lapses_after: lapses,
+            lapses_after: self.lapses,
             repeat_on_before: None,
             repeat_on_after: None,
             stability_before: None,
@@ -127,13 +186,39 @@ pub fn log_rows(answers: &[AnkiAnswer], rollover: u8) -> Vec<RevlogRow> {
             step_after: None,
             step_due_ms_before: None,
             step_due_ms_after: None,
-        });
+        })
     }
-    rows
 }
 
-/// One Anki card's scheduling columns.
-#[derive(Debug, Clone, Default)]
+/// A card's Anki log as py201 rows, in time order.
+pub fn log_rows(answers: &[AnkiAnswer], rollover: u8) -> Vec<RevlogRow> {
+    let mut steps = Steps::default();
+    let mut days = Days::new(rollover);
+    answers
+        .iter()
+        .filter_map(|a| steps.next(a, days.of(a.id)))
+        .collect()
+}
+
+/// A card's last answer as py201 logs it: its day and SM-2's run of
+/// passes after it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Last {
+    pub day: i64,
+    pub reps_after: i64,
+}
+
+impl From<&RevlogRow> for Last {
+    fn from(r: &RevlogRow) -> Self {
+        Last {
+            day: r.day,
+            reps_after: r.reps_after,
+        }
+    }
+}
+
+/// One Anki card's scheduling columns (`memory`: FSRS's, from its data).
+#[derive(Debug, Clone, Copy, Default)]
 pub struct AnkiCard {
     pub kind: i64,
     pub queue: i64,
@@ -141,17 +226,17 @@ pub struct AnkiCard {
     pub ivl: i64,
     pub factor: i64,
     pub lapses: i64,
-    pub data: String,
+    pub memory: Option<(f64, f64)>,
 }
 
-/// An Anki card's state in py201's terms; `log`: its rows as py201's.
-pub fn state(c: &AnkiCard, log: &[RevlogRow], crt_day: Day, rollover: u8) -> ImportedState {
-    let memory = fsrs_memory(&c.data);
+/// An Anki card's state in py201's terms; `last`: its last answer as
+/// py201's log has it.
+pub fn state(c: &AnkiCard, last: Option<Last>, crt_day: Day, rollover: u8) -> ImportedState {
     let mut s = ImportedState {
         suspended: c.queue == QUEUE_SUSPENDED,
         buried: QUEUE_BURIED.contains(&c.queue),
         ease: 2500,
-        memory,
+        memory: c.memory,
         ..ImportedState::default()
     };
     if c.kind == TYPE_NEW {
@@ -162,12 +247,10 @@ pub fn state(c: &AnkiCard, log: &[RevlogRow], crt_day: Day, rollover: u8) -> Imp
     } else {
         crt_day + i32::try_from(c.due).unwrap_or(0)
     };
-    let run = log.last().map_or(0, |r| r.reps_after);
+    let run = last.map_or(0, |r| r.reps_after);
     // Never due before its last answer (a collection whose clock or
     // creation date was moved can say so).
-    let last = log
-        .last()
-        .map_or(due, |r| Day::try_from(r.day).unwrap_or(due));
+    let last = last.map_or(due, |r| Day::try_from(r.day).unwrap_or(due));
     s.due = Some(due.max(last));
     s.interval = u32::try_from(c.ivl.max(1)).unwrap_or(1);
     s.ease = u16::try_from(if c.factor > 0 {
@@ -193,11 +276,8 @@ fn fsrs_memory(data: &str) -> Option<(f64, f64)> {
 }
 
 /// One row of the log query: the card, and the answer.
-fn read_answer(row: Option<&rusqlite::Row<'_>>) -> rusqlite::Result<Option<(i64, AnkiAnswer)>> {
-    let Some(a) = row else {
-        return Ok(None);
-    };
-    Ok(Some((
+fn read_answer(a: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, AnkiAnswer)> {
+    Ok((
         a.get(0)?,
         AnkiAnswer {
             id: a.get(1)?,
@@ -208,41 +288,31 @@ fn read_answer(row: Option<&rusqlite::Row<'_>>) -> rusqlite::Result<Option<(i64,
             time: a.get(6)?,
             kind: a.get(7)?,
         },
-    )))
+    ))
 }
 
-/// Calls `f` with the progress of every card of the package, a card at a
-/// time (its log read with it, never the whole log at once).
-pub fn for_each(
-    pkg: &Package,
-    file: &str,
-    rollover: u8,
-    f: &mut dyn FnMut(CardProgress) -> Result<()>,
-) -> Result<()> {
-    let crt: i64 = pkg
-        .conn
-        .query_row("SELECT crt FROM col", [], |r| r.get(0))?;
-    let crt_day = day_of_ms(crt.saturating_mul(1000), rollover);
+/// An Anki card the collection has, and what its answers so far gave.
+struct Entry {
+    cid: i64,
+    target: Target,
+    card: AnkiCard,
+    steps: Steps,
+    /// Its last answer: time, and as py201 logs it.
+    last: Option<(i64, Last)>,
+}
+
+/// The package's cards that the collection has (the import wrote them),
+/// in Anki's card id order.
+fn entries(pkg: &Package, file: &str, w: &mut ProgressWriter) -> Result<Vec<Entry>> {
     let types = schema::note_types(&pkg.conn, file)?;
     let mut cards = pkg.conn.prepare(
         "SELECT c.id, n.guid, n.mid, c.ord, c.type, c.queue,
                 CASE WHEN c.odid <> 0 THEN c.odue ELSE c.due END, c.ivl, c.factor, c.lapses, c.data
          FROM cards c JOIN notes n ON n.id = c.nid ORDER BY c.id",
     )?;
-    // The whole log in card order, read alongside the cards (also in id
-    // order): one pass, not a query per card. Sorted by SQLite's sorter
-    // (`+cid` keeps it off Anki's index by card): the log is stored in
-    // time order, so going through the index reads its pages in random
-    // order, a third of a million-answer import; the sorter reads them
-    // once, in order, and spills to scratch files, not memory.
-    let mut answers = pkg.conn.prepare(
-        "SELECT cid, id, ease, ivl, lastIvl, factor, time, type FROM revlog ORDER BY +cid, id",
-    )?;
-    let mut log_rows_iter = answers.query([])?;
-    let mut next: Option<(i64, AnkiAnswer)> = read_answer(log_rows_iter.next()?)?;
     let mut rows = cards.query([])?;
+    let mut entries = vec![];
     while let Some(r) = rows.next()? {
-        let cid: i64 = r.get(0)?;
         let guid: String = r.get(1)?;
         let cloze = types.get(&r.get::<_, i64>(2)?).is_some_and(|t| t.cloze);
         let ord: u32 = r.get(3)?;
@@ -252,27 +322,68 @@ pub fn for_each(
             (false, 0) => base,
             (false, _) => format!("{base}-{}", ord + 1),
         };
-        let card = AnkiCard {
-            kind: r.get(4)?,
-            queue: r.get(5)?,
-            due: r.get(6)?,
-            ivl: r.get(7)?,
-            factor: r.get(8)?,
-            lapses: r.get(9)?,
-            data: r.get::<_, Option<String>>(10)?.unwrap_or_default(),
+        let Some(target) = w.target(&uid)? else {
+            continue;
         };
+        let data: Option<String> = r.get(10)?;
+        entries.push(Entry {
+            cid: r.get(0)?,
+            target,
+            card: AnkiCard {
+                kind: r.get(4)?,
+                queue: r.get(5)?,
+                due: r.get(6)?,
+                ivl: r.get(7)?,
+                factor: r.get(8)?,
+                lapses: r.get(9)?,
+                memory: data.as_deref().and_then(fsrs_memory),
+            },
+            steps: Steps::default(),
+            last: None,
+        });
+    }
+    Ok(entries)
+}
+
+/// Writes the progress of every card of the package through `w`: the
+/// cards are looked up first (a few MB for 100,000 of them), then the
+/// whole log is read once in the order Anki stores it (time order, so
+/// nothing is sorted and the answers go into py201's log in the same
+/// order), each answer put in py201's terms as its card's answers so far
+/// have it, then each card given its state.
+pub fn write(pkg: &Package, file: &str, rollover: u8, w: &mut ProgressWriter) -> Result<()> {
+    let crt: i64 = pkg
+        .conn
+        .query_row("SELECT crt FROM col", [], |r| r.get(0))?;
+    let crt_day = day_of_ms(crt.saturating_mul(1000), rollover);
+    let mut entries = entries(pkg, file, w)?;
+    // A million lookups: a binary search over the entries themselves
+    // missed the cache at each step (1.2 s of a million-answer import).
+    let index: HashMap<i64, usize> = entries
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (e.cid, i))
+        .collect();
+    let mut answers = pkg.conn.prepare(
+        "SELECT cid, id, ease, ivl, lastIvl, factor, time, type FROM revlog ORDER BY id",
+    )?;
+    let mut rows = answers.query([])?;
+    let mut days = Days::new(rollover);
+    while let Some(r) = rows.next()? {
+        let (cid, a) = read_answer(r)?;
         // Answers of cards the package does not hold are skipped.
-        while next.as_ref().is_some_and(|(c, _)| *c < cid) {
-            next = read_answer(log_rows_iter.next()?)?;
+        let Some(&i) = index.get(&cid) else {
+            continue;
+        };
+        let e = &mut entries[i];
+        if let Some(row) = e.steps.next(&a, days.of(a.id)) {
+            e.last = Some((row.time_ms, Last::from(&row)));
+            w.answer(&e.target, row)?;
         }
-        let mut log: Vec<AnkiAnswer> = vec![];
-        while let Some((_, a)) = next.filter(|(c, _)| *c == cid) {
-            log.push(a);
-            next = read_answer(log_rows_iter.next()?)?;
-        }
-        let log = log_rows(&log, rollover);
-        let state = state(&card, &log, crt_day, rollover);
-        f(CardProgress { uid, state, log })?;
+    }
+    for e in &entries {
+        let s = state(&e.card, e.last.map(|l| l.1), crt_day, rollover);
+        w.state(&e.target, e.last.map(|l| l.0), &s)?;
     }
     Ok(())
 }
@@ -294,6 +405,18 @@ mod tests {
     }
 
     const DAY_MS: i64 = 86_400_000;
+
+    /// The remembered quarter hour gives the day a conversion gives, for
+    /// times in order and out of order, across day starts.
+    #[test]
+    fn days_remembered_by_the_quarter_hour_are_the_days() {
+        let t0 = 1_700_000_000_000;
+        let mut days = Days::new(4);
+        let times = (0..3 * 24 * 60 / 7).map(|i| t0 + i * 7 * 60_000);
+        for ms in times.clone().chain(times.rev().step_by(5)) {
+            assert_eq!(days.of(ms), i64::from(day_of_ms(ms, 4)), "at {ms}");
+        }
+    }
 
     /// A new card learnt (Good, then Good again in its step), reviewed a
     /// week later (Again: a lapse), relearnt, and a manual reschedule
@@ -349,9 +472,9 @@ mod tests {
             ivl: 12,
             factor: 2650,
             lapses: 1,
-            data: r#"{"s":12.5,"d":5.25}"#.into(),
+            memory: fsrs_memory(r#"{"s":12.5,"d":5.25}"#),
         };
-        let s = state(&review, &[], crt_day, 4);
+        let s = state(&review, None, crt_day, 4);
         assert_eq!(
             (s.due, s.interval, s.ease, s.lapses, s.reps, s.memory),
             (Some(20_030), 12, 2650, 1, 1, Some((12.5, 5.25)))
@@ -360,7 +483,7 @@ mod tests {
             queue: -1,
             ..AnkiCard::default()
         };
-        let s = state(&suspended_new, &[], crt_day, 4);
+        let s = state(&suspended_new, None, crt_day, 4);
         assert!(s.suspended && s.due.is_none());
         let buried = AnkiCard {
             kind: 2,
@@ -370,7 +493,7 @@ mod tests {
             factor: 0,
             ..AnkiCard::default()
         };
-        let s = state(&buried, &[], crt_day, 4);
+        let s = state(&buried, None, crt_day, 4);
         assert!(s.buried && s.ease == 2500 && s.due == Some(20_001));
     }
 }
