@@ -115,17 +115,23 @@ pub struct SettingSwitch {
     pub device: String,
 }
 
-/// Each shared setting this collection has set (`config` rows of `keys`):
-/// (key, value, when set, its record as last synced).
-pub fn settings(
-    conn: &Connection,
-    keys: &[&str],
-) -> Result<Vec<(String, String, i64, Option<SettingSwitch>)>> {
+/// A setting this collection has set, with its record as last synced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SetHere {
+    pub key: String,
+    pub value: String,
+    /// When it was set (here, or on the device whose record a sync took).
+    pub set_ms: i64,
+    pub held: Option<SettingSwitch>,
+}
+
+/// Each setting of `keys` this collection has set (its `config` rows).
+pub fn settings(conn: &Connection, keys: &[&str]) -> Result<Vec<SetHere>> {
     let mut stmt = conn.prepare_cached(
         "SELECT c.key, c.value, c.modified_ms, s.value AS s_value, s.mod_ms, s.device
          FROM config c LEFT JOIN sync_settings s ON s.key = c.key ORDER BY c.key",
     )?;
-    let rows: Vec<(String, String, i64, Option<SettingSwitch>)> = stmt
+    let rows: Vec<SetHere> = stmt
         .query_map([], |r| {
             let mod_ms: Option<i64> = r.get("mod_ms")?;
             let held = match mod_ms {
@@ -136,12 +142,17 @@ pub fn settings(
                 }),
                 None => None,
             };
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, held))
+            Ok(SetHere {
+                key: r.get(0)?,
+                value: r.get(1)?,
+                set_ms: r.get(2)?,
+                held,
+            })
         })?
         .collect::<rusqlite::Result<_>>()?;
     Ok(rows
         .into_iter()
-        .filter(|(k, ..)| keys.contains(&k.as_str()))
+        .filter(|s| keys.contains(&s.key.as_str()))
         .collect())
 }
 

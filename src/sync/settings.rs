@@ -21,8 +21,9 @@ const REPLAYED_UNDER: &str = "sync_replayed_under";
 /// returns how many.
 pub fn gather(conn: &Connection, me: &str, seg: &mut Segment) -> Result<u64> {
     let mut n = 0;
-    for (key, value, set_ms, held) in device_flags::settings(conn, SHARED)? {
-        let mod_ms = match &held {
+    for here in device_flags::settings(conn, SHARED)? {
+        let (key, value, set_ms) = (here.key, here.value, here.set_ms);
+        let mod_ms = match &here.held {
             Some(h) if h.value == value => continue,
             // A change made over the record held beats it, whatever the
             // clocks say: every device that holds that record takes it.
@@ -68,7 +69,7 @@ pub fn apply(conn: &Connection, seg: &Segment) -> Result<Vec<String>> {
         device_flags::set_setting_switch(conn, &s.key, &switch)?;
         let here = device_flags::settings(conn, &[s.key.as_str()])?;
         let current = match here.into_iter().next() {
-            Some((_, v, ..)) => Some(v),
+            Some(h) => Some(h.value),
             None => load_config(conn)?.get(&s.key),
         };
         store_setting(conn, &s.key, &s.value, s.mod_ms)?;
