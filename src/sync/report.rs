@@ -123,4 +123,16 @@ mod tests {
         );
         assert_eq!(Report::default().summary(), "Nothing new to send or apply.");
     }
+
+    #[test]
+    fn settings_taken_are_one_line_per_device() {
+        let mut r = Report::default();
+        r.add_settings("laptop", vec!["scheduler fsrs".into()]);
+        r.add_settings("desk", vec![]);
+        r.add_settings("laptop", vec!["fuzz off".into()]);
+        assert_eq!(
+            r.settings_lines(),
+            vec!["settings from laptop: scheduler fsrs, fuzz off".to_string()]
+        );
+    }
 }

@@ -335,6 +335,24 @@ mod tests {
     }
 
     #[test]
+    fn a_merge_keeps_the_last_record_of_each_setting() {
+        let setting = |value: &str, mod_ms| SettingRecord {
+            key: "fuzz".into(),
+            value: value.into(),
+            mod_ms,
+            device: "d1".into(),
+        };
+        let mut first = sample();
+        first.settings = vec![setting("off", 5)];
+        let mut later = sample();
+        later.seq = 4;
+        later.answers.clear();
+        later.settings = vec![setting("on", 9)];
+        assert!(!later.is_empty());
+        assert_eq!(merge(vec![first, later]).settings, vec![setting("on", 9)]);
+    }
+
+    #[test]
     fn only_segment_names_count() {
         assert_eq!(seq_of("00000012.seg"), Some(12));
         assert_eq!(file_name(12), "00000012.seg");
