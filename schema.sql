@@ -1,4 +1,4 @@
--- py201 collection schema: what a collection holds now (schema version 11,
+-- py201 collection schema: what a collection holds now (schema version 12,
 -- `SCHEMA_VERSION` in src/collection/mod.rs). A new collection runs this
 -- file as it is. A collection made by an older py201 is brought here by
 -- the numbered upgrades in src/collection/migrations/, run in order from
@@ -15,7 +15,10 @@
 -- Settings shown by `py201 config` (kebab-case keys, text values).
 CREATE TABLE config (
     key   TEXT PRIMARY KEY,
-    value TEXT NOT NULL
+    value TEXT NOT NULL,
+    -- when it was last set (ms; 0 before schema 12): of two devices' values
+    -- of a shared setting, `py201 sync` keeps the later
+    modified_ms INTEGER NOT NULL DEFAULT 0
 ) WITHOUT ROWID;
 
 -- Internal bookkeeping (e.g. the fingerprint of the built-in decks).
@@ -90,7 +93,12 @@ CREATE TABLE cards (
     difficulty  REAL,
     -- FSRS (re)learning step and when it ends (ms since the Unix epoch)
     step        INTEGER,
-    step_due_ms INTEGER
+    step_due_ms INTEGER,
+    -- when the learner last changed its text, deck, tags or flags (`add`,
+    -- `edit`, `tag`, `suspend`, `bury`, ...), or the time of the edit a sync
+    -- applied; 0 = not known (before schema 12). `py201 sync` compares these
+    -- times, so the later edit wins. Answering a card never sets it.
+    modified_ms INTEGER NOT NULL DEFAULT 0
 );
 
 -- The daily queue: due cards, most overdue first. It also holds the
@@ -430,7 +438,11 @@ CREATE TABLE sync_cards (
     uid     TEXT PRIMARY KEY,
     mod_ms  INTEGER NOT NULL,
     device  TEXT NOT NULL,
-    digest  TEXT NOT NULL
+    digest  TEXT NOT NULL,
+    -- the record it was made over (time, device), when it had one: an edit
+    -- made over the record another device holds is no conflict with it
+    base_ms INTEGER,
+    base_device TEXT
 ) WITHOUT ROWID;
 
 -- Each card's latest forget (`py201 forget`) as sync knows it: answers up
@@ -469,3 +481,35 @@ CREATE TRIGGER sync_log_removed AFTER DELETE ON revlog
 WHEN EXISTS (SELECT 1 FROM sync_devices WHERE self = 1) BEGIN
     INSERT OR IGNORE INTO sync_log_changes VALUES (old.id);
 END;
+
+-- Edits that lost to a later edit of the same card on another device
+-- (docs/sync.md): the losing text, kept in the card's history (`py201
+-- show`). By uid, as sync knows cards: a row outlives its card's deletion.
+CREATE TABLE superseded_edits (
+    id          INTEGER PRIMARY KEY,
+    uid         TEXT NOT NULL,
+    -- the losing edit's time, and the name of the device it was made on
+    edited_ms   INTEGER NOT NULL,
+    device      TEXT NOT NULL,
+    -- the winning edit's time and device name
+    kept_ms     INTEGER NOT NULL,
+    kept_device TEXT NOT NULL,
+    deck        TEXT NOT NULL,
+    front       TEXT NOT NULL,
+    back        TEXT NOT NULL,
+    code        TEXT,
+    tags        TEXT NOT NULL,
+    -- 1 when the losing change was the card's deletion
+    deleted     INTEGER NOT NULL CHECK (deleted IN (0, 1))
+);
+-- A card's superseded edits, for `py201 show`.
+CREATE INDEX superseded_edits_uid ON superseded_edits (uid, edited_ms);
+
+-- Each shared setting as last synced (docs/sync.md): its value, when and
+-- on which device it was set (the later wins, then the larger device id).
+CREATE TABLE sync_settings (
+    key    TEXT PRIMARY KEY,
+    value  TEXT NOT NULL,
+    mod_ms INTEGER NOT NULL,
+    device TEXT NOT NULL
+) WITHOUT ROWID;

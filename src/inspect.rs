@@ -6,6 +6,7 @@
 
 use crate::clock::{Day, day_string};
 use crate::collection::cards::Card;
+use crate::collection::device_cards::Superseded;
 use crate::collection::history::LogEntry;
 use crate::collection::overrides::Override;
 use crate::listing::{CardJson, round4, to_json};
@@ -24,6 +25,8 @@ pub struct Report<'a> {
     pub fsrs: Option<&'a Fsrs>,
     /// The learner's edit, when this is a built-in card they edited.
     pub edited: Option<&'a Override>,
+    /// Edits of it that lost to a later one on another device (sync).
+    pub superseded: &'a [Superseded],
 }
 
 /// `py201 show --json`. These names are a public interface.
@@ -33,7 +36,23 @@ struct ShowJson<'a> {
     recall: Option<f64>,
     recall_falls_to_retention_on: Option<String>,
     edited: Option<EditedJson<'a>>,
+    superseded_edits: Vec<SupersededJson<'a>>,
     history: Vec<AnswerJson>,
+}
+
+/// An edit that lost to a later one on another device.
+#[derive(Serialize)]
+struct SupersededJson<'a> {
+    edited_at: String,
+    device: &'a str,
+    kept_at: String,
+    kept_device: &'a str,
+    deleted: bool,
+    deck: &'a str,
+    front: &'a str,
+    back: &'a str,
+    code: Option<&'a str>,
+    tags: Vec<&'a str>,
 }
 
 /// A built-in card's edit: when, and py201's text under it.
@@ -142,8 +161,44 @@ impl Report<'_> {
                 builtin_back: &o.base.back,
                 builtin_code: o.base.code.as_deref(),
             }),
+            superseded_edits: self
+                .superseded
+                .iter()
+                .map(|s| SupersededJson {
+                    edited_at: rfc3339(s.edited_ms),
+                    device: &s.device,
+                    kept_at: rfc3339(s.kept_ms),
+                    kept_device: &s.kept_device,
+                    deleted: s.deleted,
+                    deck: &s.deck,
+                    front: &s.front,
+                    back: &s.back,
+                    code: s.code.as_deref(),
+                    tags: s.tags.split_whitespace().collect(),
+                })
+                .collect(),
             history: self.answers(),
         })
+    }
+
+    /// An edit that lost, in one line: when, where, and its text.
+    fn superseded_line(s: &Superseded) -> String {
+        let what = if s.deleted {
+            "deleted".to_string()
+        } else {
+            let mut t = format!("front {:?}, back {:?}", s.front, s.back);
+            if let Some(code) = &s.code {
+                let _ = write!(t, ", code {code:?}");
+            }
+            let _ = write!(t, ", tags {:?}, deck {:?}", s.tags, s.deck);
+            t
+        };
+        format!(
+            "{} on {}: {what}; {}'s later edit kept",
+            local_time(s.edited_ms),
+            s.device,
+            s.kept_device
+        )
     }
 
     /// The card, its state, then its answers as a table.
@@ -183,6 +238,9 @@ impl Report<'_> {
         field("Tags", &c.tags);
         if let Some(line) = self.edited_line() {
             field("Edited", &line);
+        }
+        for e in self.superseded {
+            field("Lost", &Self::superseded_line(e));
         }
         field("State", &self.state_line());
         if let Some(line) = self.fsrs_line() {

@@ -30,7 +30,11 @@
 //! turn decks off (`decks.off`) and keeps their edits of built-in cards
 //! (`card_overrides`); its fixture was made as v4's. 11 adds the
 //! bookkeeping of `py201 sync` (`sync_devices`, `sync_segments`,
-//! `sync_answers`, `sync_cards`); its fixture was made as v4's.
+//! `sync_answers`, `sync_cards`); its fixture was made as v4's. 12 gives
+//! cards and settings the time they were last changed (`modified_ms`),
+//! keeps the edits that lost to a later one on another device
+//! (`superseded_edits`) and the shared settings as last synced
+//! (`sync_settings`); its fixture was made as v4's.
 
 // A test says unwrap plainly; the lint guards the code users run.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -41,9 +45,9 @@ use rusqlite::OptionalExtension;
 use serde_json::json;
 
 /// Every released schema version, oldest first.
-const FIXTURES: [&str; 11] = [
+const FIXTURES: [&str; 12] = [
     "v1.db", "v2.db", "v3.db", "v4.db", "v5.db", "v6.db", "v7.db", "v8.db", "v9.db", "v10.db",
-    "v11.db",
+    "v11.db", "v12.db",
 ];
 
 fn fixture(name: &str) -> std::path::PathBuf {

@@ -127,13 +127,13 @@ fn a_segment_from_a_newer_py201_is_not_applied() {
     std::fs::create_dir(&newer).unwrap();
     std::fs::write(
         newer.join("00000001.seg"),
-        "py201-sync 2 0000\n{\"a format\": \"this py201 does not know\"}\n",
+        "py201-sync 3 0000\n{\"a format\": \"this py201 does not know\"}\n",
     )
     .unwrap();
     let (said, error) = failing_sync(&s.desk, START + 10 * MINUTE, &s.dir);
     assert_eq!(said, "2 answers from laptop, 3 answers from phone.\n");
     assert!(
-        error.contains("00000001.seg: written by a newer py201 (segment format 2; this py201 reads up to 1); not applied, upgrade py201"),
+        error.contains("00000001.seg: written by a newer py201 (segment format 3; this py201 reads up to 2); not applied, upgrade py201"),
         "{error}"
     );
     assert_eq!(s.desk.answers().len(), 5);

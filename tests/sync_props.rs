@@ -1,6 +1,6 @@
 //! Convergence, as issue 22 states it: three devices answer, undo, suspend,
-//! bury, forget, tag and add cards and turn a deck off and on over several
-//! days (`PY201_NOW`), and sync in a random order, some syncs killed
+//! bury, forget, tag and add cards, turn a deck off and on and change
+//! shared settings (fuzz, max-interval) over several days (`PY201_NOW`), and sync in a random order, some syncs killed
 //! (SIGKILL) at a random moment; at the end each syncs twice, and then all
 //! three show the same `cards --json`, `decks --json`, `stats --json` and
 //! review log, and every answer given and not undone is there.
@@ -106,7 +106,18 @@ fn step(rng: &mut StdRng, d: &Device, at: i64, dir: &Path, given: &mut Given) {
             ];
             d.run(at, &args, "");
         }
-        70..85 => {
+        70..74 => {
+            // A shared setting changed here: every device ends with the
+            // later change, and replays its cards under it.
+            let (key, value) = [
+                ("fuzz", "on"),
+                ("fuzz", "off"),
+                ("max-interval", "30"),
+                ("max-interval", "36500"),
+            ][rng.random_range(0..4)];
+            d.ok(at, &["config", key, value], "");
+        }
+        74..85 => {
             let delay = Duration::from_millis(rng.random_range(0..150));
             killed_sync(d, at, dir, delay);
         }
@@ -155,6 +166,16 @@ fn one_case(seed: u64) {
         return;
     }
     assert_converged(&devices, at, &context);
+    let settings =
+        |d: &Device| ["fuzz", "max-interval", "scheduler"].map(|k| d.ok(at, &["config", k], ""));
+    for d in &devices[1..] {
+        assert_eq!(
+            settings(d),
+            settings(&devices[0]),
+            "{context}: settings of {}",
+            d.name
+        );
+    }
     let mut expected: Vec<(String, i64, u8)> = Vec::new();
     for (answer, n) in given {
         assert!(n >= 0, "{context}: {answer:?} undone more often than given");

@@ -200,6 +200,10 @@ impl Collection {
             }
             _ => {
                 apply(&tx, action, &acted.cards, today)?;
+                if action != Action::Forget {
+                    // A forget travels in the log, not as an edit.
+                    modified(&tx, &acted.cards, now_ms)?;
+                }
                 Removed::default()
             }
         };
@@ -292,9 +296,10 @@ impl Collection {
         if dry_run || changed.is_empty() {
             return Ok(acted);
         }
-        let mut stmt = tx.prepare_cached("UPDATE cards SET tags = ?2 WHERE id = ?1")?;
+        let mut stmt =
+            tx.prepare_cached("UPDATE cards SET tags = ?2, modified_ms = ?3 WHERE id = ?1")?;
         for (id, tags) in &changed {
-            stmt.execute(params![id, tags])?;
+            stmt.execute(params![id, tags, now_ms])?;
         }
         drop(stmt);
         let after_log: i64 =
@@ -395,6 +400,16 @@ fn targets(
         acted.builtin_left = conn.query_row(&sql, params_from_iter(&query.params), |r| r.get(0))?;
     }
     Ok((acted, befores))
+}
+
+/// Stamps the cards an action changed with its time (sync's "the later
+/// edit wins").
+fn modified(conn: &Connection, cards: &[Target], now_ms: i64) -> Result<()> {
+    let mut stmt = conn.prepare_cached("UPDATE cards SET modified_ms = ?2 WHERE id = ?1")?;
+    for c in cards {
+        stmt.execute(params![c.id, now_ms])?;
+    }
+    Ok(())
 }
 
 /// Writes the action's change to each card.

@@ -80,7 +80,8 @@ impl NewCard {
 impl Collection {
     /// Adds `card` to the learner's deck `card.deck` in one transaction;
     /// returns its id. A built-in deck is refused: its cards are py201's.
-    pub fn add_card(&mut self, card: &NewCard) -> Result<String> {
+    /// `now_ms` is the card's modification time (sync's "the later edit wins").
+    pub fn add_card(&mut self, card: &NewCard, now_ms: i64) -> Result<String> {
         card.check()?;
         let tx = self
             .conn
@@ -103,8 +104,9 @@ impl Collection {
             |r| r.get(0),
         )?;
         tx.execute(
-            "INSERT INTO cards (uid, note_id, deck_id, position, kind, front, back, code, tags, source)
-             VALUES (?1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            "INSERT INTO cards (uid, note_id, deck_id, position, kind, front, back, code, tags, source,
+                 modified_ms)
+             VALUES (?1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             params![
                 uid,
                 deck_id,
@@ -115,7 +117,8 @@ impl Collection {
                 // As deck files store it: no trailing newline.
                 card.code.as_deref().map(str::trim_end),
                 card.tags.join(" "),
-                card.source
+                card.source,
+                now_ms
             ],
         )?;
         tx.commit()?;
@@ -129,8 +132,8 @@ impl Collection {
     /// history stay. Only a card of the learner's own decks that is its own
     /// note can change here: a built-in card is py201's, and a card whose
     /// deck-file entry holds more (a cloze text, a check, a hint) is edited
-    /// in that file.
-    pub fn edit_card(&mut self, id: i64, card: &NewCard) -> Result<()> {
+    /// in that file. `now_ms` becomes the card's modification time.
+    pub fn edit_card(&mut self, id: i64, card: &NewCard, now_ms: i64) -> Result<()> {
         card.check()?;
         let tx = self
             .conn
@@ -153,14 +156,16 @@ impl Collection {
             )));
         }
         tx.execute(
-            "UPDATE cards SET kind = ?2, front = ?3, back = ?4, code = ?5, tags = ?6 WHERE id = ?1",
+            "UPDATE cards SET kind = ?2, front = ?3, back = ?4, code = ?5, tags = ?6, modified_ms = ?7
+             WHERE id = ?1",
             params![
                 id,
                 card.kind.unwrap_or(CardKind::Basic).as_str(),
                 card.front.trim(),
                 card.back.trim(),
                 card.code.as_deref().map(str::trim_end),
-                card.tags.join(" ")
+                card.tags.join(" "),
+                now_ms
             ],
         )?;
         tx.commit()?;
@@ -228,8 +233,8 @@ mod tests {
             back: "A lock.".into(),
             ..NewCard::default()
         };
-        assert_eq!(col.add_card(&card).unwrap(), "what-is-a-gil");
-        assert_eq!(col.add_card(&card).unwrap(), "what-is-a-gil-2");
+        assert_eq!(col.add_card(&card, 0).unwrap(), "what-is-a-gil");
+        assert_eq!(col.add_card(&card, 0).unwrap(), "what-is-a-gil-2");
         let cards = col.cards(Some(col.deck_id("mine").unwrap())).unwrap();
         assert_eq!(cards.len(), 2);
         assert!(cards[0].state.is_new() && cards[1].front == "What is a GIL?");

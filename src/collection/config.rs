@@ -61,6 +61,38 @@ impl Default for Config {
     }
 }
 
+/// The settings `py201 sync` shares between devices (docs/sync.md): those
+/// a card's replayed log depends on (every device must replay with the
+/// same, or they diverge), the daily limits and the leech rule, and the
+/// fitted FSRS parameters (a `config` row that only `optimize` sets). The
+/// hour a day starts (each machine's own clock and time zone) and sync's
+/// own settings (`device-name`, `sync-dir`, `sync-auto`) stay per device.
+pub const SHARED: &[&str] = &[
+    "scheduler",
+    "fuzz",
+    "max-interval",
+    "desired-retention",
+    "learning-steps",
+    "relearning-steps",
+    "fsrs-params",
+    "new-per-day",
+    "reviews-per-day",
+    "leech-threshold",
+    "leech-action",
+];
+
+/// The shared settings a card's replay depends on: a change of any of them
+/// replays every card's log.
+pub const REPLAYED: &[&str] = &[
+    "scheduler",
+    "fuzz",
+    "max-interval",
+    "desired-retention",
+    "learning-steps",
+    "relearning-steps",
+    "fsrs-params",
+];
+
 /// Key, allowed values (for messages and the listing), description.
 pub const KEYS: &[(&str, &str, &str)] = &[
     (

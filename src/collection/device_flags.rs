@@ -1,6 +1,6 @@
-//! The SQL of `py201 sync` (src/sync/flags.rs) for what is neither an
-//! answer nor a card's text: forgets (a card made new again, its log kept)
-//! and decks turned off or on.
+//! The SQL of `py201 sync` (src/sync/flags.rs, src/sync/settings.rs) for
+//! what is neither an answer nor a card's text: forgets (a card made new
+//! again, its log kept), decks turned off or on, and shared settings.
 
 use crate::error::Result;
 use rusqlite::{Connection, OptionalExtension, params};
@@ -105,4 +105,84 @@ pub fn set_deck_off(conn: &Connection, name: &str, off: bool) -> Result<()> {
     conn.prepare_cached("UPDATE decks SET off = ?2 WHERE name = ?1")?
         .execute(params![name, off])?;
     Ok(())
+}
+
+/// A shared setting's record as last synced (or as sent).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SettingSwitch {
+    pub value: String,
+    pub mod_ms: i64,
+    pub device: String,
+}
+
+/// A setting this collection has set, with its record as last synced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SetHere {
+    pub key: String,
+    pub value: String,
+    /// When it was set (here, or on the device whose record a sync took).
+    pub set_ms: i64,
+    pub held: Option<SettingSwitch>,
+}
+
+/// Each setting of `keys` this collection has set (its `config` rows).
+pub fn settings(conn: &Connection, keys: &[&str]) -> Result<Vec<SetHere>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT c.key, c.value, c.modified_ms, s.value AS s_value, s.mod_ms, s.device
+         FROM config c LEFT JOIN sync_settings s ON s.key = c.key ORDER BY c.key",
+    )?;
+    let rows: Vec<SetHere> = stmt
+        .query_map([], |r| {
+            let mod_ms: Option<i64> = r.get("mod_ms")?;
+            let held = match mod_ms {
+                Some(mod_ms) => Some(SettingSwitch {
+                    value: r.get("s_value")?,
+                    mod_ms,
+                    device: r.get("device")?,
+                }),
+                None => None,
+            };
+            Ok(SetHere {
+                key: r.get(0)?,
+                value: r.get(1)?,
+                set_ms: r.get(2)?,
+                held,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows
+        .into_iter()
+        .filter(|s| keys.contains(&s.key.as_str()))
+        .collect())
+}
+
+pub fn setting_switch(conn: &Connection, key: &str) -> Result<Option<SettingSwitch>> {
+    Ok(conn
+        .prepare_cached("SELECT value, mod_ms, device FROM sync_settings WHERE key = ?1")?
+        .query_row([key], |r| {
+            Ok(SettingSwitch {
+                value: r.get(0)?,
+                mod_ms: r.get(1)?,
+                device: r.get(2)?,
+            })
+        })
+        .optional()?)
+}
+
+pub fn set_setting_switch(conn: &Connection, key: &str, s: &SettingSwitch) -> Result<()> {
+    conn.prepare_cached("INSERT OR REPLACE INTO sync_settings VALUES (?1, ?2, ?3, ?4)")?
+        .execute(params![key, s.value, s.mod_ms, s.device])?;
+    Ok(())
+}
+
+/// The values of `keys` as stored (a key never set: empty), one line each:
+/// what the cards' replay last ran under is kept as this text.
+pub fn settings_text(conn: &Connection, keys: &[&str]) -> Result<String> {
+    let mut stmt = conn.prepare_cached("SELECT value FROM config WHERE key = ?1")?;
+    let mut text = String::new();
+    for k in keys {
+        let v: Option<String> = stmt.query_row([k], |r| r.get(0)).optional()?;
+        text.push_str(&format!("{k}={}\n", v.unwrap_or_default()));
+    }
+    Ok(text)
 }

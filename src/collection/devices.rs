@@ -333,6 +333,15 @@ pub fn forget_log_changes(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
+/// Every card with at least one answer in its log.
+pub fn cards_with_log(conn: &Connection) -> Result<Vec<i64>> {
+    let mut stmt = conn.prepare_cached("SELECT DISTINCT card_id FROM revlog ORDER BY card_id")?;
+    let rows = stmt
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
 /// Sync has rewritten log rows: `py201 undo` must not reach behind it (an
 /// undo would take back another device's answer, or a state replay set),
 /// as Anki's undo stops at a sync.

@@ -122,11 +122,7 @@ impl Collection {
                 }
             }
         }
-        tx.execute(
-            "INSERT INTO config (key, value) VALUES ('scheduler', ?1)
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            [to.as_str()],
-        )?;
+        super::store_setting(&tx, "scheduler", to.as_str(), now_ms)?;
         tx.commit()?;
         self.config = cfg;
         Ok(done)
@@ -154,11 +150,7 @@ impl Collection {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        tx.execute(
-            "INSERT INTO config (key, value) VALUES (?1, ?2)
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            params![PARAMS_KEY, text.join(" ")],
-        )?;
+        super::store_setting(&tx, PARAMS_KEY, &text.join(" "), now_ms)?;
         if self.config.scheduler == SchedulerKind::Fsrs {
             let cfg = self.config;
             let fsrs = Fsrs::new(
@@ -177,7 +169,7 @@ impl Collection {
 
 /// The stored parameters; a missing or damaged value gives the crate's
 /// defaults rather than blocking reviews.
-fn load_params(conn: &Connection) -> Result<Vec<f32>> {
+pub(crate) fn load_params(conn: &Connection) -> Result<Vec<f32>> {
     let col_params: Option<String> = conn
         .prepare_cached("SELECT value FROM config WHERE key = ?1")?
         .query_row([PARAMS_KEY], |r| r.get("value"))

@@ -43,6 +43,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(9, "009_deck_counts.sql"),
     migration!(10, "010_deck_off_and_overrides.sql"),
     migration!(11, "011_device_sync.sql"),
+    migration!(12, "012_edit_times_and_shared_settings.sql"),
 ];
 
 /// The version the last migration arrives at: that of `schema.sql`.

@@ -147,28 +147,16 @@ impl Collection {
     }
 
     pub(crate) fn load_config(&self) -> Result<Config> {
-        let mut cfg = Config::default();
-        let mut stmt = self.conn.prepare_cached("SELECT key, value FROM config")?;
-        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
-        for row in rows {
-            let (k, v) = row?;
-            // A value this version cannot read (hand-edited, or from a newer
-            // py201) falls back to the default rather than blocking reviews.
-            let _ = cfg.set(&k, &v);
-        }
-        Ok(cfg)
+        load_config(&self.conn)
     }
 
-    /// Validates and stores one setting.
-    pub fn set_config(&mut self, key: &str, value: &str) -> Result<()> {
+    /// Validates and stores one setting, set at `now_ms` (of two devices'
+    /// values of a shared setting, sync keeps the later).
+    pub fn set_config(&mut self, key: &str, value: &str, now_ms: i64) -> Result<()> {
         let mut cfg = self.config;
         cfg.set(key, value)?;
         let stored = cfg.get(key).unwrap_or_default();
-        self.conn.execute(
-            "INSERT INTO config (key, value) VALUES (?1, ?2)
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            params![key, stored],
-        )?;
+        store_setting(&self.conn, key, &stored, now_ms)?;
         self.config = cfg;
         Ok(())
     }
@@ -189,6 +177,30 @@ impl Collection {
         )?;
         Ok(())
     }
+}
+
+/// The settings stored in `conn`.
+pub(crate) fn load_config(conn: &Connection) -> Result<Config> {
+    let mut cfg = Config::default();
+    let mut stmt = conn.prepare_cached("SELECT key, value FROM config")?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    for row in rows {
+        let (k, v) = row?;
+        // A value this version cannot read (hand-edited, or from a newer
+        // py201) falls back to the default rather than blocking reviews.
+        let _ = cfg.set(&k, &v);
+    }
+    Ok(cfg)
+}
+
+/// Stores setting `key` as `value`, set at `now_ms`.
+pub(crate) fn store_setting(conn: &Connection, key: &str, value: &str, now_ms: i64) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO config (key, value, modified_ms) VALUES (?1, ?2, ?3)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value, modified_ms = excluded.modified_ms",
+    )?
+    .execute(params![key, value, now_ms])?;
+    Ok(())
 }
 
 impl From<&Collection> for PathBuf {

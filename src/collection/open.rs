@@ -299,8 +299,10 @@ mod tests {
         let (conn, created) = open(&path).unwrap();
         assert!(created);
         // As if made by version 1, then upgraded by two made-up migrations.
-        conn.execute_batch("INSERT INTO config VALUES ('fuzz', 'off'); PRAGMA user_version = 1;")
-            .unwrap();
+        conn.execute_batch(
+            "INSERT INTO config (key, value) VALUES ('fuzz', 'off'); PRAGMA user_version = 1;",
+        )
+        .unwrap();
         let migrations = [
             Migration {
                 version: 2,

@@ -177,25 +177,26 @@ impl Collection {
             params![card.id, text.front, text.back, text.code, text.tags, now_ms],
         )?;
         tx.execute(
-            "UPDATE cards SET front = ?2, back = ?3, code = ?4, tags = ?5 WHERE id = ?1",
-            params![card.id, text.front, text.back, text.code, text.tags],
+            "UPDATE cards SET front = ?2, back = ?3, code = ?4, tags = ?5, modified_ms = ?6
+             WHERE id = ?1",
+            params![card.id, text.front, text.back, text.code, text.tags, now_ms],
         )?;
         tx.commit()?;
         Ok(())
     }
 
     /// Drops the learner's edit of built-in card `id`: it shows the
-    /// built-in text again (the newest py201 brought). Returns whether it
-    /// had one.
-    pub fn revert_override(&mut self, id: i64) -> Result<bool> {
+    /// built-in text again (the newest py201 brought), modified at `now_ms`.
+    /// Returns whether it had one.
+    pub fn revert_override(&mut self, id: i64, now_ms: i64) -> Result<bool> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         tx.execute(
             "UPDATE cards SET front = o.base_front, back = o.base_back, code = o.base_code,
-                 tags = o.base_tags
+                 tags = o.base_tags, modified_ms = ?2
              FROM card_overrides o WHERE cards.id = o.card_id AND o.card_id = ?1",
-            [id],
+            params![id, now_ms],
         )?;
         let had = tx.execute("DELETE FROM card_overrides WHERE card_id = ?1", [id])? == 1;
         tx.commit()?;

@@ -55,7 +55,7 @@ pub fn run(ctx: &Ctx, args: AddArgs) -> Result<ExitCode> {
     };
     card.check()?;
     let mut col = ctx.open()?;
-    let uid = col.add_card(&card)?;
+    let uid = col.add_card(&card, ctx.clock.now().timestamp_millis())?;
     if args.json {
         // The deck as stored: a name given in other case finds the same deck.
         let deck = col.card_by_uid(&uid)?.map(|c| c.deck);

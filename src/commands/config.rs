@@ -80,7 +80,7 @@ pub fn run(ctx: &Ctx, args: ConfigArgs) -> Result<ExitCode> {
             outln!("{k} = {}", probe.scheduler.as_str())?;
         }
         (Some(k), Some(v)) => {
-            col.set_config(&k, &v)?;
+            col.set_config(&k, &v, ctx.clock.now().timestamp_millis())?;
             outln!("{k} = {}", col.config().get(&k).unwrap_or_default())?;
         }
     }

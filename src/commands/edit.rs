@@ -22,7 +22,7 @@ pub fn run(ctx: &Ctx, args: EditArgs) -> Result<ExitCode> {
     };
     let builtin = col.deck_is_builtin(card.deck_id)?;
     if args.revert {
-        return revert(&mut col, &card, builtin);
+        return revert(&mut col, &card, builtin, ctx.clock.now().timestamp_millis());
     }
     let check = |c: &NewCard| valid(c, &card, builtin);
     let Some(edited) = in_editor("edit", form(&card), &check)? else {
@@ -42,7 +42,7 @@ pub fn run(ctx: &Ctx, args: EditArgs) -> Result<ExitCode> {
             card.uid
         )?;
     } else {
-        col.edit_card(card.id, &edited)?;
+        col.edit_card(card.id, &edited, ctx.clock.now().timestamp_millis())?;
         outln!("Edited {}; its schedule and history are kept.", card.uid)?;
     }
     Ok(ExitCode::SUCCESS)
@@ -71,14 +71,14 @@ fn valid(edited: &NewCard, card: &Card, builtin: bool) -> std::result::Result<()
     Ok(())
 }
 
-fn revert(col: &mut Collection, card: &Card, builtin: bool) -> Result<ExitCode> {
+fn revert(col: &mut Collection, card: &Card, builtin: bool, now_ms: i64) -> Result<ExitCode> {
     if !builtin {
         bail!(
             "edit --revert: {} is a card of your own; its text is what you last wrote",
             card.uid
         );
     }
-    if col.revert_override(card.id)? {
+    if col.revert_override(card.id, now_ms)? {
         outln!(
             "{} shows py201's text again; its schedule and history are kept.",
             card.uid

@@ -20,6 +20,7 @@ pub fn run(ctx: &Ctx, args: ShowArgs) -> Result<ExitCode> {
     };
     let log = col.card_log(card.id)?;
     let edited = col.override_of(card.id)?;
+    let superseded = crate::collection::device_cards::superseded(&col.conn, &card.uid)?;
     let fsrs = match col.config().scheduler {
         SchedulerKind::Fsrs => Some(col.fsrs_scheduler(ctx.clock.now().timestamp_millis())?),
         SchedulerKind::Sm2 => None,
@@ -30,6 +31,7 @@ pub fn run(ctx: &Ctx, args: ShowArgs) -> Result<ExitCode> {
         today: ctx.clock.today(col.config().day_starts_at),
         fsrs: fsrs.as_ref(),
         edited: edited.as_ref(),
+        superseded: &superseded,
     };
     if args.json {
         outln!("{}", report.json()?)?;

@@ -57,7 +57,7 @@ pub fn run(ctx: &Ctx, args: SyncArgs) -> Result<ExitCode> {
 /// The summary and conflicts on stdout, each problem as an error line.
 fn print(report: &Report) -> Result<()> {
     outln!("{}", report.summary())?;
-    for c in &report.conflicts {
+    for c in report.settings_lines().iter().chain(&report.conflicts) {
         outln!("{c}")?;
     }
     for p in &report.problems {
@@ -125,7 +125,13 @@ pub fn auto(ctx: &Ctx, col: &mut Collection) {
             if !ctx.quiet {
                 eprintln!("py201: sync: {}", report.summary());
             }
-            for p in report.problems.iter().chain(&report.conflicts) {
+            let settings = report.settings_lines();
+            for p in report
+                .problems
+                .iter()
+                .chain(&settings)
+                .chain(&report.conflicts)
+            {
                 eprintln!("py201: sync: {p}");
             }
         }

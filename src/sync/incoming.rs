@@ -4,9 +4,9 @@
 //! skipped, so applying a segment twice changes nothing). The cards whose
 //! log changed are collected for replay.
 
-use super::outgoing::from_fields;
+use super::outgoing::{from_fields, to_fields};
 use super::replay::Entry;
-use super::segment::{CardRecord, Segment};
+use super::segment::{CardFields, CardRecord, Segment};
 use crate::collection::device_cards::{self, DELETED, Synced};
 use crate::collection::devices;
 use crate::error::Result;
@@ -84,19 +84,8 @@ fn apply_record(
             return Ok(false);
         }
         let held_wins = (h.mod_ms, h.device.as_str()) >= (r.mod_ms, r.device.as_str());
-        // Two edits (not a card as it stood when its device joined): the
-        // later wins, the other is reported.
-        if h.mod_ms > 0 && r.mod_ms > 0 {
-            let held_name = devices::name_of(conn, &h.device)?;
-            let (won, lost) = if held_wins {
-                (held_name.as_str(), from)
-            } else {
-                (from, held_name.as_str())
-            };
-            conflicts.push(format!(
-                "card {}: edited on {lost} and {won}; {won}'s later edit kept",
-                r.uid
-            ));
+        if concurrent(h, r) {
+            conflict(conn, h, r, (held_wins, from), conflicts)?;
         }
         if held_wins {
             return Ok(false);
@@ -105,13 +94,90 @@ fn apply_record(
     if r.deleted {
         device_cards::delete_card(conn, &r.uid)?;
     } else {
-        device_cards::put_card(conn, &from_fields(&r.uid, &r.fields))?;
+        device_cards::put_card(conn, &from_fields(&r.uid, &r.fields, r.mod_ms))?;
     }
     let synced = Synced {
         mod_ms: r.mod_ms,
         device: r.device.clone(),
         digest,
+        base: r.base.clone(),
     };
     device_cards::set_record(conn, &r.uid, &synced)?;
     Ok(true)
+}
+
+/// Whether the held record `h` and the arriving `r` are two edits made
+/// apart: neither made over the other, and neither a card as it stood
+/// before its device joined with no known change (time 0), which any edit
+/// replaces.
+fn concurrent(h: &Synced, r: &CardRecord) -> bool {
+    let r_id = (r.mod_ms, r.device.clone());
+    h.mod_ms > 0
+        && r.mod_ms > 0
+        && r.base.as_ref() != Some(&h.id())
+        && h.base.as_ref() != Some(&r_id)
+}
+
+/// Two edits of one card: the one that lost is kept in the card's history
+/// (`superseded_edits`, shown by `py201 show`) and the conflict reported.
+/// Every device that meets both keeps the same loser.
+fn conflict(
+    conn: &Connection,
+    h: &Synced,
+    r: &CardRecord,
+    (held_wins, from): (bool, &str),
+    conflicts: &mut Vec<String>,
+) -> Result<()> {
+    let held_name = devices::name_of(conn, &h.device)?;
+    let (won, lost) = if held_wins {
+        (held_name.as_str(), from)
+    } else {
+        (from, held_name.as_str())
+    };
+    conflicts.push(format!(
+        "card {}: edited on {lost} and {won}; {won}'s later edit kept",
+        r.uid
+    ));
+    // The held record's text is the card's here: a sync sends this
+    // device's changes before it applies any other's.
+    let lost_fields = if held_wins {
+        Some((r.deleted, to_text(&r.fields)))
+    } else {
+        device_cards::card_text(conn, &r.uid)?
+            .map(|t| (false, to_text(&to_fields(&t))))
+            .or(Some((true, to_text(&Default::default()))))
+    };
+    let (kept, lost_rec) = if held_wins {
+        (h.id(), (r.mod_ms, from.to_string()))
+    } else {
+        ((r.mod_ms, r.device.clone()), (h.mod_ms, held_name.clone()))
+    };
+    if let Some((deleted, (deck, front, back, code, tags))) = lost_fields {
+        let s = device_cards::Superseded {
+            uid: r.uid.clone(),
+            edited_ms: lost_rec.0,
+            device: lost_rec.1,
+            kept_ms: kept.0,
+            kept_device: won.to_string(),
+            deck,
+            front,
+            back,
+            code,
+            tags,
+            deleted,
+        };
+        device_cards::keep_superseded(conn, &s)?;
+    }
+    Ok(())
+}
+
+/// The text a superseded edit keeps: deck, front, back, code, tags.
+fn to_text(f: &CardFields) -> (String, String, String, Option<String>, String) {
+    (
+        f.deck.clone(),
+        f.front.clone(),
+        f.back.clone(),
+        f.code.clone(),
+        f.tags.clone(),
+    )
 }

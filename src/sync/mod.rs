@@ -22,12 +22,14 @@ pub mod outgoing;
 pub mod replay;
 pub mod report;
 pub mod segment;
+pub mod settings;
 
 use crate::collection::Collection;
 use crate::collection::config::SchedulerKind;
 use crate::collection::devices::{self, Device};
+use crate::collection::fsrs::load_params;
 use crate::error::{Error, Result};
-use crate::scheduler::{Active, sm2::Sm2};
+use crate::scheduler::{Active, fsrs::Fsrs, sm2::Sm2};
 use incoming::Touched;
 use report::Report;
 use rusqlite::Connection;
@@ -41,10 +43,9 @@ pub fn sync(col: &mut Collection, dir: &Path, now_ms: i64) -> Result<Report> {
             dir.display()
         )));
     }
-    let mut sched = scheduler(col, now_ms)?;
     let conn = &col.conn;
     conn.execute_batch("BEGIN IMMEDIATE")?;
-    let mut report = match run(conn, &mut sched, dir, now_ms) {
+    let mut report = match run(conn, dir, now_ms) {
         Ok(r) => r,
         Err(e) => {
             let _ = conn.execute_batch("ROLLBACK");
@@ -52,16 +53,27 @@ pub fn sync(col: &mut Collection, dir: &Path, now_ms: i64) -> Result<Report> {
         }
     };
     conn.execute_batch("COMMIT")?;
-    write_pending(conn, dir, &mut report)?;
+    // Settings may have arrived.
+    col.config = col.load_config()?;
+    write_pending(&col.conn, dir, &mut report)?;
     Ok(report)
 }
 
-/// The collection's scheduler, as a review session makes it.
-fn scheduler(col: &Collection, now_ms: i64) -> Result<Active> {
-    let cfg = *col.config();
+/// The collection's scheduler under the settings in force (those a sync
+/// applied included), as a review session makes it.
+fn scheduler(conn: &Connection, now_ms: i64) -> Result<Active> {
+    let cfg = crate::collection::load_config(conn)?;
     Ok(match cfg.scheduler {
         SchedulerKind::Sm2 => Active::Sm2(Sm2::new(cfg.scheduler_settings())),
-        SchedulerKind::Fsrs => Active::Fsrs(Box::new(col.fsrs_scheduler(now_ms)?)),
+        SchedulerKind::Fsrs => Active::Fsrs(Box::new(
+            Fsrs::new(
+                &load_params(conn)?,
+                cfg.fsrs_settings(),
+                cfg.scheduler_settings(),
+                now_ms,
+            )
+            .map_err(|e| Error::BadValue(format!("FSRS parameters: {e}")))?,
+        )),
     })
 }
 
@@ -96,7 +108,7 @@ fn default_name(id: &str) -> String {
 }
 
 /// The sync's steps inside its transaction.
-fn run(conn: &Connection, sched: &mut Active, dir: &Path, now_ms: i64) -> Result<Report> {
+fn run(conn: &Connection, dir: &Path, now_ms: i64) -> Result<Report> {
     let mut me = own_device(conn)?;
     let mut report = Report::default();
     let mut touched = Touched::new();
@@ -109,7 +121,13 @@ fn run(conn: &Connection, sched: &mut Active, dir: &Path, now_ms: i64) -> Result
     for peer in peers {
         receive(conn, dir, &peer, &mut report, &mut touched)?;
     }
-    replay_touched(conn, sched, touched, &me.id)?;
+    // Under the settings in force now: a change of those the replay
+    // depends on (sent or received) replays every card.
+    for card in settings::replay_all(conn)? {
+        touched.entry(card).or_default();
+    }
+    let mut sched = scheduler(conn, now_ms)?;
+    replay_touched(conn, &mut sched, touched, &me.id)?;
     devices::forget_log_changes(conn)?;
     Ok(report)
 }
@@ -125,11 +143,12 @@ fn send(
 ) -> Result<()> {
     let mut out = outgoing::gather(conn, me, now_ms)?;
     flags::gather(conn, &me.id, now_ms, &mut out.segment, touched)?;
+    settings::gather(conn, &me.id, &mut out.segment)?;
     let seg = &out.segment;
     report.sent = incoming::Brought {
         answers: seg.answers.len() as u64,
         undos: seg.undone.len() as u64,
-        edits: (seg.cards.len() + seg.resets.len() + seg.decks.len()) as u64,
+        edits: (seg.cards.len() + seg.resets.len() + seg.decks.len() + seg.settings.len()) as u64,
     };
     for card in out.cards {
         touched.entry(card).or_default();
@@ -154,7 +173,10 @@ fn receive(
     let from = known.as_ref().map_or(0, |d| d.segments) + 1;
     let read = folder::read_new(dir, peer, from);
     for (seg, sha) in &read.segments {
-        let brought = incoming::apply(conn, seg, touched, &mut report.conflicts)?;
+        let mut brought = incoming::apply(conn, seg, touched, &mut report.conflicts)?;
+        let changed = settings::apply(conn, seg)?;
+        brought.edits += changed.len() as u64;
+        report.add_settings(&seg.name, changed);
         devices::record_segment(conn, (peer, seg.seq), sha, None)?;
         let device = Device {
             id: peer.to_string(),

@@ -17,7 +17,8 @@ pub struct Outgoing {
     pub cards: BTreeSet<i64>,
 }
 
-/// Gathers this device's changes; `now_ms` stamps the edits found.
+/// Gathers this device's changes; `now_ms` stamps the changes found whose
+/// time the card does not hold (see [`edit_time`]).
 pub fn gather(conn: &Connection, me: &mut Device, now_ms: i64) -> Result<Outgoing> {
     let mut out = Outgoing {
         segment: Segment {
@@ -72,55 +73,77 @@ fn gather_answers(
     Ok(())
 }
 
+/// When a card's change was made: the card's own modification time
+/// (`add`, `edit`, `tag`, `suspend`, ... stamp it), so that of two devices'
+/// edits the later wins whichever syncs first. A change that left no later
+/// stamp than the record it changes (a leech tagged while answering, which
+/// stays off the answer path's work, or an undo) takes the sync's time, as
+/// every change did before schema 12.
+fn edit_time(text: &CardText, synced: &Synced, now_ms: i64) -> i64 {
+    if text.modified_ms > synced.mod_ms {
+        text.modified_ms
+    } else {
+        now_ms.max(synced.mod_ms + 1)
+    }
+}
+
 /// Cards changed here since their record, and cards deleted here.
 fn gather_cards(conn: &Connection, me: &str, now_ms: i64, seg: &mut Segment) -> Result<()> {
     let mut shipped = Shipped::default();
     for (text, synced) in device_cards::cards_and_records(conn)? {
         let fields = to_fields(&text);
         let digest = fields.digest();
+        let base = synced.as_ref().map(Synced::id);
         let mod_ms = match &synced {
             Some(s) if s.digest == digest => continue,
-            Some(_) => now_ms,
+            Some(s) => edit_time(&text, s, now_ms),
             None if shipped.untouched(&text) => {
                 // Every device has it so: remembered here, not sent, and
                 // losing to any record that comes (device "" sorts first).
-                let base = Synced {
+                let start = Synced {
                     mod_ms: 0,
                     device: String::new(),
                     digest,
+                    base: None,
                 };
-                device_cards::set_record(conn, &text.uid, &base)?;
+                device_cards::set_record(conn, &text.uid, &start)?;
                 continue;
             }
-            // Never synced: the card as it stood before this device joined.
-            // Stamped 0, so that any edit made since, anywhere, wins over it.
-            None => 0,
+            // Never synced: the card as it stood before this device joined,
+            // at its last change (0 when not known: any edit wins over it).
+            None => text.modified_ms,
         };
         let record = Synced {
             mod_ms,
             device: me.to_string(),
             digest,
+            base: base.clone(),
         };
         device_cards::set_record(conn, &text.uid, &record)?;
         seg.cards.push(CardRecord {
             uid: text.uid,
             mod_ms,
             device: me.to_string(),
+            base,
             deleted: false,
             fields,
         });
     }
-    for uid in device_cards::deleted_here(conn)? {
+    for (uid, held) in device_cards::deleted_here(conn)? {
+        // A deletion leaves no card to stamp: the sync's time.
+        let mod_ms = now_ms.max(held.mod_ms + 1);
         let record = Synced {
-            mod_ms: now_ms,
+            mod_ms,
             device: me.to_string(),
             digest: DELETED.into(),
+            base: Some(held.id()),
         };
         device_cards::set_record(conn, &uid, &record)?;
         seg.cards.push(CardRecord {
             uid,
-            mod_ms: now_ms,
+            mod_ms,
             device: me.to_string(),
+            base: Some(held.id()),
             deleted: true,
             fields: CardFields::default(),
         });
@@ -180,11 +203,12 @@ pub fn to_fields(t: &CardText) -> CardFields {
             position: *position,
             fields: fields.clone(),
         }),
+        own_text: t.own_text,
     }
 }
 
-/// A card's text from the file format's fields.
-pub fn from_fields(uid: &str, f: &CardFields) -> CardText {
+/// A card's text from the file format's fields, modified at `mod_ms`.
+pub fn from_fields(uid: &str, f: &CardFields, mod_ms: i64) -> CardText {
     CardText {
         uid: uid.to_string(),
         deck: f.deck.clone(),
@@ -204,5 +228,7 @@ pub fn from_fields(uid: &str, f: &CardFields) -> CardText {
             .as_ref()
             .map(|n| (n.deck.clone(), n.position, n.fields.clone())),
         builtin: false,
+        own_text: f.own_text,
+        modified_ms: mod_ms,
     }
 }

@@ -10,6 +10,9 @@ pub struct Report {
     pub sent: Brought,
     /// Edits of the same card on two devices: which one was kept.
     pub conflicts: Vec<String>,
+    /// Shared settings another device changed here: its name, and each
+    /// "key value".
+    pub settings: Vec<(String, Vec<String>)>,
     /// Files or folders that could not be used, one line each; the rest
     /// of the folder was synced.
     pub problems: Vec<String>,
@@ -25,6 +28,25 @@ impl Report {
             }
             None => self.from.push((name.to_string(), b.clone())),
         }
+    }
+
+    pub fn add_settings(&mut self, name: &str, changed: Vec<String>) {
+        if changed.is_empty() {
+            return;
+        }
+        match self.settings.iter_mut().find(|(n, _)| n == name) {
+            Some((_, all)) => all.extend(changed),
+            None => self.settings.push((name.to_string(), changed)),
+        }
+    }
+
+    /// One line per device whose settings were taken: "settings from
+    /// laptop: scheduler fsrs, fuzz off".
+    pub fn settings_lines(&self) -> Vec<String> {
+        self.settings
+            .iter()
+            .map(|(name, s)| format!("settings from {name}: {}", s.join(", ")))
+            .collect()
     }
 
     /// The one summary line (devices by name).
@@ -100,5 +122,17 @@ mod tests {
             "1 answer, 1 undo and 3 edits from desk, 12 answers and 1 edit from laptop, 30 answers sent."
         );
         assert_eq!(Report::default().summary(), "Nothing new to send or apply.");
+    }
+
+    #[test]
+    fn settings_taken_are_one_line_per_device() {
+        let mut r = Report::default();
+        r.add_settings("laptop", vec!["scheduler fsrs".into()]);
+        r.add_settings("desk", vec![]);
+        r.add_settings("laptop", vec!["fuzz off".into()]);
+        assert_eq!(
+            r.settings_lines(),
+            vec!["settings from laptop: scheduler fsrs, fuzz off".to_string()]
+        );
     }
 }

@@ -15,8 +15,10 @@ use serde::{Deserialize, Serialize};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-/// The segment format this py201 writes and the newest it reads.
-pub const FORMAT: u32 = 1;
+/// The segment format this py201 writes and the newest it reads. 2 added
+/// shared settings, edit times and the learner's own text of built-in
+/// cards: a py201 that reads only 1 would drop them unseen, and diverge.
+pub const FORMAT: u32 = 2;
 const MAGIC: &str = "py201-sync";
 
 /// One device's batch of changes, as written in a segment.
@@ -40,6 +42,19 @@ pub struct Segment {
     pub resets: Vec<(String, i64)>,
     #[serde(default)]
     pub decks: Vec<DeckRecord>,
+    /// Shared settings the learner changed (`config KEY VALUE`).
+    #[serde(default)]
+    pub settings: Vec<SettingRecord>,
+}
+
+/// A shared setting's value as one device set it; the later record wins
+/// (by time, then device id).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SettingRecord {
+    pub key: String,
+    pub value: String,
+    pub mod_ms: i64,
+    pub device: String,
 }
 
 /// A deck turned off or on; the later record wins.
@@ -59,6 +74,7 @@ impl Segment {
             && self.cards.is_empty()
             && self.resets.is_empty()
             && self.decks.is_empty()
+            && self.settings.is_empty()
     }
 }
 
@@ -77,12 +93,16 @@ pub struct Answer {
 }
 
 /// A card's text, place and flags as one device last set them; the later
-/// record (by `mod_ms`, then device id) wins.
+/// record (by `mod_ms`, the time of the edit, then device id) wins.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CardRecord {
     pub uid: String,
     pub mod_ms: i64,
     pub device: String,
+    /// The record this edit was made over (its time and device), when the
+    /// device had one: an edit made over the record held is no conflict.
+    #[serde(default)]
+    pub base: Option<(i64, String)>,
     /// The card was deleted: its fields are those it had.
     #[serde(default)]
     pub deleted: bool,
@@ -107,6 +127,15 @@ pub struct CardFields {
     pub retired: bool,
     /// The note's row when the card's note has one (cloze notes).
     pub note: Option<NoteFields>,
+    /// The text is the learner's own over a built-in card (`py201 edit`):
+    /// the receiving device keeps it as such, over deck updates. Left out
+    /// when false, so the digest of every other card is as before.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub own_text: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -205,12 +234,14 @@ pub fn merge(parts: Vec<Segment>) -> Segment {
     let mut cards = std::collections::BTreeMap::new();
     let mut decks = std::collections::BTreeMap::new();
     let mut resets: std::collections::BTreeMap<String, i64> = std::collections::BTreeMap::new();
+    let mut settings = std::collections::BTreeMap::new();
     for p in parts {
         (out.device, out.name, out.seq) = (p.device, p.name, p.seq);
         out.answers.extend(p.answers);
         out.undone.extend(p.undone);
         cards.extend(p.cards.into_iter().map(|c| (c.uid.clone(), c)));
         decks.extend(p.decks.into_iter().map(|d| (d.name.clone(), d)));
+        settings.extend(p.settings.into_iter().map(|s| (s.key.clone(), s)));
         for (uid, t) in p.resets {
             let e = resets.entry(uid).or_insert(t);
             *e = (*e).max(t);
@@ -219,6 +250,7 @@ pub fn merge(parts: Vec<Segment>) -> Segment {
     out.cards = cards.into_values().collect();
     out.decks = decks.into_values().collect();
     out.resets = resets.into_iter().collect();
+    out.settings = settings.into_values().collect();
     out
 }
 
@@ -284,8 +316,8 @@ mod tests {
     #[test]
     fn a_newer_format_is_refused_before_its_contents_are_read() {
         assert_eq!(
-            decode(b"py201-sync 2 abc\n{not json at all"),
-            Err(Refused::Newer(2))
+            decode(b"py201-sync 3 abc\n{not json at all"),
+            Err(Refused::Newer(3))
         );
     }
 
@@ -300,6 +332,24 @@ mod tests {
         assert_eq!(merged.undone, vec![("d2".into(), 4), ("d2".into(), 4)]);
         assert_eq!(snapshot_of(&snapshot_name(4)), Some(4));
         assert_eq!(snapshot_of("00000004.seg"), None);
+    }
+
+    #[test]
+    fn a_merge_keeps_the_last_record_of_each_setting() {
+        let setting = |value: &str, mod_ms| SettingRecord {
+            key: "fuzz".into(),
+            value: value.into(),
+            mod_ms,
+            device: "d1".into(),
+        };
+        let mut first = sample();
+        first.settings = vec![setting("off", 5)];
+        let mut later = sample();
+        later.seq = 4;
+        later.answers.clear();
+        later.settings = vec![setting("on", 9)];
+        assert!(!later.is_empty());
+        assert_eq!(merge(vec![first, later]).settings, vec![setting("on", 9)]);
     }
 
     #[test]
