@@ -268,7 +268,13 @@ impl ProgressWriter<'_, '_> {
         else {
             return Ok(None);
         };
-        let ours = self.latest(card)?;
+        // Into a collection with no answers yet (the usual first import),
+        // no card has a latest one: 100,000 look-ups saved.
+        let ours = if self.before == 0 {
+            None
+        } else {
+            self.latest(card)?
+        };
         Ok(Some(Target { card, deck, ours }))
     }
 
