@@ -3,6 +3,7 @@
 use super::migrations::{MIGRATIONS, Migration};
 use super::{APPLICATION_ID, SCHEMA, SCHEMA_VERSION};
 use crate::error::{Error, Result};
+use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags};
 use std::{fs, io::Read, path::Path, time::Duration};
 
@@ -157,6 +158,12 @@ pub fn open(path: &Path) -> Result<(Connection, bool)> {
         | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let conn = Connection::open_with_flags(path, flags).map_err(|e| write_error(path, e))?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
+    // One plan per statement, chosen when it is prepared: without this
+    // SQLite prepares a statement again whenever a bound value might give
+    // it a better plan, which it did for the review header's counts on
+    // every card and for an Anki import's look-up of each card. The plans
+    // used are then those tests/query_plans.rs checks (prepared unbound).
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
     let tables = check_identity(&conn, path)?;
     // WAL: readers never block the writer, and a killed process loses nothing
     // that was committed. NORMAL sync is durable across process crashes.
@@ -290,6 +297,19 @@ mod tests {
         assert_eq!(pragma("user_version"), SCHEMA_VERSION);
         assert_eq!(pragma("application_id"), i64::from(APPLICATION_ID));
         assert_eq!(SCHEMA_VERSION, MIGRATIONS.len() as i64 + 1);
+    }
+
+    /// A bound value never makes SQLite prepare a statement again: the
+    /// review header's counts were prepared again on every card (a
+    /// 1,000-answer session: 0.45 s of CPU, 0.30 s without).
+    #[test]
+    fn statements_keep_the_plan_they_were_prepared_with() {
+        let dir = tempfile::tempdir().unwrap();
+        let (conn, _) = open(&dir.path().join("c.db")).unwrap();
+        assert!(
+            conn.db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG)
+                .unwrap()
+        );
     }
 
     #[test]

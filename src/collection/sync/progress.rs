@@ -11,7 +11,6 @@ use super::DeckSync;
 use crate::clock::Day;
 use crate::collection::dump::{RevlogRow, review_values};
 use crate::error::Result;
-use rusqlite::config::DbConfig;
 use rusqlite::{OptionalExtension, params};
 use std::collections::HashMap;
 
@@ -213,13 +212,6 @@ impl<'c> DeckSync<'c> {
         let cache: i64 = self.tx.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
         self.tx
             .execute_batch(&format!("PRAGMA cache_size = -{BULK_CACHE_KIB}"))?;
-        // SQLite marks a statement whose plan might change with a bound
-        // value to be prepared again at every new value; it did so for
-        // the look-up of a card's latest answer (`card_id = ?1`), prepared
-        // again for each of 100,000 cards. The statements of the progress
-        // have one plan whatever their values: fix it.
-        self.tx
-            .set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
         Ok(ProgressWriter {
             sync: self,
             today,
@@ -231,17 +223,6 @@ impl<'c> DeckSync<'c> {
             totals: HashMap::new(),
             report: ProgressReport::default(),
         })
-    }
-}
-
-impl Drop for ProgressWriter<'_, '_> {
-    /// The query planner free again, whether the import ended or failed:
-    /// the connection may go on (a library caller's, a test's).
-    fn drop(&mut self) {
-        let _ = self
-            .sync
-            .tx
-            .set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, false);
     }
 }
 
