@@ -130,9 +130,14 @@ fn parse<R: Read>(
     mut rows: Option<&mut Rows>,
     header_good: bool,
 ) -> Result<Top> {
-    let buffered = std::io::BufReader::with_capacity(1 << 16, open()?);
-    let mut guarded = Guarded::new(buffered, Shape::Json, 1, name);
-    let mut de = serde_json::Deserializer::from_reader(&mut guarded);
+    // The buffer outside the guard: serde_json reads a byte at a time,
+    // which a BufReader serves from its buffer, while the guard checks
+    // each 64 KiB read from the file at once (a byte at a time through
+    // the guard, checking a 480 MB backup took 8.2 s, not 5.4 s). The
+    // guard runs ahead of the parser, as when the file was read whole.
+    let guarded = Guarded::new(open()?, Shape::Json, 1, name);
+    let mut buffered = std::io::BufReader::with_capacity(1 << 16, guarded);
+    let mut de = serde_json::Deserializer::from_reader(&mut buffered);
     let seed = FileSeed {
         rows: rows.as_deref_mut(),
         header_good,
@@ -148,7 +153,7 @@ fn parse<R: Read>(
     if let Some(failed) = rows.as_deref_mut().and_then(|r| r.failed.take()) {
         return Err(failed);
     }
-    if let Some(refused) = guarded.refused() {
+    if let Some(refused) = buffered.get_ref().refused() {
         return Err(refused);
     }
     use serde_json::error::Category;
