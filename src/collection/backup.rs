@@ -3,7 +3,7 @@
 //! A change that may not change anything (an import) is run inside
 //! [`Collection::backed_up`], which keeps its backup only if it did.
 
-use super::{Collection, dump::Dump, open};
+use super::{Collection, dump::DumpRow, open};
 use crate::error::{Error, Result};
 use rusqlite::{Connection, MAIN_DB, OpenFlags};
 use std::path::{Path, PathBuf};
@@ -85,11 +85,16 @@ impl Collection {
         Ok((result?, kept))
     }
 
-    /// Replaces the collection's content with `dump` after backing it up
-    /// (into the rotation); returns the backup's path.
-    pub fn replace_backed_up(&mut self, stamp: &str, dump: &Dump) -> Result<PathBuf> {
+    /// Replaces the collection's content with the rows `fill` gives
+    /// ([`Collection::replace_each`]) after backing it up (into the
+    /// rotation); returns the backup's path.
+    pub fn replace_backed_up(
+        &mut self,
+        stamp: &str,
+        fill: impl FnOnce(&mut dyn FnMut(DumpRow) -> Result<()>) -> Result<()>,
+    ) -> Result<PathBuf> {
         let saved = self.backup(stamp)?;
-        self.replace_with(dump)?;
+        self.replace_each(fill)?;
         Ok(saved)
     }
 

@@ -4,12 +4,11 @@
 //! read what a learner authored rather than every row, are `export`'s.
 
 use super::Collection;
-use super::export::{CARDS_WITHOUT_NOTE, NOTE_CARD_COLUMNS, split_tags, stored_note};
+use super::export::{CARDS_WITHOUT_NOTE, NOTE_CARD_COLUMNS, card_at, split_tags, stored_note};
 use crate::decks::NoteSpec;
 use crate::error::Result;
 use crate::model::{CardContent, CardKind};
-use rusqlite::{ToSql, TransactionBehavior};
-use std::collections::HashMap;
+use rusqlite::{OptionalExtension, ToSql, TransactionBehavior};
 
 /// Every row of every table a learner's data lives in, as the tables hold
 /// them: what a JSON backup (`interop::backup`) is made of and restored
@@ -376,27 +375,48 @@ impl Collection {
         Ok(())
     }
 
-    /// Replaces everything in the collection with `dump`, in one transaction.
-    /// SQLite's own constraints (foreign keys, CHECKs) and a check that
-    /// every card has its note ([`CARDS_WITHOUT_NOTE`]) reject an
-    /// inconsistent dump, and then nothing has changed.
+    /// Replaces everything in the collection with `dump`, in one
+    /// transaction (see [`Collection::replace_each`]).
     pub fn replace_with(&mut self, dump: &Dump) -> Result<()> {
+        self.replace_each(|row| {
+            row(DumpRow::Head(dump.config.clone(), dump.decks.clone()))?;
+            dump.notes
+                .iter()
+                .try_for_each(|n| row(DumpRow::Note(n.clone())))?;
+            dump.cards
+                .iter()
+                .try_for_each(|c| row(DumpRow::Card(c.clone())))?;
+            dump.revlog
+                .iter()
+                .try_for_each(|r| row(DumpRow::Review(r.clone())))
+        })
+    }
+
+    /// Replaces everything in the collection with the rows `fill` gives,
+    /// written as they come, in one transaction: a backup of any size is
+    /// restored without being held. The rows may come in any order (a
+    /// backup's tables in any order), so foreign keys are checked at the
+    /// end: SQLite's own constraints (foreign keys, CHECKs) and a check
+    /// that every card has its note ([`CARDS_WITHOUT_NOTE`]) reject an
+    /// inconsistent backup, and then nothing has changed. An error of
+    /// `fill`'s own (a file that cannot be read) changes nothing either.
+    pub fn replace_each(
+        &mut self,
+        fill: impl FnOnce(&mut dyn FnMut(DumpRow) -> Result<()>) -> Result<()>,
+    ) -> Result<()> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        // Until the commit; SQLite resets it then.
         tx.execute_batch(
-            "DELETE FROM revlog; DELETE FROM cards; DELETE FROM notes; DELETE FROM decks; DELETE FROM config;
+            "PRAGMA defer_foreign_keys = ON;
+             DELETE FROM revlog; DELETE FROM cards; DELETE FROM notes; DELETE FROM decks; DELETE FROM config;
              DELETE FROM meta WHERE key <> 'collection_id';",
         )?;
-        insert_rows(&tx, "config", "key, value", &dump.config, |(k, v)| {
-            [k as &dyn ToSql, v]
-        })?;
-        insert_rows(&tx, "decks", DECK_COLUMNS, &dump.decks, deck_values)?;
-        let own_cards = own_cards(dump);
-        let notes = dump.notes.iter().filter(|n| !is_its_card(&own_cards, n));
-        insert_rows(&tx, "notes", NOTE_COLUMNS, notes, note_values)?;
-        insert_rows(&tx, "cards", CARD_COLUMNS, &dump.cards, card_values)?;
-        insert_rows(&tx, "revlog", REVLOG_COLUMNS, &dump.revlog, review_values)?;
+        {
+            let mut w = Restoring::new(&tx)?;
+            fill(&mut |row| w.row(row))?;
+        }
         let fk_problems: i64 = tx.query_row(
             &format!(
                 "SELECT (SELECT count(*) FROM pragma_foreign_key_check) + ({CARDS_WITHOUT_NOTE}) AS problems"
@@ -415,52 +435,108 @@ impl Collection {
     }
 }
 
-/// The backup's cards that may be their own note, by uid.
-fn own_cards(dump: &Dump) -> HashMap<&str, &CardRow> {
-    dump.cards
-        .iter()
-        .filter(|c| c.note_id == c.uid && c.kind != CardKind::Cloze.as_str())
-        .map(|c| (c.uid.as_str(), c))
-        .collect()
+/// The statements of a restore, prepared once for every row.
+struct Restoring<'t> {
+    config: rusqlite::Statement<'t>,
+    deck: rusqlite::Statement<'t>,
+    note: rusqlite::Statement<'t>,
+    card: rusqlite::Statement<'t>,
+    review: rusqlite::Statement<'t>,
+    /// The card a note may be exactly (its own uid, not cloze).
+    own_card: rusqlite::Statement<'t>,
+    note_fields: rusqlite::Statement<'t>,
+    delete_note: rusqlite::Statement<'t>,
 }
 
-/// Whether the backup's note `n` is exactly its card (of `own_cards`),
-/// which then stands for it (schema 6: such a note gets no row). The
-/// backup gives its fields in full, the same JSON as its card's.
-fn is_its_card(own_cards: &HashMap<&str, &CardRow>, n: &NoteRow) -> bool {
-    let Some((c, kind)) = own_cards
-        .get(n.id.as_str())
-        .and_then(|c| Some((c, CardKind::parse(&c.kind)?)))
-    else {
-        return false;
-    };
-    let card = CardContent {
-        uid: c.uid.clone(),
-        note: c.uid.clone(),
-        kind,
-        front: c.front.clone(),
-        back: c.back.clone(),
-        code: c.code.clone(),
-        tags: split_tags(&c.tags),
-        source: c.source.clone(),
-    };
-    serde_json::to_string(&NoteSpec::of_card(&card)).is_ok_and(|j| j == n.fields)
-}
-
-/// Inserts `rows` into `table`, each as the values of `columns` that
-/// `values` gives, in that order.
-fn insert_rows<'a, R: 'a, const N: usize>(
-    tx: &rusqlite::Transaction,
-    table: &str,
-    columns: &str,
-    rows: impl IntoIterator<Item = &'a R>,
-    values: impl Fn(&'a R) -> [&'a dyn ToSql; N],
-) -> Result<()> {
-    let mut st = tx.prepare(&insert_sql(table, columns))?;
-    for row in rows {
-        st.execute(&values(row)[..])?;
+impl<'t> Restoring<'t> {
+    fn new(tx: &'t rusqlite::Transaction) -> Result<Self> {
+        Ok(Restoring {
+            config: tx.prepare(&insert_sql("config", "key, value"))?,
+            deck: tx.prepare(&insert_sql("decks", DECK_COLUMNS))?,
+            note: tx.prepare(&insert_sql("notes", NOTE_COLUMNS))?,
+            card: tx.prepare(&insert_sql("cards", CARD_COLUMNS))?,
+            review: tx.prepare(&insert_sql("revlog", REVLOG_COLUMNS))?,
+            own_card: tx.prepare(&format!(
+                "SELECT {NOTE_CARD_COLUMNS} FROM cards c
+                 WHERE c.uid = ?1 AND c.note_id = c.uid AND c.kind <> 'cloze'"
+            ))?,
+            note_fields: tx.prepare("SELECT fields FROM notes WHERE id = ?1")?,
+            delete_note: tx.prepare("DELETE FROM notes WHERE id = ?1")?,
+        })
     }
-    Ok(())
+
+    /// Writes one row. A backup gives every note in full, but a note that
+    /// is exactly its card gets no row (schema 6): told here in SQL, by
+    /// whichever of the two comes second, so nothing is kept between rows.
+    fn row(&mut self, row: DumpRow) -> Result<()> {
+        match row {
+            DumpRow::Head(config, decks) => {
+                for (k, v) in &config {
+                    self.config.execute([k, v])?;
+                }
+                for d in &decks {
+                    self.deck.execute(&deck_values(d)[..])?;
+                }
+            }
+            DumpRow::Note(n) => {
+                let card = self
+                    .own_card
+                    .query_row([&n.id], |r| Ok(card_at(r, n.id.clone(), 0)))
+                    .optional()?;
+                let is_its_card = match card {
+                    Some(card) => note_json(card?).is_some_and(|j| j == n.fields),
+                    None => false,
+                };
+                if !is_its_card {
+                    self.note.execute(&note_values(&n)[..])?;
+                }
+            }
+            DumpRow::Card(c) => {
+                self.card.execute(&card_values(&c)[..])?;
+                if c.note_id != c.uid || c.kind == CardKind::Cloze.as_str() {
+                    return Ok(());
+                }
+                let fields: Option<String> = self
+                    .note_fields
+                    .query_row([&c.uid], |r| r.get(0))
+                    .optional()?;
+                let Some(fields) = fields else {
+                    return Ok(());
+                };
+                let uid = c.uid.clone();
+                if card_content(c)
+                    .and_then(note_json)
+                    .is_some_and(|j| j == fields)
+                {
+                    self.delete_note.execute([&uid])?;
+                }
+            }
+            DumpRow::Review(r) => {
+                self.review.execute(&review_values(&r)[..])?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The backup's card `c` as the note it may stand for; `None` for a kind
+/// py201 does not know (the CHECK on `kind` refuses it anyway).
+fn card_content(c: CardRow) -> Option<CardContent> {
+    Some(CardContent {
+        kind: CardKind::parse(&c.kind)?,
+        note: c.uid.clone(),
+        uid: c.uid,
+        front: c.front,
+        back: c.back,
+        code: c.code,
+        tags: split_tags(&c.tags),
+        source: c.source,
+    })
+}
+
+/// The JSON of the note that is exactly `card`, as a backup gives it.
+fn note_json(card: CardContent) -> Option<String> {
+    serde_json::to_string(&NoteSpec::of_card(&card)).ok()
 }
 
 #[cfg(test)]

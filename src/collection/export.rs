@@ -99,7 +99,7 @@ pub(crate) fn stored_note(
 /// The card `uid`, the note of the same id, from [`NOTE_CARD_COLUMNS`] at
 /// `at` in a row. By position: every exported note kept as its card is read
 /// here, a million for a million-card export.
-fn card_at(r: &rusqlite::Row, uid: String, at: usize) -> Result<CardContent> {
+pub(crate) fn card_at(r: &rusqlite::Row, uid: String, at: usize) -> Result<CardContent> {
     let kind: String = r.get(at)?;
     let tags: String = r.get(at + 4)?;
     Ok(CardContent {

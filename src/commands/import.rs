@@ -8,9 +8,9 @@ mod render;
 use super::{Ctx, progress};
 use crate::cli::ImportArgs;
 use crate::collection::sync::progress::ProgressReport;
-use crate::collection::{Collection, dump::Dump, sync::SyncReport};
+use crate::collection::{Collection, sync::SyncReport};
 use crate::error::Result;
-use crate::interop::{Source, import, import::Files};
+use crate::interop::{Source, backup::Checked, import, import::Files};
 use render::{list_problems, report_table};
 use std::io::IsTerminal;
 use std::path::Path;
@@ -19,7 +19,7 @@ use std::process::ExitCode;
 pub fn run(ctx: &Ctx, args: ImportArgs) -> anyhow::Result<ExitCode> {
     let mut col = ctx.open()?;
     let done = match import::open_all(&args.paths) {
-        Ok(Files::Backup { path, dump }) => restore(ctx, &mut col, &path, &dump, args.dry_run),
+        Ok(Files::Backup { path, backup }) => restore(ctx, &mut col, &path, &backup, args.dry_run),
         Ok(Files::Decks(sources)) => decks(ctx, &mut col, &sources, &args),
         Err(e) => Err(e),
     };
@@ -36,20 +36,22 @@ pub fn run(ctx: &Ctx, args: ImportArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn restore(ctx: &Ctx, col: &mut Collection, path: &Path, dump: &Dump, dry: bool) -> Result<()> {
+/// Restores a checked backup: the counts its first pass found, then (not
+/// in a dry run) its rows read again into one transaction.
+fn restore(ctx: &Ctx, col: &mut Collection, path: &Path, b: &Checked, dry: bool) -> Result<()> {
     import::check_replaceable(col, path)?;
-    let (p, d) = (path.display(), dump);
+    let (p, n) = (path.display(), b.counts);
     outln!(
         "{p}: {}, {}, {}",
-        counted(d.decks.len(), "deck"),
-        counted(d.cards.len(), "card"),
-        counted(d.revlog.len(), "review")
+        counted(n.decks, "deck"),
+        counted(n.cards, "card"),
+        counted(n.reviews, "review")
     )?;
     if dry {
         outln!("Dry run: nothing was changed.")?;
         return Ok(());
     }
-    let saved = col.replace_backed_up(&ctx.stamp(), dump)?;
+    let saved = col.replace_backed_up(&ctx.stamp(), |row| b.read_each(row))?;
     outln!(
         "Restored. The previous collection was backed up to {}",
         saved.display()

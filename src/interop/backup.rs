@@ -1,18 +1,28 @@
 //! Full backups as JSON: every deck, note, card, setting and review-log row,
 //! so a collection can be rebuilt exactly elsewhere. The file's serde types
 //! are this module's own; the collection gives and takes its rows as
-//! [`Dump`], moved field by field into them and out (no copy of any text).
+//! [`DumpRow`]s, moved field by field into them and out (no copy of any
+//! text). Both ways stream: [`Writer`] writes each row as the collection
+//! reads it, and [`read`] (its own module) gives each row as it is
+//! parsed; neither ever holds the collection.
 
 use crate::collection::SCHEMA_VERSION;
-use crate::collection::dump::{CardRow, DeckRow, Dump, DumpRow, NoteRow, RevlogRow};
-use crate::error::{Error, Problems, Result, Why};
+#[cfg(test)]
+use crate::collection::dump::Dump;
+use crate::collection::dump::{CardRow, DeckRow, DumpRow, NoteRow, RevlogRow};
+use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
 use std::io::Write;
 
+mod read;
+pub use read::{Checked, Counts, check, read};
+
 pub const FORMAT: &str = "py201-backup";
 
-#[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// The whole file, as the reference the streaming [`Writer`] is tested
+/// against; reading it is [`read`]'s, a row at a time.
+#[cfg(test)]
+#[derive(Serialize)]
 struct BackupFile {
     format: String,
     /// The collection schema version the rows follow.
@@ -23,8 +33,10 @@ struct BackupFile {
 
 /// A backup's `data`: every row of every table, field names as the
 /// columns of schema.sql. The file's own types, apart from the
-/// collection's rows ([`Dump`]), so the file format changes only here.
-#[derive(Serialize, Deserialize)]
+/// collection's rows (`Dump`), so the file format changes only here.
+/// Whole, only as the tests' reference (see [`BackupFile`]).
+#[cfg(test)]
+#[derive(Serialize)]
 struct Data {
     config: Vec<(String, String)>,
     decks: Vec<Deck>,
@@ -214,21 +226,10 @@ fn moved<A, B: From<A>>(rows: Vec<A>) -> Vec<B> {
     rows.into_iter().map(B::from).collect()
 }
 
+#[cfg(test)]
 impl From<Dump> for Data {
     fn from(d: Dump) -> Self {
         Data {
-            config: d.config,
-            decks: moved(d.decks),
-            notes: moved(d.notes),
-            cards: moved(d.cards),
-            revlog: moved(d.revlog),
-        }
-    }
-}
-
-impl From<Data> for Dump {
-    fn from(d: Data) -> Self {
-        Dump {
             config: d.config,
             decks: moved(d.decks),
             notes: moved(d.notes),
@@ -361,34 +362,6 @@ mod erased {
     }
 }
 use erased::Json as _;
-
-pub fn read(file: &str, text: &str) -> Result<Dump> {
-    let bad = |line: Option<usize>, why: Why| Error::Import(Problems::one(file, line, why));
-    // Look at the header first, so a backup from a newer py201 is named as
-    // such rather than reported as unknown fields.
-    let head: serde_json::Value = serde_json::from_str(text).map_err(|e| {
-        let why = Why::Syntax(format!("not a valid JSON backup: {e}"));
-        bad(Some(e.line()), why)
-    })?;
-    if head.get("format").and_then(|f| f.as_str()) != Some(FORMAT) {
-        let why = format!("not a py201 backup (no \"format\": \"{FORMAT}\")");
-        return Err(bad(None, Why::Syntax(why)));
-    }
-    let schema = head
-        .get("schema")
-        .and_then(serde_json::Value::as_i64)
-        .unwrap_or(0);
-    if schema > SCHEMA_VERSION {
-        let why = Why::NewerSchema {
-            found: schema,
-            known: SCHEMA_VERSION,
-        };
-        return Err(bad(None, why));
-    }
-    let file_: BackupFile = serde_json::from_value(head)
-        .map_err(|e| bad(None, Why::Syntax(format!("not a valid py201 backup: {e}"))))?;
-    Ok(file_.data.into())
-}
 
 #[cfg(test)]
 mod tests {

@@ -7,7 +7,7 @@
 use super::{Opened, Source, open, read_in_background};
 use crate::clock::Day;
 use crate::collection::sync::progress::ProgressReport;
-use crate::collection::{Collection, dump::Dump, sync::SyncReport};
+use crate::collection::{Collection, sync::SyncReport};
 use crate::error::{Error, Problems, Result};
 use std::path::{Path, PathBuf};
 
@@ -17,7 +17,10 @@ pub enum Files {
     /// Deck, CSV and TSV files, not yet read into decks.
     Decks(Vec<Source>),
     /// One JSON backup, alone: it replaces the whole collection.
-    Backup { path: PathBuf, dump: Box<Dump> },
+    Backup {
+        path: PathBuf,
+        backup: super::backup::Checked,
+    },
 }
 
 /// Opens every file of an import, listing the problems of all of them
@@ -39,9 +42,9 @@ pub fn open_all(paths: &[PathBuf]) -> Result<Files> {
     match backups.next() {
         None => Ok(Files::Decks(sources)),
         Some(_) if backups.len() > 0 || !sources.is_empty() => Err(Error::BackupNotAlone),
-        Some((path, dump)) => Ok(Files::Backup {
+        Some((path, backup)) => Ok(Files::Backup {
             path: path.clone(),
-            dump,
+            backup,
         }),
     }
 }

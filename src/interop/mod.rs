@@ -1,5 +1,5 @@
 //! Import and export formats, one module per format. Each reads a file into
-//! the same domain types (`DeckContent`, or a whole-collection `Dump`), so
+//! the same domain types (`DeckContent`, or a whole collection's rows), so
 //! the collection never knows which file a card came from. `import` runs a
 //! whole import over them; `export` sends an export to its format's writer;
 //! `atomic` writes a file whole or not at all. Every failure is a
@@ -47,7 +47,8 @@ impl Format {
 #[derive(Debug)]
 pub enum Payload {
     Decks(Vec<DeckContent>),
-    Backup(Box<crate::collection::dump::Dump>),
+    /// A JSON backup, checked, to be read again row by row.
+    Backup(backup::Checked),
 }
 
 /// The file cannot be imported at all: one problem, with no line unless
@@ -109,7 +110,7 @@ fn read_head(name: &str, file: &mut std::fs::File) -> Result<Vec<u8>> {
     Ok(head)
 }
 
-/// Reads a file to parse whole (a deck file or a backup) through a
+/// Reads a deck file to parse whole through a
 /// [`guard::Guarded`] reader, so a line or string too long for any card is
 /// refused as soon as it is read.
 fn read_whole(name: &str, file: std::fs::File, shape: guard::Shape) -> Result<String> {
@@ -357,8 +358,9 @@ pub fn read_in_background(
 pub enum Opened {
     /// Decks, read into a [`Sink`] with [`Source::read_into`].
     Decks(Source),
-    /// A JSON backup: a whole collection, read at once.
-    Backup(Box<crate::collection::dump::Dump>),
+    /// A JSON backup, every row checked and counted (none kept), to be
+    /// read again into the restore ([`backup::Checked::read_each`]).
+    Backup(backup::Checked),
 }
 
 /// A deck, CSV or TSV file, or an Anki package, not yet turned into decks.
@@ -498,7 +500,8 @@ fn count_rows(path: &Path) -> usize {
 }
 
 /// Opens one file to import: reads as much of it as tells what it holds
-/// (a deck file or a backup whole, a CSV/TSV file only its start).
+/// (a deck file whole, a backup once through to check it, a CSV/TSV file
+/// only its start).
 pub fn open(path: &Path) -> Result<Opened> {
     let name = path.display().to_string();
     // Anki packages are told by their content, whatever the extension.
@@ -518,10 +521,8 @@ pub fn open(path: &Path) -> Result<Opened> {
         Err(e) => std::str::from_utf8(&head[..e.valid_up_to()]).unwrap_or_default(),
     };
     let body = match detect(path, valid) {
-        Format::Json => {
-            let text = read_whole(&name, file, guard::Shape::Json)?;
-            return backup::read(&name, &text).map(|d| Opened::Backup(Box::new(d)));
-        }
+        // Read from the file in two passes, never whole (see `backup`).
+        Format::Json => return backup::check(path, &name).map(Opened::Backup),
         // A zip is opened above; an .apkg name on anything else is refused
         // by what it holds, as for any other file.
         Format::Apkg => {
