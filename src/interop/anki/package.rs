@@ -32,6 +32,8 @@ pub struct Package {
     pub collection: &'static str,
     /// Whether the collection scheduled with FSRS in Anki.
     pub fsrs: bool,
+    /// The collection's scratch file, for a second reader.
+    pub db: std::path::PathBuf,
     _scratch: tempfile::TempDir,
 }
 
@@ -114,6 +116,7 @@ pub fn open(path: &Path, file: &str) -> Result<Package> {
         media,
         collection,
         fsrs,
+        db,
         _scratch: scratch,
     })
 }

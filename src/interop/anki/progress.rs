@@ -21,7 +21,10 @@ use crate::collection::dump::RevlogRow;
 use crate::collection::sync::progress::{ImportedState, ProgressWriter, Target};
 use crate::error::Result;
 use chrono::{Local, TimeZone};
+use rusqlite::{Connection, OpenFlags};
 use std::collections::HashMap;
+use std::path::Path;
+use std::sync::mpsc::{SyncSender, sync_channel};
 
 /// Anki's card types.
 const TYPE_NEW: i64 = 0;
@@ -345,12 +348,38 @@ fn entries(pkg: &Package, file: &str, w: &mut ProgressWriter) -> Result<Vec<Entr
     Ok(entries)
 }
 
+/// How many answers go from the log's reader to the writer at a time.
+const LOG_BATCH: usize = 4096;
+
+/// Reads Anki's log in the order it is stored (time order, so nothing is
+/// sorted), sending it on in batches until the log ends or the receiver
+/// is gone (the import failed).
+fn read_log(db: &Path, send: &SyncSender<Result<Vec<(i64, AnkiAnswer)>>>) -> Result<()> {
+    let conn = Connection::open_with_flags(db, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    let mut answers = conn.prepare(
+        "SELECT cid, id, ease, ivl, lastIvl, factor, time, type FROM revlog ORDER BY id",
+    )?;
+    let mut rows = answers.query([])?;
+    let mut batch = Vec::with_capacity(LOG_BATCH);
+    while let Some(r) = rows.next()? {
+        batch.push(read_answer(r)?);
+        if batch.len() == LOG_BATCH {
+            let full = std::mem::replace(&mut batch, Vec::with_capacity(LOG_BATCH));
+            if send.send(Ok(full)).is_err() {
+                return Ok(());
+            }
+        }
+    }
+    let _ = send.send(Ok(batch));
+    Ok(())
+}
+
 /// Writes the progress of every card of the package through `w`: the
 /// cards are looked up first (a few MB for 100,000 of them), then the
-/// whole log is read once in the order Anki stores it (time order, so
-/// nothing is sorted and the answers go into py201's log in the same
-/// order), each answer put in py201's terms as its card's answers so far
-/// have it, then each card given its state.
+/// whole log is read once, on a thread of its own (reading it was a fifth
+/// of a million-answer import, done while the answers are written), each
+/// answer put in py201's terms as its card's answers so far have it and
+/// written in the same order, then each card given its state.
 pub fn write(pkg: &Package, file: &str, rollover: u8, w: &mut ProgressWriter) -> Result<()> {
     let crt: i64 = pkg
         .conn
@@ -364,23 +393,30 @@ pub fn write(pkg: &Package, file: &str, rollover: u8, w: &mut ProgressWriter) ->
         .enumerate()
         .map(|(i, e)| (e.cid, i))
         .collect();
-    let mut answers = pkg.conn.prepare(
-        "SELECT cid, id, ease, ivl, lastIvl, factor, time, type FROM revlog ORDER BY id",
-    )?;
-    let mut rows = answers.query([])?;
     let mut days = Days::new(rollover);
-    while let Some(r) = rows.next()? {
-        let (cid, a) = read_answer(r)?;
-        // Answers of cards the package does not hold are skipped.
-        let Some(&i) = index.get(&cid) else {
-            continue;
-        };
-        let e = &mut entries[i];
-        if let Some(row) = e.steps.next(&a, days.of(a.id)) {
-            e.last = Some((row.time_ms, Last::from(&row)));
-            w.answer(&e.target, row)?;
+    let db = pkg.db.as_path();
+    std::thread::scope(|s| -> Result<()> {
+        let (send, receive) = sync_channel(4);
+        s.spawn(move || {
+            if let Err(e) = read_log(db, &send) {
+                let _ = send.send(Err(e));
+            }
+        });
+        for batch in receive {
+            for (cid, a) in batch? {
+                // Answers of cards the package does not hold are skipped.
+                let Some(&i) = index.get(&cid) else {
+                    continue;
+                };
+                let e = &mut entries[i];
+                if let Some(row) = e.steps.next(&a, days.of(a.id)) {
+                    e.last = Some((row.time_ms, Last::from(&row)));
+                    w.answer(&e.target, row)?;
+                }
+            }
         }
-    }
+        Ok(())
+    })?;
     for e in &entries {
         let s = state(&e.card, e.last.map(|l| l.1), crt_day, rollover);
         w.state(&e.target, e.last.map(|l| l.0), &s)?;
