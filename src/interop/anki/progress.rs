@@ -304,18 +304,33 @@ struct Entry {
     last: Option<(i64, Last)>,
 }
 
-/// The package's cards that the collection has (the import wrote them),
-/// in Anki's card id order.
-fn entries(pkg: &Package, file: &str, w: &mut ProgressWriter) -> Result<Vec<Entry>> {
-    let types = schema::note_types(&pkg.conn, file)?;
-    let mut cards = pkg.conn.prepare(
+/// How many of the package's cards are taken at a time: their running
+/// values are held while the whole log is read for them (about 200 bytes
+/// a card, so a package of a million cards needs no more than one of
+/// 65,536; the log is read once per slice). Debug builds, the tests',
+/// take slices of 4, so that the tests' packages go through several.
+const CARDS_AT_ONCE: usize = if cfg!(debug_assertions) { 4 } else { 65_536 };
+
+/// The next slice of the package's cards that the collection has (the
+/// import wrote them), in Anki's card id order after `after`, and the
+/// last card id looked at (none: no cards left).
+fn entries(
+    pkg: &Package,
+    types: &HashMap<i64, schema::NoteType>,
+    w: &mut ProgressWriter,
+    after: i64,
+) -> Result<(Vec<Entry>, Option<i64>)> {
+    let mut cards = pkg.conn.prepare_cached(
         "SELECT c.id, n.guid, n.mid, c.ord, c.type, c.queue,
                 CASE WHEN c.odid <> 0 THEN c.odue ELSE c.due END, c.ivl, c.factor, c.lapses, c.data
-         FROM cards c JOIN notes n ON n.id = c.nid ORDER BY c.id",
+         FROM cards c JOIN notes n ON n.id = c.nid WHERE c.id > ?1 ORDER BY c.id LIMIT ?2",
     )?;
-    let mut rows = cards.query([])?;
-    let mut entries = vec![];
+    let limit = i64::try_from(CARDS_AT_ONCE).unwrap_or(i64::MAX);
+    let mut rows = cards.query(rusqlite::params![after, limit])?;
+    let (mut entries, mut last) = (vec![], None);
     while let Some(r) = rows.next()? {
+        let cid: i64 = r.get(0)?;
+        last = Some(cid);
         let guid: String = r.get(1)?;
         let cloze = types.get(&r.get::<_, i64>(2)?).is_some_and(|t| t.cloze);
         let ord: u32 = r.get(3)?;
@@ -330,7 +345,7 @@ fn entries(pkg: &Package, file: &str, w: &mut ProgressWriter) -> Result<Vec<Entr
         };
         let data: Option<String> = r.get(10)?;
         entries.push(Entry {
-            cid: r.get(0)?,
+            cid,
             target,
             card: AnkiCard {
                 kind: r.get(4)?,
@@ -345,21 +360,27 @@ fn entries(pkg: &Package, file: &str, w: &mut ProgressWriter) -> Result<Vec<Entr
             last: None,
         });
     }
-    Ok(entries)
+    Ok((entries, last))
 }
 
 /// How many answers go from the log's reader to the writer at a time.
 const LOG_BATCH: usize = 4096;
 
-/// Reads Anki's log in the order it is stored (time order, so nothing is
-/// sorted), sending it on in batches until the log ends or the receiver
-/// is gone (the import failed).
-fn read_log(db: &Path, send: &SyncSender<Result<Vec<(i64, AnkiAnswer)>>>) -> Result<()> {
+/// Answers sent from the log's reader: (card id, answer).
+type LogBatch = Result<Vec<(i64, AnkiAnswer)>>;
+
+/// Reads the answers of the cards with ids in `cards` from Anki's log in
+/// the order it is stored (time order, so nothing is sorted: `+cid` keeps
+/// SQLite off Anki's index by card, whose order would read the log's pages
+/// at random), sending them on in batches until the log ends or the
+/// receiver is gone (the import failed).
+fn read_log(db: &Path, cards: (i64, i64), send: &SyncSender<LogBatch>) -> Result<()> {
     let conn = Connection::open_with_flags(db, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
     let mut answers = conn.prepare(
-        "SELECT cid, id, ease, ivl, lastIvl, factor, time, type FROM revlog ORDER BY id",
+        "SELECT cid, id, ease, ivl, lastIvl, factor, time, type FROM revlog
+         WHERE +cid > ?1 AND +cid <= ?2 ORDER BY id",
     )?;
-    let mut rows = answers.query([])?;
+    let mut rows = answers.query([cards.0, cards.1])?;
     let mut batch = Vec::with_capacity(LOG_BATCH);
     while let Some(r) = rows.next()? {
         batch.push(read_answer(r)?);
@@ -374,18 +395,17 @@ fn read_log(db: &Path, send: &SyncSender<Result<Vec<(i64, AnkiAnswer)>>>) -> Res
     Ok(())
 }
 
-/// Writes the progress of every card of the package through `w`: the
-/// cards are looked up first (a few MB for 100,000 of them), then the
-/// whole log is read once, on a thread of its own (reading it was a fifth
-/// of a million-answer import, done while the answers are written), each
-/// answer put in py201's terms as its card's answers so far have it and
-/// written in the same order, then each card given its state.
-pub fn write(pkg: &Package, file: &str, rollover: u8, w: &mut ProgressWriter) -> Result<()> {
-    let crt: i64 = pkg
-        .conn
-        .query_row("SELECT crt FROM col", [], |r| r.get(0))?;
-    let crt_day = day_of_ms(crt.saturating_mul(1000), rollover);
-    let mut entries = entries(pkg, file, w)?;
+/// Writes the answers of `entries` (the cards with ids in `cards`) through
+/// `w`: the log read on a thread of its own (reading it was a fifth of a
+/// million-answer import, now done while the answers are written), each
+/// answer put in py201's terms as its card's answers so far have it.
+fn write_answers(
+    pkg: &Package,
+    cards: (i64, i64),
+    entries: &mut [Entry],
+    rollover: u8,
+    w: &mut ProgressWriter,
+) -> Result<()> {
     // A million lookups: a binary search over the entries themselves
     // missed the cache at each step (1.2 s of a million-answer import).
     let index: HashMap<i64, usize> = entries
@@ -398,13 +418,13 @@ pub fn write(pkg: &Package, file: &str, rollover: u8, w: &mut ProgressWriter) ->
     std::thread::scope(|s| -> Result<()> {
         let (send, receive) = sync_channel(4);
         s.spawn(move || {
-            if let Err(e) = read_log(db, &send) {
+            if let Err(e) = read_log(db, cards, &send) {
                 let _ = send.send(Err(e));
             }
         });
         for batch in receive {
             for (cid, a) in batch? {
-                // Answers of cards the package does not hold are skipped.
+                // Answers of cards the collection does not have are skipped.
                 let Some(&i) = index.get(&cid) else {
                     continue;
                 };
@@ -416,12 +436,31 @@ pub fn write(pkg: &Package, file: &str, rollover: u8, w: &mut ProgressWriter) ->
             }
         }
         Ok(())
-    })?;
-    for e in &entries {
-        let s = state(&e.card, e.last.map(|l| l.1), crt_day, rollover);
-        w.state(&e.target, e.last.map(|l| l.0), &s)?;
+    })
+}
+
+/// Writes the progress of every card of the package through `w`, a slice
+/// of cards at a time (memory stays the same whatever the package's
+/// size): the cards looked up, their answers written, each given its
+/// state.
+pub fn write(pkg: &Package, file: &str, rollover: u8, w: &mut ProgressWriter) -> Result<()> {
+    let crt: i64 = pkg
+        .conn
+        .query_row("SELECT crt FROM col", [], |r| r.get(0))?;
+    let crt_day = day_of_ms(crt.saturating_mul(1000), rollover);
+    let types = schema::note_types(&pkg.conn, file)?;
+    let mut after = i64::MIN;
+    loop {
+        let (mut entries, Some(last)) = entries(pkg, &types, w, after)? else {
+            return Ok(());
+        };
+        write_answers(pkg, (after, last), &mut entries, rollover, w)?;
+        for e in &entries {
+            let s = state(&e.card, e.last.map(|l| l.1), crt_day, rollover);
+            w.state(&e.target, e.last.map(|l| l.0), &s)?;
+        }
+        after = last;
     }
-    Ok(())
 }
 
 #[cfg(test)]
