@@ -67,6 +67,7 @@ impl Default for Config {
 /// fitted FSRS parameters (a `config` row that only `optimize` sets). The
 /// hour a day starts (each machine's own clock and time zone) and sync's
 /// own settings (`device-name`, `sync-dir`, `sync-auto`) stay per device.
+/// The ones a card's replay depends on come first (see [`REPLAYED`]).
 pub const SHARED: &[&str] = &[
     "scheduler",
     "fuzz",
@@ -83,15 +84,7 @@ pub const SHARED: &[&str] = &[
 
 /// The shared settings a card's replay depends on: a change of any of them
 /// replays every card's log.
-pub const REPLAYED: &[&str] = &[
-    "scheduler",
-    "fuzz",
-    "max-interval",
-    "desired-retention",
-    "learning-steps",
-    "relearning-steps",
-    "fsrs-params",
-];
+pub const REPLAYED: &[&str] = SHARED.split_at(7).0;
 
 /// Key, allowed values (for messages and the listing), description.
 pub const KEYS: &[(&str, &str, &str)] = &[

@@ -318,23 +318,24 @@ pub enum DumpRow {
     Review(RevlogRow),
 }
 
+impl Dump {
+    /// Adds a row given by a reader of rows (the collection's, a backup's).
+    pub fn push(&mut self, row: DumpRow) {
+        match row {
+            DumpRow::Head(config, decks) => (self.config, self.decks) = (config, decks),
+            DumpRow::Note(n) => self.notes.push(n),
+            DumpRow::Card(c) => self.cards.push(c),
+            DumpRow::Review(r) => self.revlog.push(r),
+        }
+    }
+}
+
 impl Collection {
     /// Every row a learner's data lives in, in primary-key order.
     pub fn dump(&self) -> Result<Dump> {
-        let mut dump = Dump {
-            config: vec![],
-            decks: vec![],
-            notes: vec![],
-            cards: vec![],
-            revlog: vec![],
-        };
+        let mut dump = Dump::default();
         self.dump_each(&mut |row| {
-            match row {
-                DumpRow::Head(config, decks) => (dump.config, dump.decks) = (config, decks),
-                DumpRow::Note(n) => dump.notes.push(n),
-                DumpRow::Card(c) => dump.cards.push(c),
-                DumpRow::Review(r) => dump.revlog.push(r),
-            }
+            dump.push(row);
             Ok(())
         })?;
         Ok(dump)

@@ -74,12 +74,7 @@ pub fn read(file: &str, text: &str) -> Result<Dump> {
     read_from(file, &open, &mut |_| Ok(()))?;
     let mut dump = Dump::default();
     read_from(file, &open, &mut |row| {
-        match row {
-            DumpRow::Head(config, decks) => (dump.config, dump.decks) = (config, decks),
-            DumpRow::Note(n) => dump.notes.push(n),
-            DumpRow::Card(c) => dump.cards.push(c),
-            DumpRow::Review(r) => dump.revlog.push(r),
-        }
+        dump.push(row);
         Ok(())
     })?;
     Ok(dump)
