@@ -13,15 +13,25 @@ fn fnv1a(bytes: &[u8], mut h: u64) -> u64 {
 
 fn main() {
     println!("cargo:rerun-if-changed=decks");
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("decks");
+    // The package's folder as Cargo gives it to this run, not as it was
+    // when this script was compiled (`env!`): Cargo reuses a compiled build
+    // script for a copy of the package elsewhere (a git worktree sharing
+    // the target folder), which then read the decks of a folder since
+    // removed and built a py201 with no built-in decks.
+    let root = env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|e| panic!("CARGO_MANIFEST_DIR: {e}"));
+    let dir = Path::new(&root).join("decks");
     let mut files: Vec<_> = fs::read_dir(&dir)
-        .map(|rd| {
-            rd.filter_map(Result::ok)
-                .map(|e| e.path())
-                .filter(|p| p.extension().is_some_and(|e| e == "toml"))
-                .collect()
-        })
-        .unwrap_or_default();
+        .unwrap_or_else(|e| panic!("cannot read the built-in decks in {}: {e}", dir.display()))
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    // A py201 without its decks is no py201: fail the build, not the learner.
+    assert!(
+        !files.is_empty(),
+        "no built-in decks (*.toml) in {}",
+        dir.display()
+    );
     files.sort();
     let mut hash = 0xcbf2_9ce4_8422_2325_u64;
     let mut out = String::from(
