@@ -108,7 +108,7 @@ fn to_output(out: Option<&Path>, write: impl FnOnce(&mut dyn Write) -> Result<()
     match out {
         Some(path) => to_file(path, |w| write(w)),
         None => {
-            let mut o = std::io::BufWriter::new(std::io::stdout().lock());
+            let mut o = std::io::BufWriter::with_capacity(atomic::BUFFER, std::io::stdout().lock());
             write(&mut o)?;
             o.flush()?;
             Ok(())
