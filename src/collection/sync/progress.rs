@@ -150,10 +150,10 @@ type Totals = [i64; 7];
 /// The writing of an import's progress (its cards' states and answers),
 /// begun by [`DeckSync::progress`] and ended by [`ProgressWriter::finish`].
 ///
-/// An importer calls [`ProgressWriter::target`] for each of its cards,
-/// then [`ProgressWriter::answer`] for every answer in time order (the
-/// order a log is stored in, so nothing is sorted), then
-/// [`ProgressWriter::state`] for each card. Answers are written in
+/// An importer calls [`ProgressWriter::target`] for each of its cards (or
+/// of a slice of them), then [`ProgressWriter::answer`] for each of their
+/// answers in time order (the order a log is stored in, so nothing is
+/// sorted), then [`ProgressWriter::state`] for each. Answers are written in
 /// batches, and added to their days' totals in memory (a few rows per
 /// day), not by a trigger per row nor a grouping of the whole log after.
 pub struct ProgressWriter<'s, 'c> {
@@ -175,7 +175,7 @@ pub struct ProgressWriter<'s, 'c> {
     report: ProgressReport,
 }
 
-impl DeckSync<'_> {
+impl<'c> DeckSync<'c> {
     /// Writes every card given so far and counts them in `deck_counts`, so
     /// that their rows can be updated (the count triggers then follow).
     pub fn flush_all(&mut self) -> Result<()> {
@@ -183,9 +183,7 @@ impl DeckSync<'_> {
         self.flush()?;
         self.count_added()
     }
-}
 
-impl<'c> DeckSync<'c> {
     /// Before an import's progress is written: every card given so far
     /// written and counted (so their rows can be updated), and the
     /// triggers of [`BULK_TRIGGERS`] dropped, their work done once at the
