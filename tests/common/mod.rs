@@ -48,6 +48,9 @@ impl Env {
         c.env("PY201_DB", &self.db)
             .env("PY201_NOW", now)
             .env("TZ", "UTC")
+            // Anki packages' cards a few at a time, so that the tests'
+            // small packages go through the import's slices.
+            .env("PY201_IMPORT_SLICE", "4")
             .env_remove("NO_COLOR")
             .current_dir(self.dir.path());
         c

@@ -307,9 +307,18 @@ struct Entry {
 /// How many of the package's cards are taken at a time: their running
 /// values are held while the whole log is read for them (about 200 bytes
 /// a card, so a package of a million cards needs no more than one of
-/// 65,536; the log is read once per slice). Debug builds, the tests',
-/// take slices of 4, so that the tests' packages go through several.
-const CARDS_AT_ONCE: usize = if cfg!(debug_assertions) { 4 } else { 65_536 };
+/// 65,536; the log is read once per slice).
+const CARDS_AT_ONCE: usize = 65_536;
+
+/// [`CARDS_AT_ONCE`], or `PY201_IMPORT_SLICE` when set: the tests take
+/// slices of 4 so that their small packages go through several.
+fn cards_at_once() -> usize {
+    std::env::var("PY201_IMPORT_SLICE")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|n| *n > 0)
+        .unwrap_or(CARDS_AT_ONCE)
+}
 
 /// The next slice of the package's cards that the collection has (the
 /// import wrote them), in Anki's card id order after `after`, and the
@@ -325,7 +334,7 @@ fn entries(
                 CASE WHEN c.odid <> 0 THEN c.odue ELSE c.due END, c.ivl, c.factor, c.lapses, c.data
          FROM cards c JOIN notes n ON n.id = c.nid WHERE c.id > ?1 ORDER BY c.id LIMIT ?2",
     )?;
-    let limit = i64::try_from(CARDS_AT_ONCE).unwrap_or(i64::MAX);
+    let limit = i64::try_from(cards_at_once()).unwrap_or(i64::MAX);
     let mut rows = cards.query(rusqlite::params![after, limit])?;
     let (mut entries, mut last) = (vec![], None);
     while let Some(r) = rows.next()? {
