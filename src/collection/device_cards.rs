@@ -331,14 +331,13 @@ fn own_text(conn: &Connection, t: &CardText) -> Result<()> {
         return Ok(());
     };
     if t.own_text {
-        conn.prepare_cached(
-            "INSERT INTO card_overrides (card_id, front, back, code, tags,
-                 base_front, base_back, base_code, base_tags, edited_ms)
-             SELECT id, ?2, ?3, ?4, ?5, front, back, code, tags, ?6 FROM cards WHERE id = ?1
-             ON CONFLICT (card_id) DO UPDATE SET front = excluded.front, back = excluded.back,
-                 code = excluded.code, tags = excluded.tags, edited_ms = excluded.edited_ms",
-        )?
-        .execute(params![id, t.front, t.back, t.code, t.tags, t.modified_ms])?;
+        let text = super::overrides::Text {
+            front: t.front.clone(),
+            back: t.back.clone(),
+            code: t.code.clone(),
+            tags: t.tags.clone(),
+        };
+        super::overrides::record(conn, id, &text, t.modified_ms)?;
     } else {
         conn.prepare_cached("DELETE FROM card_overrides WHERE card_id = ?1")?
             .execute([id])?;

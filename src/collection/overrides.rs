@@ -168,14 +168,7 @@ impl Collection {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        tx.execute(
-            "INSERT INTO card_overrides (card_id, front, back, code, tags,
-                 base_front, base_back, base_code, base_tags, edited_ms)
-             SELECT id, ?2, ?3, ?4, ?5, front, back, code, tags, ?6 FROM cards WHERE id = ?1
-             ON CONFLICT (card_id) DO UPDATE SET front = excluded.front, back = excluded.back,
-                 code = excluded.code, tags = excluded.tags, edited_ms = excluded.edited_ms",
-            params![card.id, text.front, text.back, text.code, text.tags, now_ms],
-        )?;
+        record(&tx, card.id, text, now_ms)?;
         tx.execute(
             "UPDATE cards SET front = ?2, back = ?3, code = ?4, tags = ?5, modified_ms = ?6
              WHERE id = ?1",
@@ -202,6 +195,24 @@ impl Collection {
         tx.commit()?;
         Ok(had)
     }
+}
+
+/// Records `text` as the learner's edit of built-in card `id`, made at
+/// `at_ms`, before the card's row takes it: the text the card shows now is
+/// kept as the edit's base (the first edit's; later edits keep that base).
+/// Used by `edit` and by a sync bringing another device's edit.
+pub(crate) fn record(conn: &Connection, id: i64, text: &Text, at_ms: i64) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO card_overrides (card_id, front, back, code, tags,
+             base_front, base_back, base_code, base_tags, edited_ms)
+         SELECT id, ?2, ?3, ?4, ?5, front, back, code, tags, ?6 FROM cards WHERE id = ?1
+         ON CONFLICT (card_id) DO UPDATE SET front = excluded.front, back = excluded.back,
+             code = excluded.code, tags = excluded.tags, edited_ms = excluded.edited_ms",
+    )?
+    .execute(params![
+        id, text.front, text.back, text.code, text.tags, at_ms
+    ])?;
+    Ok(())
 }
 
 #[cfg(test)]
