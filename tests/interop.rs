@@ -760,3 +760,88 @@ fn an_id_repeated_far_apart_in_a_large_file_is_refused() {
     );
     assert_eq!(snapshot(&env), before);
 }
+
+/// The collection's schema: every table, index and trigger as stored.
+fn schema(env: &Env) -> Vec<String> {
+    let conn = rusqlite::Connection::open(&env.db).unwrap();
+    let mut st = conn
+        .prepare("SELECT type || ' ' || name || ': ' || coalesce(sql, '') FROM sqlite_schema ORDER BY type, name")
+        .unwrap();
+    st.query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap()
+}
+
+/// Imports set triggers and indexes aside while they write (the card
+/// counts' triggers, the log's indexes when the log is empty) and make
+/// them again in the same transaction: after a TSV import, two packages
+/// with their histories at once into an empty log (the second's cards
+/// looked up in the log the first wrote) and one of them again (its
+/// answers matched against the log through its index by card), the
+/// schema is exactly what it was and nothing is logged twice.
+#[test]
+fn imports_leave_every_trigger_and_index_as_they_were() {
+    let phone = env_with_text(&many_cards(3));
+    for (front, id) in [("Q1", "o-1"), ("Q2", "o-2")] {
+        phone.run_ok(
+            T0,
+            &[
+                "add", "--deck", "Other", "--front", front, "--back", "A", "--id", id,
+            ],
+            "",
+        );
+    }
+    phone.run_ok(T0, &["review", "deck:many"], "\n4\n\n2\n\n4\n");
+    phone.run_ok(T0, &["review", "deck:other"], "\n5\n\n4\n");
+    let export = |deck: &str| {
+        let pkg = phone.dir.path().join(format!("{deck}.apkg"));
+        let p = pkg.to_str().unwrap();
+        phone.run_ok(
+            T0,
+            &[
+                "export",
+                "--format",
+                "apkg",
+                "--with-progress",
+                "--deck",
+                deck,
+                "-o",
+                p,
+            ],
+            "",
+        );
+        pkg
+    };
+    let (many, other) = (export("Many"), export("Other"));
+
+    let logged = |env: &Env| {
+        let conn = rusqlite::Connection::open(&env.db).unwrap();
+        conn.query_row("SELECT count(*) FROM revlog", [], |r| r.get::<_, i64>(0))
+            .unwrap()
+    };
+    let (many, other) = (many.to_str().unwrap(), other.to_str().unwrap());
+
+    let env = empty_env();
+    env.run_ok(T0, &["decks"], "");
+    let before = schema(&env);
+    let tsv = write(&env, "mine.txt", b"#separator:tab\nq1\ta1\nq2\ta2\n");
+    env.run_ok(T0, &["import", tsv.to_str().unwrap()], "");
+    assert_eq!(schema(&env), before, "after a TSV import");
+    let out = env.run_ok(T0, &["import", many], "");
+    assert_eq!(schema(&env), before, "after a package with its history");
+    assert!(out.contains("3 reviews added"), "{out}");
+    let out = env.run_ok(T0, &["import", many], "");
+    assert_eq!(schema(&env), before, "after the package again");
+    assert!(out.contains("Nothing to change."), "{out}");
+    assert_eq!(logged(&env), 3, "nothing logged twice");
+
+    let env = empty_env();
+    env.run_ok(T0, &["decks"], "");
+    let out = env.run_ok(T0, &["import", many, other], "");
+    assert_eq!(schema(&env), before, "after two packages at once");
+    assert!(out.contains("5 reviews added"), "{out}");
+    assert_eq!(logged(&env), 5);
+    let doctor = env.run_ok(T0, &["doctor"], "");
+    assert!(doctor.contains("No problems found"), "{doctor}");
+}

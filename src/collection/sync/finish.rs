@@ -58,7 +58,7 @@ impl DeckSync<'_> {
     }
 
     /// Counts the cards this sync added in `deck_counts`, a row per deck,
-    /// and makes its insert trigger again (the retiring after it goes
+    /// and makes its insert triggers again (the retiring after it goes
     /// through the update trigger). The trigger, run once per card
     /// inserted, took a quarter of a 100,000-card import; every card a sync
     /// inserts is new (no state yet), and `report.added` counts exactly the
@@ -77,7 +77,7 @@ impl DeckSync<'_> {
             add.execute(params![d.id, d.report.added])?;
         }
         drop(add);
-        self.tx.execute_batch(&self.count_trigger)?;
+        self.tx.execute_batch(&self.insert_triggers)?;
         Ok(())
     }
 

@@ -52,6 +52,16 @@ const DECK_STRIDE: i64 = 1_000_000;
 /// How many cards are inserted with one statement.
 const BATCH: usize = 256;
 
+/// The triggers on inserted cards that a sync does without, made again
+/// at its end (DeckSync::count_added). `deck_counts_insert`: the cards it
+/// adds are counted per deck once, not by a trigger run per card (a
+/// quarter of a 100,000-card import). `deck_values_insert`: it never fires
+/// here (every card a sync inserts is new, with no due day), but a trigger
+/// that may fail makes SQLite keep a statement journal for each statement
+/// inserting many cards, a copy of every page the statement changes: a
+/// million-card import wrote 250 MB of it to a temporary file (0.3 s).
+const INSERT_TRIGGERS: [&str; 2] = ["deck_counts_insert", "deck_values_insert"];
+
 /// How often (in notes: deck-file entries, CSV rows) the progress callback
 /// is called.
 const TICK: u32 = 1024;
@@ -153,9 +163,9 @@ pub struct DeckSync<'c> {
     json_notes: HashSet<String>,
     pending_tick: u32,
     tick: &'c mut dyn FnMut(u64),
-    /// `deck_counts_insert` as stored, dropped for this sync and made again
-    /// at its end (see [`DeckSync::count_added`]).
-    count_trigger: String,
+    /// The triggers of [`INSERT_TRIGGERS`] as stored, dropped for this
+    /// sync and made again at its end (see [`DeckSync::count_added`]).
+    insert_triggers: String,
     /// Whether the cards added are counted and the trigger made again (at
     /// the end, or before an import's progress updates the cards).
     counted: bool,
@@ -507,14 +517,17 @@ impl Collection {
             [],
             |r| r.get("n"),
         )?;
-        // Cards inserted are counted per deck at the end, not by a trigger
-        // run per card (DeckSync::count_added).
-        let count_trigger: String = tx.query_row(
-            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'deck_counts_insert'",
-            [],
-            |r| r.get("sql"),
-        )?;
-        tx.execute_batch("DROP TRIGGER deck_counts_insert")?;
+        let mut insert_triggers = String::new();
+        for name in INSERT_TRIGGERS {
+            let sql: String = tx.query_row(
+                "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?1",
+                [name],
+                |r| r.get("sql"),
+            )?;
+            tx.execute_batch(&format!("DROP TRIGGER {name}"))?;
+            insert_triggers.push_str(&sql);
+            insert_triggers.push_str(";\n");
+        }
         let json_notes = tx
             .prepare("SELECT id FROM notes")?
             .query_map([], |r| r.get("id"))?
@@ -535,7 +548,7 @@ impl Collection {
             spent_notes: Vec::new(),
             pending_tick: 0,
             tick,
-            count_trigger,
+            insert_triggers,
             counted: false,
         };
         let good = feed(&mut sync)?;
