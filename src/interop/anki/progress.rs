@@ -294,11 +294,16 @@ fn read_answer(a: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, AnkiAnswer)> {
     ))
 }
 
-/// An Anki card the collection has, and what its answers so far gave.
+/// An Anki card the collection has.
 struct Entry {
     cid: i64,
     target: Target,
     card: AnkiCard,
+}
+
+/// What a card's answers so far gave, kept by the log's reader.
+#[derive(Debug, Clone, Copy, Default)]
+struct Run {
     steps: Steps,
     /// Its last answer: time, and as py201 logs it.
     last: Option<(i64, Last)>,
@@ -365,25 +370,39 @@ fn entries(
                 lapses: r.get(9)?,
                 memory: data.as_deref().and_then(fsrs_memory),
             },
-            steps: Steps::default(),
-            last: None,
         });
     }
     Ok((entries, last))
 }
 
 /// How many answers go from the log's reader to the writer at a time.
-const LOG_BATCH: usize = 4096;
+const LOG_BATCH: usize = 1024;
 
-/// Answers sent from the log's reader: (card id, answer).
-type LogBatch = Result<Vec<(i64, AnkiAnswer)>>;
+/// Answers sent from the log's reader: (the card's target, its row).
+type LogBatch = Result<Vec<(Target, RevlogRow)>>;
+
+/// The cards of a slice as the log's reader sees them: each card's entry
+/// by its Anki id, the card of the collection it goes to, and what its
+/// answers so far gave.
+struct Runs<'a> {
+    index: &'a HashMap<i64, u32>,
+    targets: Vec<Target>,
+    runs: &'a mut [Run],
+    days: Days,
+}
 
 /// Reads the answers of the cards with ids in `cards` from Anki's log in
 /// the order it is stored (time order, so nothing is sorted: `+cid` keeps
 /// SQLite off Anki's index by card, whose order would read the log's pages
-/// at random), sending them on in batches until the log ends or the
+/// at random), puts each in py201's terms as its card's answers so far
+/// have it, and sends the rows on in batches until the log ends or the
 /// receiver is gone (the import failed).
-fn read_log(db: &Path, cards: (i64, i64), send: &SyncSender<LogBatch>) -> Result<()> {
+fn read_log(
+    db: &Path,
+    cards: (i64, i64),
+    mut runs: Runs<'_>,
+    send: &SyncSender<LogBatch>,
+) -> Result<()> {
     let conn = Connection::open_with_flags(db, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
     let mut answers = conn.prepare(
         "SELECT cid, id, ease, ivl, lastIvl, factor, time, type FROM revlog
@@ -392,7 +411,19 @@ fn read_log(db: &Path, cards: (i64, i64), send: &SyncSender<LogBatch>) -> Result
     let mut rows = answers.query([cards.0, cards.1])?;
     let mut batch = Vec::with_capacity(LOG_BATCH);
     while let Some(r) = rows.next()? {
-        batch.push(read_answer(r)?);
+        let (cid, a) = read_answer(r)?;
+        // Answers of cards the collection does not have are skipped.
+        let Some(&i) = runs.index.get(&cid) else {
+            continue;
+        };
+        let (Some(run), Some(t)) = (runs.runs.get_mut(i as usize), runs.targets.get(i as usize))
+        else {
+            continue;
+        };
+        if let Some(row) = run.steps.next(&a, runs.days.of(a.id)) {
+            run.last = Some((row.time_ms, Last::from(&row)));
+            batch.push((*t, row));
+        }
         if batch.len() == LOG_BATCH {
             let full = std::mem::replace(&mut batch, Vec::with_capacity(LOG_BATCH));
             if send.send(Ok(full)).is_err() {
@@ -405,47 +436,44 @@ fn read_log(db: &Path, cards: (i64, i64), send: &SyncSender<LogBatch>) -> Result
 }
 
 /// Writes the answers of `entries` (the cards with ids in `cards`) through
-/// `w`: the log read on a thread of its own (reading it was a fifth of a
-/// million-answer import, now done while the answers are written), each
-/// answer put in py201's terms as its card's answers so far have it.
+/// `w`, and returns what each card's answers gave. The log is read, and
+/// each answer put in py201's terms, on a thread of its own: reading it was
+/// a fifth of a million-answer import, and finding each answer's card
+/// among the slice's (in time order, so at random) as much again, both now
+/// done while the answers are written.
 fn write_answers(
     pkg: &Package,
     cards: (i64, i64),
-    entries: &mut [Entry],
+    entries: &[Entry],
     rollover: u8,
     w: &mut ProgressWriter,
-) -> Result<()> {
+) -> Result<Vec<Run>> {
     // A million lookups: a binary search over the entries themselves
     // missed the cache at each step (1.2 s of a million-answer import).
-    let index: HashMap<i64, usize> = entries
-        .iter()
-        .enumerate()
-        .map(|(i, e)| (e.cid, i))
-        .collect();
-    let mut days = Days::new(rollover);
+    let index: HashMap<i64, u32> = entries.iter().zip(0..).map(|(e, i)| (e.cid, i)).collect();
+    let mut runs = vec![Run::default(); entries.len()];
     let db = pkg.db.as_path();
+    let reader = Runs {
+        index: &index,
+        targets: entries.iter().map(|e| e.target).collect(),
+        runs: &mut runs,
+        days: Days::new(rollover),
+    };
     std::thread::scope(|s| -> Result<()> {
         let (send, receive) = sync_channel(4);
         s.spawn(move || {
-            if let Err(e) = read_log(db, cards, &send) {
+            if let Err(e) = read_log(db, cards, reader, &send) {
                 let _ = send.send(Err(e));
             }
         });
         for batch in receive {
-            for (cid, a) in batch? {
-                // Answers of cards the collection does not have are skipped.
-                let Some(&i) = index.get(&cid) else {
-                    continue;
-                };
-                let e = &mut entries[i];
-                if let Some(row) = e.steps.next(&a, days.of(a.id)) {
-                    e.last = Some((row.time_ms, Last::from(&row)));
-                    w.answer(&e.target, row)?;
-                }
+            for (t, row) in batch? {
+                w.answer(&t, row)?;
             }
         }
         Ok(())
-    })
+    })?;
+    Ok(runs)
 }
 
 /// Writes the progress of every card of the package through `w`, a slice
@@ -460,13 +488,13 @@ pub fn write(pkg: &Package, file: &str, rollover: u8, w: &mut ProgressWriter) ->
     let types = schema::note_types(&pkg.conn, file)?;
     let mut after = i64::MIN;
     loop {
-        let (mut entries, Some(last)) = entries(pkg, &types, w, after)? else {
+        let (entries, Some(last)) = entries(pkg, &types, w, after)? else {
             return Ok(());
         };
-        write_answers(pkg, (after, last), &mut entries, rollover, w)?;
-        for e in &entries {
-            let s = state(&e.card, e.last.map(|l| l.1), crt_day, rollover);
-            w.state(&e.target, e.last.map(|l| l.0), &s)?;
+        let runs = write_answers(pkg, (after, last), &entries, rollover, w)?;
+        for (e, run) in entries.iter().zip(&runs) {
+            let s = state(&e.card, run.last.map(|l| l.1), crt_day, rollover);
+            w.state(&e.target, run.last.map(|l| l.0), &s)?;
         }
         after = last;
     }
