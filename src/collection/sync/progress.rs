@@ -522,7 +522,8 @@ mod tests {
             bind_answer(&mut st, 0, per, card, row).unwrap();
             assert_eq!(st.raw_execute().unwrap(), 1);
         }
-        let stored: Vec<(i64, i64, i64, Option<f64>, Option<i64>)> = col
+        type Stored = (i64, i64, i64, Option<f64>, Option<i64>);
+        let stored: Vec<Stored> = col
             .conn
             .prepare(
                 "SELECT card_id, time_ms, ease_after, stability_after, step_due_ms_after
