@@ -79,9 +79,9 @@ pub enum Error {
     /// panicked, or stopped because writing failed (whose error is shown).
     #[error("the file reader stopped unexpectedly")]
     ReaderStopped,
-    /// The writing side of an import went away; its own error is the one
-    /// reported.
-    #[error("the import stopped")]
+    /// The writing side of an import, or of an Anki package's export, went
+    /// away; its own error is the one reported, unless it panicked.
+    #[error("the writing thread stopped unexpectedly")]
     WriterStopped,
     #[error("database error: {0}")]
     Sql(#[from] rusqlite::Error),

@@ -33,12 +33,15 @@ use crate::collection::package::{
 use crate::decks::NoteSpec;
 use crate::error::{Error, Result};
 use crate::model::CardKind;
-use rusqlite::{Connection, params};
+use rusqlite::Connection;
 use std::collections::HashMap;
 use std::io::{Seek, Write};
 use std::path::Path;
+use std::sync::mpsc::{SyncSender, sync_channel};
+use writer::Row;
 
 mod schema11;
+mod writer;
 use schema11::{
     DEFAULT_DECK, INDEXES, NOTETYPE_BASIC, NOTETYPE_CLOZE, NOTETYPE_TYPED, SCHEMA, anki_deck_ids,
     col_conf, deck_conf, decks, notetypes,
@@ -307,8 +310,10 @@ fn build_collection(
     )?;
     conn.execute_batch(SCHEMA)?;
     conn.execute_batch("BEGIN")?;
+    let (send, rows) = sync_channel(4);
     let mut b = Builder {
-        conn: &conn,
+        send,
+        rows: Vec::with_capacity(writer::BATCH),
         opts,
         tick,
         first_day: opts.today,
@@ -319,7 +324,6 @@ fn build_collection(
         notes_given: 0,
         new_position: 0,
         last_review: i64::MIN,
-        flds: String::new(),
         summary: Summary {
             decks: 0,
             notes: 0,
@@ -327,17 +331,32 @@ fn build_collection(
             reviews: 0,
         },
     };
-    col.package_into(deck, opts.with_progress, &mut b)?;
-    let summary = b.summary;
+    let (conn, summary) = std::thread::scope(|s| {
+        let inserting = s.spawn(move || {
+            let inserted = writer::insert(&conn, rows);
+            (conn, inserted)
+        });
+        let read = col
+            .package_into(deck, opts.with_progress, &mut b)
+            .and_then(|()| b.flush());
+        // The writer ends when the builder (its sender) is gone; its own
+        // error is the cause of a failed send.
+        let summary = b.summary;
+        drop(b);
+        let (conn, inserted) = inserting.join().map_err(|_| Error::WriterStopped)?;
+        inserted.and(read).map(|()| (conn, summary))
+    })?;
     conn.execute_batch("COMMIT")?;
     conn.execute_batch(INDEXES)?;
     conn.close().map_err(|(_, e)| e)?;
     Ok(summary)
 }
 
-/// The Anki collection being written, row by row as py201's are read.
+/// The Anki collection being written, row by row as py201's are read: each
+/// row made here and sent to the [`writer`] in batches.
 struct Builder<'a> {
-    conn: &'a Connection,
+    send: SyncSender<Vec<Row>>,
+    rows: Vec<Row>,
     opts: &'a Options,
     tick: &'a mut dyn FnMut(u64),
     /// Anki counts review days from the collection's creation day.
@@ -352,8 +371,23 @@ struct Builder<'a> {
     notes_given: usize,
     new_position: i64,
     last_review: i64,
-    flds: String,
     summary: Summary,
+}
+
+impl Builder<'_> {
+    fn push(&mut self, row: Row) -> Result<()> {
+        self.rows.push(row);
+        if self.rows.len() == writer::BATCH {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    /// Sends the rows made so far to the writer.
+    fn flush(&mut self) -> Result<()> {
+        let rows = std::mem::replace(&mut self.rows, Vec::with_capacity(writer::BATCH));
+        self.send.send(rows).map_err(|_| Error::WriterStopped)
+    }
 }
 
 impl PackageSink for Builder<'_> {
@@ -365,17 +399,16 @@ impl PackageSink for Builder<'_> {
             .map_or(self.opts.today, |d| d.min(self.opts.today));
         let crt =
             i64::from(self.first_day) * 86_400 + i64::from(self.opts.config.day_starts_at) * 3_600;
-        self.conn.execute(
-            "INSERT INTO col VALUES (1, ?1, ?2, ?2, 11, 0, 0, 0, ?3, ?4, ?5, ?6, '{}')",
-            params![
-                crt,
-                self.opts.now_ms,
+        self.push(Row::Col {
+            crt,
+            modified_ms: self.opts.now_ms,
+            json: [
                 col_conf(self.opts, h.cards).to_string(),
                 notetypes().to_string(),
                 decks(&h.decks, self.now_s).to_string(),
                 deck_conf(&self.opts.config).to_string(),
             ],
-        )?;
+        })?;
         self.deck_ids = anki_deck_ids(&h.decks);
         // A note's place is below the number of cards (each note has one).
         self.note_base = (self.opts.now_ms - h.cards as i64).max(1);
@@ -387,23 +420,13 @@ impl PackageSink for Builder<'_> {
     fn note(&mut self, n: &PackageNote) -> Result<()> {
         let note = anki_note(&n.id, &n.note)?;
         let nid = self.note_base + self.notes_given as i64;
-        let sort = strip_html(&note.fields[0]);
-        self.flds.clear();
-        self.flds.push_str(&note.fields[0]);
-        self.flds.push('\x1f');
-        self.flds.push_str(&note.fields[1]);
-        self.conn
-            .prepare_cached("INSERT INTO notes VALUES (?1, ?2, ?3, ?4, -1, ?5, ?6, ?7, ?8, 0, '')")?
-            .execute(params![
-                nid,
-                n.id,
-                note.notetype,
-                self.now_s,
-                note.tags,
-                self.flds,
-                sort,
-                checksum(&sort)
-            ])?;
+        self.push(Row::Note {
+            ids: [nid, note.notetype],
+            guid: n.id.clone(),
+            modified: self.now_s,
+            tags: note.tags,
+            fields: note.fields,
+        })?;
         self.notes_given += 1;
         self.summary.notes += 1;
         Ok(())
@@ -448,24 +471,20 @@ impl PackageSink for Builder<'_> {
         } else {
             (0, 0)
         };
-        self.conn
-            .prepare_cached(
-                "INSERT INTO cards VALUES (?1, ?2, ?3, ?4, ?5, -1, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 0, 0, 0, 0, '')",
-            )?
-            .execute(params![
-                cid,
-                nid,
-                did,
-                ordinal(c)?,
-                self.now_s,
-                ctype,
-                queue,
-                due,
-                ivl,
-                factor,
-                reps,
-                lapses
-            ])?;
+        self.push(Row::Card([
+            cid,
+            nid,
+            did,
+            ordinal(c)?,
+            self.now_s,
+            ctype,
+            queue,
+            due,
+            ivl,
+            factor,
+            reps,
+            lapses,
+        ]))?;
         self.summary.cards += 1;
         (self.tick)(1);
         Ok(())
@@ -478,18 +497,16 @@ impl PackageSink for Builder<'_> {
         // free one.
         let id = r.time_ms.max(self.last_review.saturating_add(1));
         self.last_review = id;
-        self.conn
-            .prepare_cached("INSERT INTO revlog VALUES (?1, ?2, -1, ?3, ?4, ?5, ?6, ?7, ?8)")?
-            .execute(params![
-                id,
-                cid,
-                button(r.grade),
-                r.interval_after,
-                r.interval_before,
-                r.ease_after,
-                r.taken_ms,
-                revlog_type(r)
-            ])?;
+        self.push(Row::Review([
+            id,
+            cid,
+            button(r.grade),
+            i64::from(r.interval_after),
+            i64::from(r.interval_before),
+            i64::from(r.ease_after),
+            r.taken_ms,
+            revlog_type(r),
+        ]))?;
         self.summary.reviews += 1;
         Ok(())
     }
