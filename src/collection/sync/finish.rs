@@ -77,7 +77,9 @@ impl DeckSync<'_> {
             add.execute(params![d.id, d.report.added])?;
         }
         drop(add);
-        self.tx.execute_batch(&self.insert_triggers)?;
+        for sql in &self.insert_triggers {
+            self.tx.execute_batch(sql)?;
+        }
         Ok(())
     }
 

@@ -62,6 +62,24 @@ const BATCH: usize = 256;
 /// million-card import wrote 250 MB of it to a temporary file (0.3 s).
 const INSERT_TRIGGERS: [&str; 2] = ["deck_counts_insert", "deck_values_insert"];
 
+/// Drops the triggers or indexes (`kind`) `names` in `tx`, returning the
+/// statements that make them again: a bulk write does their work once at
+/// its end instead of once a row. Being part of the transaction, dropping
+/// them is undone with it if it does not commit.
+fn set_aside(tx: &Transaction, kind: &str, names: &[&str]) -> Result<Vec<String>> {
+    let mut made = Vec::with_capacity(names.len());
+    for name in names {
+        let sql: String = tx.query_row(
+            "SELECT sql FROM sqlite_master WHERE type = lower(?1) AND name = ?2",
+            [kind, name],
+            |r| r.get("sql"),
+        )?;
+        tx.execute_batch(&format!("DROP {kind} {name}"))?;
+        made.push(sql);
+    }
+    Ok(made)
+}
+
 /// How often (in notes: deck-file entries, CSV rows) the progress callback
 /// is called.
 const TICK: u32 = 1024;
@@ -165,7 +183,7 @@ pub struct DeckSync<'c> {
     tick: &'c mut dyn FnMut(u64),
     /// The triggers of [`INSERT_TRIGGERS`] as stored, dropped for this
     /// sync and made again at its end (see [`DeckSync::count_added`]).
-    insert_triggers: String,
+    insert_triggers: Vec<String>,
     /// Whether the cards added are counted and the trigger made again (at
     /// the end, or before an import's progress updates the cards).
     counted: bool,
@@ -517,17 +535,7 @@ impl Collection {
             [],
             |r| r.get("n"),
         )?;
-        let mut insert_triggers = String::new();
-        for name in INSERT_TRIGGERS {
-            let sql: String = tx.query_row(
-                "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?1",
-                [name],
-                |r| r.get("sql"),
-            )?;
-            tx.execute_batch(&format!("DROP TRIGGER {name}"))?;
-            insert_triggers.push_str(&sql);
-            insert_triggers.push_str(";\n");
-        }
+        let insert_triggers = set_aside(&tx, "TRIGGER", &INSERT_TRIGGERS)?;
         let json_notes = tx
             .prepare("SELECT id FROM notes")?
             .query_map([], |r| r.get("id"))?

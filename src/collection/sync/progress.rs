@@ -7,7 +7,7 @@
 //! takes the imported state only when the imported log's last answer is
 //! later than its own, so reviews done in py201 meanwhile are kept.
 
-use super::DeckSync;
+use super::{DeckSync, set_aside};
 use crate::clock::Day;
 use crate::collection::dump::{RevlogRow, review_values};
 use crate::error::Result;
@@ -233,41 +233,24 @@ impl<'c> DeckSync<'c> {
         let since: i64 = self
             .tx
             .query_row("SELECT coalesce(max(id), 0) FROM revlog", [], |r| r.get(0))?;
-        let mut triggers = Vec::with_capacity(BULK_TRIGGERS.len());
-        for name in BULK_TRIGGERS {
-            let sql: String = self.tx.query_row(
-                "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?1",
-                [name],
-                |r| r.get(0),
-            )?;
-            self.tx.execute_batch(&format!("DROP TRIGGER {name}"))?;
-            triggers.push(sql);
-        }
-        // The answers of a card go into the log's index by card wherever
-        // the card's earlier answers are: a cache of the default 2 MB
-        // spilt pages to the file and read them back again and again.
+        let triggers = set_aside(&self.tx, "TRIGGER", &BULK_TRIGGERS)?;
         let cache: i64 = self.tx.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
         // Into an empty log (a first import from Anki), the answers of a
         // card go into the log's index by card at random places, a million
-        // answers 2.4 s of B-tree inserts even with the larger cache;
-        // sorting them all into a new index once after takes 0.4 s. With
+        // answers 2.4 s of B-tree inserts even with the larger cache below;
+        // sorting them all into a new index once after takes 0.5 s. With
         // answers already logged, the index is needed to match them.
-        let mut indexes = vec![];
-        if since == 0 {
-            for name in LOG_INDEXES {
-                let sql: String = self.tx.query_row(
-                    "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?1",
-                    [name],
-                    |r| r.get(0),
-                )?;
-                self.tx.execute_batch(&format!("DROP INDEX {name}"))?;
-                indexes.push(sql);
-            }
-        }
-        if indexes.is_empty() {
+        let indexes = if since == 0 {
+            set_aside(&self.tx, "INDEX", &LOG_INDEXES)?
+        } else {
+            // Then the answers of a card go into the log's index by card
+            // wherever the card's earlier answers are: a cache of the
+            // default 2 MB spilt pages to the file and read them back again
+            // and again.
             self.tx
                 .execute_batch(&format!("PRAGMA cache_size = -{BULK_CACHE_KIB}"))?;
-        }
+            vec![]
+        };
         Ok(ProgressWriter {
             sync: self,
             today,
