@@ -123,10 +123,19 @@ const BULK_TRIGGERS: [&str; 4] = [
     "sync_log_added",
 ];
 
-/// The log's indexes, which an import into an empty log makes after its
-/// answers instead of keeping them in step with each (see
-/// [`DeckSync::progress`]).
+/// The log's indexes, which an import into a log of few rows (see
+/// [`LOG_IN_MEMORY`]) makes after its answers instead of keeping them in
+/// step with each (see [`DeckSync::progress`]).
 const LOG_INDEXES: [&str; 2] = ["revlog_card", "revlog_day"];
+
+/// A log of up to this many rows is held in memory while an import writes
+/// its answers (about 3 MB), so that the log's indexes can be set aside
+/// when the learner has answered cards already too, not only into an
+/// empty log.
+const LOG_IN_MEMORY: i64 = 100_000;
+
+/// The answers logged before an import, by card: (time, grade).
+type Logged = HashMap<i64, Vec<(i64, i64)>>;
 
 /// What `sync_log_added` would have noted of the answers written since a
 /// row id (schema 11): all of them, once the collection syncs.
@@ -163,6 +172,20 @@ fn recount(ids: &str) -> String {
         "DELETE FROM deck_counts WHERE deck_id IN ({ids}); INSERT INTO deck_counts {counts};
          DELETE FROM deck_values WHERE deck_id IN ({ids}); INSERT INTO deck_values {values};"
     )
+}
+
+/// Every answer logged, by card (see [`LOG_IN_MEMORY`]).
+fn read_logged(tx: &rusqlite::Transaction) -> Result<Logged> {
+    let mut logged = Logged::new();
+    let mut st = tx.prepare("SELECT card_id, time_ms, grade FROM revlog")?;
+    let mut rows = st.query([])?;
+    while let Some(r) = rows.next()? {
+        logged
+            .entry(r.get(0)?)
+            .or_default()
+            .push((r.get(1)?, r.get(2)?));
+    }
+    Ok(logged)
 }
 
 /// What a log row counts as in the daily summaries: the generated column
@@ -207,6 +230,9 @@ pub struct ProgressWriter<'s, 'c> {
     /// The indexes of [`LOG_INDEXES`] as stored, when dropped: made again
     /// before a source that needs them, or at the end.
     indexes: Vec<String>,
+    /// While they are dropped, the answers logged before the import (none
+    /// for an empty log), which imported answers are matched against.
+    logged: Option<Logged>,
     /// Answers not yet written: (card row, answer).
     answers: Vec<(i64, RevlogRow)>,
     /// The answers' totals by (day, deck, kind).
@@ -235,13 +261,19 @@ impl<'c> DeckSync<'c> {
             .query_row("SELECT coalesce(max(id), 0) FROM revlog", [], |r| r.get(0))?;
         let triggers = set_aside(&self.tx, "TRIGGER", &BULK_TRIGGERS)?;
         let cache: i64 = self.tx.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
-        // Into an empty log (a first import from Anki), the answers of a
-        // card go into the log's index by card at random places, a million
-        // answers 2.4 s of B-tree inserts even with the larger cache below;
-        // sorting them all into a new index once after takes 0.5 s. With
-        // answers already logged, the index is needed to match them.
-        let indexes = if since == 0 {
-            set_aside(&self.tx, "INDEX", &LOG_INDEXES)?
+        // Imported answers come in time order, so a card's go into the
+        // log's index by card at random places: a million answers 2.4 s of
+        // B-tree inserts even with the larger cache below, where sorting
+        // them into a new index once after takes 0.5 s. Imported answers
+        // are matched against those logged before, read into memory for
+        // it when there are few (row ids count them from above).
+        let (indexes, logged) = if since <= LOG_IN_MEMORY {
+            let logged = if since > 0 {
+                Some(read_logged(&self.tx)?)
+            } else {
+                None
+            };
+            (set_aside(&self.tx, "INDEX", &LOG_INDEXES)?, logged)
         } else {
             // Then the answers of a card go into the log's index by card
             // wherever the card's earlier answers are: a cache of the
@@ -249,7 +281,7 @@ impl<'c> DeckSync<'c> {
             // and again.
             self.tx
                 .execute_batch(&format!("PRAGMA cache_size = -{BULK_CACHE_KIB}"))?;
-            vec![]
+            (vec![], None)
         };
         Ok(ProgressWriter {
             sync: self,
@@ -259,6 +291,7 @@ impl<'c> DeckSync<'c> {
             cache,
             triggers,
             indexes,
+            logged,
             answers: Vec::with_capacity(ANSWER_BATCH),
             totals: HashMap::new(),
             report: ProgressReport::default(),
@@ -275,14 +308,18 @@ impl ProgressWriter<'_, '_> {
             self.sync
                 .tx
                 .query_row("SELECT coalesce(max(id), 0) FROM revlog", [], |r| r.get(0))?;
-        if self.before > 0 {
+        // An earlier source of this import wrote answers, which this one's
+        // are matched against too: through the log's indexes.
+        if self.before > self.since {
             self.make_indexes()?;
         }
         Ok(())
     }
 
-    /// The log's indexes made again, if they were dropped.
+    /// The log's indexes made again, if they were dropped; matching goes
+    /// through them from then on.
     fn make_indexes(&mut self) -> Result<()> {
+        self.logged = None;
         for sql in std::mem::take(&mut self.indexes) {
             self.sync.tx.execute_batch(&sql)?;
         }
@@ -312,6 +349,11 @@ impl ProgressWriter<'_, '_> {
 
     /// The time of the card's latest answer logged before this source.
     fn latest(&self, card: i64) -> Result<Option<i64>> {
+        if let Some(logged) = &self.logged {
+            return Ok(logged
+                .get(&card)
+                .and_then(|a| a.iter().map(|&(time, _)| time).max()));
+        }
         Ok(self
             .sync
             .tx
@@ -392,6 +434,12 @@ impl ProgressWriter<'_, '_> {
     /// a second, among the rows logged before this source (two answers in
     /// one file are two answers, however close).
     fn known(&mut self, card: i64, row: &RevlogRow) -> Result<bool> {
+        if let Some(logged) = &self.logged {
+            return Ok(logged.get(&card).is_some_and(|a| {
+                a.iter()
+                    .any(|&(time, grade)| grade == row.grade && (time - row.time_ms).abs() <= 999)
+            }));
+        }
         Ok(self
             .sync
             .tx
