@@ -19,6 +19,7 @@ pub mod dump;
 pub mod export;
 pub mod fsrs;
 pub mod history;
+mod inplace;
 mod migrations;
 mod open;
 pub mod overrides;

@@ -6,9 +6,11 @@
 //! nothing is committed unless the whole input was good.
 
 use super::Collection;
+use super::inplace::{InPlace, Param};
 use crate::error::Result;
 use crate::model::{CardContent, CardKind, DeckContent, NoteContent};
 use rusqlite::{OptionalExtension, Row, Transaction, TransactionBehavior, params};
+use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 
 mod finish;
@@ -173,9 +175,11 @@ pub struct DeckSync<'c> {
     /// Notes and card batches written, for [`DeckSync::take_spent`].
     spent: Vec<crate::interop::Spent>,
     spent_notes: Vec<NoteContent>,
-    /// The card insert statements made so far, by (cards, kind when the
-    /// batch is plain): made once, as they take a while to write out.
-    card_sql: HashMap<(usize, Option<CardKind>), String>,
+    /// The card insert statements prepared so far, by (cards, kind when the
+    /// batch is plain): made once, as they take a while to write out and
+    /// compile. Their text is bound in place (see `InPlace`): a copy of each
+    /// card's text per bind was a fifth of a code-heavy import.
+    card_sql: HashMap<(usize, Option<CardKind>), InPlace<'c>>,
     /// Ids of the notes with a row (kept as JSON), stored or written by
     /// this sync: few, as most notes are exactly their card and have none.
     json_notes: HashSet<String>,
@@ -350,29 +354,33 @@ impl DeckSync<'_> {
             .iter()
             .all(|(_, _, c)| c.kind == kind && c.note == c.uid);
         let shape = (batch.len(), plain.then_some(kind));
-        let sql = self
-            .card_sql
-            .entry(shape)
-            .or_insert_with(|| insert_cards_sql(shape.0, shape.1));
-        let mut st = self.tx.prepare_cached(sql)?;
+        let st = match self.card_sql.entry(shape) {
+            Entry::Occupied(e) => e.into_mut(),
+            Entry::Vacant(e) => e.insert(InPlace::prepare_in(
+                &self.tx,
+                &insert_cards_sql(shape.0, shape.1),
+            )?),
+        };
         let per = if plain { PLAIN_PARAMS } else { CARD_PARAMS };
-        for (i, (deck, pos, c)) in batch.iter().enumerate() {
-            let at = i * per;
-            st.raw_bind_parameter(at + 1, &c.uid)?;
-            st.raw_bind_parameter(at + 2, self.decks[*deck].id)?;
-            st.raw_bind_parameter(at + 3, pos)?;
-            st.raw_bind_parameter(at + 4, &c.front)?;
-            st.raw_bind_parameter(at + 5, &c.back)?;
-            st.raw_bind_parameter(at + 6, &c.code)?;
-            st.raw_bind_parameter(at + 7, joined_tags(&c.tags).as_ref())?;
-            st.raw_bind_parameter(at + 8, &c.source)?;
+        let tags: Vec<_> = batch.iter().map(|(_, _, c)| joined_tags(&c.tags)).collect();
+        let mut values = Vec::with_capacity(batch.len() * per);
+        for ((deck, pos, c), tags) in batch.iter().zip(&tags) {
+            values.extend([
+                Param::Text(&c.uid),
+                Param::Int(self.decks[*deck].id),
+                Param::Int(*pos),
+                Param::Text(&c.front),
+                Param::Text(&c.back),
+                c.code.as_deref().into(),
+                Param::Text(tags),
+                Param::Text(&c.source),
+            ]);
             if !plain {
-                st.raw_bind_parameter(at + 9, c.kind.as_str())?;
-                st.raw_bind_parameter(at + 10, &c.note)?;
+                values.extend([Param::Text(c.kind.as_str()), Param::Text(&c.note)]);
             }
         }
-        let inserted = st.raw_execute()?;
-        drop(st);
+        let inserted = st.execute(&values)?;
+        drop(values);
         if inserted == batch.len() {
             self.seen
                 .insert_run(before + 1, before + 1 + batch.len() as i64);
