@@ -55,7 +55,8 @@ fn a_killed_sync_leaves_the_collection_as_before_or_as_synced() {
     let synced = state(&desk, at);
     assert_ne!(before, synced);
     let (mut as_before, mut as_synced) = (0, 0);
-    // Kills spread over the time a whole sync takes, and a little beyond.
+    // Kills spread over nearly twice the time a whole sync took: a loaded
+    // machine (CI, a build beside it) can make a run slower than that one.
     for run in 0..12u32 {
         // A killed process leaves its write-ahead log beside the file.
         for ext in ["db-wal", "db-shm"] {
@@ -71,7 +72,7 @@ fn a_killed_sync_leaves_the_collection_as_before_or_as_synced() {
             .stderr(std::process::Stdio::null())
             .spawn()
             .unwrap();
-        std::thread::sleep(whole * run / 10);
+        std::thread::sleep(whole * run / 6);
         child.kill().unwrap();
         child.wait().unwrap();
         let now = state(&desk, at);
