@@ -36,6 +36,36 @@ pub struct Target {
     /// The time of its latest answer logged here before the import (none:
     /// no answers, so none of the imported ones can be known already).
     pub ours: Option<i64>,
+    /// Its state as its deck's counts have it, before the import's.
+    was: Counted,
+}
+
+/// The part of a live card's state that `deck_counts` and `deck_values`
+/// count it by (schema.sql).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Counted {
+    suspended: bool,
+    due: Option<i64>,
+    interval: i64,
+    ease: i64,
+}
+
+impl Counted {
+    /// Its `deck_counts` class and day, as the triggers compute them.
+    fn class_and_day(&self) -> (i64, i64) {
+        let class = match (self.suspended, self.due) {
+            (true, _) => 3,
+            (false, None) => 0,
+            (false, Some(_)) if self.interval < i64::from(crate::stats::MATURE_DAYS) => 1,
+            (false, Some(_)) => 2,
+        };
+        let day = if self.suspended {
+            0
+        } else {
+            self.due.unwrap_or(0)
+        };
+        (class, day)
+    }
 }
 
 /// What the progress of an import changed.
@@ -110,9 +140,10 @@ const SET_STATE: &str = "UPDATE OR FAIL cards SET reps = ?2, interval = ?3, ease
 const BULK_CACHE_KIB: i64 = 20_000;
 
 /// The triggers an import's progress does without: the daily summaries
-/// are added to once from all its answers, and the synced decks' counts
-/// made again from their cards, instead of a trigger run per answer and
-/// per card (a million-answer import spent most of its time in them).
+/// are added to once from all its answers, and the decks' counts once
+/// from what the states given changed, instead of a trigger run per
+/// answer and per card (a million-answer import spent most of its time in
+/// them).
 /// The log rows a device sync is to send are noted once too: its trigger,
 /// though it does nothing in a collection that does not sync, cost 3 s of
 /// a million-answer import.
@@ -154,24 +185,31 @@ const ADD_TOTALS: &str = "INSERT INTO revlog_days VALUES (?1, ?2, ?3, ?4, ?5, ?6
       g3 = g3 + excluded.g3, g4 = g4 + excluded.g4, g5 = g5 + excluded.g5,
       time_ms = time_ms + excluded.time_ms";
 
-/// `deck_counts` and `deck_values` of the decks `ids` made again from
-/// their cards (the statements `doctor` rebuilds them with, limited to
-/// those decks: their cards are read through `cards_state`, which begins
-/// with the deck).
-fn recount(ids: &str) -> String {
-    use crate::collection::counts::{COUNTS_FROM_CARDS, VALUES_FROM_CARDS};
-    let counts = COUNTS_FROM_CARDS.replace(
-        "FROM cards GROUP BY",
-        &format!("FROM cards WHERE deck_id IN ({ids}) GROUP BY"),
-    );
-    let values = VALUES_FROM_CARDS.replace(
-        "WHERE retired = 0",
-        &format!("WHERE deck_id IN ({ids}) AND retired = 0"),
-    );
-    format!(
-        "DELETE FROM deck_counts WHERE deck_id IN ({ids}); INSERT INTO deck_counts {counts};
-         DELETE FROM deck_values WHERE deck_id IN ({ids}); INSERT INTO deck_values {values};"
-    )
+/// Adds `changes` to the counts of `table` (`deck_counts` or
+/// `deck_values`, keyed by the three columns `key`), dropping the rows
+/// that fall to no cards.
+fn add_counts(
+    tx: &rusqlite::Transaction,
+    table: &str,
+    [a, b, c]: [&str; 3],
+    changes: &HashMap<(i64, i64, i64), i64>,
+) -> Result<()> {
+    let mut add = tx.prepare(&format!(
+        "INSERT INTO {table} VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT ({a}, {b}, {c}) DO UPDATE SET n = n + excluded.n"
+    ))?;
+    let mut drop_empty = tx.prepare(&format!(
+        "DELETE FROM {table} WHERE {a} = ?1 AND {b} = ?2 AND {c} = ?3 AND n = 0"
+    ))?;
+    for (&(x, y, z), &by) in changes {
+        if by != 0 {
+            add.execute(params![x, y, z, by])?;
+        }
+        if by < 0 {
+            drop_empty.execute(params![x, y, z])?;
+        }
+    }
+    Ok(())
 }
 
 /// Every answer logged, by card (see [`LOG_IN_MEMORY`]).
@@ -237,6 +275,11 @@ pub struct ProgressWriter<'s, 'c> {
     answers: Vec<(i64, RevlogRow)>,
     /// The answers' totals by (day, deck, kind).
     totals: HashMap<(i64, i64, i64), Totals>,
+    /// What the states given change in `deck_counts`, by (deck, class,
+    /// day), and in `deck_values`, by (deck, what, value): added to them
+    /// at the end, as their update triggers would have.
+    counts: HashMap<(i64, i64, i64), i64>,
+    values: HashMap<(i64, i64, i64), i64>,
     report: ProgressReport,
 }
 
@@ -294,6 +337,8 @@ impl<'c> DeckSync<'c> {
             logged,
             answers: Vec::with_capacity(ANSWER_BATCH),
             totals: HashMap::new(),
+            counts: HashMap::new(),
+            values: HashMap::new(),
             report: ProgressReport::default(),
         })
     }
@@ -328,11 +373,22 @@ impl ProgressWriter<'_, '_> {
 
     /// The card whose uid is `uid`, if the collection has it (live).
     pub fn target(&mut self, uid: &str) -> Result<Option<Target>> {
-        let Some((card, deck)) = self
+        let Some((card, deck, was)) = self
             .sync
             .tx
-            .prepare_cached("SELECT id, deck_id FROM cards WHERE uid = ?1 AND retired = 0")?
-            .query_row([uid], |r| Ok((r.get(0)?, r.get(1)?)))
+            .prepare_cached(
+                "SELECT id, deck_id, suspended, due, interval, ease FROM cards
+                 WHERE uid = ?1 AND retired = 0",
+            )?
+            .query_row([uid], |r| {
+                let was = Counted {
+                    suspended: r.get(2)?,
+                    due: r.get(3)?,
+                    interval: r.get(4)?,
+                    ease: r.get(5)?,
+                };
+                Ok((r.get(0)?, r.get(1)?, was))
+            })
             .optional()?
         else {
             return Ok(None);
@@ -344,7 +400,12 @@ impl ProgressWriter<'_, '_> {
         } else {
             self.latest(card)?
         };
-        Ok(Some(Target { card, deck, ours }))
+        Ok(Some(Target {
+            card,
+            deck,
+            ours,
+            was,
+        }))
     }
 
     /// The time of the card's latest answer logged before this source.
@@ -399,14 +460,14 @@ impl ProgressWriter<'_, '_> {
             (None, Some(_)) => false,
         };
         if takes {
-            self.set_state(t.card, s)?;
+            self.set_state(t, s)?;
             self.report.scheduled += 1;
         }
         Ok(())
     }
 
     /// After an import's progress: the last answers written, their days'
-    /// totals added, the synced decks counted again, the triggers back.
+    /// totals and the states' counts added, the triggers back.
     pub fn finish(mut self) -> Result<ProgressReport> {
         self.flush_answers()?;
         self.make_indexes()?;
@@ -419,10 +480,13 @@ impl ProgressWriter<'_, '_> {
         }
         drop(add);
         tx.execute_batch(&note_for_sync(self.since))?;
-        let ids: Vec<String> = self.sync.decks.iter().map(|d| d.id.to_string()).collect();
-        if !ids.is_empty() {
-            tx.execute_batch(&recount(&ids.join(", ")))?;
-        }
+        add_counts(tx, "deck_counts", ["deck_id", "class", "day"], &self.counts)?;
+        add_counts(
+            tx,
+            "deck_values",
+            ["deck_id", "what", "value"],
+            &self.values,
+        )?;
         for sql in &self.triggers {
             tx.execute_batch(sql)?;
         }
@@ -482,9 +546,9 @@ impl ProgressWriter<'_, '_> {
         Ok(())
     }
 
-    fn set_state(&mut self, card: i64, s: &ImportedState) -> Result<()> {
+    fn set_state(&mut self, t: &Target, s: &ImportedState) -> Result<()> {
         self.sync.tx.prepare_cached(SET_STATE)?.execute(params![
-            card,
+            t.card,
             s.reps,
             s.interval,
             s.ease,
@@ -495,7 +559,26 @@ impl ProgressWriter<'_, '_> {
             s.memory.map(|m| m.0),
             s.memory.map(|m| m.1),
         ])?;
+        let now = Counted {
+            suspended: s.suspended,
+            due: s.due.map(i64::from),
+            interval: i64::from(s.interval),
+            ease: i64::from(s.ease),
+        };
+        self.count(t.deck, &t.was, -1);
+        self.count(t.deck, &now, 1);
         Ok(())
+    }
+
+    /// Counts a live card of `deck` in state `c` once more (`by` 1) or
+    /// once less (-1), as the count triggers would.
+    fn count(&mut self, deck: i64, c: &Counted, by: i64) {
+        let (class, day) = c.class_and_day();
+        *self.counts.entry((deck, class, day)).or_default() += by;
+        if c.due.is_some() {
+            *self.values.entry((deck, 0, c.ease)).or_default() += by;
+            *self.values.entry((deck, 1, c.interval)).or_default() += by;
+        }
     }
 }
 
