@@ -386,7 +386,7 @@ type LogBatch = Result<Vec<(Target, RevlogRow)>>;
 /// answers so far gave.
 struct Runs<'a> {
     index: &'a HashMap<i64, u32>,
-    targets: Vec<Target>,
+    entries: &'a [Entry],
     runs: &'a mut [Run],
     days: Days,
 }
@@ -416,7 +416,8 @@ fn read_log(
         let Some(&i) = runs.index.get(&cid) else {
             continue;
         };
-        let (Some(run), Some(t)) = (runs.runs.get_mut(i as usize), runs.targets.get(i as usize))
+        let (Some(run), Some(Entry { target: t, .. })) =
+            (runs.runs.get_mut(i as usize), runs.entries.get(i as usize))
         else {
             continue;
         };
@@ -455,7 +456,7 @@ fn write_answers(
     let db = pkg.db.as_path();
     let reader = Runs {
         index: &index,
-        targets: entries.iter().map(|e| e.target).collect(),
+        entries,
         runs: &mut runs,
         days: Days::new(rollover),
     };
