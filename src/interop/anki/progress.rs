@@ -251,6 +251,7 @@ pub fn state(c: &AnkiCard, last: Option<Last>, crt_day: Day, rollover: u8) -> Im
         crt_day + i32::try_from(c.due).unwrap_or(0)
     };
     let run = last.map_or(0, |r| r.reps_after);
+    let logged = last.is_some();
     // Never due before its last answer (a collection whose clock or
     // creation date was moved can say so).
     let last = last.map_or(due, |r| Day::try_from(r.day).unwrap_or(due));
@@ -263,10 +264,12 @@ pub fn state(c: &AnkiCard, last: Option<Last>, crt_day: Day, rollover: u8) -> Im
     })
     .unwrap_or(2500);
     s.lapses = u32::try_from(c.lapses.max(0)).unwrap_or(0);
-    s.reps = u32::try_from(if c.kind == TYPE_REVIEW {
-        run.max(1)
-    } else {
-        run
+    // SM-2's n is the log's run of passes since its last lapse; a review
+    // card known without its log (none: `state` is then not taken, see
+    // `ProgressWriter::state`) has passed once at least.
+    s.reps = u32::try_from(match (logged, c.kind) {
+        (false, TYPE_REVIEW) => 1,
+        _ => run,
     })
     .unwrap_or(0);
     s
@@ -592,6 +595,14 @@ mod tests {
             (s.due, s.interval, s.ease, s.lapses, s.reps, s.memory),
             (Some(20_030), 12, 2650, 1, 1, Some((12.5, 5.25)))
         );
+        // Failed on its first view (py201's grade 2 exported as a review
+        // card due tomorrow): its log's run of passes, none, not one.
+        let failed = Last {
+            day: 20_029,
+            reps_after: 0,
+        };
+        let s = state(&review, Some(failed), crt_day, 4);
+        assert_eq!((s.reps, s.due), (0, Some(20_030)));
         let suspended_new = AnkiCard {
             queue: -1,
             ..AnkiCard::default()
