@@ -159,6 +159,12 @@ const BULK_TRIGGERS: [&str; 4] = [
 /// step with each (see [`DeckSync::progress`]).
 const LOG_INDEXES: [&str; 2] = ["revlog_card", "revlog_day"];
 
+/// The card indexes an imported state moves a card in (out of `cards_new`,
+/// into the others), which an import that brought most of the
+/// collection's cards makes again after the states instead of keeping
+/// them in step with each (see [`DeckSync::progress`]).
+const STATE_INDEXES: [&str; 4] = ["cards_new", "cards_due", "cards_state", "cards_hardest"];
+
 /// A log of up to this many rows is held in memory while an import writes
 /// its answers (about 3 MB), so that the log's indexes can be set aside
 /// when the learner has answered cards already too, not only into an
@@ -268,6 +274,9 @@ pub struct ProgressWriter<'s, 'c> {
     /// The indexes of [`LOG_INDEXES`] as stored, when dropped: made again
     /// before a source that needs them, or at the end.
     indexes: Vec<String>,
+    /// The indexes of [`STATE_INDEXES`] as stored, when dropped: made
+    /// again at the end.
+    card_indexes: Vec<String>,
     /// While they are dropped, the answers logged before the import (none
     /// for an empty log), which imported answers are matched against.
     logged: Option<Logged>,
@@ -303,6 +312,19 @@ impl<'c> DeckSync<'c> {
             .tx
             .query_row("SELECT coalesce(max(id), 0) FROM revlog", [], |r| r.get(0))?;
         let triggers = set_aside(&self.tx, "TRIGGER", &BULK_TRIGGERS)?;
+        // Giving 100,000 cards their states moved each in four indexes,
+        // where making them again over the cards takes a fraction of it;
+        // not worth it when the collection is mostly cards from before,
+        // whose entries would be sorted again too.
+        let added: u32 = self.decks.iter().map(|d| d.report.added).sum();
+        let cards: i64 = self
+            .tx
+            .query_row("SELECT count(*) FROM cards", [], |r| r.get(0))?;
+        let card_indexes = if 2 * i64::from(added) >= cards && added > 0 {
+            set_aside(&self.tx, "INDEX", &STATE_INDEXES)?
+        } else {
+            vec![]
+        };
         let cache: i64 = self.tx.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
         // Imported answers come in time order, so a card's go into the
         // log's index by card at random places: a million answers 2.4 s of
@@ -334,6 +356,7 @@ impl<'c> DeckSync<'c> {
             cache,
             triggers,
             indexes,
+            card_indexes,
             logged,
             answers: Vec::with_capacity(ANSWER_BATCH),
             totals: HashMap::new(),
@@ -487,7 +510,7 @@ impl ProgressWriter<'_, '_> {
             ["deck_id", "what", "value"],
             &self.values,
         )?;
-        for sql in &self.triggers {
+        for sql in self.triggers.iter().chain(&self.card_indexes) {
             tx.execute_batch(sql)?;
         }
         tx.execute_batch(&format!("PRAGMA cache_size = {}", self.cache))?;
