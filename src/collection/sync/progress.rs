@@ -7,10 +7,18 @@
 //! takes the imported state only when the imported log's last answer is
 //! later than its own, so reviews done in py201 meanwhile are kept.
 
+mod answers;
+mod counts;
+
 use super::{DeckSync, set_aside};
 use crate::clock::Day;
-use crate::collection::dump::{RevlogRow, review_values};
+use crate::collection::dump::RevlogRow;
 use crate::error::Result;
+use answers::{
+    ADD_TOTALS, ANSWER_BATCH, ANSWER_PARAMS, LEAN_PARAMS, Totals, answer_kind, bind_answer,
+    insert_answers_sql, is_lean,
+};
+use counts::{CountChanges, Counted};
 use rusqlite::{OptionalExtension, params};
 use std::collections::HashMap;
 
@@ -40,95 +48,11 @@ pub struct Target {
     was: Counted,
 }
 
-/// The part of a live card's state that `deck_counts` and `deck_values`
-/// count it by (schema.sql).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Counted {
-    suspended: bool,
-    due: Option<i64>,
-    interval: i64,
-    ease: i64,
-}
-
-impl Counted {
-    /// Its `deck_counts` class and day, as the triggers compute them.
-    fn class_and_day(&self) -> (i64, i64) {
-        let class = match (self.suspended, self.due) {
-            (true, _) => 3,
-            (false, None) => 0,
-            (false, Some(_)) if self.interval < i64::from(crate::stats::MATURE_DAYS) => 1,
-            (false, Some(_)) => 2,
-        };
-        let day = if self.suspended {
-            0
-        } else {
-            self.due.unwrap_or(0)
-        };
-        (class, day)
-    }
-}
-
 /// What the progress of an import changed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ProgressReport {
     pub reviews: u32,
     pub scheduled: u32,
-}
-
-/// The columns of a log row an import writes, in the order
-/// [`bind_answer`] binds them.
-const ANSWER_COLUMNS: &str = "card_id, time_ms, day, grade, is_repeat, taken_ms,
-    reps_before, reps_after, interval_before, interval_after, ease_before, ease_after,
-    due_before, due_after, lapses_before, lapses_after, repeat_on_before, repeat_on_after,
-    stability_before, stability_after, difficulty_before, difficulty_after,
-    step_before, step_after, step_due_ms_before, step_due_ms_after";
-const ANSWER_PARAMS: usize = 26;
-
-/// The first [`LEAN_PARAMS`] of [`ANSWER_COLUMNS`] are all an answer from
-/// Anki has: the rest (same-day repeat days, FSRS state and steps) are
-/// NULL, and a batch of such answers leaves them to their default rather
-/// than binding ten NULLs an answer (a tenth of a million-answer import).
-const LEAN_PARAMS: usize = 16;
-
-/// Whether `r` has none of the columns after [`LEAN_PARAMS`].
-fn is_lean(r: &RevlogRow) -> bool {
-    [
-        r.repeat_on_before,
-        r.repeat_on_after,
-        r.step_before,
-        r.step_after,
-    ]
-    .iter()
-    .chain([&r.step_due_ms_before, &r.step_due_ms_after])
-    .all(Option::is_none)
-        && [
-            r.stability_before,
-            r.stability_after,
-            r.difficulty_before,
-            r.difficulty_after,
-        ]
-        .iter()
-        .all(Option::is_none)
-}
-
-/// How many answers one statement inserts: a statement per answer spent
-/// most of a million-answer import stepping the VM and binding (as one per
-/// card did for cards; see `DeckSync::flush`).
-const ANSWER_BATCH: usize = 64;
-
-/// The statement inserting `n` answers. OR FAIL, as the sync's own
-/// writes: a failure fails the whole import, which is rolled back, so a
-/// statement needs no journal of its own.
-/// `per`: the parameters of each, all of [`ANSWER_COLUMNS`] or its first
-/// [`LEAN_PARAMS`].
-fn insert_answers_sql(n: usize, per: usize) -> String {
-    let columns: Vec<&str> = ANSWER_COLUMNS.split(',').map(str::trim).collect();
-    let row = format!("({})", vec!["?"; per].join(", "));
-    format!(
-        "INSERT OR FAIL INTO revlog ({}) VALUES {}",
-        columns[..per].join(", "),
-        vec![row; n].join(", ")
-    )
 }
 
 const SET_STATE: &str = "UPDATE OR FAIL cards SET reps = ?2, interval = ?3, ease = ?4, due = ?5,
@@ -183,41 +107,6 @@ fn note_for_sync(since: i64) -> String {
     )
 }
 
-/// Adds one (day, deck, kind)'s totals to `revlog_days`, as the summary
-/// trigger adds one answer.
-const ADD_TOTALS: &str = "INSERT INTO revlog_days VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
-    ON CONFLICT (day, deck_id, kind) DO UPDATE SET
-      g0 = g0 + excluded.g0, g1 = g1 + excluded.g1, g2 = g2 + excluded.g2,
-      g3 = g3 + excluded.g3, g4 = g4 + excluded.g4, g5 = g5 + excluded.g5,
-      time_ms = time_ms + excluded.time_ms";
-
-/// Adds `changes` to the counts of `table` (`deck_counts` or
-/// `deck_values`, keyed by the three columns `key`), dropping the rows
-/// that fall to no cards.
-fn add_counts(
-    tx: &rusqlite::Transaction,
-    table: &str,
-    [a, b, c]: [&str; 3],
-    changes: &HashMap<(i64, i64, i64), i64>,
-) -> Result<()> {
-    let mut add = tx.prepare(&format!(
-        "INSERT INTO {table} VALUES (?1, ?2, ?3, ?4)
-         ON CONFLICT ({a}, {b}, {c}) DO UPDATE SET n = n + excluded.n"
-    ))?;
-    let mut drop_empty = tx.prepare(&format!(
-        "DELETE FROM {table} WHERE {a} = ?1 AND {b} = ?2 AND {c} = ?3 AND n = 0"
-    ))?;
-    for (&(x, y, z), &by) in changes {
-        if by != 0 {
-            add.execute(params![x, y, z, by])?;
-        }
-        if by < 0 {
-            drop_empty.execute(params![x, y, z])?;
-        }
-    }
-    Ok(())
-}
-
 /// Every answer logged, by card (see [`LOG_IN_MEMORY`]).
 fn read_logged(tx: &rusqlite::Transaction) -> Result<Logged> {
     let mut logged = Logged::new();
@@ -231,24 +120,6 @@ fn read_logged(tx: &rusqlite::Transaction) -> Result<Logged> {
     }
     Ok(logged)
 }
-
-/// What a log row counts as in the daily summaries: the generated column
-/// `revlog.answer_kind` of schema.sql, for rows not yet written.
-fn answer_kind(r: &RevlogRow) -> i64 {
-    if r.is_repeat {
-        3
-    } else if r.due_before.is_none() {
-        0
-    } else if r.interval_before < i64::from(crate::stats::MATURE_DAYS) {
-        1
-    } else {
-        2
-    }
-}
-
-/// A day's totals for one deck and kind of answer (a `revlog_days` row's
-/// g0..g5 and time_ms).
-type Totals = [i64; 7];
 
 /// The writing of an import's progress (its cards' states and answers),
 /// begun by [`DeckSync::progress`] and ended by [`ProgressWriter::finish`].
@@ -284,11 +155,8 @@ pub struct ProgressWriter<'s, 'c> {
     answers: Vec<(i64, RevlogRow)>,
     /// The answers' totals by (day, deck, kind).
     totals: HashMap<(i64, i64, i64), Totals>,
-    /// What the states given change in `deck_counts`, by (deck, class,
-    /// day), and in `deck_values`, by (deck, what, value): added to them
-    /// at the end, as their update triggers would have.
-    counts: HashMap<(i64, i64, i64), i64>,
-    values: HashMap<(i64, i64, i64), i64>,
+    /// What the states given change in the decks' counts.
+    counts: CountChanges,
     report: ProgressReport,
 }
 
@@ -360,8 +228,7 @@ impl<'c> DeckSync<'c> {
             logged,
             answers: Vec::with_capacity(ANSWER_BATCH),
             totals: HashMap::new(),
-            counts: HashMap::new(),
-            values: HashMap::new(),
+            counts: CountChanges::default(),
             report: ProgressReport::default(),
         })
     }
@@ -503,13 +370,7 @@ impl ProgressWriter<'_, '_> {
         }
         drop(add);
         tx.execute_batch(&note_for_sync(self.since))?;
-        add_counts(tx, "deck_counts", ["deck_id", "class", "day"], &self.counts)?;
-        add_counts(
-            tx,
-            "deck_values",
-            ["deck_id", "what", "value"],
-            &self.values,
-        )?;
+        self.counts.add_to(tx)?;
         for sql in self.triggers.iter().chain(&self.card_indexes) {
             tx.execute_batch(sql)?;
         }
@@ -588,97 +449,7 @@ impl ProgressWriter<'_, '_> {
             interval: i64::from(s.interval),
             ease: i64::from(s.ease),
         };
-        self.count(t.deck, &t.was, -1);
-        self.count(t.deck, &now, 1);
+        self.counts.moved(t.deck, &t.was, &now);
         Ok(())
-    }
-
-    /// Counts a live card of `deck` in state `c` once more (`by` 1) or
-    /// once less (-1), as the count triggers would.
-    fn count(&mut self, deck: i64, c: &Counted, by: i64) {
-        let (class, day) = c.class_and_day();
-        *self.counts.entry((deck, class, day)).or_default() += by;
-        if c.due.is_some() {
-            *self.values.entry((deck, 0, c.ease)).or_default() += by;
-            *self.values.entry((deck, 1, c.interval)).or_default() += by;
-        }
-    }
-}
-
-/// Binds answer `r` of `card` as the `per` parameters after `at`, in the
-/// order of [`ANSWER_COLUMNS`].
-fn bind_answer(
-    st: &mut rusqlite::CachedStatement<'_>,
-    at: usize,
-    per: usize,
-    card: i64,
-    r: &RevlogRow,
-) -> rusqlite::Result<()> {
-    st.raw_bind_parameter(at + 1, card)?;
-    // A backup row's values after its own id and card id: the same order.
-    for (k, v) in review_values(r)[2..=per].iter().enumerate() {
-        st.raw_bind_parameter(at + k + 2, v)?;
-    }
-    Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::collection::Collection;
-    use crate::interop::anki::progress::{AnkiAnswer, log_rows};
-
-    /// An answer from Anki goes in through the lean statement with the
-    /// FSRS and repeat columns left NULL; a row that has them through the
-    /// whole one, every value kept.
-    #[test]
-    fn lean_and_whole_answers_are_stored_as_given() {
-        let dir = tempfile::tempdir().unwrap();
-        let col = Collection::open(&dir.path().join("c.db")).unwrap();
-        col.conn.execute_batch("PRAGMA foreign_keys = OFF").unwrap();
-        let answer = AnkiAnswer {
-            id: 1_700_000_000_000,
-            ease: 3,
-            ivl: 4,
-            last_ivl: 0,
-            factor: 2500,
-            time: 6_000,
-            kind: 0,
-        };
-        let lean = log_rows(&[answer], 4).remove(0);
-        let mut whole = lean.clone();
-        whole.stability_after = Some(3.25);
-        whole.step_due_ms_after = Some(42);
-        assert!(is_lean(&lean) && !is_lean(&whole));
-        for (card, row, per) in [(7, &lean, LEAN_PARAMS), (8, &whole, ANSWER_PARAMS)] {
-            let mut st = col
-                .conn
-                .prepare_cached(&insert_answers_sql(1, per))
-                .unwrap();
-            assert_eq!(st.parameter_count(), per);
-            bind_answer(&mut st, 0, per, card, row).unwrap();
-            assert_eq!(st.raw_execute().unwrap(), 1);
-        }
-        type Stored = (i64, i64, i64, Option<f64>, Option<i64>);
-        let stored: Vec<Stored> = col
-            .conn
-            .prepare(
-                "SELECT card_id, time_ms, ease_after, stability_after, step_due_ms_after
-                 FROM revlog ORDER BY card_id",
-            )
-            .unwrap()
-            .query_map([], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-            })
-            .unwrap()
-            .collect::<rusqlite::Result<_>>()
-            .unwrap();
-        assert_eq!(
-            stored,
-            [
-                (7, answer.id, 2500, None, None),
-                (8, answer.id, 2500, Some(3.25), Some(42)),
-            ]
-        );
     }
 }
