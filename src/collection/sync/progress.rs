@@ -185,10 +185,12 @@ impl<'c> DeckSync<'c> {
         // not worth it when the collection is mostly cards from before,
         // whose entries would be sorted again too.
         let added: u32 = self.decks.iter().map(|d| d.report.added).sum();
+        // The largest card id, not a count: as large as the number of
+        // cards or larger, and found without reading them.
         let cards: i64 = self
             .tx
-            .query_row("SELECT count(*) FROM cards", [], |r| r.get(0))?;
-        let card_indexes = if 2 * i64::from(added) >= cards && added > 0 {
+            .query_row("SELECT coalesce(max(id), 0) FROM cards", [], |r| r.get(0))?;
+        let card_indexes = if added > 0 && 2 * i64::from(added) >= cards {
             set_aside(&self.tx, "INDEX", &STATE_INDEXES)?
         } else {
             vec![]
