@@ -179,7 +179,7 @@ pub struct DeckSync<'c> {
     /// batch is plain): made once, as they take a while to write out and
     /// compile. Their text is bound in place (see `InPlace`): a copy of each
     /// card's text per bind was a fifth of a code-heavy import.
-    card_sql: HashMap<(usize, Option<CardKind>), InPlace<'c>>,
+    card_inserts: HashMap<(usize, Option<CardKind>), InPlace<'c>>,
     /// Ids of the notes with a row (kept as JSON), stored or written by
     /// this sync: few, as most notes are exactly their card and have none.
     json_notes: HashSet<String>,
@@ -354,7 +354,7 @@ impl DeckSync<'_> {
             .iter()
             .all(|(_, _, c)| c.kind == kind && c.note == c.uid);
         let shape = (batch.len(), plain.then_some(kind));
-        let st = match self.card_sql.entry(shape) {
+        let st = match self.card_inserts.entry(shape) {
             Entry::Occupied(e) => e.into_mut(),
             Entry::Vacant(e) => e.insert(InPlace::prepare_in(
                 &self.tx,
@@ -380,7 +380,6 @@ impl DeckSync<'_> {
             }
         }
         let inserted = st.execute(&values)?;
-        drop(values);
         if inserted == batch.len() {
             self.seen
                 .insert_run(before + 1, before + 1 + batch.len() as i64);
@@ -559,7 +558,7 @@ impl Collection {
             pending: Vec::with_capacity(BATCH),
             pending_notes: Vec::with_capacity(BATCH),
             json_notes,
-            card_sql: HashMap::new(),
+            card_inserts: HashMap::new(),
             spent: Vec::new(),
             spent_notes: Vec::new(),
             pending_tick: 0,

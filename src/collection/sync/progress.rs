@@ -60,7 +60,7 @@ const SET_STATE: &str = "UPDATE OR FAIL cards SET reps = ?2, interval = ?3, ease
     difficulty = ?10, step = NULL, step_due_ms = NULL WHERE id = ?1";
 
 /// The page cache, in KiB, while an import writes its answers (see
-/// [`DeckSync::begin_progress`]).
+/// [`DeckSync::progress`]).
 const BULK_CACHE_KIB: i64 = 20_000;
 
 /// The triggers an import's progress does without: the daily summaries
