@@ -78,6 +78,11 @@ const BULK_TRIGGERS: [&str; 4] = [
     "sync_log_added",
 ];
 
+/// The threads SQLite may start to sort with while the indexes set aside
+/// are made again, beside the import's own (two helpers were no faster on
+/// two cores).
+const SORT_THREADS: u8 = 1;
+
 /// The log's indexes, which an import into a log of few rows (see
 /// [`LOG_IN_MEMORY`]) makes after its answers instead of keeping them in
 /// step with each (see [`DeckSync::progress`]).
@@ -362,6 +367,13 @@ impl ProgressWriter<'_, '_> {
     /// totals and the states' counts added, the triggers back.
     pub fn finish(mut self) -> Result<ProgressReport> {
         self.flush_answers()?;
+        // The indexes set aside are made by sorting every entry, and a
+        // sort too large for memory is cut into runs SQLite can sort on
+        // a second thread while the first reads on: the log's two indexes
+        // over a million answers 0.09 s sooner (see docs/performance.md).
+        self.sync
+            .tx
+            .execute_batch(&format!("PRAGMA threads = {SORT_THREADS}"))?;
         self.make_indexes()?;
         let tx = &self.sync.tx;
         let mut add = tx.prepare(ADD_TOTALS)?;
@@ -376,7 +388,10 @@ impl ProgressWriter<'_, '_> {
         for sql in self.triggers.iter().chain(&self.card_indexes) {
             tx.execute_batch(sql)?;
         }
-        tx.execute_batch(&format!("PRAGMA cache_size = {}", self.cache))?;
+        tx.execute_batch(&format!(
+            "PRAGMA cache_size = {}; PRAGMA threads = 0",
+            self.cache
+        ))?;
         Ok(self.report)
     }
 
