@@ -231,6 +231,15 @@ fn bad_input_is_refused_with_nothing_changed() {
     let newer = snap.replacen(&current, "\"schema\": 99", 1);
     let mut zip = b"PK\x03\x04".to_vec();
     zip.extend_from_slice(&[0u8; 64]);
+    // A zstd stream that starts well and breaks off: found while the
+    // collection is inflated, after the first chunks were written.
+    let mut cut = ruzstd::encoding::compress_to_vec(
+        &(0..1_000_000u32)
+            .flat_map(|i| i.to_le_bytes())
+            .collect::<Vec<u8>>()[..],
+        ruzstd::encoding::CompressionLevel::Uncompressed,
+    );
+    cut.truncate(cut.len() / 2);
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
         ("empty.tsv", b"".to_vec(), "is empty"),
         ("binary.csv", vec![0x00, 0x01, 0x02, 0xff, 0x00], "binary file"),
@@ -248,6 +257,11 @@ fn bad_input_is_refused_with_nothing_changed() {
             "badzstd.apkg",
             zip_of(&[("meta", &[0x08, 0x03]), ("collection.anki21b", b"not zstd at all")]),
             "collection.anki21b: not a zstd stream",
+        ),
+        (
+            "cutzstd.apkg",
+            zip_of(&[("meta", &[0x08, 0x03]), ("collection.anki21b", &cut)]),
+            "collection.anki21b: damaged",
         ),
         (
             "notsqlite.colpkg",
