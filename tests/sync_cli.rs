@@ -312,6 +312,17 @@ fn answers_imported_from_an_anki_package_travel() {
     assert_eq!(phone.answers().len(), 3);
     laptop.sync(START + MINUTE, &dir);
     laptop.ok(START + 2 * MINUTE, &["import", pkg], "");
+    // The import noted its answers for the next sync, as the trigger it
+    // sets aside would have: the sync then reads them, not the whole log.
+    let noted: i64 = rusqlite::Connection::open(&laptop.db)
+        .unwrap()
+        .query_row(
+            "SELECT count(*) FROM sync_log_changes s JOIN revlog r ON r.id = s.revlog_id",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(noted, 3);
     assert_eq!(
         laptop.sync(START + 3 * MINUTE, &dir),
         "3 answers and 2 edits sent."

@@ -103,13 +103,23 @@ const LOG_IN_MEMORY: i64 = 100_000;
 /// The answers logged before an import, by card: (time, grade).
 type Logged = HashMap<i64, Vec<(i64, i64)>>;
 
-/// What `sync_log_added` would have noted of the answers written since a
-/// row id (schema 11): all of them, once the collection syncs.
-fn note_for_sync(since: i64) -> String {
-    format!(
-        "INSERT OR IGNORE INTO sync_log_changes SELECT id FROM revlog
-         WHERE id > {since} AND EXISTS (SELECT 1 FROM sync_devices WHERE self = 1)"
-    )
+/// What `sync_log_added` would have noted of the answers written since
+/// row id `since` (schema 11): all of them, once the collection syncs.
+/// Asked first, not in the statement's WHERE: SQLite would still step
+/// through every answer written (a million in 0.04 s) to find none.
+fn note_for_sync(tx: &rusqlite::Transaction, since: i64) -> Result<()> {
+    let syncs: bool = tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM sync_devices WHERE self = 1)",
+        [],
+        |r| r.get(0),
+    )?;
+    if syncs {
+        tx.execute(
+            "INSERT OR IGNORE INTO sync_log_changes SELECT id FROM revlog WHERE id > ?1",
+            [since],
+        )?;
+    }
+    Ok(())
 }
 
 /// Every answer logged, by card (see [`LOG_IN_MEMORY`]).
@@ -383,7 +393,7 @@ impl ProgressWriter<'_, '_> {
             ])?;
         }
         drop(add);
-        tx.execute_batch(&note_for_sync(self.since))?;
+        note_for_sync(tx, self.since)?;
         self.counts.add_to(tx)?;
         for sql in self.triggers.iter().chain(&self.card_indexes) {
             tx.execute_batch(sql)?;
