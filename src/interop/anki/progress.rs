@@ -21,7 +21,7 @@ use crate::collection::dump::RevlogRow;
 use crate::collection::sync::progress::{ImportedState, ProgressWriter, Target};
 use crate::error::Result;
 use chrono::{Local, TimeZone};
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::Connection;
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::mpsc::{SyncSender, sync_channel};
@@ -406,7 +406,7 @@ fn read_log(
     mut runs: Runs<'_>,
     send: &SyncSender<LogBatch>,
 ) -> Result<()> {
-    let conn = Connection::open_with_flags(db, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    let conn = Connection::open_with_flags(db, super::package::READ_ONLY)?;
     let mut answers = conn.prepare(
         "SELECT cid, id, ease, ivl, lastIvl, factor, time, type FROM revlog
          WHERE +cid > ?1 AND +cid <= ?2 ORDER BY id",
