@@ -232,6 +232,8 @@ struct Inputs {
     /// `db`'s own decks (not the built-in ones) exported as an Anki
     /// package with their progress: N cards, R reviews.
     package: PathBuf,
+    /// `package` with its fields in HTML as Anki's editor writes it.
+    html_package: PathBuf,
 }
 
 /// Makes (or finds) the inputs for N = `n` cards and R = `r` reviews.
@@ -282,6 +284,10 @@ fn inputs(bin: &Path, dir: &Path, n: usize, r: usize) -> Inputs {
     if !package.exists() {
         anki_package(bin, dir, &db, &package);
     }
+    let html_package = dir.join(format!("anki-html-{n}-{r}.apkg"));
+    if !html_package.exists() {
+        anki_html_package(dir, &package, &html_package);
+    }
     Inputs {
         db,
         tsv,
@@ -289,7 +295,40 @@ fn inputs(bin: &Path, dir: &Path, n: usize, r: usize) -> Inputs {
         empty,
         all_new,
         package,
+        html_package,
     }
+}
+
+/// `package` again with each note's fields as Anki's editor stores what
+/// a learner types: each line a `<div>`, a non-breaking space, bold and
+/// an empty line. py201's export writes its plain text as it is, which
+/// the import reads without an HTML parser; a learner's own collection
+/// is HTML throughout.
+fn anki_html_package(dir: &Path, package: &Path, out: &Path) {
+    let tmp = dir.join("html-package-generating");
+    let _ = std::fs::remove_dir_all(&tmp);
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(package).unwrap()).unwrap();
+    zip.extract(&tmp).unwrap();
+    let names: Vec<String> = zip.file_names().map(str::to_string).collect();
+    let conn = rusqlite::Connection::open(tmp.join("collection.anki2")).unwrap();
+    conn.execute_batch(
+        "UPDATE notes SET flds = '<div>'
+           || replace(replace(flds, ': ', ':&nbsp;<b>'), char(31),
+                      '</b></div><div><br></div>' || char(31) || '<div style=\"text-align: left;\">')
+           || '</div>'",
+    )
+    .unwrap();
+    drop(conn);
+    let generating = dir.join("html-package-generating.apkg");
+    let mut w = zip::ZipWriter::new(std::fs::File::create(&generating).unwrap());
+    for name in names {
+        w.start_file(name.as_str(), zip::write::SimpleFileOptions::default())
+            .unwrap();
+        std::io::copy(&mut std::fs::File::open(tmp.join(&name)).unwrap(), &mut w).unwrap();
+    }
+    w.finish().unwrap();
+    std::fs::rename(&generating, out).unwrap();
+    std::fs::remove_dir_all(&tmp).unwrap();
 }
 
 /// Exports `db`'s generated decks with their progress as an Anki package
@@ -436,6 +475,10 @@ fn py201_operations<'a>(b: &'a Bench<'a>) -> Vec<Op<'a>> {
         (
             "import .apkg of N cards and R reviews (Anki package with progress)",
             Box::new(|| b.import(&i.package)),
+        ),
+        (
+            "import .apkg, the same with its fields in HTML as Anki's editor writes it",
+            Box::new(|| b.import(&i.html_package)),
         ),
         (
             "review: first card, all N new (just imported), quit",
