@@ -4,8 +4,8 @@
 
 use super::*;
 
-/// How many of the latest card ids a streaming [`DeckBuilder`] keeps to
-/// name a repeated id with both its lines (about 2 MB).
+/// How many of the latest card ids the streaming builders of one import
+/// keep together to name a repeated id with both its lines (about 4 MB).
 const STREAM_IDS: usize = 1 << 16;
 
 /// A 128-bit key for a card id (two independently keyed SipHashes), so the
@@ -16,9 +16,56 @@ const STREAM_IDS: usize = 1 << 16;
 struct IdKeys(std::hash::RandomState, std::hash::RandomState);
 
 impl IdKeys {
-    fn of(&self, id: &str) -> u128 {
+    fn of(&self, id: impl std::hash::Hash + Copy) -> u128 {
         use std::hash::BuildHasher;
         u128::from(self.0.hash_one(id)) << 64 | u128::from(self.1.hash_one(id))
+    }
+}
+
+/// The card ids the streaming builders of one import remember, shared by
+/// all of them: the latest [`STREAM_IDS`] of every deck together, so the
+/// memory is the same however many decks the file has (each builder
+/// keeping its own had a million-card package of 20 decks at 82 MB). An
+/// id repeated further apart is caught where the cards are stored (the
+/// sync's unique card ids: "card id … is twice in deck …"), and the
+/// import fails as well, with that line instead of this one.
+#[derive(Clone, Default)]
+pub struct StreamIds(std::rc::Rc<std::cell::RefCell<Recent>>);
+
+#[derive(Default)]
+struct Recent {
+    keys: IdKeys,
+    /// The line of each (deck, card id) remembered, by key.
+    lines: HashMap<u128, usize>,
+    /// The keys in `lines` in the order seen.
+    order: std::collections::VecDeque<u128>,
+    /// How many decks' builders share these.
+    decks: u32,
+}
+
+impl StreamIds {
+    /// A number for a new deck's builder, which its ids are kept under.
+    fn deck(&self) -> u32 {
+        let mut r = self.0.borrow_mut();
+        r.decks += 1;
+        r.decks
+    }
+
+    /// Records that `id` of `deck` is on `line`; the line it was on before,
+    /// if it is remembered.
+    fn remember(&self, deck: u32, id: &str, line: usize) -> Option<usize> {
+        let mut r = self.0.borrow_mut();
+        let key = r.keys.of((deck, id));
+        let before = r.lines.insert(key, line);
+        if before.is_none() {
+            r.order.push_back(key);
+            if r.order.len() > STREAM_IDS
+                && let Some(old) = r.order.pop_front()
+            {
+                r.lines.remove(&old);
+            }
+        }
+        before
     }
 }
 
@@ -29,12 +76,12 @@ pub struct DeckBuilder {
     content: DeckContent,
     checks: Vec<PyCheck>,
     notes: Vec<NoteInfo>,
-    /// The line of each card id seen, keyed by [`IdKeys`]; when streaming,
-    /// of the last [`STREAM_IDS`] only (see [`DeckBuilder::remember`]).
+    /// The line of each card id seen, keyed by [`IdKeys`] (not streaming).
     ids: HashMap<u128, usize>,
-    /// The keys in `ids` in the order seen, when streaming.
-    recent: std::collections::VecDeque<u128>,
     keys: IdKeys,
+    /// When streaming, the ids remembered instead, and this deck's number
+    /// among them.
+    stream: Option<(StreamIds, u32)>,
     problems: Problems,
     /// Whether to keep each note's facts and checks (for `py201 check`); an
     /// importer streaming a large file takes the notes and needs neither.
@@ -60,8 +107,8 @@ impl DeckBuilder {
             checks: Vec::new(),
             notes: Vec::new(),
             ids: HashMap::new(),
-            recent: std::collections::VecDeque::new(),
             keys: IdKeys::default(),
+            stream: None,
             problems,
             keep_info: true,
             python_check: PythonCheck::Optional,
@@ -69,10 +116,12 @@ impl DeckBuilder {
     }
 
     /// A builder whose notes are taken with [`DeckBuilder::take`] as they
-    /// are pushed, keeping only what is needed to find duplicate ids.
-    pub fn streaming(file: &str, name: &str, description: String) -> Self {
+    /// are pushed, keeping only what is needed to find duplicate ids: the
+    /// latest ones, in `ids`, shared with the other decks of the import.
+    pub fn streaming(file: &str, name: &str, description: String, ids: &StreamIds) -> Self {
         DeckBuilder {
             keep_info: false,
+            stream: Some((ids.clone(), ids.deck())),
             ..Self::new(file, name, description)
         }
     }
@@ -166,24 +215,14 @@ impl DeckBuilder {
     }
 
     /// Records that `id` is on `line`; the line it was first on, if it was
-    /// seen before. A streaming builder forgets the oldest ids past
-    /// [`STREAM_IDS`], so its memory does not grow with the file (a
-    /// million-card import peaked at 111 MB, most of it this map): an id
-    /// repeated further apart is caught where the cards are stored (the
-    /// sync's unique card ids: "card id … is twice in deck …"), and the
-    /// import fails as well, with that line instead of this one.
+    /// seen before. A streaming builder remembers only the latest ids of
+    /// its import (see [`StreamIds`]), so its memory does not grow with the
+    /// file (a million-card import peaked at 111 MB, most of it the ids).
     fn remember(&mut self, id: &str, line: usize) -> Option<usize> {
-        let key = self.keys.of(id);
-        let first = self.ids.insert(key, line);
-        if !self.keep_info && first.is_none() {
-            self.recent.push_back(key);
-            if self.recent.len() > STREAM_IDS
-                && let Some(old) = self.recent.pop_front()
-            {
-                self.ids.remove(&old);
-            }
+        match &self.stream {
+            Some((ids, deck)) => ids.remember(*deck, id, line),
+            None => self.ids.insert(self.keys.of(id), line),
         }
-        first
     }
 
     /// The note's kind; `None`, which drops the note, for an unknown one.
@@ -363,5 +402,56 @@ impl DeckBuilder {
             }),
             self.problems,
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn card(id: &str) -> NoteSpec {
+        NoteSpec {
+            id: Some(id.into()),
+            front: Some("Q".into()),
+            back: Some("A".into()),
+            ..NoteSpec::default()
+        }
+    }
+
+    /// The duplicate-id problems a builder found.
+    fn duplicates(b: DeckBuilder) -> Vec<String> {
+        b.finish()
+            .1
+            .iter()
+            .map(|p| p.why.to_string())
+            .filter(|w| w.contains("duplicate"))
+            .collect()
+    }
+
+    /// Streaming builders of one import share the ids they remember: a
+    /// repeat within a deck is named with its first line, the same id in
+    /// another deck is no repeat, and past [`STREAM_IDS`] ids of all the
+    /// decks together the oldest are forgotten, whichever deck they were in.
+    #[test]
+    fn streaming_builders_share_a_bounded_memory_of_ids() {
+        let ids = StreamIds::default();
+        let mut a = DeckBuilder::streaming("f.tsv", "A", String::new(), &ids);
+        let mut b = DeckBuilder::streaming("f.tsv", "B", String::new(), &ids);
+        a.push(1, card("x"));
+        b.push(2, card("x"));
+        a.push(3, card("x"));
+        for i in 0..STREAM_IDS {
+            b.push(10 + i, card(&format!("b-{i}")));
+            let _ = b.take();
+        }
+        // "x" of A was remembered at line 3, then pushed out by B's ids.
+        a.push(99_999, card("x"));
+        let _ = a.take();
+        assert_eq!(ids.0.borrow().lines.len(), STREAM_IDS);
+        assert_eq!(
+            duplicates(a),
+            [r#"duplicate card id "x" (first at line 1)"#]
+        );
+        assert!(duplicates(b).is_empty());
     }
 }

@@ -10,7 +10,7 @@ pub mod cloze;
 pub mod lint;
 pub mod pycheck;
 
-pub use builder::DeckBuilder;
+pub use builder::{DeckBuilder, StreamIds};
 
 use crate::error::{Problem, Problems, Why};
 use crate::model::{CardContent, CardKind, DeckContent, NoteContent};

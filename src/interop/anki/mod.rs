@@ -17,7 +17,7 @@ pub mod schema;
 pub mod template;
 
 use super::{Sink, html, text::note_id};
-use crate::decks::{DeckBuilder, NoteSpec};
+use crate::decks::{DeckBuilder, NoteSpec, StreamIds};
 use crate::error::{Error, Problem, Problems, Result, Why};
 pub use package::{Package, is_zip, open};
 use schema::NoteType;
@@ -61,6 +61,7 @@ pub fn read_into(
     let mut r = Reader {
         file,
         decks: BTreeMap::new(),
+        ids: StreamIds::default(),
         problems: Problems::default(),
     };
     std::thread::scope(|scope| -> Result<()> {
@@ -257,6 +258,8 @@ impl Converter<'_> {
 struct Reader<'a> {
     file: &'a str,
     decks: BTreeMap<String, (usize, DeckBuilder)>,
+    /// The latest card ids of every deck, which the builders share.
+    ids: StreamIds,
     problems: Problems,
 }
 
@@ -279,7 +282,7 @@ impl Reader<'_> {
         let (handle, builder) = match self.decks.entry(deck) {
             std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
             std::collections::btree_map::Entry::Vacant(e) => {
-                let builder = DeckBuilder::streaming(file, e.key(), String::new());
+                let builder = DeckBuilder::streaming(file, e.key(), String::new(), &self.ids);
                 let handle = sink.deck(builder.name(), "")?;
                 e.insert((handle, builder))
             }

@@ -3,7 +3,7 @@
 
 use super::{Columns, FENCE, from_html, kind_of, note_id, separator_from, split_code_block};
 use crate::decks::MAX_FIELD;
-use crate::decks::{DeckBuilder, NoteSpec};
+use crate::decks::{DeckBuilder, NoteSpec, StreamIds};
 use crate::error::Error;
 use crate::error::{Problem, Problems, Result, Why};
 use crate::interop::Sink;
@@ -315,6 +315,8 @@ struct RowReader<'a> {
     default_deck: String,
     /// Per deck: its sink handle and the builder that checks its notes.
     decks: BTreeMap<String, (usize, DeckBuilder)>,
+    /// The latest card ids of every deck, which the builders share.
+    ids: StreamIds,
     /// Rows that make no note.
     problems: Problems,
 }
@@ -328,6 +330,7 @@ impl<'a> RowReader<'a> {
             rename,
             default_deck,
             decks: BTreeMap::new(),
+            ids: StreamIds::default(),
             problems: Problems::default(),
         }
     }
@@ -442,7 +445,7 @@ impl<'a> RowReader<'a> {
         let (handle, builder) = match self.decks.entry(deck) {
             Entry::Occupied(e) => e.into_mut(),
             Entry::Vacant(e) => {
-                let builder = DeckBuilder::streaming(file, e.key(), String::new());
+                let builder = DeckBuilder::streaming(file, e.key(), String::new(), &self.ids);
                 let handle = sink.deck(builder.name(), "")?;
                 e.insert((handle, builder))
             }
