@@ -15,8 +15,8 @@ use crate::clock::Day;
 use crate::collection::dump::RevlogRow;
 use crate::error::Result;
 use answers::{
-    ADD_TOTALS, ANSWER_BATCH, ANSWER_PARAMS, LEAN_PARAMS, Totals, answer_kind, bind_answer,
-    insert_answers_sql, is_lean,
+    ADD_TOTALS, ANSWER_BATCH, ANSWER_PARAMS, LEAN_PARAMS, Totals, answer_kind, batch_sql,
+    bind_answer, is_lean,
 };
 use counts::{CountChanges, Counted};
 use rusqlite::{OptionalExtension, params};
@@ -447,7 +447,7 @@ impl ProgressWriter<'_, '_> {
         let mut st = self
             .sync
             .tx
-            .prepare_cached(&insert_answers_sql(self.answers.len(), per))?;
+            .prepare_cached(&batch_sql(self.answers.len(), per))?;
         for (i, (card, r)) in self.answers.iter().enumerate() {
             bind_answer(&mut st, i * per, per, *card, r)?;
         }
