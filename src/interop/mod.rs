@@ -17,6 +17,7 @@ pub mod html;
 pub mod import;
 pub mod text;
 
+use crate::decks::{DeckBuilder, NoteSpec, StreamIds};
 use crate::error::{Error, Problems, Result, Why};
 use crate::model::{CardContent, DeckContent, NoteContent};
 use std::path::{Path, PathBuf};
@@ -179,6 +180,57 @@ pub trait Sink {
             self.card(deck, c)?;
         }
         Ok(())
+    }
+}
+
+/// The decks a reader streams into a [`Sink`], each with the builder that
+/// checks its notes; the builders share one memory of the latest card ids
+/// (see [`StreamIds`]).
+#[derive(Default)]
+pub struct StreamedDecks {
+    /// Per deck: its sink handle and its builder.
+    decks: std::collections::BTreeMap<String, (usize, DeckBuilder)>,
+    ids: StreamIds,
+}
+
+impl StreamedDecks {
+    /// Checks the note (which starts on `line` of `file`) with its deck's
+    /// builder and writes it with its cards; a deck's first note opens the
+    /// deck in `sink`.
+    pub fn add(
+        &mut self,
+        file: &str,
+        deck: String,
+        line: usize,
+        spec: NoteSpec,
+        sink: &mut dyn Sink,
+    ) -> Result<()> {
+        use std::collections::btree_map::Entry;
+        let (handle, builder) = match self.decks.entry(deck) {
+            Entry::Occupied(e) => e.into_mut(),
+            Entry::Vacant(e) => {
+                let builder = DeckBuilder::streaming(file, e.key(), String::new(), &self.ids);
+                let handle = sink.deck(builder.name(), "")?;
+                e.insert((handle, builder))
+            }
+        };
+        builder.push(line, spec);
+        if let Some((note, cards)) = builder.take() {
+            sink.note(*handle, note)?;
+            for c in cards {
+                sink.card(*handle, c)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Each deck's problems, the decks in name order.
+    pub fn finish(self) -> Problems {
+        let mut problems = Problems::default();
+        for (_, (_, builder)) in self.decks {
+            problems.extend(builder.finish().1);
+        }
+        problems
     }
 }
 

@@ -16,12 +16,12 @@ pub mod progress;
 pub mod schema;
 pub mod template;
 
-use super::{Sink, html, text::note_id};
-use crate::decks::{DeckBuilder, NoteSpec, StreamIds};
+use super::{Sink, StreamedDecks, html, text::note_id};
+use crate::decks::NoteSpec;
 use crate::error::{Error, Problem, Problems, Result, Why};
 pub use package::{Package, is_zip, open};
 use schema::NoteType;
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{HashMap, VecDeque};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use template::{Context, Side};
 
@@ -62,8 +62,7 @@ pub fn read_into(
     };
     let mut r = Reader {
         file,
-        decks: BTreeMap::new(),
-        ids: StreamIds::default(),
+        decks: StreamedDecks::default(),
         problems: Problems::default(),
     };
     std::thread::scope(|scope| -> Result<()> {
@@ -259,9 +258,7 @@ impl Converter<'_> {
 
 struct Reader<'a> {
     file: &'a str,
-    decks: BTreeMap<String, (usize, DeckBuilder)>,
-    /// The latest card ids of every deck, which the builders share.
-    ids: StreamIds,
+    decks: StreamedDecks,
     problems: Problems,
 }
 
@@ -272,29 +269,7 @@ impl Reader<'_> {
             self.problems.push(Problem::new(self.file, None, why));
         }
         for (deck, spec) in c.notes {
-            self.add(deck, spec, sink)?;
-        }
-        Ok(())
-    }
-
-    /// Checks the note with its deck's builder and writes it with its
-    /// cards; a deck's first note opens the deck in `sink`.
-    fn add(&mut self, deck: String, spec: NoteSpec, sink: &mut dyn Sink) -> Result<()> {
-        let file = self.file;
-        let (handle, builder) = match self.decks.entry(deck) {
-            std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
-            std::collections::btree_map::Entry::Vacant(e) => {
-                let builder = DeckBuilder::streaming(file, e.key(), String::new(), &self.ids);
-                let handle = sink.deck(builder.name(), "")?;
-                e.insert((handle, builder))
-            }
-        };
-        builder.push(0, spec);
-        if let Some((note, cards)) = builder.take() {
-            sink.note(*handle, note)?;
-            for c in cards {
-                sink.card(*handle, c)?;
-            }
+            self.decks.add(self.file, deck, 0, spec, sink)?;
         }
         Ok(())
     }
@@ -303,11 +278,9 @@ impl Reader<'_> {
     /// line to point to in a package).
     fn finish(self) -> Result<()> {
         let mut problems = self.problems;
-        for (_, (_, builder)) in self.decks {
-            for mut p in builder.finish().1 {
-                p.line = None;
-                problems.push(p);
-            }
+        for mut p in self.decks.finish() {
+            p.line = None;
+            problems.push(p);
         }
         problems.into_result()
     }

@@ -3,14 +3,13 @@
 
 use super::{Columns, FENCE, from_html, kind_of, note_id, separator_from, split_code_block};
 use crate::decks::MAX_FIELD;
-use crate::decks::{DeckBuilder, NoteSpec, StreamIds};
+use crate::decks::NoteSpec;
 use crate::error::Error;
 use crate::error::{Problem, Problems, Result, Why};
 use crate::interop::Sink;
+use crate::interop::StreamedDecks;
 use crate::interop::guard::{Guarded, MAX_LINE, Shape};
 use crate::model::DeckContent;
-use std::collections::BTreeMap;
-use std::collections::btree_map::Entry;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
@@ -313,10 +312,7 @@ struct RowReader<'a> {
     html: bool,
     rename: Option<&'a str>,
     default_deck: String,
-    /// Per deck: its sink handle and the builder that checks its notes.
-    decks: BTreeMap<String, (usize, DeckBuilder)>,
-    /// The latest card ids of every deck, which the builders share.
-    ids: StreamIds,
+    decks: StreamedDecks,
     /// Rows that make no note.
     problems: Problems,
 }
@@ -329,8 +325,7 @@ impl<'a> RowReader<'a> {
             html: h.html,
             rename,
             default_deck,
-            decks: BTreeMap::new(),
-            ids: StreamIds::default(),
+            decks: StreamedDecks::default(),
             problems: Problems::default(),
         }
     }
@@ -339,7 +334,7 @@ impl<'a> RowReader<'a> {
     /// written to `sink` with its cards.
     fn read(&mut self, line: usize, rec: &csv::StringRecord, sink: &mut dyn Sink) -> Result<()> {
         match self.note(rec) {
-            Ok((deck, spec)) => self.add(deck, line, spec, sink),
+            Ok((deck, spec)) => self.decks.add(self.file, deck, line, spec, sink),
             Err(why) => {
                 self.problems.push(Problem::new(self.file, Some(line), why));
                 Ok(())
@@ -432,40 +427,10 @@ impl<'a> RowReader<'a> {
         })
     }
 
-    /// Checks the note with its deck's builder and writes it with its
-    /// cards; a deck's first note opens the deck in `sink`.
-    fn add(
-        &mut self,
-        deck: String,
-        line: usize,
-        spec: NoteSpec,
-        sink: &mut dyn Sink,
-    ) -> Result<()> {
-        let file = self.file;
-        let (handle, builder) = match self.decks.entry(deck) {
-            Entry::Occupied(e) => e.into_mut(),
-            Entry::Vacant(e) => {
-                let builder = DeckBuilder::streaming(file, e.key(), String::new(), &self.ids);
-                let handle = sink.deck(builder.name(), "")?;
-                e.insert((handle, builder))
-            }
-        };
-        builder.push(line, spec);
-        if let Some((note, cards)) = builder.take() {
-            sink.note(*handle, note)?;
-            for c in cards {
-                sink.card(*handle, c)?;
-            }
-        }
-        Ok(())
-    }
-
     /// The rows' problems, then each deck's.
     fn finish(self, problems: &mut Problems) {
         problems.extend(self.problems);
-        for (_, (_, builder)) in self.decks {
-            problems.extend(builder.finish().1);
-        }
+        problems.extend(self.decks.finish());
     }
 }
 
