@@ -82,6 +82,42 @@ fn convert(html: &str, take_code: bool) -> Text {
             code: None,
         };
     }
+    if let Some(text) = without_comments(html) {
+        let mut w = Walker::default();
+        w.text(&text);
+        return w.finish();
+    }
+    parse(html, take_code)
+}
+
+/// The text of `html` when all its markup is comments, as the parser would
+/// read it; `None` when anything in it might read differently. py201's own
+/// exports mark each note's source with a comment, so a package going back
+/// and forth through Anki would otherwise be parsed field by field for it.
+/// Comment bodies holding `-` or `>` (which can end a comment early or
+/// late), entities, and the characters the parser rewrites before reading
+/// (carriage returns, NUL, a byte-order mark) go to the parser.
+fn without_comments(html: &str) -> Option<String> {
+    if html.contains(['&', '\r', '\0', '\u{feff}']) {
+        return None;
+    }
+    let mut text = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find('<') {
+        text.push_str(&rest[..at]);
+        let body = rest[at..].strip_prefix("<!--")?;
+        let end = body.find("-->")?;
+        if body[..end].contains(['-', '>']) {
+            return None;
+        }
+        rest = &body[end + "-->".len()..];
+    }
+    text.push_str(rest);
+    Some(text)
+}
+
+/// `html` read by the parser and walked as a reader sees it.
+fn parse(html: &str, take_code: bool) -> Text {
     let doc = Html::parse_fragment(html);
     let mut w = Walker {
         take_code,

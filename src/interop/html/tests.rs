@@ -61,3 +61,43 @@ fn images_name_their_file() {
         "see [image: cat.png]"
     );
 }
+
+#[test]
+fn comments_alone_read_as_the_parser_reads_them() {
+    // py201's own export marks a note's source so.
+    let field = "Answer 0, short.<!--py201 source: Benchmark-->";
+    assert_eq!(without_comments(field).as_deref(), Some("Answer 0, short."));
+    assert_eq!(to_text(field), "Answer 0, short.");
+    assert_eq!(to_text("a <!-- x --> b\n<!--y-->\n c \u{a0}"), "a  b\n\n c");
+    // What the parser reads otherwise is left to it.
+    for s in [
+        "a<!-- x -- y -->b",
+        "a<!-->b",
+        "a<!-- x",
+        "a<b>c</b>",
+        "a&lt;<!--x-->",
+    ] {
+        assert_eq!(without_comments(s), None, "{s:?}");
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+    /// Whatever the shortcut for comments reads, the parser reads the same.
+    #[test]
+    fn the_comment_shortcut_agrees_with_the_parser(
+        parts in proptest::collection::vec(proptest::sample::select(vec![
+            "a", "b c", " ", "  ", "\n", "\t", "\u{a0}", "é", "<!--", "-->", "-", "--",
+            ">", "<", "!", "&", "&amp;", "\r", "\r\n", "\0", "\u{feff}", "<br>", "x<!--s-->y",
+        ]), 0..12)
+    ) {
+        let html: String = parts.concat();
+        for take_code in [false, true] {
+            if let Some(text) = without_comments(&html) {
+                let mut w = Walker::default();
+                w.text(&text);
+                proptest::prop_assert_eq!(w.finish(), parse(&html, take_code), "{:?}", html);
+            }
+        }
+    }
+}
