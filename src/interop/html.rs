@@ -101,7 +101,7 @@ fn without_comments(html: &str) -> Option<String> {
     if html.contains(['&', '\r', '\0', '\u{feff}']) {
         return None;
     }
-    let mut text = String::with_capacity(html.len());
+    let mut text = String::new();
     let mut rest = html;
     while let Some(at) = rest.find('<') {
         text.push_str(&rest[..at]);
