@@ -69,13 +69,16 @@ fn comments_alone_read_as_the_parser_reads_them() {
     assert_eq!(without_comments(field).as_deref(), Some("Answer 0, short."));
     assert_eq!(to_text(field), "Answer 0, short.");
     assert_eq!(to_text("a <!-- x --> b\n<!--y-->\n c \u{a0}"), "a  b\n\n c");
-    // What the parser reads otherwise is left to it.
+    // What the parser reads otherwise is left to it: it reads "\r" as
+    // "\n" and drops a leading byte-order mark.
     for s in [
         "a<!-- x -- y -->b",
         "a<!-->b",
         "a<!-- x",
         "a<b>c</b>",
         "a&lt;<!--x-->",
+        "\r<!--x-->",
+        "\u{feff}<!--x-->",
     ] {
         assert_eq!(without_comments(s), None, "{s:?}");
     }
