@@ -82,22 +82,18 @@ fn convert(html: &str, take_code: bool) -> Text {
             code: None,
         };
     }
-    if let Some(text) = without_comments(html) {
-        let mut w = Walker::default();
-        w.text(&text);
-        return w.finish();
-    }
-    parse(html, take_code)
+    without_comments(html).unwrap_or_else(|| parse(html, take_code))
 }
 
-/// The text of `html` when all its markup is comments, as the parser would
-/// read it; `None` when anything in it might read differently. py201's own
-/// exports mark each note's source with a comment, so a package going back
-/// and forth through Anki would otherwise be parsed field by field for it.
+/// `html` read as the parser would read it, when all its markup is
+/// comments; `None` when anything in it might read differently. py201's
+/// own exports mark each note's source with a comment, so a package going
+/// back and forth through Anki would otherwise be parsed field by field for
+/// it.
 /// Comment bodies holding `-` or `>` (which can end a comment early or
 /// late), entities, and the characters the parser rewrites before reading
 /// (carriage returns, NUL, a byte-order mark) go to the parser.
-fn without_comments(html: &str) -> Option<String> {
+fn without_comments(html: &str) -> Option<Text> {
     if html.contains(['&', '\r', '\0', '\u{feff}']) {
         return None;
     }
@@ -113,7 +109,9 @@ fn without_comments(html: &str) -> Option<String> {
         rest = &body[end + "-->".len()..];
     }
     text.push_str(rest);
-    Some(text)
+    let mut w = Walker::default();
+    w.text(&text);
+    Some(w.finish())
 }
 
 /// `html` read by the parser and walked as a reader sees it.
