@@ -63,10 +63,14 @@ def import_file(col, path):
         col.import_csv(ImportCsvRequest(path=path, metadata=metadata))
 
 
+def study_date(col, when):
+    """The date of the study day local time `when` falls in, as Anki counts
+    days (they start at its rollover hour)."""
+    return (when - datetime.timedelta(hours=col.get_config("rollover", 4))).date()
+
+
 def anki_today(col):
-    rollover = col.get_config("rollover", 4)
-    now = datetime.datetime.now() - datetime.timedelta(hours=rollover)
-    return now.date()
+    return study_date(col, datetime.datetime.now())
 
 
 def dump(col):
@@ -84,8 +88,13 @@ def dump(col):
         if "<hr id=answer>" in answer:
             answer = answer.split("<hr id=answer>", 1)[1]
         due_date = None
-        if card.type == 2:
+        if card.type != 0 and card.due < 1_000_000_000:
+            # A day number (review cards, learning steps of a day or more).
             due_date = (today + datetime.timedelta(days=card.due - col.sched.today)).isoformat()
+        elif card.type != 0:
+            # A learning step due at a time, in seconds: the day it ends in,
+            # the next one when it ends after the rollover.
+            due_date = study_date(col, datetime.datetime.fromtimestamp(card.due)).isoformat()
         revlog = [
             {"id": r[0], "ease": r[1], "ivl": r[2], "lastIvl": r[3], "factor": r[4], "time": r[5], "type": r[6]}
             for r in col.db.all(
