@@ -171,14 +171,28 @@ fn extract(zip: &mut zip::ZipArchive<File>, name: &str, to: &Path, file: &str) -
         .map_err(|e| unreadable(file, format!("{name}: cannot read: {e}")))?;
     let out = File::create(to).map_err(Error::Io)?;
     let copied = if name.ends_with(".anki21b") {
-        let z = ruzstd::decoding::StreamingDecoder::new(entry)
-            .map_err(|e| unreadable(file, format!("{name}: not a zstd stream: {e}")))?;
+        // libzstd finds a stream that is not zstd only at the first read,
+        // and says so as it says any damage: the magic is looked at first.
+        let mut entry = entry;
+        let mut magic = [0u8; 4];
+        if entry.read_exact(&mut magic).is_err() || !is_zstd(magic) {
+            return Err(unreadable(file, format!("{name}: not a zstd stream")));
+        }
+        let z = zstd::stream::read::Decoder::new(std::io::Cursor::new(magic).chain(entry))
+            .map_err(|e| unreadable(file, format!("{name}: cannot inflate: {e}")))?;
         copy(z, out)
     } else {
         copy(entry, out)
     };
     copied.map_err(|e| unreadable(file, format!("{name}: damaged: {e}")))?;
     Ok(())
+}
+
+/// Whether a stream starting with `magic` is zstd: a frame (0xFD2FB528,
+/// little-endian) or a skippable frame (0x184D2A50 to 0x184D2A5F).
+fn is_zstd(magic: [u8; 4]) -> bool {
+    let m = u32::from_le_bytes(magic);
+    m == 0xFD2F_B528 || m & 0xFFFF_FFF0 == 0x184D_2A50
 }
 
 /// How much of the collection is inflated at a time.
