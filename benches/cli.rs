@@ -234,10 +234,14 @@ struct Inputs {
     package: PathBuf,
     /// `package` with its fields in HTML as Anki's editor writes it.
     html_package: PathBuf,
+    /// `package` as Anki exports it today (see support/anki_export.py),
+    /// when Anki is at hand.
+    current_package: Option<PathBuf>,
 }
 
-/// Makes (or finds) the inputs for N = `n` cards and R = `r` reviews.
-fn inputs(bin: &Path, dir: &Path, n: usize, r: usize) -> Inputs {
+/// Makes (or finds) the inputs for N = `n` cards and R = `r` reviews;
+/// `anki`, a Python with Anki, for the package Anki exports.
+fn inputs(bin: &Path, dir: &Path, n: usize, r: usize, anki: Option<&Path>) -> Inputs {
     let today = py201::clock::date_to_day(chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap());
     let db = dir.join(format!("c-{n}-{r}.db"));
     if !db.exists() {
@@ -288,6 +292,13 @@ fn inputs(bin: &Path, dir: &Path, n: usize, r: usize) -> Inputs {
     if !html_package.exists() {
         anki_html_package(dir, &package, &html_package);
     }
+    let current_package = anki.filter(|_| n <= ANKI_MAX_CARDS).map(|python| {
+        let out = dir.join(format!("anki21b-{n}-{r}.apkg"));
+        if !out.exists() {
+            anki_current_package(python, dir, &package, &out);
+        }
+        out
+    });
     Inputs {
         db,
         tsv,
@@ -296,7 +307,30 @@ fn inputs(bin: &Path, dir: &Path, n: usize, r: usize) -> Inputs {
         all_new,
         package,
         html_package,
+        current_package,
     }
+}
+
+/// `package` imported into Anki and exported again in Anki's current
+/// format (support/anki_export.py).
+fn anki_current_package(python: &Path, dir: &Path, package: &Path, out: &Path) {
+    let t = Instant::now();
+    let generating = dir.join("anki21b-generating.apkg");
+    let _ = std::fs::remove_file(&generating);
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/support/anki_export.py");
+    let status = Command::new(python)
+        .arg(script)
+        .arg(package)
+        .arg(&generating)
+        .status()
+        .expect("run support/anki_export.py");
+    assert!(status.success(), "support/anki_export.py failed");
+    std::fs::rename(&generating, out).unwrap();
+    eprintln!(
+        "Anki exported {} in {:.1} s",
+        out.display(),
+        t.elapsed().as_secs_f64()
+    );
 }
 
 /// `package` again with each note's fields as Anki's editor stores what
@@ -442,6 +476,12 @@ fn operations<'a>(b: &'a Bench<'a>) -> Vec<Op<'a>> {
     let mut ops = py201_operations(b);
     if let Some(python) = b.anki.filter(|_| b.n <= ANKI_MAX_CARDS) {
         let i = b.inputs;
+        if let Some(current) = &i.current_package {
+            ops.push((
+                "import .apkg as Anki 26.9 exports it (the same package: .anki21b, zstd)",
+                Box::new(move || b.import(current)),
+            ));
+        }
         ops.extend([
             (
                 "Anki 26.9 on the same input: import the code-heavy TSV",
@@ -635,7 +675,7 @@ fn main() {
     println!("|---|---:|---:|---:|---:|---:|---:|");
     for n in sizes() {
         let r = (10 * n).min(1_000_000);
-        let inputs = inputs(&bin, &dir, n, r);
+        let inputs = inputs(&bin, &dir, n, r, anki.as_deref());
         let bench = Bench {
             bin: &bin,
             inputs: &inputs,
