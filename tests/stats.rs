@@ -439,6 +439,109 @@ fn stats_table_shows_every_figure_of_the_history() {
     }
 }
 
+/// At 80 and 60 columns "Cards by state" fits without cutting a count or
+/// a header: the deck "Stats" has a card in every state, so every column
+/// stays, with its short header explained below; the deck "Test" alone
+/// has only young cards, so the states none of its cards is in are left
+/// out and named instead.
+#[test]
+fn cards_by_state_fits_narrow_terminals() {
+    let env = env_with("stats.toml");
+    history(&env);
+    let at = |columns: &str, args: &[&str]| {
+        let out = env
+            .cmd(&at_day(T))
+            .env("COLUMNS", columns)
+            .arg("stats")
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        section(&String::from_utf8(out.stdout).unwrap(), "Cards by state").to_string()
+    };
+    for columns in ["80", "60"] {
+        let states = at(columns, &[]);
+        let widest = states.lines().map(|l| l.chars().count()).max();
+        assert!(widest <= columns.parse().ok(), "{columns}:\n{states}");
+        let header = row(&states, "Deck");
+        assert_eq!(
+            header,
+            cells(&[
+                "Deck", "New", "Learn", "Young", "Mat", "Susp", "Bur", "Ret", "Total"
+            ]),
+            "{columns}:\n{states}"
+        );
+        has_row(&states, &["Stats", "3", "1", "2", "1", "2", "1", "1", "11"]);
+        assert!(
+            states
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .contains(
+                    "Learn: learning, Mat: mature, Susp: suspended, Bur: buried, Ret: retired."
+                ),
+            "{columns}:\n{states}"
+        );
+    }
+    let test = at("60", &["--deck", "Test"]);
+    has_row(&test, &["Deck", "New", "Young", "Mature", "Total"]);
+    has_row(&test, &["Test", "0", "3", "0", "3"]);
+    assert!(
+        test.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .contains("No cards are learning, suspended, buried or retired."),
+        "{test}"
+    );
+    // Wide enough, every column as ever, nothing named.
+    let wide = at("100", &["--deck", "Test"]);
+    has_row(
+        &wide,
+        &[
+            "Deck",
+            "New",
+            "Learning",
+            "Young",
+            "Mature",
+            "Suspended",
+            "Buried",
+            "Retired",
+            "Total",
+        ],
+    );
+    assert!(!wide.contains("No cards are"), "{wide}");
+}
+
+/// The hardest cards keep one line each where the other columns leave
+/// room for a few characters of the front: it is cut, marked with an
+/// ellipsis, rather than wrapped over several lines.
+#[test]
+fn hardest_cards_keep_one_line_each_when_narrow() {
+    let env = env_with("stats.toml");
+    history(&env);
+    let out = env
+        .cmd(&at_day(T))
+        .env("COLUMNS", "70")
+        .args(["stats", "--deck", "Stats"])
+        .output()
+        .unwrap();
+    let out = String::from_utf8(out.stdout).unwrap();
+    let hard = section(&out, "Hardest cards");
+    let lines: Vec<&str> = hard.lines().filter(|l| l.starts_with('│')).collect();
+    assert!(lines.iter().all(|l| l.chars().count() <= 70), "{hard}");
+    // Every row names its card: none is a wrapped row's second line.
+    assert!(
+        lines
+            .iter()
+            .all(|l| !l.trim_start_matches('│').trim_start().starts_with('┆')),
+        "{hard}"
+    );
+    assert!(
+        lines.iter().any(|l| l.contains('…')),
+        "a front is cut:\n{hard}"
+    );
+}
+
 /// The example in docs/statistics.md is this history's real output (its
 /// figures are checked against the hand-worked values in the tests above).
 #[test]

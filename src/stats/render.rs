@@ -147,47 +147,222 @@ fn today(s: &Stats) -> String {
     format!("{tab}\n")
 }
 
-fn state_row(name: &str, c: &StateCounts) -> Vec<Cell> {
-    let mut row = vec![Cell::new(sanitize(name))];
-    row.extend(
-        [
-            c.new,
-            c.learning,
-            c.young,
-            c.mature,
-            c.suspended,
-            c.buried,
-            c.retired,
-            c.total,
-        ]
-        .map(num),
-    );
-    row
+/// A column of "Cards by state": its header, the short one a narrow
+/// terminal gets, its count, and whether it may be left out when no row
+/// has any (the states a card is in for a while only).
+struct StateColumn {
+    header: &'static str,
+    short: &'static str,
+    count: fn(&StateCounts) -> u32,
+    optional: bool,
 }
 
+const STATE_COLUMNS: [StateColumn; 8] = [
+    StateColumn {
+        header: "New",
+        short: "New",
+        count: |c| c.new,
+        optional: false,
+    },
+    StateColumn {
+        header: "Learning",
+        short: "Learn",
+        count: |c| c.learning,
+        optional: true,
+    },
+    StateColumn {
+        header: "Young",
+        short: "Young",
+        count: |c| c.young,
+        optional: false,
+    },
+    StateColumn {
+        header: "Mature",
+        short: "Mat",
+        count: |c| c.mature,
+        optional: false,
+    },
+    StateColumn {
+        header: "Suspended",
+        short: "Susp",
+        count: |c| c.suspended,
+        optional: true,
+    },
+    StateColumn {
+        header: "Buried",
+        short: "Bur",
+        count: |c| c.buried,
+        optional: true,
+    },
+    StateColumn {
+        header: "Retired",
+        short: "Ret",
+        count: |c| c.retired,
+        optional: true,
+    },
+    StateColumn {
+        header: "Total",
+        short: "Total",
+        count: |c| c.total,
+        optional: false,
+    },
+];
+
+/// The widths `rows` take in a table of `columns` with their `short` or
+/// full headers, nothing wrapped: the deck's names, and the rest (each
+/// cell padded by one space a side, one rule between cells and at each
+/// end).
+fn natural_widths(
+    rows: &[(&str, &StateCounts)],
+    columns: &[&StateColumn],
+    short: bool,
+    tight: bool,
+) -> (usize, usize) {
+    use unicode_width::UnicodeWidthStr;
+    let deck = rows
+        .iter()
+        .map(|(name, _)| sanitize(name).width())
+        .chain(["Deck".len()])
+        .max()
+        .unwrap_or(0);
+    let counts: usize = columns
+        .iter()
+        .map(|col| {
+            let header = if short { col.short } else { col.header };
+            rows.iter()
+                .map(|(_, c)| (col.count)(c).to_string().len())
+                .chain([header.len()])
+                .max()
+                .unwrap_or(0)
+        })
+        .sum();
+    // The deck's padding and rules at both ends; each count's rule and
+    // padding (`tight`: none on its right, against the next rule).
+    let per_count = if tight { 2 } else { 3 };
+    (deck, counts + per_count * columns.len() + 4)
+}
+
+fn natural_width(rows: &[(&str, &StateCounts)], columns: &[&StateColumn], short: bool) -> usize {
+    let (deck, rest) = natural_widths(rows, columns, short, false);
+    deck + rest
+}
+
+/// `name` cut to `width` columns, the cut marked with an ellipsis.
+fn truncated(name: &str, width: usize) -> String {
+    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+    if name.width() <= width {
+        return name.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for ch in name.chars() {
+        let w = ch.width().unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        out.push(ch);
+        used += w;
+    }
+    out.push('…');
+    out
+}
+
+/// Below this width for the deck's names, the counts lose the padding on
+/// their right, and a name that still does not fit is cut rather than
+/// wrapped: a name wrapped into so narrow a column is no longer read as
+/// a name.
+const DECK_WRAP_MIN: usize = 12;
+
 fn states(s: &Stats) -> String {
-    let mut tab = table(Some(vec![
-        "Deck",
-        "New",
-        "Learning",
-        "Young",
-        "Mature",
-        "Suspended",
-        "Buried",
-        "Retired",
-        "Total",
-    ]));
-    for d in &s.cards.decks {
-        tab.add_row(state_row(&d.deck, &d.counts));
-    }
+    states_at(s, usize::from(crate::table::width()))
+}
+
+/// "Cards by state" laid out for `width` columns. Where the whole table
+/// does not fit (nine columns need about 95 for the built-in decks'
+/// names), the states no card is in are left out and named below it, then
+/// the headers are shortened and explained, before a deck's name is
+/// wrapped at its words (cut, in the narrowest); counts are never
+/// wrapped.
+fn states_at(s: &Stats, width: usize) -> String {
+    let mut rows: Vec<(&str, &StateCounts)> = s
+        .cards
+        .decks
+        .iter()
+        .map(|d| (d.deck.as_str(), &d.counts))
+        .collect();
     if s.deck.is_none() {
-        tab.add_row(state_row("All decks", &s.cards.all));
+        rows.push(("All decks", &s.cards.all));
     }
-    let legend = prose(
+    let mut columns: Vec<&StateColumn> = STATE_COLUMNS.iter().collect();
+    let mut none = vec![];
+    if natural_width(&rows, &columns, false) > width {
+        columns.retain(|col| {
+            let empty = col.optional && rows.iter().all(|(_, c)| (col.count)(c) == 0);
+            if empty {
+                none.push(col.header.to_lowercase());
+            }
+            !empty
+        });
+    }
+    let short = natural_width(&rows, &columns, false) > width;
+    let room = |tight| width.saturating_sub(natural_widths(&rows, &columns, short, tight).1);
+    let tight = room(false) < DECK_WRAP_MIN;
+    let room = room(tight);
+    let mut header = vec!["Deck"];
+    header.extend(
+        columns
+            .iter()
+            .map(|c| if short { c.short } else { c.header }),
+    );
+    let mut tab = table(Some(header));
+    tab.set_width(u16::try_from(width).unwrap_or(u16::MAX));
+    for (name, counts) in &rows {
+        let name = sanitize(name);
+        let name = if room < DECK_WRAP_MIN {
+            truncated(&name, room.max(4))
+        } else {
+            name
+        };
+        let mut row = vec![Cell::new(name)];
+        row.extend(columns.iter().map(|col| num((col.count)(counts))));
+        tab.add_row(row);
+    }
+    for i in 1..=columns.len() {
+        if let Some(c) = tab.column_mut(i) {
+            c.set_constraint(comfy_table::ColumnConstraint::ContentWidth);
+            if tight {
+                c.set_padding((1, 0));
+            }
+        }
+    }
+    let mut legend = String::new();
+    if short {
+        let named: Vec<String> = columns
+            .iter()
+            .filter(|c| c.short != c.header)
+            .map(|c| format!("{}: {}", c.short, c.header.to_lowercase()))
+            .collect();
+        if !named.is_empty() {
+            let _ = write!(legend, "{}. ", named.join(", "));
+        }
+    }
+    legend.push_str(
         "Learning: graded below 4 today, repeat pending; young: interval under 21 days; \
          mature: 21+ days.",
     );
-    format!("{tab}\n{legend}\n")
+    if !none.is_empty() {
+        let _ = write!(legend, " No cards are {}.", or_list(&none));
+    }
+    format!("{tab}\n{}\n", crate::table::wrap_to(&legend, width))
+}
+
+/// "a", "a or b", "a, b or c".
+fn or_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
+    }
 }
 
 fn forecast(s: &Stats) -> String {
@@ -404,23 +579,65 @@ fn hardest(s: &Stats) -> String {
     if s.hardest.is_empty() {
         return "No card has lapsed or lost EF yet.\n".to_string();
     }
-    let mut tab = table(Some(vec![
-        "Card", "Deck", "Lapses", "EF", "Interval", "Leech", "Front",
-    ]));
-    for c in &s.hardest {
-        let front: String = sanitize(&c.front)
-            .replace('\n', " ")
-            .chars()
-            .take(50)
-            .collect();
+    hardest_at(s, usize::from(crate::table::width()))
+}
+
+/// The fronts of the hardest cards are cut to this many characters, or
+/// to the room the other columns leave, when it is less and at least
+/// [`FRONT_MIN`]: one line a card. In less, the columns wrap.
+const FRONT_MAX: usize = 50;
+const FRONT_MIN: usize = 10;
+
+fn hardest_at(s: &Stats, width: usize) -> String {
+    use unicode_width::UnicodeWidthStr;
+    let header = ["Card", "Deck", "Lapses", "EF", "Interval", "Leech", "Front"];
+    let rows: Vec<[String; 6]> = s
+        .hardest
+        .iter()
+        .map(|c| {
+            [
+                sanitize(&c.id),
+                sanitize(&c.deck),
+                c.lapses.to_string(),
+                format!("{:.2}", c.ef),
+                days(c.interval),
+                if c.leech { "leech" } else { "" }.to_string(),
+            ]
+        })
+        .collect();
+    // Each column's widest cell, padded by a space a side, a rule after
+    // it, and the rules at the ends of the row.
+    let others: usize = (0..6)
+        .map(|i| {
+            rows.iter()
+                .map(|r| r[i].width())
+                .chain([header[i].len()])
+                .max()
+                .unwrap_or(0)
+                + 3
+        })
+        .sum::<usize>()
+        + 3
+        + 1;
+    let room = width.saturating_sub(others);
+    let front_max = if room >= FRONT_MIN {
+        room.min(FRONT_MAX)
+    } else {
+        FRONT_MAX
+    };
+    let mut tab = table(Some(header.to_vec()));
+    tab.set_width(u16::try_from(width).unwrap_or(u16::MAX));
+    for (c, cells) in s.hardest.iter().zip(rows) {
+        let front = sanitize(&c.front).replace('\n', " ");
+        let [id, deck, lapses, ef, interval, leech] = cells;
         tab.add_row(vec![
-            Cell::new(sanitize(&c.id)),
-            Cell::new(sanitize(&c.deck)),
-            num(c.lapses),
-            num(format!("{:.2}", c.ef)),
-            num(days(c.interval)),
-            Cell::new(if c.leech { "leech" } else { "" }),
-            Cell::new(front),
+            Cell::new(id),
+            Cell::new(deck),
+            num(lapses),
+            num(ef),
+            num(interval),
+            Cell::new(leech),
+            Cell::new(truncated(&front, front_max)),
         ]);
     }
     // Where to go from here: a card's whole story, and the leeches to act on.
