@@ -8,8 +8,11 @@ use crate::review::render::sanitize;
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 use serde::Serialize;
 
-/// How much of a card's front the table shows, in characters.
+/// How much of a card's front the table shows, in characters: fewer
+/// where the other columns leave less room (at least [`FRONT_MIN`]), so
+/// each card keeps one line.
 const FRONT_CHARS: usize = 50;
+const FRONT_MIN: usize = 10;
 
 /// One card in `py201 cards --json`. These names are a public interface.
 #[derive(Serialize)]
@@ -84,29 +87,38 @@ pub fn table(cards: &[Card], today: Day, width: u16) -> Table {
     if full {
         header.extend(["EF", "Reps", "Lapses"]);
     }
+    table.load_style(UTF8_FULL_CONDENSED);
+    let rows: Vec<Vec<String>> = cards
+        .iter()
+        .map(|c| {
+            let mut row = vec![
+                c.uid.clone(),
+                sanitize(&c.deck),
+                c.status(today).as_str().to_string(),
+                c.state.due.map(day_string).unwrap_or_default(),
+                c.state.interval.to_string(),
+            ];
+            if full {
+                row.extend([
+                    format!("{:.2}", c.state.ease.as_f64()),
+                    c.state.reps.to_string(),
+                    c.state.lapses.to_string(),
+                ]);
+            }
+            row
+        })
+        .collect();
+    let room = crate::table::room_for_last(usize::from(width), &header, &rows);
+    let front_max = if room >= FRONT_MIN {
+        room.min(FRONT_CHARS)
+    } else {
+        FRONT_CHARS
+    };
     header.push("Front");
-    table.load_style(UTF8_FULL_CONDENSED).set_header(header);
-    for c in cards {
-        let front: String = sanitize(&c.front)
-            .replace('\n', " ")
-            .chars()
-            .take(FRONT_CHARS)
-            .collect();
-        let mut row = vec![
-            c.uid.clone(),
-            sanitize(&c.deck),
-            c.status(today).as_str().to_string(),
-            c.state.due.map(day_string).unwrap_or_default(),
-            c.state.interval.to_string(),
-        ];
-        if full {
-            row.extend([
-                format!("{:.2}", c.state.ease.as_f64()),
-                c.state.reps.to_string(),
-                c.state.lapses.to_string(),
-            ]);
-        }
-        row.push(front);
+    table.set_header(header);
+    for (c, mut row) in cards.iter().zip(rows) {
+        let front = sanitize(&c.front).replace('\n', " ");
+        row.push(crate::table::cut(&front, front_max));
         table.add_row(row);
     }
     table

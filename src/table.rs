@@ -83,6 +83,49 @@ fn words(text: &str) -> impl Iterator<Item = &str> {
     .filter(|w| !w.is_empty())
 }
 
+/// `text` cut to `width` columns of the terminal, the cut marked with an
+/// ellipsis.
+pub fn cut(text: &str, width: usize) -> String {
+    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+    if text.width() <= width {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for ch in text.chars() {
+        let w = ch.width().unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        out.push(ch);
+        used += w;
+    }
+    out.push('…');
+    out
+}
+
+/// The columns left for a table's last column in `width`, when its other
+/// columns (`header`, and the cells of `rows`) take their widest cell:
+/// each cell padded by a space a side, a rule between cells and at each
+/// end, as py201's tables are drawn.
+pub fn room_for_last(width: usize, header: &[&str], rows: &[Vec<String>]) -> usize {
+    use unicode_width::UnicodeWidthStr;
+    let others: usize = header
+        .iter()
+        .enumerate()
+        .map(|(i, h)| {
+            rows.iter()
+                .filter_map(|r| r.get(i))
+                .map(|c| c.width())
+                .chain([h.width()])
+                .max()
+                .unwrap_or(0)
+                + 3
+        })
+        .sum();
+    width.saturating_sub(others + 1 + 3)
+}
+
 /// A new table laid out for [`width`]: every table py201 prints starts here.
 pub fn new() -> Table {
     let mut t = Table::new();
@@ -92,7 +135,30 @@ pub fn new() -> Table {
 
 #[cfg(test)]
 mod tests {
-    use super::wrap_to;
+    use super::{cut, room_for_last, wrap_to};
+
+    #[test]
+    fn cut_marks_the_cut_and_counts_terminal_columns() {
+        assert_eq!(cut("short", 10), "short");
+        assert_eq!(cut("exactly 10", 10), "exactly 10");
+        assert_eq!(cut("one word too many", 10), "one word …");
+        // Wide characters take two columns each.
+        assert_eq!(cut("日本語のテキスト", 7), "日本語…");
+    }
+
+    #[test]
+    fn room_for_last_is_what_the_drawn_table_leaves() {
+        let rows = vec![vec!["a-long-id".to_string(), "7".to_string()]];
+        let room = room_for_last(40, &["Id", "Ivl"], &rows);
+        let mut t = super::new();
+        t.load_style(comfy_table::presets::UTF8_FULL_CONDENSED)
+            .set_width(40)
+            .set_header(vec!["Id", "Ivl", "Front"])
+            .add_row(vec!["a-long-id", "7", &"x".repeat(room)]);
+        let drawn = t.to_string();
+        assert!(drawn.lines().all(|l| l.chars().count() == 40), "{drawn}");
+        assert_eq!(drawn.lines().count(), 5, "one line a row:\n{drawn}");
+    }
 
     #[test]
     fn prose_folds_at_words_with_hanging_indents() {

@@ -215,3 +215,35 @@ fn review_studies_only_the_cards_a_search_finds() {
     let out = env.cmd(T0).args(["review", "deck:nope"]).output().unwrap();
     assert!(one_line_error(&out).contains("no deck named \"nope\""));
 }
+
+/// At 80 columns each card keeps one line: the front is cut to the room
+/// the other columns leave, marked with an ellipsis, not wrapped under
+/// itself; where it fits it is whole.
+#[test]
+fn the_table_keeps_a_card_a_line_at_80_columns() {
+    let env = env_with_text(DECK);
+    let table = |columns: &str| {
+        let out = env
+            .cmd(T0)
+            .env("COLUMNS", columns)
+            .args(["cards", "deck:mine"])
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let narrow = table("80");
+    let rows: Vec<&str> = narrow.lines().filter(|l| l.starts_with('│')).collect();
+    assert_eq!(rows.len(), 1 + 3, "a header and a line a card:\n{narrow}");
+    assert!(narrow.lines().all(|l| l.chars().count() <= 80), "{narrow}");
+    let gil = rows.iter().find(|r| r.contains("m-gil")).unwrap();
+    assert!(
+        gil.contains("Does a thread blocked") && gil.contains('…'),
+        "{narrow}"
+    );
+    let wide = table("200");
+    assert!(
+        wide.contains("Does a thread blocked on I/O hold the GIL?") && !wide.contains('…'),
+        "{wide}"
+    );
+}

@@ -247,26 +247,6 @@ fn natural_width(rows: &[(&str, &StateCounts)], columns: &[&StateColumn], short:
     deck + rest
 }
 
-/// `name` cut to `width` columns, the cut marked with an ellipsis.
-fn truncated(name: &str, width: usize) -> String {
-    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
-    if name.width() <= width {
-        return name.to_string();
-    }
-    let mut out = String::new();
-    let mut used = 0;
-    for ch in name.chars() {
-        let w = ch.width().unwrap_or(0);
-        if used + w + 1 > width {
-            break;
-        }
-        out.push(ch);
-        used += w;
-    }
-    out.push('…');
-    out
-}
-
 /// Below this width for the deck's names, the counts lose the padding on
 /// their right, and a name that still does not fit is cut rather than
 /// wrapped: a name wrapped into so narrow a column is no longer read as
@@ -319,7 +299,7 @@ fn states_at(s: &Stats, width: usize) -> String {
     for (name, counts) in &rows {
         let name = sanitize(name);
         let name = if room < DECK_WRAP_MIN {
-            truncated(&name, room.max(4))
+            crate::table::cut(&name, room.max(4))
         } else {
             name
         };
@@ -589,13 +569,12 @@ const FRONT_MAX: usize = 50;
 const FRONT_MIN: usize = 10;
 
 fn hardest_at(s: &Stats, width: usize) -> String {
-    use unicode_width::UnicodeWidthStr;
     let header = ["Card", "Deck", "Lapses", "EF", "Interval", "Leech", "Front"];
-    let rows: Vec<[String; 6]> = s
+    let rows: Vec<Vec<String>> = s
         .hardest
         .iter()
         .map(|c| {
-            [
+            vec![
                 sanitize(&c.id),
                 sanitize(&c.deck),
                 c.lapses.to_string(),
@@ -605,21 +584,7 @@ fn hardest_at(s: &Stats, width: usize) -> String {
             ]
         })
         .collect();
-    // Each column's widest cell, padded by a space a side, a rule after
-    // it, and the rules at the ends of the row.
-    let others: usize = (0..6)
-        .map(|i| {
-            rows.iter()
-                .map(|r| r[i].width())
-                .chain([header[i].len()])
-                .max()
-                .unwrap_or(0)
-                + 3
-        })
-        .sum::<usize>()
-        + 3
-        + 1;
-    let room = width.saturating_sub(others);
+    let room = crate::table::room_for_last(width, &header[..6], &rows);
     let front_max = if room >= FRONT_MIN {
         room.min(FRONT_MAX)
     } else {
@@ -629,16 +594,19 @@ fn hardest_at(s: &Stats, width: usize) -> String {
     tab.set_width(u16::try_from(width).unwrap_or(u16::MAX));
     for (c, cells) in s.hardest.iter().zip(rows) {
         let front = sanitize(&c.front).replace('\n', " ");
-        let [id, deck, lapses, ef, interval, leech] = cells;
-        tab.add_row(vec![
-            Cell::new(id),
-            Cell::new(deck),
-            num(lapses),
-            num(ef),
-            num(interval),
-            Cell::new(leech),
-            Cell::new(truncated(&front, front_max)),
-        ]);
+        let mut row: Vec<Cell> = cells
+            .into_iter()
+            .enumerate()
+            .map(|(i, cell)| {
+                if (2..5).contains(&i) {
+                    num(cell)
+                } else {
+                    Cell::new(cell)
+                }
+            })
+            .collect();
+        row.push(Cell::new(crate::table::cut(&front, front_max)));
+        tab.add_row(row);
     }
     // Where to go from here: a card's whole story, and the leeches to act on.
     let leeches = prose(&format!(
