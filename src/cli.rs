@@ -70,7 +70,7 @@ pub enum Command {
     Simulate(SimulateArgs),
     /// Validate deck files (the built-in decks when no path is given)
     Check(CheckArgs),
-    /// Import deck files, CSV/TSV (as Anki writes them) or a JSON backup; all or nothing
+    /// Import deck files, CSV/TSV, Anki packages (.apkg, .colpkg) or a JSON backup; all or nothing
     Import(ImportArgs),
     /// Export decks as deck files, CSV/TSV, a full JSON backup, or an Anki package
     Export(ExportArgs),

@@ -70,6 +70,25 @@ fn completions_man_page_version_and_help() {
             "--help lists {cmd}:\n{help}"
         );
     }
+    // Help wraps at the terminal's width: an 80-column terminal, every
+    // command's help included, gets no line it would fold itself.
+    let commands = <py201::cli::Cli as clap::CommandFactory>::command();
+    let names = commands.get_subcommands().map(|c| c.get_name().to_string());
+    for args in [vec!["--help".to_string()]]
+        .into_iter()
+        .chain(names.map(|n| vec![n, "--help".to_string()]))
+    {
+        let out = env
+            .cmd(T0)
+            .env("COLUMNS", "80")
+            .args(&args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args:?}");
+        let text = String::from_utf8(out.stdout).unwrap();
+        let long = text.lines().find(|l| l.chars().count() > 80);
+        assert!(long.is_none(), "{args:?} at 80 columns: {long:?}");
+    }
     // None of these touched a collection.
     assert!(!env.db.exists());
 }
