@@ -157,55 +157,29 @@ struct StateColumn {
     optional: bool,
 }
 
+const fn column(
+    header: &'static str,
+    short: &'static str,
+    count: fn(&StateCounts) -> u32,
+    optional: bool,
+) -> StateColumn {
+    StateColumn {
+        header,
+        short,
+        count,
+        optional,
+    }
+}
+
 const STATE_COLUMNS: [StateColumn; 8] = [
-    StateColumn {
-        header: "New",
-        short: "New",
-        count: |c| c.new,
-        optional: false,
-    },
-    StateColumn {
-        header: "Learning",
-        short: "Learn",
-        count: |c| c.learning,
-        optional: true,
-    },
-    StateColumn {
-        header: "Young",
-        short: "Young",
-        count: |c| c.young,
-        optional: false,
-    },
-    StateColumn {
-        header: "Mature",
-        short: "Mat",
-        count: |c| c.mature,
-        optional: false,
-    },
-    StateColumn {
-        header: "Suspended",
-        short: "Susp",
-        count: |c| c.suspended,
-        optional: true,
-    },
-    StateColumn {
-        header: "Buried",
-        short: "Bur",
-        count: |c| c.buried,
-        optional: true,
-    },
-    StateColumn {
-        header: "Retired",
-        short: "Ret",
-        count: |c| c.retired,
-        optional: true,
-    },
-    StateColumn {
-        header: "Total",
-        short: "Total",
-        count: |c| c.total,
-        optional: false,
-    },
+    column("New", "New", |c| c.new, false),
+    column("Learning", "Learn", |c| c.learning, true),
+    column("Young", "Young", |c| c.young, false),
+    column("Mature", "Mat", |c| c.mature, false),
+    column("Suspended", "Susp", |c| c.suspended, true),
+    column("Buried", "Bur", |c| c.buried, true),
+    column("Retired", "Ret", |c| c.retired, true),
+    column("Total", "Total", |c| c.total, false),
 ];
 
 /// The widths `rows` take in a table of `columns` with their `short` or
