@@ -9,10 +9,9 @@ use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 use serde::Serialize;
 
 /// How much of a card's front the table shows, in characters: fewer
-/// where the other columns leave less room (at least [`FRONT_MIN`]), so
-/// each card keeps one line.
+/// where the other columns leave less room, so that each card keeps one
+/// line (`table::last_column_width`).
 const FRONT_CHARS: usize = 50;
-const FRONT_MIN: usize = 10;
 
 /// One card in `py201 cards --json`. These names are a public interface.
 #[derive(Serialize)]
@@ -108,12 +107,8 @@ pub fn table(cards: &[Card], today: Day, width: u16) -> Table {
             row
         })
         .collect();
-    let room = crate::table::room_for_last(usize::from(width), &header, &rows);
-    let front_max = if room >= FRONT_MIN {
-        room.min(FRONT_CHARS)
-    } else {
-        FRONT_CHARS
-    };
+    let front_max =
+        crate::table::last_column_width(usize::from(width), &header, &rows, FRONT_CHARS);
     header.push("Front");
     table.set_header(header);
     for (c, mut row) in cards.iter().zip(rows) {

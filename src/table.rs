@@ -126,6 +126,19 @@ pub fn room_for_last(width: usize, header: &[&str], rows: &[Vec<String>]) -> usi
     width.saturating_sub(others + 1 + 3)
 }
 
+/// The fewest columns a last column is cut to: with less room than this
+/// it is not cut further, and the table wraps as comfy-table lays it out
+/// (a few characters of a front say nothing).
+const LAST_MIN: usize = 10;
+
+/// What a table's last column (a card's front) is cut to so that each row
+/// keeps one line: `max`, or the room the other columns leave
+/// ([`room_for_last`]) where that is less, but not under [`LAST_MIN`].
+pub fn last_column_width(width: usize, header: &[&str], rows: &[Vec<String>], max: usize) -> usize {
+    let room = room_for_last(width, header, rows);
+    if room >= LAST_MIN { room.min(max) } else { max }
+}
+
 /// A new table laid out for [`width`]: every table py201 prints starts here.
 pub fn new() -> Table {
     let mut t = Table::new();

@@ -537,10 +537,8 @@ fn hardest(s: &Stats) -> String {
 }
 
 /// The fronts of the hardest cards are cut to this many characters, or
-/// to the room the other columns leave, when it is less and at least
-/// [`FRONT_MIN`]: one line a card. In less, the columns wrap.
+/// fewer where the other columns leave less room: one line a card.
 const FRONT_MAX: usize = 50;
-const FRONT_MIN: usize = 10;
 
 fn hardest_at(s: &Stats, width: usize) -> String {
     let header = ["Card", "Deck", "Lapses", "EF", "Interval", "Leech", "Front"];
@@ -558,12 +556,7 @@ fn hardest_at(s: &Stats, width: usize) -> String {
             ]
         })
         .collect();
-    let room = crate::table::room_for_last(width, &header[..6], &rows);
-    let front_max = if room >= FRONT_MIN {
-        room.min(FRONT_MAX)
-    } else {
-        FRONT_MAX
-    };
+    let front_max = crate::table::last_column_width(width, &header[..6], &rows, FRONT_MAX);
     let mut tab = table(Some(header.to_vec()));
     tab.set_width(u16::try_from(width).unwrap_or(u16::MAX));
     for (c, cells) in s.hardest.iter().zip(rows) {
