@@ -242,9 +242,12 @@ impl Report<'_> {
         for e in self.superseded {
             field("Lost", &Self::superseded_line(e));
         }
-        field("State", &self.state_line());
-        if let Some(line) = self.fsrs_line() {
-            field("FSRS", &line);
+        // A figure and its name stay on one line: the items break between
+        // them, in the columns after the labels.
+        let items = usize::from(crate::table::width()).saturating_sub(7);
+        field("State", &crate::table::pack(&self.state_items(), items));
+        if let Some(line) = self.fsrs_items() {
+            field("FSRS", &crate::table::pack(&line, items));
         }
         s.push_str(&self.history_text());
         s
@@ -265,41 +268,40 @@ impl Report<'_> {
         Some(line)
     }
 
-    fn state_line(&self) -> String {
+    fn state_items(&self) -> Vec<String> {
         let st = &self.card.state;
         let due = match st.due {
             None => "new, never answered".to_string(),
             Some(d) => format!("due {}", crate::review::render::relative_day(d, self.today)),
         };
-        format!(
-            "{due} · interval {} d · EF {:.2} · reps {} · lapses {}",
-            st.interval,
-            st.ease.as_f64(),
-            st.reps,
-            st.lapses
-        )
+        vec![
+            due,
+            format!("interval {} d", st.interval),
+            format!("EF {:.2}", st.ease.as_f64()),
+            format!("reps {}", st.reps),
+            format!("lapses {}", st.lapses),
+        ]
     }
 
-    fn fsrs_line(&self) -> Option<String> {
+    fn fsrs_items(&self) -> Option<Vec<String>> {
         let m = self.card.state.memory?;
-        let mut line = format!(
-            "stability {:.1} d · difficulty {:.1}",
-            m.stability, m.difficulty
-        );
+        let mut items = vec![
+            format!("stability {:.1} d", m.stability),
+            format!("difficulty {:.1}", m.difficulty),
+        ];
         if let (Some(r), Some(day), Some(f)) = (
             self.recall_of(&self.card.state, self.today),
             self.falls_on(),
             self.fsrs,
         ) {
-            let _ = write!(
-                line,
-                " · recall today {:.1}%, falls to {:.0}% on {}",
+            items.push(format!(
+                "recall today {:.1}%, falls to {:.0}% on {}",
                 r * 100.0,
                 f.fsrs.desired_retention * 100.0,
                 day_string(day)
-            );
+            ));
         }
-        Some(line)
+        Some(items)
     }
 
     fn history_text(&self) -> String {

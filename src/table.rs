@@ -70,6 +70,29 @@ pub fn wrap_to(text: &str, width: usize) -> String {
     out
 }
 
+/// `items` joined by " · " in lines of `width` columns: a line breaks
+/// between items, never inside one (`due 2027-01-02 · interval 12 d`
+/// keeps each figure with its name); an item wider than a line has one
+/// to itself.
+pub fn pack(items: &[String], width: usize) -> String {
+    use unicode_width::UnicodeWidthStr;
+    let mut out = String::new();
+    let mut col = 0;
+    for (i, item) in items.iter().enumerate() {
+        let w = item.width();
+        if i > 0 && col + 3 + w > width {
+            out.push('\n');
+            col = 0;
+        } else if i > 0 {
+            out.push_str(" · ");
+            col += 3;
+        }
+        out.push_str(item);
+        col += w;
+    }
+    out
+}
+
 /// The words of a paragraph; a `quoted command` is one word, so that it
 /// can be copied from one line.
 fn words(text: &str) -> impl Iterator<Item = &str> {
@@ -149,6 +172,25 @@ pub fn new() -> Table {
 #[cfg(test)]
 mod tests {
     use super::{cut, room_for_last, wrap_to};
+
+    #[test]
+    fn pack_breaks_between_items_only() {
+        let items: Vec<String> = [
+            "due 2027-01-02",
+            "interval 12 d",
+            "EF 2.50",
+            "reps 3",
+            "lapses 0",
+        ]
+        .map(String::from)
+        .to_vec();
+        assert_eq!(
+            super::pack(&items, 40),
+            "due 2027-01-02 · interval 12 d · EF 2.50\nreps 3 · lapses 0"
+        );
+        assert_eq!(super::pack(&items, 200), items.join(" · "));
+        assert_eq!(super::pack(&items[..1], 5), "due 2027-01-02");
+    }
 
     #[test]
     fn cut_marks_the_cut_and_counts_terminal_columns() {
