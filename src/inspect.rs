@@ -226,7 +226,9 @@ impl Report<'_> {
                 } else {
                     crate::table::wrap(&line)
                 };
-                let _ = writeln!(s, "{label:<7}{}", &folded[7..]);
+                // An empty field is its label alone, with no trailing space.
+                let line = format!("{label:<7}{}", &folded[7..]);
+                let _ = writeln!(s, "{}", if l.is_empty() { line.trim_end() } else { &line });
             }
         };
         field("Front", &c.front);
