@@ -41,7 +41,6 @@ pub fn wrap(text: &str) -> String {
 /// or a "- " bullet keeps that indent on its folded lines. A word wider
 /// than the line stays whole: cutting a path or a command would break it.
 pub fn wrap_to(text: &str, width: usize) -> String {
-    use unicode_width::UnicodeWidthStr;
     let width = width.max(40);
     let mut out = String::with_capacity(text.len() + text.len() / 32);
     for (i, para) in text.split('\n').enumerate() {
@@ -52,20 +51,7 @@ pub fn wrap_to(text: &str, width: usize) -> String {
         let lead = para.len() - body.len();
         let hang = lead + if body.starts_with("- ") { 2 } else { 0 };
         out.push_str(&para[..lead]);
-        let mut col = lead;
-        for (j, word) in words(body).enumerate() {
-            let w = word.width();
-            if j > 0 && col + 1 + w > width {
-                out.push('\n');
-                out.push_str(&" ".repeat(hang));
-                col = hang;
-            } else if j > 0 {
-                out.push(' ');
-                col += 1;
-            }
-            out.push_str(word);
-            col += w;
-        }
+        fill(&mut out, words(body), " ", width, (lead, hang));
     }
     out
 }
@@ -75,22 +61,41 @@ pub fn wrap_to(text: &str, width: usize) -> String {
 /// keeps each figure with its name); an item wider than a line has one
 /// to itself.
 pub fn pack(items: &[String], width: usize) -> String {
-    use unicode_width::UnicodeWidthStr;
     let mut out = String::new();
-    let mut col = 0;
-    for (i, item) in items.iter().enumerate() {
-        let w = item.width();
-        if i > 0 && col + 3 + w > width {
+    fill(
+        &mut out,
+        items.iter().map(String::as_str),
+        " · ",
+        width,
+        (0, 0),
+    );
+    out
+}
+
+/// Appends `parts` joined by `sep`, starting at column `at.0`: a part
+/// that would pass `width` starts a new line, indented by `at.1` spaces.
+fn fill<'a>(
+    out: &mut String,
+    parts: impl Iterator<Item = &'a str>,
+    sep: &str,
+    width: usize,
+    at: (usize, usize),
+) {
+    use unicode_width::UnicodeWidthStr;
+    let (mut col, hang) = at;
+    for (j, part) in parts.enumerate() {
+        let w = part.width();
+        if j > 0 && col + sep.width() + w > width {
             out.push('\n');
-            col = 0;
-        } else if i > 0 {
-            out.push_str(" · ");
-            col += 3;
+            out.push_str(&" ".repeat(hang));
+            col = hang;
+        } else if j > 0 {
+            out.push_str(sep);
+            col += sep.width();
         }
-        out.push_str(item);
+        out.push_str(part);
         col += w;
     }
-    out
 }
 
 /// The words of a paragraph; a `quoted command` is one word, so that it
