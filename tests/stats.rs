@@ -149,6 +149,19 @@ fn stats_json(env: &Env, args: &[&str]) -> Value {
     stats_json_at(env, &at_day(T), args)
 }
 
+/// `py201 stats ARGS` on day `T`, laid out for `columns` columns.
+fn stats_in(env: &Env, columns: &str, args: &[&str]) -> String {
+    let out = env
+        .cmd(&at_day(T))
+        .env("COLUMNS", columns)
+        .arg("stats")
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    String::from_utf8(out.stdout).unwrap()
+}
+
 /// The block of `out` whose title line starts with `title` (blocks are
 /// separated by a blank line).
 fn section<'a>(out: &'a str, title: &str) -> &'a str {
@@ -244,14 +257,7 @@ fn stats_table_shows_every_figure_of_the_history() {
     // The figures, one table row a line: laid out wide enough that no cell
     // wraps (the layout at 100 columns is checked in tests/cli.rs and by
     // the documented example).
-    let out = env
-        .cmd(&at_day(T))
-        .env("COLUMNS", "200")
-        .arg("stats")
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let out = String::from_utf8(out.stdout).unwrap();
+    let out = stats_in(&env, "200", &[]);
     let b = builtin_cards();
     assert!(
         out.starts_with("Statistics for all decks on 2026-03-18\n"),
@@ -449,15 +455,7 @@ fn cards_by_state_fits_narrow_terminals() {
     let env = env_with("stats.toml");
     history(&env);
     let at = |columns: &str, args: &[&str]| {
-        let out = env
-            .cmd(&at_day(T))
-            .env("COLUMNS", columns)
-            .arg("stats")
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(out.status.success());
-        section(&String::from_utf8(out.stdout).unwrap(), "Cards by state").to_string()
+        section(&stats_in(&env, columns, args), "Cards by state").to_string()
     };
     for columns in ["80", "60"] {
         let states = at(columns, &[]);
@@ -519,13 +517,7 @@ fn cards_by_state_fits_narrow_terminals() {
 fn hardest_cards_keep_one_line_each_when_narrow() {
     let env = env_with("stats.toml");
     history(&env);
-    let out = env
-        .cmd(&at_day(T))
-        .env("COLUMNS", "70")
-        .args(["stats", "--deck", "Stats"])
-        .output()
-        .unwrap();
-    let out = String::from_utf8(out.stdout).unwrap();
+    let out = stats_in(&env, "70", &["--deck", "Stats"]);
     let hard = section(&out, "Hardest cards");
     let lines: Vec<&str> = hard.lines().filter(|l| l.starts_with('│')).collect();
     assert!(lines.iter().all(|l| l.chars().count() <= 70), "{hard}");
